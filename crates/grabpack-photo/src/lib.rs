@@ -1,0 +1,313 @@
+//! Photo intake for a looked-after child's grab pack.
+//!
+//! Why this crate exists: the photo is the single most useful thing police get when a child goes
+//! missing, and the least safe thing we handle. Phone photos carry GPS coordinates of the care
+//! home, camera serials and timestamps in their metadata; sending those to police or keeping them
+//! in the store is a safeguarding leak. They also arrive in shapes that break things: sideways
+//! (EXIF orientation that most viewers honour and the PDF would not), 12-50 MP (too big to email
+//! or open on a patrol phone), HEIC from iPhones, half-copied files, and occasionally files built
+//! to exhaust memory. So every photo passes through [`process`], which refuses what it cannot
+//! handle with a message a care worker can act on, and otherwise returns one normalised form:
+//! an upright, bounded-size, metadata-free JPEG, plus the date the camera says it was taken
+//! (the protocol asks for a *dated* photo).
+
+mod error;
+mod sniff;
+mod synthetic;
+mod taken_at;
+
+use std::io::Cursor;
+
+use image::codecs::jpeg::JpegEncoder;
+use image::imageops::FilterType;
+use image::{
+    DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits, Rgb, RgbImage,
+    metadata::Orientation,
+};
+use sha2::{Digest, Sha256};
+
+pub use error::PhotoError;
+pub use synthetic::synthetic_portrait;
+
+/// What a photo may cost us, in file size, memory and output size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhotoLimits {
+    /// Largest file accepted, in bytes (default 40 MiB), checked before anything is parsed.
+    pub max_file_bytes: u64,
+    /// Largest picture accepted, in pixels (default 50 million), checked from the file header
+    /// before any pixel data is decoded: the decompression-bomb guard.
+    pub max_pixels: u64,
+    /// Long edge of the output, in pixels (default 1600). Smaller photos are never enlarged.
+    pub max_long_edge: u32,
+    /// JPEG quality of the output, 1-100 (default 85). Out-of-range values are clamped.
+    pub jpeg_quality: u8,
+}
+
+impl Default for PhotoLimits {
+    /// 40 MiB covers any phone or camera JPEG; 50 MP covers a 48 MP phone sensor; 1600 px is
+    /// sharp enough to recognise a face on a patrol laptop and keeps a PDF of several photos
+    /// small enough to email.
+    fn default() -> Self {
+        Self {
+            max_file_bytes: 40 * 1024 * 1024,
+            max_pixels: 50_000_000,
+            max_long_edge: 1600,
+            jpeg_quality: 85,
+        }
+    }
+}
+
+/// The kind of file the photo arrived as (the output is always JPEG).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SourceFormat {
+    /// JPEG (what phones and cameras save by default, except iPhones set to HEIC).
+    Jpeg,
+    /// PNG (screenshots, scans).
+    Png,
+    /// WebP (images saved from web pages and some Android apps).
+    Webp,
+}
+
+/// A photo ready to store in the grab pack and send to police.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ProcessedPhoto {
+    /// Re-encoded JPEG: upright, long edge at most `max_long_edge`, no metadata at all
+    /// (no EXIF, GPS, XMP, ICC profile or comment; only the JFIF header).
+    pub jpeg: Vec<u8>,
+    /// Width of `jpeg` in pixels, after rotation and scaling.
+    pub width: u32,
+    /// Height of `jpeg` in pixels, after rotation and scaling.
+    pub height: u32,
+    /// What the original file was.
+    pub source_format: SourceFormat,
+    /// When the camera says the photo was taken, in the camera's local time, from EXIF
+    /// `DateTimeOriginal` (else `DateTimeDigitized`, else `DateTime`). `None` when absent,
+    /// blank or unreadable; the care worker then enters the date by hand.
+    pub taken_at: Option<jiff::civil::DateTime>,
+    /// SHA-256 of `jpeg`, lower-case hex: lets the store de-duplicate and the audit log prove
+    /// which photo was sent.
+    pub sha256_hex: String,
+}
+
+/// Shows sizes and the hash, never the bytes: a child's photo must not end up in a log file.
+impl std::fmt::Debug for ProcessedPhoto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProcessedPhoto")
+            .field("jpeg", &format_args!("<{} bytes>", self.jpeg.len()))
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .field("source_format", &self.source_format)
+            .field("taken_at", &self.taken_at)
+            .field("sha256_hex", &self.sha256_hex)
+            .finish()
+    }
+}
+
+/// Turns the bytes of a photo file into an upright, resized, metadata-free JPEG.
+///
+/// Checks, in order: empty; file size; HEIC; format by magic bytes (JPEG, PNG, WebP only);
+/// truncation; pixel count from the header alone; then decodes with `image::Limits` as a second
+/// guard, applies the EXIF orientation, scales the long edge down to `max_long_edge`, flattens
+/// transparency onto white and encodes JPEG at `jpeg_quality`.
+///
+/// # Errors
+/// A [`PhotoError`] whose [`code`](PhotoError::code) says which check failed. Never panics.
+pub fn process(bytes: &[u8], limits: &PhotoLimits) -> Result<ProcessedPhoto, PhotoError> {
+    if bytes.is_empty() {
+        return Err(PhotoError::Empty);
+    }
+    let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if size > limits.max_file_bytes {
+        return Err(PhotoError::FileTooLarge {
+            size,
+            max: limits.max_file_bytes,
+        });
+    }
+    if sniff::is_heif(bytes) {
+        return Err(PhotoError::HeicUnsupported);
+    }
+    let (format, source_format) = detect_format(bytes)?;
+    let incomplete = match source_format {
+        SourceFormat::Jpeg => !sniff::jpeg_is_complete(bytes),
+        SourceFormat::Webp => sniff::webp_is_truncated(bytes),
+        SourceFormat::Png => false, // the PNG decoder itself fails on missing image data
+    };
+    if incomplete {
+        return Err(PhotoError::Corrupt { source: None });
+    }
+
+    let (width, height) = header_dimensions(bytes, format, limits)?;
+    let (decoded, orientation) = decode(bytes, format, (width, height), limits)?;
+    let image = shrink_to_long_edge(flatten_onto_white(decoded), limits.max_long_edge);
+    // Rotating after shrinking is the same picture (the long edge is the same either way) and
+    // moves 2.5 MP instead of 12.
+    let mut upright = DynamicImage::ImageRgb8(image);
+    upright.apply_orientation(orientation);
+    let upright = upright.into_rgb8();
+
+    let jpeg = encode_jpeg(&upright, limits.jpeg_quality)?;
+    Ok(ProcessedPhoto {
+        sha256_hex: sha256_hex(&jpeg),
+        width: upright.width(),
+        height: upright.height(),
+        source_format,
+        taken_at: taken_at::taken_at(bytes),
+        jpeg,
+    })
+}
+
+fn detect_format(bytes: &[u8]) -> Result<(ImageFormat, SourceFormat), PhotoError> {
+    let guessed = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| PhotoError::Corrupt {
+            source: Some(ImageError::IoError(e)),
+        })?
+        .format();
+    match guessed {
+        Some(ImageFormat::Jpeg) => Ok((ImageFormat::Jpeg, SourceFormat::Jpeg)),
+        Some(ImageFormat::Png) => Ok((ImageFormat::Png, SourceFormat::Png)),
+        Some(ImageFormat::WebP) => Ok((ImageFormat::WebP, SourceFormat::Webp)),
+        _ => Err(PhotoError::UnsupportedFormat),
+    }
+}
+
+/// The decoders' allocation budget: the largest accepted picture at 16-bit RGBA, the widest
+/// pixel any of our formats decodes to.
+fn alloc_budget(limits: &PhotoLimits) -> u64 {
+    limits.max_pixels.saturating_mul(8)
+}
+
+/// Reads only the header and refuses a picture that claims too many pixels, before any pixel
+/// data is touched: a few hundred bytes can claim 20000 x 20000 and 1.6 GB of memory.
+fn header_dimensions(
+    bytes: &[u8],
+    format: ImageFormat,
+    limits: &PhotoLimits,
+) -> Result<(u32, u32), PhotoError> {
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut header_limits = Limits::default();
+    header_limits.max_alloc = Some(alloc_budget(limits));
+    reader.limits(header_limits);
+    let (width, height) = reader
+        .into_dimensions()
+        .map_err(|e| decode_error(e, (0, 0), limits))?;
+    if u64::from(width) * u64::from(height) > limits.max_pixels {
+        return Err(PhotoError::TooManyPixels {
+            width,
+            height,
+            max_pixels: limits.max_pixels,
+        });
+    }
+    if width == 0 || height == 0 {
+        return Err(PhotoError::Corrupt { source: None });
+    }
+    Ok((width, height))
+}
+
+/// Full decode, with `image::Limits` pinned to the dimensions the header promised: the second
+/// guard, should a decoder ever disagree with its own header.
+fn decode(
+    bytes: &[u8],
+    format: ImageFormat,
+    (width, height): (u32, u32),
+    limits: &PhotoLimits,
+) -> Result<(DynamicImage, Orientation), PhotoError> {
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut decode_limits = Limits::default();
+    decode_limits.max_image_width = Some(width);
+    decode_limits.max_image_height = Some(height);
+    decode_limits.max_alloc = Some(alloc_budget(limits));
+    reader.limits(decode_limits);
+    let mut decoder = reader
+        .into_decoder()
+        .map_err(|e| decode_error(e, (width, height), limits))?;
+    // A broken EXIF block must not cost the photo: it is then shown as stored.
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    // Decoders parse hostile input; treat a panic inside one as a damaged file, not a crash.
+    let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        DynamicImage::from_decoder(decoder)
+    }))
+    .map_err(|_| PhotoError::Corrupt { source: None })?
+    .map_err(|e| decode_error(e, (width, height), limits))?;
+    Ok((decoded, orientation))
+}
+
+fn decode_error(
+    error: ImageError,
+    (width, height): (u32, u32),
+    limits: &PhotoLimits,
+) -> PhotoError {
+    match error {
+        ImageError::Limits(_) => PhotoError::TooManyPixels {
+            width,
+            height,
+            max_pixels: limits.max_pixels,
+        },
+        // e.g. an arithmetic-coded or 12-bit JPEG: readable by some programs, not by us.
+        ImageError::Unsupported(_) => PhotoError::UnsupportedFormat,
+        other => PhotoError::Corrupt {
+            source: Some(other),
+        },
+    }
+}
+
+/// Transparent areas (screenshots, cut-outs) become white, as they would look on paper, rather
+/// than the black that dropping the alpha channel gives.
+fn flatten_onto_white(image: DynamicImage) -> RgbImage {
+    if !image.color().has_alpha() {
+        return image.into_rgb8();
+    }
+    let rgba = image.into_rgba8();
+    let mut rgb = RgbImage::new(rgba.width(), rgba.height());
+    for (out, px) in rgb.pixels_mut().zip(rgba.pixels()) {
+        let [r, g, b, a] = px.0;
+        let blend = |c: u8| -> u8 {
+            let (c, a) = (u16::from(c), u16::from(a));
+            // c*a + 255*(255-a), divided by 255 with rounding; the result is at most 255.
+            u8::try_from((c * a + 255 * (255 - a) + 127) / 255).unwrap_or(u8::MAX)
+        };
+        *out = Rgb([blend(r), blend(g), blend(b)]);
+    }
+    rgb
+}
+
+/// Scales down so the long edge is at most `max_long_edge`; never enlarges.
+fn shrink_to_long_edge(image: RgbImage, max_long_edge: u32) -> RgbImage {
+    let max_long_edge = max_long_edge.max(1);
+    let (w, h) = image.dimensions();
+    let long = w.max(h);
+    if long <= max_long_edge {
+        return image;
+    }
+    let scale = |short: u32| -> u32 {
+        let scaled =
+            (u64::from(short) * u64::from(max_long_edge) + u64::from(long) / 2) / u64::from(long);
+        u32::try_from(scaled).unwrap_or(max_long_edge).max(1)
+    };
+    let (nw, nh) = if w >= h {
+        (max_long_edge, scale(h))
+    } else {
+        (scale(w), max_long_edge)
+    };
+    image::imageops::resize(&image, nw, nh, FilterType::CatmullRom)
+}
+
+/// Encodes with `image`'s own encoder, which writes only what we give it: pixels and a JFIF
+/// header. No EXIF, ICC or comment segment is ever set, so none can leak through.
+fn encode_jpeg(image: &RgbImage, quality: u8) -> Result<Vec<u8>, PhotoError> {
+    let mut out = Vec::new();
+    JpegEncoder::new_with_quality(&mut out, quality.clamp(1, 100))
+        .encode_image(image)
+        .map_err(|source| PhotoError::EncodeFailed { source })?;
+    Ok(out)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let digest = Sha256::digest(bytes);
+    let mut hex = String::with_capacity(64);
+    for byte in digest {
+        let _ = write!(hex, "{byte:02x}");
+    }
+    hex
+}
