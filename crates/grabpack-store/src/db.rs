@@ -1,0 +1,142 @@
+//! Opening the SQLCipher database and bringing its schema up to date.
+//!
+//! Migrations are a list of SQL steps keyed by `PRAGMA user_version` (the migration crates cannot
+//! link beside rusqlite 0.43's SQLCipher). A database from a newer app is refused before anything
+//! is written, so an old laptop can never damage a newer store.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::{Result, StoreError};
+
+pub const FILE_NAME: &str = "grabpack.db";
+
+/// Each entry upgrades the schema from version `i` to `i + 1`, in one transaction.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+
+CREATE TABLE staff (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    role_json TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    disabled_at TEXT,
+    pin_salt BLOB,
+    pin_key BLOB
+) STRICT;
+
+CREATE TABLE children (
+    id TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    archived_at TEXT,
+    latest_seq INTEGER NOT NULL DEFAULT 0
+) STRICT;
+
+CREATE TABLE revisions (
+    id INTEGER PRIMARY KEY,
+    child_id TEXT NOT NULL REFERENCES children(id),
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('create', 'edit', 'review', 'import')),
+    saved_at TEXT NOT NULL,
+    saved_by TEXT NOT NULL,
+    saved_by_name TEXT NOT NULL,
+    form_json TEXT NOT NULL,
+    changed_paths TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    UNIQUE (child_id, seq)
+) STRICT;
+CREATE TRIGGER revisions_no_update BEFORE UPDATE ON revisions
+BEGIN SELECT RAISE(ABORT, 'revisions are immutable'); END;
+CREATE TRIGGER revisions_no_delete BEFORE DELETE ON revisions
+BEGIN SELECT RAISE(ABORT, 'revisions are immutable'); END;
+
+CREATE TABLE photos (
+    id TEXT PRIMARY KEY,
+    child_id TEXT NOT NULL REFERENCES children(id),
+    kind TEXT NOT NULL CHECK (kind IN ('face', 'full_length', 'mark')),
+    taken_on TEXT,
+    added_at TEXT NOT NULL,
+    added_by TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    jpeg BLOB NOT NULL
+) STRICT;
+CREATE INDEX photos_child ON photos (child_id, kind, taken_on);
+
+CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    child_id TEXT,
+    detail TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"#];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+fn key_pragma(key: &[u8; 32]) -> String {
+    format!("x'{}'", hex::encode(key))
+}
+
+/// Open with a raw key and prove the key by reading the schema. No write happens here.
+pub fn open(path: &Path, key: &[u8; 32], create: bool) -> Result<Connection> {
+    if !create && !path.exists() {
+        return Err(StoreError::NotInitialised);
+    }
+    // CREATE stays on for existing stores too: key rotation ATTACHes a new file, and an attached
+    // database inherits the main connection's open flags.
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    // Decryption failures are ours to report, not SQLCipher's to print on stderr.
+    conn.pragma_update(None, "cipher_log_level", "NONE")?;
+    let mut k = key_pragma(key);
+    let keyed = conn.pragma_update(None, "key", &k);
+    zeroize::Zeroize::zeroize(&mut k);
+    keyed?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(StoreError::Damaged)?;
+    Ok(conn)
+}
+
+/// Check the schema version, then set the connection up and migrate. Refuses a newer schema
+/// before writing anything.
+pub fn prepare(conn: &mut Connection) -> Result<()> {
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::NewerSchema {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    // Temporary tables and indices in memory: SQLite's temp files are a plaintext risk we avoid.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))?;
+    }
+    // Every commit is on disk before we say it is saved: a power cut loses nothing reported.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    for (i, step) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(step)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

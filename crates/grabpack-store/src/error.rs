@@ -1,0 +1,121 @@
+//! Every way the store can refuse, each with a stable code and words a care worker can act on.
+
+use grabpack_core::CoreError;
+use grabpack_core::validate::FieldError;
+use grabpack_photo::PhotoError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("That PIN, passphrase or recovery key is not right. Nothing was changed.")]
+    WrongSecret,
+    #[error("There is no staff member called '{0}' in this store.")]
+    NoSuchStaff(String),
+    #[error(
+        "'{0}' has been disabled and can no longer unlock the store. A manager can re-add them."
+    )]
+    StaffDisabled(String),
+    #[error("{0}'s PIN cannot be used on this device; unlock with the passphrase or recovery key.")]
+    NoPinSlot(String),
+    #[error(
+        "This device's key is missing from the system keychain, so PINs cannot work here. Unlock with the recovery key or passphrase (`grabpack keys recover`) to set up this device again; no record is lost."
+    )]
+    DeviceSecretMissing,
+    #[error("The system keychain could not be used: {0}. Use the passphrase instead.")]
+    KeychainUnavailable(String),
+    #[error(
+        "The key slots file (keyslots.json) is missing beside the database. Restore it from a backup; without it the database cannot be opened."
+    )]
+    KeySlotsMissing,
+    #[error("The key slots file is damaged ({0}). Restore keyslots.json from a backup.")]
+    KeySlotsDamaged(String),
+    #[error("There is no Grab Pack store in this folder yet. Create one with `grabpack init`.")]
+    NotInitialised,
+    #[error("A Grab Pack store already exists in this folder; nothing was changed.")]
+    AlreadyInitialised,
+    #[error(
+        "This data was written by a newer version of Grab Pack (schema {found}, this app reads up to {supported}). Update the app to open it; nothing was changed."
+    )]
+    NewerSchema { found: i64, supported: i64 },
+    #[error(
+        "The database could not be read: it may be damaged. Restore from a backup; the key itself was right."
+    )]
+    Damaged(#[source] rusqlite::Error),
+    #[error("The database refused the change: {0}")]
+    Database(#[from] rusqlite::Error),
+    #[error("A file in the store folder could not be read or written: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("No child matches '{0}'.")]
+    ChildNotFound(String),
+    #[error("'{0}' matches more than one child; use more of the name or the id.")]
+    ChildAmbiguous(String),
+    #[error("This child is archived: their record is kept read-only.")]
+    ChildArchived,
+    #[error("There is no revision {0} for this child.")]
+    RevisionNotFound(i64),
+    #[error("The form was not saved: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    FormInvalid(Vec<FieldError>),
+    #[error(transparent)]
+    Photo(#[from] PhotoError),
+    #[error(transparent)]
+    Import(#[from] CoreError),
+    #[error("A PIN must be 4 to 12 digits.")]
+    PinFormat,
+    #[error("A passphrase must be at least 12 characters.")]
+    PassphraseTooShort,
+    #[error("That recovery key is not in the right form: it is 13 groups of 4 letters and digits.")]
+    RecoveryKeyFormat,
+    #[error("A staff member called '{0}' already exists.")]
+    StaffExists(String),
+    #[error("'{0}' is the last active manager; add another manager before disabling them.")]
+    LastManager(String),
+    #[error("Only a manager (or the passphrase or recovery key holder) can do that.")]
+    NotPermitted,
+    #[error("This store has no passphrase; unlock with a PIN or the recovery key.")]
+    NoPassphraseSlot,
+    #[error(
+        "This store has a passphrase: give it (GRABPACK_PASSPHRASE) so it is kept under the new key, or choose to drop it."
+    )]
+    PassphraseNeeded,
+    #[error("Too many wrong attempts: wait {seconds} seconds before trying again.")]
+    TooManyAttempts { seconds: u64 },
+}
+
+impl StoreError {
+    /// Stable across releases and languages: the UI and tests match on this, never on the message.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::WrongSecret => "store.wrong_secret",
+            Self::NoSuchStaff(_) => "store.no_such_staff",
+            Self::StaffDisabled(_) => "store.staff_disabled",
+            Self::NoPinSlot(_) => "store.no_pin_slot",
+            Self::DeviceSecretMissing => "store.device_secret_missing",
+            Self::KeychainUnavailable(_) => "store.keychain_unavailable",
+            Self::KeySlotsMissing => "store.keyslots_missing",
+            Self::KeySlotsDamaged(_) => "store.keyslots_damaged",
+            Self::NotInitialised => "store.not_initialised",
+            Self::AlreadyInitialised => "store.already_initialised",
+            Self::NewerSchema { .. } => "store.newer_schema",
+            Self::Damaged(_) => "store.damaged",
+            Self::Database(_) => "store.database",
+            Self::Io(_) => "store.io",
+            Self::ChildNotFound(_) => "store.child_not_found",
+            Self::ChildAmbiguous(_) => "store.child_ambiguous",
+            Self::ChildArchived => "store.child_archived",
+            Self::RevisionNotFound(_) => "store.revision_not_found",
+            Self::FormInvalid(_) => "form.invalid",
+            Self::Photo(e) => e.code(),
+            Self::Import(e) => e.code(),
+            Self::PinFormat => "store.pin_format",
+            Self::PassphraseTooShort => "store.passphrase_too_short",
+            Self::RecoveryKeyFormat => "store.recovery_key_format",
+            Self::StaffExists(_) => "store.staff_exists",
+            Self::LastManager(_) => "store.last_manager",
+            Self::NotPermitted => "store.not_permitted",
+            Self::NoPassphraseSlot => "store.no_passphrase_slot",
+            Self::PassphraseNeeded => "store.passphrase_needed",
+            Self::TooManyAttempts { .. } => "store.too_many_attempts",
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

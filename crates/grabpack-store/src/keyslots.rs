@@ -1,0 +1,381 @@
+//! Key slots: the database key, wrapped under each secret that may open it.
+//!
+//! The database key is random and opens SQLCipher as a raw key (no slow KDF on every open). It is
+//! stored only wrapped (XChaCha20-Poly1305), in `keyslots.json` beside the database, once per way
+//! in: a staff member's PIN combined with this device's keychain secret, the recovery key printed
+//! at set-up, and an optional passphrase for machines with no keychain. Unwrapping is
+//! authenticated, so a wrong secret is told apart from a damaged database before the database is
+//! touched.
+//!
+//! Rotation writes the new key's slots as a new *generation* before the database is re-keyed, and
+//! drops the old generation only after: a crash at any instant leaves a generation that opens the
+//! database on disk.
+
+use std::io::Write as _;
+use std::path::Path;
+
+use argon2::{Algorithm, Argon2, Params, Version};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hkdf::Hkdf;
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+use zeroize::Zeroize;
+
+use crate::error::{Result, StoreError};
+use crate::secret::{Sensitive, random_bytes};
+
+pub const FILE_NAME: &str = "keyslots.json";
+const FORMAT: &str = "grabpack.keyslots";
+
+/// Argon2id cost for a passphrase: OWASP's 64 MiB / 3 passes. Paid once per passphrase unlock.
+pub const PASSPHRASE_COST: KdfCost = KdfCost {
+    m_kib: 65_536,
+    t: 3,
+    p: 1,
+};
+/// Argon2id cost for a PIN. The device secret carries the entropy; the PIN adds a factor that a
+/// stolen keychain alone does not give, and this cost slows guessing if both leak.
+pub const PIN_COST: KdfCost = KdfCost {
+    m_kib: 19_456,
+    t: 2,
+    p: 1,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KdfCost {
+    pub m_kib: u32,
+    pub t: u32,
+    pub p: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SlotKind {
+    DevicePin,
+    Recovery,
+    Passphrase,
+}
+
+impl SlotKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::DevicePin => "device_pin",
+            Self::Recovery => "recovery",
+            Self::Passphrase => "passphrase",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Slot {
+    pub kind: SlotKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_id: Option<String>,
+    /// Shown on this device's unlock screen so staff can pick themselves before the database is
+    /// open. Staff names only: nothing about any child is ever outside the database.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_name: Option<String>,
+    /// Salt of this slot's key derivation (base64).
+    pub salt: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<KdfCost>,
+    /// Salt of the PIN's Argon2id (device_pin slots), needed before the database is open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pin_salt: Option<String>,
+    pub nonce: String,
+    pub wrapped_key: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Generation {
+    pub created_at: String,
+    pub slots: Vec<Slot>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SlotFile {
+    pub format: String,
+    pub version: u32,
+    pub store_id: String,
+    /// Newest first. More than one only while a rotation is under way (or was cut short).
+    pub generations: Vec<Generation>,
+}
+
+impl SlotFile {
+    pub fn new(store_id: &str) -> Self {
+        Self {
+            format: FORMAT.into(),
+            version: 1,
+            store_id: store_id.into(),
+            generations: Vec::new(),
+        }
+    }
+
+    pub fn read(dir: &Path) -> Result<Self> {
+        let path = dir.join(FILE_NAME);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(StoreError::KeySlotsMissing);
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let file: SlotFile = serde_json::from_slice(&bytes)
+            .map_err(|e| StoreError::KeySlotsDamaged(e.to_string()))?;
+        if file.format != FORMAT || file.version != 1 {
+            return Err(StoreError::KeySlotsDamaged(format!(
+                "unknown format {} version {}",
+                file.format, file.version
+            )));
+        }
+        if file.generations.is_empty() {
+            return Err(StoreError::KeySlotsDamaged("it holds no keys".into()));
+        }
+        Ok(file)
+    }
+
+    /// Replace the file atomically: write a temporary file, flush it to disk, rename over.
+    pub fn write(&self, dir: &Path) -> Result<()> {
+        let json = serde_json::to_vec_pretty(self)
+            .map_err(|e| StoreError::KeySlotsDamaged(e.to_string()))?;
+        write_atomically(dir, FILE_NAME, &json)
+    }
+}
+
+/// Crash-safe replacement of a small file: after this returns the new content is durable, and at
+/// no instant is there a half-written file under `name`.
+pub(crate) fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    let tmp = dir.join(format!("{name}.tmp"));
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, dir.join(name))?;
+    sync_dir(dir)
+}
+
+pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+fn aad(store_id: &str, kind: SlotKind, staff_id: Option<&str>) -> String {
+    format!(
+        "grabpack keyslot v1|{store_id}|{}|{}",
+        kind.as_str(),
+        staff_id.unwrap_or("")
+    )
+}
+
+fn argon2id(secret: &[u8], salt: &[u8], cost: KdfCost) -> Result<Sensitive<[u8; 32]>> {
+    let params = Params::new(cost.m_kib, cost.t, cost.p, Some(32))
+        .map_err(|e| StoreError::KeySlotsDamaged(format!("bad key derivation cost: {e}")))?;
+    let mut out = [0u8; 32];
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+        .hash_password_into(secret, salt, &mut out)
+        .map_err(|e| StoreError::KeySlotsDamaged(format!("key derivation failed: {e}")))?;
+    let s = Sensitive::new(out);
+    out.zeroize();
+    Ok(s)
+}
+
+fn hkdf(ikm: &[u8], salt: &[u8], info: &[u8]) -> Sensitive<[u8; 32]> {
+    let mut out = [0u8; 32];
+    // 32 bytes is always a valid HKDF-SHA256 output length.
+    let _ = Hkdf::<Sha256>::new(Some(salt), ikm).expand(info, &mut out);
+    let s = Sensitive::new(out);
+    out.zeroize();
+    s
+}
+
+/// A PIN stretched by Argon2id. Kept (encrypted) in the staff table so rotation and device
+/// recovery can re-wrap every staff slot without asking every staff member for their PIN.
+pub fn pin_key(pin: &str, pin_salt: &[u8]) -> Result<Sensitive<[u8; 32]>> {
+    argon2id(pin.as_bytes(), pin_salt, PIN_COST)
+}
+
+/// A secret that can open (or make) one kind of slot.
+pub enum SlotSecret<'a> {
+    Passphrase(&'a str),
+    Recovery(&'a [u8; 32]),
+    /// The device secret and either the PIN (to unlock) or the stored PIN key (to re-wrap).
+    DevicePin {
+        staff_id: &'a str,
+        device_secret: &'a [u8],
+        pin: PinInput<'a>,
+    },
+}
+
+pub enum PinInput<'a> {
+    Pin(&'a str),
+    Key {
+        pin_key: &'a [u8; 32],
+        pin_salt: &'a [u8],
+    },
+}
+
+impl std::fmt::Debug for SlotSecret<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SlotSecret::{:?}(<redacted>)", self.kind())
+    }
+}
+
+impl std::fmt::Debug for PinInput<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PinInput(<redacted>)")
+    }
+}
+
+impl SlotSecret<'_> {
+    fn kind(&self) -> SlotKind {
+        match self {
+            Self::Passphrase(_) => SlotKind::Passphrase,
+            Self::Recovery(_) => SlotKind::Recovery,
+            Self::DevicePin { .. } => SlotKind::DevicePin,
+        }
+    }
+
+    fn staff_id(&self) -> Option<&str> {
+        match self {
+            Self::DevicePin { staff_id, .. } => Some(staff_id),
+            _ => None,
+        }
+    }
+
+    fn wrapping_key(
+        &self,
+        salt: &[u8],
+        cost: Option<KdfCost>,
+        pin_salt: Option<&[u8]>,
+    ) -> Result<Sensitive<[u8; 32]>> {
+        match self {
+            Self::Passphrase(p) => argon2id(p.as_bytes(), salt, cost.unwrap_or(PASSPHRASE_COST)),
+            Self::Recovery(k) => Ok(hkdf(&k[..], salt, b"grabpack recovery slot v1")),
+            Self::DevicePin {
+                staff_id,
+                device_secret,
+                pin,
+            } => {
+                let stretched = match pin {
+                    PinInput::Pin(p) => {
+                        let pin_salt = pin_salt.ok_or_else(|| {
+                            StoreError::KeySlotsDamaged("PIN slot without a PIN salt".into())
+                        })?;
+                        pin_key(p, pin_salt)?
+                    }
+                    PinInput::Key { pin_key, .. } => Sensitive::new(**pin_key),
+                };
+                let mut ikm = Vec::with_capacity(device_secret.len() + 32);
+                ikm.extend_from_slice(device_secret);
+                ikm.extend_from_slice(stretched.expose());
+                let info = format!("grabpack device-pin slot v1|{staff_id}");
+                let k = hkdf(&ikm, salt, info.as_bytes());
+                ikm.zeroize();
+                Ok(k)
+            }
+        }
+    }
+}
+
+/// Wrap `db_key` under `secret` into a new slot.
+pub fn make_slot(store_id: &str, db_key: &[u8; 32], secret: &SlotSecret<'_>) -> Result<Slot> {
+    let salt: [u8; 16] = random_bytes()?;
+    let nonce: [u8; 24] = random_bytes()?;
+    let (cost, pin_salt) = match secret {
+        SlotSecret::Passphrase(_) => (Some(PASSPHRASE_COST), None),
+        SlotSecret::Recovery(_) => (None, None),
+        SlotSecret::DevicePin { pin, .. } => (
+            Some(PIN_COST),
+            Some(match pin {
+                PinInput::Key { pin_salt, .. } => pin_salt.to_vec(),
+                PinInput::Pin(_) => {
+                    return Err(StoreError::KeySlotsDamaged(
+                        "a PIN slot is made from the stored PIN key".into(),
+                    ));
+                }
+            }),
+        ),
+    };
+    let wk = secret.wrapping_key(&salt, cost, pin_salt.as_deref())?;
+    let cipher = XChaCha20Poly1305::new(wk.expose().into());
+    let aad = aad(store_id, secret.kind(), secret.staff_id());
+    let wrapped = cipher
+        .encrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: db_key,
+                aad: aad.as_bytes(),
+            },
+        )
+        .map_err(|_| StoreError::KeySlotsDamaged("could not wrap the key".into()))?;
+    Ok(Slot {
+        kind: secret.kind(),
+        staff_id: secret.staff_id().map(String::from),
+        staff_name: None,
+        salt: B64.encode(salt),
+        cost,
+        pin_salt: pin_salt.map(|s| B64.encode(s)),
+        nonce: B64.encode(nonce),
+        wrapped_key: B64.encode(wrapped),
+    })
+}
+
+fn b64(s: &str) -> Result<Vec<u8>> {
+    B64.decode(s)
+        .map_err(|e| StoreError::KeySlotsDamaged(e.to_string()))
+}
+
+/// Try `secret` against the matching slot of one generation. `Ok(None)`: no slot of that kind
+/// here. `Err(WrongSecret)`: a slot exists but the secret does not open it.
+pub fn open_slot(
+    store_id: &str,
+    generation: &Generation,
+    secret: &SlotSecret<'_>,
+) -> Result<Option<Sensitive<[u8; 32]>>> {
+    let kind = secret.kind();
+    let staff = secret.staff_id();
+    let Some(slot) = generation
+        .slots
+        .iter()
+        .find(|s| s.kind == kind && s.staff_id.as_deref() == staff)
+    else {
+        return Ok(None);
+    };
+    let salt = b64(&slot.salt)?;
+    let nonce = b64(&slot.nonce)?;
+    let wrapped = b64(&slot.wrapped_key)?;
+    let pin_salt = slot.pin_salt.as_deref().map(b64).transpose()?;
+    if nonce.len() != 24 {
+        return Err(StoreError::KeySlotsDamaged("bad nonce length".into()));
+    }
+    let wk = secret.wrapping_key(&salt, slot.cost, pin_salt.as_deref())?;
+    let cipher = XChaCha20Poly1305::new(wk.expose().into());
+    let aad = aad(store_id, kind, staff);
+    let mut key = cipher
+        .decrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: &wrapped,
+                aad: aad.as_bytes(),
+            },
+        )
+        .map_err(|_| StoreError::WrongSecret)?;
+    let out: [u8; 32] = key
+        .as_slice()
+        .try_into()
+        .map_err(|_| StoreError::KeySlotsDamaged("wrapped key has the wrong length".into()))?;
+    key.zeroize();
+    Ok(Some(Sensitive::new(out)))
+}
+
+/// The PIN salt of a staff member's slot in the newest generation (for re-wrapping).
+pub fn decode_b64(s: &str) -> Result<Vec<u8>> {
+    b64(s)
+}

@@ -1,0 +1,159 @@
+//! Every save is an immutable revision, with who, when and what changed.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
+
+mod common;
+
+use common::*;
+use grabpack_core::sample::complete_form;
+use jiff::civil::date;
+
+fn sample() -> grabpack_core::ChildForm {
+    complete_form(
+        "Demo Child (fictional)",
+        "DC",
+        date(2011, 5, 4),
+        date(2026, 11, 20),
+    )
+}
+
+#[test]
+fn each_save_is_a_new_revision_naming_who_and_what_changed() {
+    let (_home, mut store) = TestHome::new();
+    let id = store.create_child(&sample(), "placement start").unwrap();
+    let mut f = sample();
+    f.description.hair = "Shaved".into();
+    let rev = store.save_form(&id, &f, "new haircut").unwrap();
+    assert_eq!(rev.seq, 2);
+    assert_eq!(rev.kind, "edit");
+    assert_eq!(rev.changed_paths, vec!["description.hair".to_string()]);
+    assert_eq!(rev.saved_by_name, MANAGER);
+    let history = store.history(&id).unwrap();
+    assert_eq!(
+        history.iter().map(|r| r.seq).collect::<Vec<_>>(),
+        vec![2, 1]
+    );
+    assert_eq!(store.revision_form(&id, 1).unwrap(), sample());
+    let changes = store.diff(&id, 1, 2).unwrap();
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0].after.as_deref(), Some("Shaved"));
+}
+
+#[test]
+fn reviewed_no_changes_is_stamped_as_a_revision() {
+    let (_home, mut store) = TestHome::new();
+    let id = store.create_child(&sample(), "").unwrap();
+    let rev = store.review(&id, "monthly review").unwrap();
+    assert_eq!((rev.seq, rev.kind.as_str()), (2, "review"));
+    assert!(rev.changed_paths.is_empty());
+    assert_eq!(store.revision_form(&id, 2).unwrap(), sample());
+}
+
+#[test]
+fn an_invalid_form_is_refused_and_nothing_is_saved() {
+    let (_home, mut store) = TestHome::new();
+    let id = store.create_child(&sample(), "").unwrap();
+    let mut f = sample();
+    f.money_travel.bank_cards[0].last4 = "4929123456784821".into();
+    let err = store.save_form(&id, &f, "").unwrap_err();
+    assert_eq!(err.code(), "form.invalid");
+    assert!(err.to_string().contains("money_travel.bank_cards[0].last4"));
+    assert_eq!(store.history(&id).unwrap().len(), 1);
+}
+
+#[test]
+fn revisions_cannot_be_altered_even_with_the_key() {
+    let (_home, mut store) = TestHome::new();
+    let id = store.create_child(&sample(), "").unwrap();
+    let conn = store.connection_for_tests();
+    assert!(
+        conn.execute(
+            "UPDATE revisions SET form_json = '{}' WHERE child_id = ?1",
+            [&id]
+        )
+        .is_err()
+    );
+    assert!(
+        conn.execute("DELETE FROM revisions WHERE child_id = ?1", [&id])
+            .is_err()
+    );
+}
+
+#[test]
+fn an_archived_child_is_kept_read_only_and_leaves_the_dashboard() {
+    let (_home, mut store) = TestHome::new();
+    let id = store.create_child(&sample(), "").unwrap();
+    assert_eq!(store.dashboard(date(2026, 11, 28)).unwrap().len(), 1);
+    store.archive(&id).unwrap();
+    assert!(store.dashboard(date(2026, 11, 28)).unwrap().is_empty());
+    assert_eq!(
+        store.save_form(&id, &sample(), "").unwrap_err().code(),
+        "store.child_archived"
+    );
+    assert_eq!(store.child(&id).unwrap().form, sample());
+}
+
+#[test]
+fn a_child_is_found_by_part_of_a_name_or_by_id() {
+    let (_home, mut store) = TestHome::new();
+    let id = store.create_child(&sample(), "").unwrap();
+    assert_eq!(store.find_child("demo child").unwrap(), id);
+    assert_eq!(store.find_child(&id[..8]).unwrap(), id);
+    assert_eq!(
+        store.find_child("nobody").unwrap_err().code(),
+        "store.child_not_found"
+    );
+}
+
+#[test]
+fn export_then_import_gives_the_same_form_and_photos() {
+    let (_home, mut store) = TestHome::new();
+    let id = store.create_child(&sample(), "").unwrap();
+    let jpeg = grabpack_photo::synthetic_portrait(7, 600, 800).unwrap();
+    store
+        .add_photo(
+            &id,
+            &jpeg,
+            grabpack_core::PhotoKind::Face,
+            Some(date(2026, 11, 1)),
+        )
+        .unwrap();
+    let doc = store.export(&id).unwrap();
+    let new_id = store.import(&doc.to_json()).unwrap();
+    let (a, b) = (store.child(&id).unwrap(), store.child(&new_id).unwrap());
+    assert_eq!(a.form, b.form);
+    assert_eq!(a.photos.len(), 1);
+    assert_eq!(
+        a.photos[0].sha256, b.photos[0].sha256,
+        "a clean photo is kept byte for byte"
+    );
+    assert_eq!(b.photos[0].taken_on, Some(date(2026, 11, 1)));
+}
+
+#[test]
+fn the_dashboard_sorts_what_needs_attention_first() {
+    let (_home, mut store) = TestHome::new();
+    let ready = store.create_child(&sample(), "").unwrap();
+    let jpeg = grabpack_photo::synthetic_portrait(1, 300, 400).unwrap();
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    store
+        .add_photo(&ready, &jpeg, grabpack_core::PhotoKind::Face, Some(today))
+        .unwrap();
+    let mut empty = grabpack_core::ChildForm::default();
+    empty.identity.legal_name = "Empty Form (fictional)".into();
+    store.create_child(&empty, "").unwrap();
+    let rows = store.dashboard(today).unwrap();
+    assert_eq!(rows[0].legal_name, "Empty Form (fictional)");
+    assert_eq!(
+        rows[0].readiness.state,
+        grabpack_core::ReadinessState::NotReady
+    );
+    assert_eq!(
+        rows[1].readiness.state,
+        grabpack_core::ReadinessState::Ready,
+        "{:?}",
+        rows[1].readiness
+    );
+}
