@@ -853,7 +853,9 @@ impl Store {
             }
         }
         let mut stmt = self.conn.prepare(
-            "SELECT c.id, r.form_json, r.saved_at FROM children c
+            "SELECT c.id, r.form_json,
+                    (SELECT max(saved_at) FROM revisions l WHERE l.child_id = c.id AND l.kind != 'import')
+             FROM children c
              JOIN revisions r ON r.child_id = c.id AND r.seq = c.latest_seq
              WHERE c.archived_at IS NULL",
         )?;
@@ -861,7 +863,7 @@ impl Store {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(2)?,
             ))
         })?;
         let mut out = Vec::new();
@@ -871,7 +873,7 @@ impl Store {
             let (photos, face) = photo_facts.remove(&id).unwrap_or_default();
             let facts = ReadinessFacts {
                 photos,
-                last_reviewed: date_of(&saved_at),
+                last_reviewed: last_reviewed(saved_at.as_deref(), &form),
                 last_episode_closed: None,
             };
             let readiness = assess(&form, &facts, &settings, today);
@@ -897,6 +899,11 @@ impl Store {
     /// Readiness of one child today.
     pub fn readiness(&self, child_id: &str, today: Date) -> Result<Readiness> {
         let record = self.child_unaudited(child_id)?;
+        let local: Option<String> = self.conn.query_row(
+            "SELECT max(saved_at) FROM revisions WHERE child_id = ?1 AND kind != 'import'",
+            [child_id],
+            |r| r.get(0),
+        )?;
         let facts = ReadinessFacts {
             photos: record
                 .photos
@@ -906,7 +913,7 @@ impl Store {
                     taken_on: p.taken_on,
                 })
                 .collect(),
-            last_reviewed: date_of(&record.revision.saved_at),
+            last_reviewed: last_reviewed(local.as_deref(), &record.form),
             last_episode_closed: None,
         };
         Ok(assess(
@@ -1481,6 +1488,13 @@ fn date_of(ts: &str) -> Option<Date> {
     ts.parse::<Timestamp>()
         .ok()
         .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
+}
+
+/// When Part 1 was last reviewed: the newest save or review stamp made in this store, or, for a
+/// child handed over from another placement, the date that placement completed the form (an
+/// import is not a review by anyone here).
+fn last_reviewed(local_save: Option<&str>, form: &ChildForm) -> Option<Date> {
+    local_save.and_then(date_of).max(form.administration.completed_on)
 }
 
 fn paths(changes: &[FieldChange]) -> Vec<String> {
