@@ -573,7 +573,7 @@ impl Layout {
         if value.trim().is_empty() {
             return;
         }
-        let label_width = (self.width * 0.3).min(150.0);
+        let label_width = (self.width * 0.3).min(112.0);
         let value_width = self.width - label_width - 8.0;
         let labels = wrap(label, &TextStyle::LABEL, label_width);
         let values = wrap(value, &TextStyle::BODY, value_width);
@@ -598,7 +598,7 @@ impl Layout {
             }
             self.y += lh;
         }
-        self.space(1.5);
+        self.space(0.5);
     }
 
     /// A table whose cells wrap; rows that do not fit move to the next page (a row taller than a page is
@@ -764,6 +764,78 @@ impl Layout {
         });
         self.y += h;
         Ok(placed)
+    }
+
+    /// Photos in rows of `per_row`, each scaled into its cell (at most `max_h` tall) with its caption
+    /// below. A photo that cannot be read is left out and its error returned, so the rest still print.
+    pub fn gallery(
+        &mut self,
+        photos: &[(Arc<Vec<u8>>, usize, String)],
+        per_row: usize,
+        max_h: f32,
+    ) -> Vec<PackError> {
+        let per_row = per_row.max(1);
+        let gap = 10.0;
+        let cell_w = (self.width - gap * (per_row - 1) as f32) / per_row as f32;
+        let max_h = max_h.min(BODY_BOTTOM - BODY_TOP - 3.0 * TextStyle::SMALL.line_height());
+        let mut errors = Vec::new();
+        let mut readable = Vec::new();
+        for (jpeg, index, caption) in photos {
+            match Image::from_jpeg(jpeg.clone().into(), true) {
+                Ok(image) if image.size().0 > 0 && image.size().1 > 0 => {
+                    readable.push((image, caption))
+                }
+                Ok(_) => errors.push(PackError::PhotoUnreadable {
+                    index: *index,
+                    reason: "the image has no pixels".into(),
+                }),
+                Err(reason) => errors.push(PackError::PhotoUnreadable {
+                    index: *index,
+                    reason,
+                }),
+            }
+        }
+        for row in readable.chunks(per_row) {
+            let placed: Vec<(f32, f32, Vec<Line>)> = row
+                .iter()
+                .map(|(image, caption)| {
+                    let (pw, ph) = image.size();
+                    let scale = (cell_w / pw as f32).min(max_h / ph as f32);
+                    let mut lines = wrap(caption, &TextStyle::SMALL, cell_w);
+                    lines.truncate(3);
+                    (pw as f32 * scale, ph as f32 * scale, lines)
+                })
+                .collect();
+            let lh = TextStyle::SMALL.line_height();
+            let row_h = placed
+                .iter()
+                .map(|(_, h, l)| h + 2.0 + l.len() as f32 * lh)
+                .fold(0.0, f32::max);
+            self.ensure(row_h);
+            let mut x = self.left;
+            for ((image, _), (w, h, lines)) in row.iter().zip(&placed) {
+                self.images.push(image.clone());
+                self.push(Item::Image {
+                    x,
+                    y: self.y,
+                    w: *w,
+                    h: *h,
+                    image: self.images.len() - 1,
+                });
+                for (k, line) in lines.iter().enumerate() {
+                    self.draw_line(
+                        line,
+                        x,
+                        cell_w,
+                        self.y + h + 2.0 + k as f32 * lh,
+                        TextStyle::SMALL,
+                    );
+                }
+                x += cell_w + gap;
+            }
+            self.y += row_h + 6.0;
+        }
+        errors
     }
 
     /// Lays out `beside` in a column to the right of a `box_w` wide strip that `left` fills (a photo

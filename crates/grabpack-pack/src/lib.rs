@@ -4,13 +4,18 @@
 //! Everything is built in memory (the pack never touches the disk unless a person saves it). The crate
 //! is in layers: [`fonts`] (vendored Noto fonts, compiled in), [`shape`] (bidi, font fallback and
 //! HarfBuzz-compatible shaping), [`layout`] (pages, wrapping, tables, photos, running header and footer,
-//! written to PDF by krilla), and on top of them the pack itself.
+//! written to PDF by krilla), and on top of them the pack itself ([`pack::render_pack`]) and the
+//! read-out ([`readout::readout`]).
 
 pub mod error;
 pub mod fonts;
 pub mod layout;
+pub mod pack;
+pub mod readout;
 pub mod shape;
 
 pub use error::PackError;
 pub use fonts::{PackFont, Weight};
+pub use pack::{PackInput, PackPhoto, PackSettings, RenderedPack, render_pack};
+pub use readout::readout;
 pub use shape::shaped_glyph_ids;
