@@ -1,0 +1,296 @@
+//! The `grabpack` command end to end: a real binary, a real store in a temporary folder.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const PASSPHRASE: &str = "demo passphrase (fictional)";
+
+fn grabpack(data: &Path, tmp: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_grabpack"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("GRABPACK_PASSPHRASE", PASSPHRASE)
+        .env_remove("GRABPACK_STAFF")
+        // Anything the process might write to a temp folder lands where the test can see it.
+        .env("TMPDIR", tmp)
+        .output()
+        .unwrap()
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+struct Folders {
+    _root: tempfile::TempDir,
+    data: std::path::PathBuf,
+    tmp: std::path::PathBuf,
+}
+
+fn folders() -> Folders {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("store");
+    let tmp = root.path().join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    Folders {
+        data,
+        tmp,
+        _root: root,
+    }
+}
+
+#[test]
+fn demo_makes_a_store_with_every_readiness_state() {
+    let f = folders();
+    ok(&grabpack(&f.data, &f.tmp, &["demo"]));
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&grabpack(&f.data, &f.tmp, &["--json", "dashboard"]))).unwrap();
+    let rows = json.as_array().unwrap();
+    assert!(rows.len() >= 4);
+    let states: Vec<&str> = rows
+        .iter()
+        .map(|r| r["readiness"]["state"].as_str().unwrap())
+        .collect();
+    for s in ["ready", "attention", "not_ready"] {
+        assert!(states.contains(&s), "{states:?}");
+    }
+    let codes: Vec<&str> = rows
+        .iter()
+        .flat_map(|r| r["readiness"]["reasons"].as_array().unwrap().iter())
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"photo_stale"), "{codes:?}");
+    assert!(codes.contains(&"review_overdue"), "{codes:?}");
+    assert!(codes.contains(&"missing_critical"), "{codes:?}");
+}
+
+#[test]
+fn after_demo_import_and_photo_add_no_file_holds_a_name_a_note_or_a_handle_in_the_clear() {
+    let f = folders();
+    ok(&grabpack(&f.data, &f.tmp, &["demo"]));
+    let export = f.tmp.join("..").join("maya.json");
+    ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["child", "export", "maya", "-o", export.to_str().unwrap()],
+    ));
+    // The export is plaintext by design (a person chose to write it); take it out of the folders we scan.
+    let doc = std::fs::read_to_string(&export).unwrap();
+    std::fs::remove_file(&export).unwrap();
+    let doc = doc
+        .replace(
+            "Maya Thompson (fictional)",
+            "Quentin Marker-Name (fictional)",
+        )
+        .replace("Asthma", "UNIQUE-FREE-TEXT-MARKER-93ab");
+    let import = f.data.parent().unwrap().join("import.json");
+    std::fs::write(&import, doc).unwrap();
+    ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["child", "import", import.to_str().unwrap()],
+    ));
+    std::fs::remove_file(&import).unwrap();
+    let photo = f.data.parent().unwrap().join("photo.jpg");
+    std::fs::write(&photo, grabpack_photo_fixture()).unwrap();
+    ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &[
+            "photo",
+            "add",
+            "Quentin",
+            photo.to_str().unwrap(),
+            "--taken",
+            "2026-11-01",
+        ],
+    ));
+    std::fs::remove_file(&photo).unwrap();
+
+    let needles = [
+        "Maya Thompson",
+        "Quentin Marker-Name",
+        "UNIQUE-FREE-TEXT-MARKER-93ab",
+        "@demo_child_handle",
+        "Kwame Mensah",
+        "রহিম",
+    ];
+    let mut files = Vec::new();
+    walk(f.data.parent().unwrap(), &mut files);
+    assert!(files.iter().any(|p| p.ends_with("grabpack.db")));
+    for p in files {
+        let bytes = std::fs::read(&p).unwrap();
+        for n in needles {
+            assert!(
+                !bytes.windows(n.len()).any(|w| w == n.as_bytes()),
+                "{} holds '{n}'",
+                p.display()
+            );
+        }
+    }
+}
+
+/// A drawn head-and-shoulders shape (8 KB, made with Pillow): fictional, no real person.
+fn grabpack_photo_fixture() -> Vec<u8> {
+    include_bytes!("fixtures/portrait.jpg").to_vec()
+}
+
+fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            walk(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn a_wrong_passphrase_exits_with_its_code_and_changes_nothing() {
+    let f = folders();
+    ok(&grabpack(&f.data, &f.tmp, &["demo"]));
+    let before = std::fs::read(f.data.join("grabpack.db")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_grabpack"))
+        .arg("--data-dir")
+        .arg(&f.data)
+        .args(["--json", "dashboard"])
+        .env("GRABPACK_PASSPHRASE", "a wrong passphrase")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["error"]["code"], "store.wrong_secret");
+    assert_eq!(std::fs::read(f.data.join("grabpack.db")).unwrap(), before);
+}
+
+#[test]
+fn export_then_import_round_trips_a_child() {
+    let f = folders();
+    ok(&grabpack(&f.data, &f.tmp, &["demo"]));
+    let file = f.tmp.join("zofia.json");
+    ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["child", "export", "zofia", "-o", file.to_str().unwrap()],
+    ));
+    let out = ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["--json", "child", "import", file.to_str().unwrap()],
+    ));
+    let new_id = serde_json::from_str::<serde_json::Value>(&out).unwrap()["child"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let a: serde_json::Value = serde_json::from_str(&ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["--json", "child", "show", &new_id],
+    )))
+    .unwrap();
+    let list: serde_json::Value = serde_json::from_str(&ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["--json", "child", "list"],
+    )))
+    .unwrap();
+    let original = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["legal_name"] == "Zofia Nowak (fictional)" && r["id"] != new_id.as_str())
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let b: serde_json::Value = serde_json::from_str(&ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["--json", "child", "show", &original],
+    )))
+    .unwrap();
+    assert_eq!(a["child"]["form"], b["child"]["form"]);
+}
+
+#[test]
+fn an_unknown_version_file_is_refused_naming_the_reason() {
+    let f = folders();
+    ok(&grabpack(&f.data, &f.tmp, &["demo"]));
+    let file = f.tmp.join("future.json");
+    std::fs::write(&file, r#"{"format":"grabpack.child","version":7}"#).unwrap();
+    let out = grabpack(
+        &f.data,
+        &f.tmp,
+        &["child", "import", file.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("error[interchange.unknown_version]"), "{err}");
+}
+
+#[test]
+fn history_diff_review_and_audit_verify_work_from_the_command_line() {
+    let f = folders();
+    ok(&grabpack(&f.data, &f.tmp, &["demo"]));
+    let show: serde_json::Value = serde_json::from_str(&ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["--json", "child", "show", "kwame"],
+    )))
+    .unwrap();
+    let mut form = show["child"]["form"].clone();
+    form["description"]["hair"] = "Short twists (fictional)".into();
+    let form_file = f.tmp.join("form.json");
+    std::fs::write(&form_file, form.to_string()).unwrap();
+    ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &[
+            "child",
+            "save",
+            "kwame",
+            form_file.to_str().unwrap(),
+            "--note",
+            "new hair",
+        ],
+    ));
+    ok(&grabpack(&f.data, &f.tmp, &["review", "kwame"]));
+    let history = ok(&grabpack(&f.data, &f.tmp, &["child", "history", "kwame"]));
+    assert!(
+        history.contains("review") && history.contains("description.hair"),
+        "{history}"
+    );
+    let diff = ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["child", "diff", "kwame", "1", "2"],
+    ));
+    assert!(diff.contains("Short twists"), "{diff}");
+    assert!(ok(&grabpack(&f.data, &f.tmp, &["audit", "verify"])).contains("intact"));
+}
+
+#[test]
+fn init_without_any_secret_is_refused() {
+    let f = folders();
+    let out = Command::new(env!("CARGO_BIN_EXE_grabpack"))
+        .arg("--data-dir")
+        .arg(&f.data)
+        .args(["init", "--home", "X", "--manager", "Y"])
+        .env_remove("GRABPACK_PASSPHRASE")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cli.secret_needed"));
+    assert!(!f.data.join("grabpack.db").exists());
+}
