@@ -10,6 +10,7 @@
 //! broken, and a line that still measures too wide after final shaping is drawn smaller); every block
 //! starts a new page rather than crossing the bottom margin; a photo's box is never drawn over.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use krilla::Document;
@@ -157,6 +158,13 @@ pub fn wrap(text: &str, style: &TextStyle, max_width: f32) -> Vec<Line> {
     let cleaned = shape::clean_text(text);
     let max_width = max_width.max(style.size);
     let mut lines = Vec::new();
+    // Words repeat (names, "the", a phone number): measure each once per call.
+    let mut widths: HashMap<(&str, bool), f32> = HashMap::new();
+    let mut measure = |text, rtl| {
+        *widths
+            .entry((text, rtl))
+            .or_insert_with(|| measure(text, style, rtl))
+    };
     for paragraph in cleaned.split('\n') {
         let rtl = shape::paragraph_is_rtl(paragraph);
         let mut pieces: Vec<String> = Vec::new();
@@ -165,7 +173,7 @@ pub fn wrap(text: &str, style: &TextStyle, max_width: f32) -> Vec<Line> {
         for unit in break_units(paragraph) {
             let word = unit.trim_end();
             let trailing = unit.len() - word.len();
-            let word_width = measure(word, style, rtl);
+            let word_width = measure(word, rtl);
             let space_width = trailing as f32 * style.size * 0.26;
             if current_width + word_width <= max_width {
                 current.push_str(unit);
@@ -183,7 +191,7 @@ pub fn wrap(text: &str, style: &TextStyle, max_width: f32) -> Vec<Line> {
             }
             // A word longer than the whole line: break it between grapheme clusters.
             for grapheme in word.graphemes(true) {
-                let width = measure(grapheme, style, rtl);
+                let width = measure(grapheme, rtl);
                 if current_width + width > max_width && !current.is_empty() {
                     pieces.push(std::mem::take(&mut current));
                     current_width = 0.0;

@@ -8,9 +8,12 @@
 //! krilla itself uses). The glyphs drawn are exactly what [`shaped_glyph_ids`] returns for a single-font
 //! run, which the tests compare with `hb-shape`.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ops::Range;
+use std::rc::Rc;
 
-use rustybuzz::{Direction, UnicodeBuffer};
+use rustybuzz::{Direction, Face, Script, ShapePlan, UnicodeBuffer};
 use unicode_bidi::{Level, ParagraphBidiInfo};
 
 use crate::fonts::{self, PackFont, Weight};
@@ -84,9 +87,15 @@ pub fn shape_run(text: &str, font: PackFont, weight: Weight, rtl: Option<bool>) 
         Some(false) => buffer.set_direction(Direction::LeftToRight),
         None => {}
     }
+    if buffer.direction() == Direction::Invalid {
+        buffer.set_direction(Direction::LeftToRight);
+    }
     let direction = buffer.direction();
     run.rtl = direction == Direction::RightToLeft;
-    let output = rustybuzz::shape(face, &[], buffer);
+    let script = Some(buffer.script()).filter(|s| *s != UNKNOWN_SCRIPT);
+    let output = with_plan(face, (font, weight, direction, script), |plan| {
+        rustybuzz::shape_with_plan(face, plan, buffer)
+    });
     let units_per_em = f32::from(face.units_per_em().max(1) as u16);
     let infos = output.glyph_infos();
     let positions = output.glyph_positions();
@@ -115,6 +124,28 @@ pub fn shape_run(text: &str, font: PackFont, weight: Weight, rtl: Option<bool>) 
         })
         .collect();
     run
+}
+
+type PlanKey = (PackFont, Weight, Direction, Option<Script>);
+
+/// rustybuzz's `Script` for text of no particular script (what an unset script reads as).
+const UNKNOWN_SCRIPT: Script = rustybuzz::script::UNKNOWN;
+
+/// Shapes with a cached plan. Building a shape plan (collecting the font's OpenType features for a
+/// script and direction) costs far more than shaping a word, and a pack shapes every word twice (to
+/// measure, then to draw), so plans are kept per thread for each font, weight, direction and script.
+fn with_plan<T>(face: &Face<'static>, key: PlanKey, shape: impl FnOnce(&ShapePlan) -> T) -> T {
+    thread_local! {
+        static PLANS: RefCell<HashMap<PlanKey, Rc<ShapePlan>>> = RefCell::new(HashMap::new());
+    }
+    let plan = PLANS.with(|plans| {
+        plans
+            .borrow_mut()
+            .entry(key)
+            .or_insert_with(|| Rc::new(ShapePlan::new(face, key.2, key.3, None, &[])))
+            .clone()
+    });
+    shape(&plan)
 }
 
 /// Normalises text for printing: tabs and odd separators become spaces, other control characters go.
@@ -176,6 +207,13 @@ pub fn shape_line(text: &str, weight: Weight, rtl_paragraph: bool) -> Vec<Shaped
     if text.is_empty() {
         return Vec::new();
     }
+    if !rtl_paragraph && !text.chars().any(may_be_rtl) {
+        // Nothing here can read right to left: skip the bidi algorithm (most text in a pack).
+        return font_runs(text)
+            .into_iter()
+            .map(|(range, font)| shape_run(&text[range], font, weight, Some(false)))
+            .collect();
+    }
     let base = if rtl_paragraph {
         Level::rtl()
     } else {
@@ -204,6 +242,15 @@ pub fn shape_line(text: &str, weight: Weight, rtl_paragraph: bool) -> Vec<Shaped
         }
     }
     out
+}
+
+/// Characters that are (or can make text) right to left: Hebrew, Arabic, Syriac, Thaana, N'Ko and
+/// other RTL blocks, their presentation forms, and the bidi control characters.
+fn may_be_rtl(ch: char) -> bool {
+    matches!(ch,
+        '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}' |
+        '\u{10800}'..='\u{10FFF}' | '\u{1E800}'..='\u{1EFFF}' |
+        '\u{200F}' | '\u{202B}' | '\u{202E}' | '\u{2067}')
 }
 
 /// Width in points of a line shaped by [`shape_line`].
