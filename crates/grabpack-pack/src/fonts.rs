@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 pub enum PackFont {
     /// Latin (with Polish, Czech, Vietnamese ... diacritics), Greek, Cyrillic.
     Latin,
-    /// Arabic and Urdu.
+    /// Arabic, Urdu, Persian, Pashto.
     Arabic,
     /// Bengali.
     Bengali,
@@ -23,7 +23,15 @@ pub enum PackFont {
     Gujarati,
     /// Devanagari (Hindi, Marathi, Nepali).
     Devanagari,
-    /// Chinese (simplified and common traditional characters); one weight only.
+    /// Tamil.
+    Tamil,
+    /// Hebrew.
+    Hebrew,
+    /// Thai.
+    Thai,
+    /// Ethiopic (Tigrinya, Amharic); one weight only.
+    Ethiopic,
+    /// Chinese (simplified and common traditional characters) and Japanese kana; one weight only.
     Chinese,
 }
 
@@ -38,92 +46,111 @@ pub enum Weight {
 }
 
 /// The order in which fonts are tried for a character that the current run's font cannot print.
-pub const FALLBACK_ORDER: [PackFont; 7] = [
+pub const FALLBACK_ORDER: [PackFont; 11] = [
     PackFont::Latin,
     PackFont::Arabic,
     PackFont::Bengali,
     PackFont::Gurmukhi,
     PackFont::Gujarati,
     PackFont::Devanagari,
+    PackFont::Tamil,
+    PackFont::Hebrew,
+    PackFont::Thai,
+    PackFont::Ethiopic,
     PackFont::Chinese,
 ];
 
+const SLOTS: usize = FALLBACK_ORDER.len() * 2;
+
 macro_rules! font_file {
     ($name:literal) => {
-        include_bytes!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../assets/fonts/",
-            $name
-        ))
+        (
+            $name,
+            include_bytes!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../assets/fonts/",
+                $name
+            )) as &[u8],
+        )
     };
 }
 
-static LATIN_REGULAR: &[u8] = font_file!("NotoSans-Regular.ttf");
-static LATIN_BOLD: &[u8] = font_file!("NotoSans-Bold.ttf");
-static ARABIC_REGULAR: &[u8] = font_file!("NotoSansArabic-Regular.ttf");
-static ARABIC_BOLD: &[u8] = font_file!("NotoSansArabic-Bold.ttf");
-static BENGALI_REGULAR: &[u8] = font_file!("NotoSansBengali-Regular.ttf");
-static BENGALI_BOLD: &[u8] = font_file!("NotoSansBengali-Bold.ttf");
-static GURMUKHI_REGULAR: &[u8] = font_file!("NotoSansGurmukhi-Regular.ttf");
-static GURMUKHI_BOLD: &[u8] = font_file!("NotoSansGurmukhi-Bold.ttf");
-static GUJARATI_REGULAR: &[u8] = font_file!("NotoSansGujarati-Regular.ttf");
-static GUJARATI_BOLD: &[u8] = font_file!("NotoSansGujarati-Bold.ttf");
-static DEVANAGARI_REGULAR: &[u8] = font_file!("NotoSansDevanagari-Regular.ttf");
-static DEVANAGARI_BOLD: &[u8] = font_file!("NotoSansDevanagari-Bold.ttf");
-static CHINESE_REGULAR: &[u8] = font_file!("NotoSansCJKsc-Regular-subset.otf");
+/// (file name, bytes) of each font's regular and bold weights, in [`FALLBACK_ORDER`].
+static FILES: [[(&str, &[u8]); 2]; 11] = [
+    [
+        font_file!("NotoSans-Regular.ttf"),
+        font_file!("NotoSans-Bold.ttf"),
+    ],
+    [
+        font_file!("NotoSansArabic-Regular.ttf"),
+        font_file!("NotoSansArabic-Bold.ttf"),
+    ],
+    [
+        font_file!("NotoSansBengali-Regular.ttf"),
+        font_file!("NotoSansBengali-Bold.ttf"),
+    ],
+    [
+        font_file!("NotoSansGurmukhi-Regular.ttf"),
+        font_file!("NotoSansGurmukhi-Bold.ttf"),
+    ],
+    [
+        font_file!("NotoSansGujarati-Regular.ttf"),
+        font_file!("NotoSansGujarati-Bold.ttf"),
+    ],
+    [
+        font_file!("NotoSansDevanagari-Regular.ttf"),
+        font_file!("NotoSansDevanagari-Bold.ttf"),
+    ],
+    [
+        font_file!("NotoSansTamil-Regular.ttf"),
+        font_file!("NotoSansTamil-Bold.ttf"),
+    ],
+    [
+        font_file!("NotoSansHebrew-Regular.ttf"),
+        font_file!("NotoSansHebrew-Bold.ttf"),
+    ],
+    [
+        font_file!("NotoSansThai-Regular.ttf"),
+        font_file!("NotoSansThai-Bold.ttf"),
+    ],
+    [
+        font_file!("NotoSansEthiopic-Regular.ttf"),
+        font_file!("NotoSansEthiopic-Regular.ttf"),
+    ],
+    [
+        font_file!("NotoSansCJKsc-Regular-subset.otf"),
+        font_file!("NotoSansCJKsc-Regular-subset.otf"),
+    ],
+];
 
 impl PackFont {
-    /// The font file's bytes, exactly as vendored in `assets/fonts/`.
-    pub fn bytes(self, weight: Weight) -> &'static [u8] {
-        use PackFont::*;
-        use Weight::*;
-        match (self, weight) {
-            (Latin, Regular) => LATIN_REGULAR,
-            (Latin, Bold) => LATIN_BOLD,
-            (Arabic, Regular) => ARABIC_REGULAR,
-            (Arabic, Bold) => ARABIC_BOLD,
-            (Bengali, Regular) => BENGALI_REGULAR,
-            (Bengali, Bold) => BENGALI_BOLD,
-            (Gurmukhi, Regular) => GURMUKHI_REGULAR,
-            (Gurmukhi, Bold) => GURMUKHI_BOLD,
-            (Gujarati, Regular) => GUJARATI_REGULAR,
-            (Gujarati, Bold) => GUJARATI_BOLD,
-            (Devanagari, Regular) => DEVANAGARI_REGULAR,
-            (Devanagari, Bold) => DEVANAGARI_BOLD,
-            (Chinese, _) => CHINESE_REGULAR,
-        }
+    fn index(self) -> usize {
+        FALLBACK_ORDER.iter().position(|f| *f == self).unwrap_or(0)
     }
 
-    /// The file name under `assets/fonts/` (tests hand it to `hb-shape`).
+    fn file(self, weight: Weight) -> (&'static str, &'static [u8]) {
+        FILES[self.index()][usize::from(weight == Weight::Bold)]
+    }
+
+    /// The font file's bytes, exactly as vendored in `assets/fonts/`.
+    pub fn bytes(self, weight: Weight) -> &'static [u8] {
+        self.file(weight).1
+    }
+
+    /// The file name under `assets/fonts/` (tests hand it to `hb-shape`). Faces with one weight give
+    /// the regular file for bold too.
     pub fn file_name(self, weight: Weight) -> &'static str {
-        use PackFont::*;
-        use Weight::*;
-        match (self, weight) {
-            (Latin, Regular) => "NotoSans-Regular.ttf",
-            (Latin, Bold) => "NotoSans-Bold.ttf",
-            (Arabic, Regular) => "NotoSansArabic-Regular.ttf",
-            (Arabic, Bold) => "NotoSansArabic-Bold.ttf",
-            (Bengali, Regular) => "NotoSansBengali-Regular.ttf",
-            (Bengali, Bold) => "NotoSansBengali-Bold.ttf",
-            (Gurmukhi, Regular) => "NotoSansGurmukhi-Regular.ttf",
-            (Gurmukhi, Bold) => "NotoSansGurmukhi-Bold.ttf",
-            (Gujarati, Regular) => "NotoSansGujarati-Regular.ttf",
-            (Gujarati, Bold) => "NotoSansGujarati-Bold.ttf",
-            (Devanagari, Regular) => "NotoSansDevanagari-Regular.ttf",
-            (Devanagari, Bold) => "NotoSansDevanagari-Bold.ttf",
-            (Chinese, _) => "NotoSansCJKsc-Regular-subset.otf",
-        }
+        self.file(weight).0
     }
 
     fn slot(self, weight: Weight) -> usize {
-        let base = FALLBACK_ORDER.iter().position(|f| *f == self).unwrap_or(0);
-        base * 2 + usize::from(weight == Weight::Bold)
+        self.index() * 2 + usize::from(weight == Weight::Bold)
     }
 
     /// The parsed face, for shaping and for asking which characters it covers. Parsed once.
     pub(crate) fn face(self, weight: Weight) -> Option<&'static rustybuzz::Face<'static>> {
-        static FACES: [OnceLock<Option<rustybuzz::Face<'static>>>; 14] =
-            [const { OnceLock::new() }; 14];
+        static FACES: [OnceLock<Option<rustybuzz::Face<'static>>>; SLOTS] =
+            [const { OnceLock::new() }; SLOTS];
         FACES[self.slot(weight)]
             .get_or_init(|| rustybuzz::Face::from_slice(self.bytes(weight), 0))
             .as_ref()
@@ -131,7 +158,8 @@ impl PackFont {
 
     /// The font as krilla embeds it. krilla's `Font` is a cheap, reference-counted handle.
     pub(crate) fn krilla_font(self, weight: Weight) -> Option<krilla::text::Font> {
-        static FONTS: [OnceLock<Option<krilla::text::Font>>; 14] = [const { OnceLock::new() }; 14];
+        static FONTS: [OnceLock<Option<krilla::text::Font>>; SLOTS] =
+            [const { OnceLock::new() }; SLOTS];
         FONTS[self.slot(weight)]
             .get_or_init(|| krilla::text::Font::new(self.bytes(weight).into(), 0))
             .clone()
@@ -150,7 +178,7 @@ pub fn font_for(ch: char) -> Option<PackFont> {
     FALLBACK_ORDER.into_iter().find(|font| font.covers(ch))
 }
 
-/// Characters of `text` that no vendored font can print (they would show as empty boxes, although
+/// Characters of `text` that no vendored font can print (the pack draws them as U+FFFD, although
 /// they still extract correctly). The form can warn a carer about such a name before it is needed.
 pub fn missing_glyphs(text: &str) -> Vec<char> {
     let mut missing: Vec<char> = text

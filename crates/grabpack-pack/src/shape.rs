@@ -123,7 +123,33 @@ pub fn shape_run(text: &str, font: PackFont, weight: Weight, rtl: Option<bool>) 
             }
         })
         .collect();
+    if font == PackFont::Latin {
+        substitute_unprintable(&mut run, face, units_per_em);
+    }
     run
+}
+
+/// Draws characters no vendored font covers as the replacement character (U+FFFD) instead of the
+/// font's invisible-looking .notdef box. Why: krilla gives .notdef no text mapping, so such a name
+/// would vanish from copy and search; a real glyph keeps its characters (through ToUnicode or
+/// ActualText), so an officer can still copy a Korean name the pack cannot draw.
+fn substitute_unprintable(run: &mut ShapedRun, face: &Face<'static>, units_per_em: f32) {
+    let Some(replacement) = face.glyph_index('\u{FFFD}') else {
+        return;
+    };
+    let advance = f32::from(face.glyph_hor_advance(replacement).unwrap_or(0)) / units_per_em;
+    for glyph in run.glyphs.iter_mut().filter(|g| g.id == 0) {
+        let text = run.text.get(glyph.cluster.clone()).unwrap_or("");
+        if text
+            .chars()
+            .any(|c| !fonts::is_invisible(c) && !c.is_whitespace())
+        {
+            glyph.id = replacement.0;
+            glyph.x_advance = advance;
+            glyph.x_offset = 0.0;
+            glyph.y_offset = 0.0;
+        }
+    }
 }
 
 type PlanKey = (PackFont, Weight, Direction, Option<Script>);
@@ -177,10 +203,15 @@ pub fn font_runs(text: &str) -> Vec<(Range<usize>, PackFont)> {
         let keep_current = current.filter(|f| {
             fonts::is_invisible(ch) || (!ch.is_alphabetic() && (f.covers(ch) || is_mark(ch)))
         });
-        let font = keep_current
-            .or_else(|| fonts::font_for(ch))
-            .or(current)
-            .unwrap_or(PackFont::Latin);
+        // A character no font covers goes to the Latin font, which draws it as U+FFFD (see shape_run).
+        let font =
+            keep_current
+                .or_else(|| fonts::font_for(ch))
+                .unwrap_or(if fonts::is_invisible(ch) {
+                    current.unwrap_or(PackFont::Latin)
+                } else {
+                    PackFont::Latin
+                });
         match runs.last_mut() {
             Some((range, f)) if *f == font => range.end = i + ch.len_utf8(),
             _ => runs.push((i..i + ch.len_utf8(), font)),

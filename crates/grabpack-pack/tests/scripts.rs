@@ -111,7 +111,7 @@ fn the_glyphs_drawn_for_each_name_are_the_ones_harfbuzz_produces() {
 
 #[test]
 fn right_to_left_names_are_drawn_right_to_left() {
-    for name in ["محمد عبدالله", "عائشہ خان"] {
+    for name in ["محمد عبدالله", "عائشہ خان", "יוסף כהן"] {
         let runs = shape_line(name, Weight::Regular, paragraph_is_rtl(name));
         assert!(runs[0].rtl, "{name} should read right to left");
         // The first glyph drawn (leftmost) is the end of the name: the last letter's cluster.
@@ -158,7 +158,7 @@ fn every_name_extracts_as_the_right_characters() {
         );
     }
     assert!(text.contains("OFFICIAL-SENSITIVE"));
-    assert!(text.contains("Page 1 of 1"));
+    assert!(text.contains("Page 1 of "));
 }
 
 #[test]
@@ -190,4 +190,31 @@ fn every_font_is_embedded_and_subset() {
             "subset fonts are named ABCDEF+Name: {font}"
         );
     }
+}
+
+#[test]
+fn a_name_no_font_can_print_is_reported_with_a_code_so_the_form_can_warn() {
+    for (_, name, _) in TEST_NAMES {
+        assert!(
+            grabpack_pack::fonts::check_printable(name).is_ok(),
+            "{name} should be printable"
+        );
+    }
+    // Korean Hangul is not vendored yet: the pack still prints (empty boxes that extract correctly),
+    // but the form can warn the carer to add a Latin spelling.
+    let err = grabpack_pack::fonts::check_printable("김민준 Kim").unwrap_err();
+    assert_eq!(err.code(), "pack.font_missing_glyphs");
+    assert_eq!(
+        grabpack_pack::fonts::missing_glyphs("김민준 Kim"),
+        vec!['김', '민', '준']
+    );
+}
+
+#[test]
+fn an_unprintable_name_still_extracts_as_the_right_characters() {
+    let mut layout = Layout::new();
+    layout.label_value("Name", "김민준");
+    let pdf = layout.finish(&running("김민준")).unwrap();
+    assert_qpdf_accepts(&pdf);
+    assert!(normalise(&pdftotext(&pdf, &[])).contains("김민준"));
 }

@@ -22,7 +22,12 @@ pub const TEST_NAMES: &[(&str, &str, PackFont)] = &[
     ("Gurmukhi", "ਗੁਰਪ੍ਰੀਤ ਸਿੰਘ", PackFont::Gurmukhi),
     ("Gujarati", "પ્રિયા પટેલ", PackFont::Gujarati),
     ("Devanagari", "अनन्या शर्मा", PackFont::Devanagari),
+    ("Tamil", "கவின் குமார்", PackFont::Tamil),
+    ("Hebrew", "יוסף כהן", PackFont::Hebrew),
+    ("Thai", "สมชาย ใจดี", PackFont::Thai),
+    ("Tigrinya (Ethiopic)", "ሰላም ተስፋይ", PackFont::Ethiopic),
     ("Chinese", "王小明", PackFont::Chinese),
+    ("Japanese", "さくら", PackFont::Chinese),
 ];
 
 /// Which Debian package provides each tool the tests run.
