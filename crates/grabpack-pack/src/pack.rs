@@ -357,6 +357,19 @@ impl<'a> Facts<'a> {
         (!refs.is_empty()).then(|| refs.join("; "))
     }
 
+    pub fn placement_address(&self) -> Option<String> {
+        self.shared("placement.address")
+            .then(|| self.form.placement.address.one_line())
+            .filter(|a| !a.is_empty())
+    }
+
+    pub fn home_phone(&self) -> Option<String> {
+        self.text(
+            "placement.home_phone_24h",
+            &self.form.placement.home_phone_24h,
+        )
+    }
+
     pub fn home_line(&self) -> Option<String> {
         let placement = &self.form.placement;
         let phone = self.text("placement.home_phone_24h", &placement.home_phone_24h)?;
@@ -1145,7 +1158,7 @@ fn people_tables(facts: &Facts<'_>, layout: &mut Layout) {
         if rows.is_empty() {
             continue;
         }
-        layout.text(title, TextStyle::STRONG);
+        table_title(layout, title);
         layout.table(&columns, &rows);
     }
 }
@@ -1253,7 +1266,7 @@ fn place_tables(facts: &Facts<'_>, layout: &mut Layout) {
     }
     layout.subheading("I. Places");
     for (title, cols, rows) in sections {
-        layout.text(title, TextStyle::STRONG);
+        table_title(layout, title);
         layout.table(&cols, &rows);
     }
 }
@@ -1351,7 +1364,7 @@ fn part_two(facts: &Facts<'_>, e: &Part2, layout: &mut Layout) {
     layout.label_value("Reporting person", &e.reporting_person);
     layout.label_value("Call-back number", &e.call_back_number);
     if !e.actions_taken.is_empty() {
-        layout.text("Actions already taken", TextStyle::STRONG);
+        table_title(layout, "Actions already taken");
         let mut actions: Vec<&ActionTaken> = e.actions_taken.iter().collect();
         actions.sort_by_key(|a| a.at);
         let rows: Vec<Row> = actions
@@ -1378,7 +1391,7 @@ fn part_two(facts: &Facts<'_>, e: &Part2, layout: &mut Layout) {
         layout.table(&columns, &rows);
     }
     if !e.notifications.is_empty() {
-        layout.text("Notifications made", TextStyle::STRONG);
+        table_title(layout, "Notifications made");
         let rows: Vec<Row> = e
             .notifications
             .iter()
@@ -1412,6 +1425,12 @@ fn part_two(facts: &Facts<'_>, e: &Part2, layout: &mut Layout) {
         ];
         layout.table(&columns, &rows);
     }
+}
+
+/// A table's title, kept on the same page as the table's header and first row.
+fn table_title(layout: &mut Layout, title: &str) {
+    layout.ensure(TextStyle::STRONG.line_height() + 3.0 * TextStyle::BODY.line_height() + 16.0);
+    layout.text(title, TextStyle::STRONG);
 }
 
 pub(crate) fn taken_text(t: &TakenItems) -> String {

@@ -49,7 +49,8 @@ pub fn readout(input: &PackInput) -> String {
         "Gender",
         facts.text("identity.gender", &form.identity.gender),
     );
-    line("Lives at (placement)", facts.home_line());
+    line("Lives at (placement)", facts.placement_address());
+    line("Home, 24/7 number", facts.home_phone());
     if let Some(e) = &input.episode {
         line("Last seen", e.last_seen_at.map(uk_and_utc));
         line(
