@@ -517,6 +517,16 @@ pub fn content_hash(input: &PackInput) -> String {
 /// [`PackError::RenderFailed`] if the PDF writer fails. An unreadable photo does not fail the pack: it
 /// is left out and reported in [`RenderedPack::warnings`] (code `pack.photo_unreadable`).
 pub fn render_pack(input: &PackInput) -> Result<RenderedPack, PackError> {
+    // A bug in layout or a library must cost the carer the PDF, not the app: they still have the
+    // read-out. (No unwrap or expect is reachable from input; this is the belt to those braces.)
+    std::panic::catch_unwind(|| build_pack(input)).unwrap_or_else(|_| {
+        Err(PackError::RenderFailed(
+            "the pack builder stopped unexpectedly".into(),
+        ))
+    })
+}
+
+fn build_pack(input: &PackInput) -> Result<RenderedPack, PackError> {
     let facts = Facts::new(input);
     let mut layout = Layout::new();
     let mut warnings = Vec::new();
