@@ -1,1 +1,146 @@
-fn main() {}
+//! Store benchmarks: unlock paths, one revision save, the 1,000-child dashboard, photo import.
+//!
+//! Figures, not assertions: `cargo bench -p grabpack-store`. Building the 1,000-child store
+//! (10 revisions and 3 photos each) takes a few minutes before the dashboard is measured; its size
+//! on disk is printed.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark fails by panicking
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use grabpack_core::PhotoKind;
+use grabpack_core::sample::complete_form;
+use grabpack_store::{Credential, DeviceKeychain, KeyringKeychain, Setup, Store};
+use jiff::civil::date;
+
+const PASSPHRASE: &str = "benchmark passphrase (fictional)";
+
+fn keychain() -> Arc<dyn DeviceKeychain> {
+    Arc::new(KeyringKeychain::new(keyring_core::mock::Store::new().unwrap()))
+}
+
+fn new_store(dir: &std::path::Path, kc: Arc<dyn DeviceKeychain>) -> (Store, String) {
+    let (s, r) = Store::create(
+        dir,
+        Setup {
+            home_name: "Bench House (fictional)".into(),
+            manager_name: "Bench Manager".into(),
+            manager_pin: Some("2468".into()),
+            passphrase: Some(PASSPHRASE.into()),
+        },
+        Some(kc),
+    )
+    .unwrap();
+    (s, r.expose().clone())
+}
+
+/// A photo with texture, like a real one (flat synthetic images compress unrealistically well).
+fn noisy_jpeg(w: u32, h: u32, quality: u8) -> Vec<u8> {
+    let mut seed = 0x1234_5678u32;
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        let n = (seed & 0x3f) as u8;
+        image::Rgb([((x / 7) as u8).wrapping_add(n), ((y / 5) as u8).wrapping_add(n), 120u8.wrapping_add(n)])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(&img)
+        .unwrap();
+    out
+}
+
+fn unlock(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let kc = keychain();
+    let (store, recovery) = new_store(dir.path(), kc.clone());
+    drop(store);
+    let mut g = c.benchmark_group("unlock");
+    g.sample_size(20).measurement_time(Duration::from_secs(8));
+    g.bench_function("recovery_key_raw_key_path", |b| {
+        b.iter(|| Store::unlock(dir.path(), Credential::RecoveryKey(&recovery.as_str().into()), Some(kc.clone())).unwrap())
+    });
+    g.bench_function("device_key_and_pin", |b| {
+        b.iter(|| {
+            Store::unlock(
+                dir.path(),
+                Credential::Pin {
+                    staff_name: "Bench Manager",
+                    pin: &"2468".into(),
+                },
+                Some(kc.clone()),
+            )
+            .unwrap()
+        })
+    });
+    g.bench_function("passphrase_argon2id_64mib", |b| {
+        b.iter(|| Store::unlock(dir.path(), Credential::Passphrase(&PASSPHRASE.into()), Some(kc.clone())).unwrap())
+    });
+    g.finish();
+}
+
+fn save_revision(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, _) = new_store(dir.path(), keychain());
+    let mut form = complete_form("Bench Child (fictional)", "BC", date(2011, 5, 4), date(2026, 11, 20));
+    let id = store.create_child(&form, "").unwrap();
+    let mut i = 0u64;
+    c.bench_function("revision/save_full_form", |b| {
+        b.iter(|| {
+            i += 1;
+            form.health.conditions = format!("Asthma (bench edit {i})");
+            store.save_form(&id, &form, "bench").unwrap()
+        })
+    });
+}
+
+fn photo_import(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, _) = new_store(dir.path(), keychain());
+    let id = store.create_child(&Default::default(), "").unwrap();
+    let big = noisy_jpeg(4000, 3000, 90);
+    let mut g = c.benchmark_group("photo");
+    g.sample_size(10).measurement_time(Duration::from_secs(10));
+    g.bench_function("import_12mp_jpeg_into_store", |b| {
+        b.iter(|| store.add_photo(&id, &big, PhotoKind::Face, None).unwrap())
+    });
+    g.finish();
+}
+
+fn dashboard(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, _) = new_store(dir.path(), keychain());
+    let photo = grabpack_photo::process(&noisy_jpeg(1600, 1200, 92), &Default::default()).unwrap().jpeg;
+    let started = std::time::Instant::now();
+    for n in 0..1000 {
+        let mut form = complete_form(&format!("Bench Child {n} (fictional)"), "BC", date(2011, 5, 4), date(2026, 11, 20));
+        let id = store.create_child(&form, "").unwrap();
+        for r in 1..10 {
+            form.health.conditions = format!("Asthma (revision {r})");
+            store.save_form(&id, &form, "").unwrap();
+        }
+        for k in [PhotoKind::Face, PhotoKind::FullLength, PhotoKind::Mark] {
+            store.add_photo(&id, &photo, k, Some(date(2026, 11, 1))).unwrap();
+        }
+    }
+    let build = started.elapsed();
+    store.connection_for_tests().execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
+    let size: u64 = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.metadata().unwrap().len()).sum();
+    println!(
+        "1,000-child store (10 revisions, 3 photos of {} KB each): built in {:.0} s, {:.1} MB on disk",
+        photo.len() / 1024,
+        build.as_secs_f64(),
+        size as f64 / 1_048_576.0
+    );
+    let today = date(2026, 11, 28);
+    let mut g = c.benchmark_group("dashboard");
+    g.sample_size(20);
+    g.bench_function("readiness_1000_children", |b| b.iter(|| store.dashboard(today).unwrap()));
+    g.finish();
+}
+
+criterion_group!(benches, unlock, save_revision, photo_import, dashboard);
+criterion_main!(benches);

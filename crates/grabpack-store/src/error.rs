@@ -14,6 +14,8 @@ pub enum StoreError {
         "'{0}' has been disabled and can no longer unlock the store. A manager can re-add them."
     )]
     StaffDisabled(String),
+    #[error("{0}'s agency engagement ended on {1}; a manager can extend it by re-adding them.")]
+    EngagementEnded(String, String),
     #[error("{0}'s PIN cannot be used on this device; unlock with the passphrase or recovery key.")]
     NoPinSlot(String),
     #[error(
@@ -78,6 +80,18 @@ pub enum StoreError {
     PassphraseNeeded,
     #[error("Too many wrong attempts: wait {seconds} seconds before trying again.")]
     TooManyAttempts { seconds: u64 },
+    #[error("There is no missing episode '{0}'.")]
+    EpisodeNotFound(String),
+    #[error("This episode is closed; record a new episode if the child is missing again.")]
+    EpisodeClosed,
+    #[error("There is no episode entry {0} to amend.")]
+    EventNotFound(i64),
+    #[error("There is no outbox delivery '{0}'.")]
+    DeliveryNotFound(String),
+    #[error("That delivery is {state}; it cannot be {wanted}.")]
+    DeliveryState { state: String, wanted: &'static str },
+    #[error("An outbox message needs at least one recipient.")]
+    NoRecipients,
 }
 
 impl StoreError {
@@ -87,6 +101,7 @@ impl StoreError {
             Self::WrongSecret => "store.wrong_secret",
             Self::NoSuchStaff(_) => "store.no_such_staff",
             Self::StaffDisabled(_) => "store.staff_disabled",
+            Self::EngagementEnded(..) => "store.engagement_ended",
             Self::NoPinSlot(_) => "store.no_pin_slot",
             Self::DeviceSecretMissing => "store.device_secret_missing",
             Self::KeychainUnavailable(_) => "store.keychain_unavailable",
@@ -114,6 +129,12 @@ impl StoreError {
             Self::NoPassphraseSlot => "store.no_passphrase_slot",
             Self::PassphraseNeeded => "store.passphrase_needed",
             Self::TooManyAttempts { .. } => "store.too_many_attempts",
+            Self::EpisodeNotFound(_) => "store.episode_not_found",
+            Self::EpisodeClosed => "store.episode_closed",
+            Self::EventNotFound(_) => "store.event_not_found",
+            Self::DeliveryNotFound(_) => "store.delivery_not_found",
+            Self::DeliveryState { .. } => "store.delivery_state",
+            Self::NoRecipients => "store.no_recipients",
         }
     }
 }

@@ -109,6 +109,7 @@ pub struct Setup {
 }
 
 /// Home-wide settings, kept encrypted in the store.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct HomeSettings {
@@ -130,6 +131,7 @@ impl Default for HomeSettings {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StaffMember {
     pub id: String,
@@ -140,6 +142,7 @@ pub struct StaffMember {
     pub has_pin: bool,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RevisionInfo {
     pub seq: i64,
@@ -151,6 +154,7 @@ pub struct RevisionInfo {
     pub note: String,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PhotoInfo {
     pub id: String,
@@ -163,6 +167,7 @@ pub struct PhotoInfo {
 }
 
 /// A child's current record.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChildRecord {
     pub id: String,
@@ -182,6 +187,41 @@ pub struct DashboardRow {
     pub age: Option<i16>,
     pub readiness: Readiness,
     pub face_photo_id: Option<String>,
+}
+
+/// What a pack is built from (see [`Store::pack_material`]).
+#[derive(Clone, PartialEq)]
+pub struct PackMaterial {
+    pub child_id: String,
+    pub revision: i64,
+    pub form: ChildForm,
+    pub photos: Vec<PackMaterialPhoto>,
+    /// The child's own marking if set, else the home's.
+    pub marking: String,
+}
+
+#[derive(Clone, PartialEq)]
+pub struct PackMaterialPhoto {
+    pub kind: PhotoKind,
+    pub taken_on: Option<Date>,
+    pub jpeg: Vec<u8>,
+}
+
+/// Never prints the form or the photos: a child's record must not reach a log by accident.
+impl std::fmt::Debug for PackMaterial {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PackMaterial")
+            .field("child_id", &self.child_id)
+            .field("revision", &self.revision)
+            .field("photos", &self.photos.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for PackMaterialPhoto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PackMaterialPhoto({:?}, {} bytes)", self.kind, self.jpeg.len())
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -230,6 +270,25 @@ fn check_passphrase(p: &str) -> Result<()> {
     } else {
         Err(StoreError::PassphraseTooShort)
     }
+}
+
+/// The staff who can unlock with a PIN on this device, for the unlock screen's picker. Read from
+/// the key slots beside the database (names only, nothing about any child), newest generation, in
+/// the order they were added.
+pub fn staff_on_this_device(dir: &Path) -> Result<Vec<String>> {
+    let file = SlotFile::read(dir)?;
+    let mut names: Vec<String> = Vec::new();
+    if let Some(generation) = file.generations.first() {
+        for slot in &generation.slots {
+            if slot.kind == SlotKind::DevicePin
+                && let Some(name) = &slot.staff_name
+                && !names.contains(name)
+            {
+                names.push(name.clone());
+            }
+        }
+    }
+    Ok(names)
 }
 
 /// True when a store exists in `dir`.
@@ -403,6 +462,8 @@ impl Store {
                         | StoreError::DeviceSecretMissing
                         | StoreError::RecoveryKeyFormat
                         | StoreError::NoPassphraseSlot
+                        | StoreError::StaffDisabled(_)
+                        | StoreError::EngagementEnded(..)
                 ) {
                     record_failure(dir, credential.method(), staff_name, e.code());
                 }
@@ -1041,6 +1102,33 @@ impl Store {
             .ok_or_else(|| StoreError::ChildNotFound(format!("photo {photo_id}")))
     }
 
+    /// Everything a grab pack is built from, read in one go: the current form and revision, every
+    /// photo (face photos first, newest first) with its bytes, and the marking to print.
+    pub fn pack_material(&self, child_id: &str) -> Result<PackMaterial> {
+        let record = self.child_unaudited(child_id)?;
+        let mut photos = Vec::with_capacity(record.photos.len());
+        for p in &record.photos {
+            photos.push(PackMaterialPhoto {
+                kind: p.kind,
+                taken_on: p.taken_on,
+                jpeg: self.photo_jpeg(&p.id)?,
+            });
+        }
+        let settings = self.settings()?;
+        let marking = if record.form.administration.protective_marking.trim().is_empty() {
+            settings.protective_marking
+        } else {
+            record.form.administration.protective_marking.clone()
+        };
+        Ok(PackMaterial {
+            child_id: record.id,
+            revision: record.revision.seq,
+            form: record.form,
+            photos,
+            marking,
+        })
+    }
+
     // ----- interchange -----
 
     /// The child as a document for the next placement. Audited; the caller decides where it goes.
@@ -1471,6 +1559,15 @@ impl Store {
         Ok(problems)
     }
 
+    /// The connection, for the store's own episode and outbox modules.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
     /// For tests and tools that must reach below the API (for example to prove tampering is seen).
     pub fn connection_for_tests(&self) -> &Connection {
         &self.conn
@@ -1512,11 +1609,19 @@ fn load_staff_actor(conn: &Connection, id: &str) -> Result<Actor> {
     match row {
         None => Err(StoreError::NoSuchStaff(id.to_string())),
         Some((name, _, Some(_))) => Err(StoreError::StaffDisabled(name)),
-        Some((name, role, None)) => Ok(Actor::Staff {
-            id: id.to_string(),
-            name,
-            role: serde_json::from_str(&role).unwrap_or(StaffRole::Keyworker),
-        }),
+        Some((name, role, None)) => {
+            let role = serde_json::from_str(&role).unwrap_or(StaffRole::Keyworker);
+            if let StaffRole::Agency { ends_on } = role
+                && ends_on < today()
+            {
+                return Err(StoreError::EngagementEnded(name, ends_on.to_string()));
+            }
+            Ok(Actor::Staff {
+                id: id.to_string(),
+                name,
+                role,
+            })
+        }
     }
 }
 
