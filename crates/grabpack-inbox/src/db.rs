@@ -1,0 +1,191 @@
+//! The inbox's own SQLCipher database: packs (PDF included), acknowledgements, officer accounts,
+//! sessions and the hash-chained audit log.
+//!
+//! Everything a sender supplies is stored here and nowhere else: no file is ever created from a
+//! client-supplied name, so path tricks in ids or filenames cannot reach the filesystem. The key
+//! is a raw 256-bit key (no KDF on open). The audit table has exactly the shape
+//! `grabpack_store::audit` expects, so the same append/verify code guards both sides; here its
+//! `child_id` column holds the subject of the entry (a receipt id), since the inbox never learns
+//! a child's real identity beyond what the home sent.
+//!
+//! rusqlite connections are not `Sync`, and SQLite has one writer at a time anyway, so one
+//! connection sits behind a mutex and every call runs on tokio's blocking pool.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use rusqlite::Connection;
+
+use crate::error::{InboxError, Result};
+
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE packs (
+    receipt_id TEXT PRIMARY KEY,
+    home_id TEXT NOT NULL,
+    home_name TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    manifest TEXT NOT NULL,
+    child_ref TEXT NOT NULL,
+    child_display_name TEXT NOT NULL,
+    episode_id TEXT NOT NULL,
+    recipient_id TEXT NOT NULL,
+    sent_at TEXT NOT NULL,
+    marking TEXT NOT NULL,
+    readout TEXT NOT NULL,
+    pdf_sha256 TEXT NOT NULL,
+    pdf_bytes INTEGER NOT NULL,
+    pdf BLOB NOT NULL,
+    first_opened_at TEXT,
+    first_opened_by TEXT,
+    UNIQUE (home_id, idempotency_key)
+) STRICT;
+CREATE INDEX packs_received ON packs (received_at DESC);
+CREATE TABLE acks (
+    cursor INTEGER PRIMARY KEY AUTOINCREMENT,
+    receipt_id TEXT NOT NULL REFERENCES packs (receipt_id),
+    status TEXT NOT NULL CHECK (status IN ('accepted', 'not_accepted')),
+    officer_name TEXT NOT NULL,
+    collar_number TEXT,
+    police_reference TEXT,
+    risk_grading TEXT CHECK (risk_grading IS NULL OR risk_grading IN ('no_apparent_risk', 'low', 'medium', 'high')),
+    note TEXT,
+    reason TEXT,
+    at TEXT NOT NULL,
+    by_user TEXT NOT NULL,
+    delivered_at TEXT
+) STRICT;
+CREATE INDEX acks_receipt ON acks (receipt_id);
+CREATE TABLE users (
+    name TEXT PRIMARY KEY,
+    password_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE sessions (
+    token_sha256 TEXT PRIMARY KEY,
+    user_name TEXT NOT NULL REFERENCES users (name),
+    csrf TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_unix INTEGER NOT NULL
+) STRICT;
+CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    child_id TEXT,
+    detail TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER packs_no_delete BEFORE DELETE ON packs
+BEGIN SELECT RAISE(ABORT, 'received packs are kept'); END;
+CREATE TRIGGER packs_content_fixed BEFORE UPDATE OF receipt_id, home_id, idempotency_key, received_at, manifest, pdf, pdf_sha256 ON packs
+BEGIN SELECT RAISE(ABORT, 'a received pack never changes'); END;
+CREATE TRIGGER acks_no_change BEFORE UPDATE OF status, officer_name, collar_number, police_reference, risk_grading, note, reason, at, by_user ON acks
+BEGIN SELECT RAISE(ABORT, 'an acknowledgement never changes'); END;
+"#];
+
+/// Open (and, with `create`, create) the database with a raw key, then bring the schema up to date.
+pub fn open(path: &Path, key: &[u8; 32], create: bool) -> Result<Connection> {
+    if !create && !path.exists() {
+        return Err(InboxError::Config(format!(
+            "no database at {}: run `grabpack-inbox init --config FILE` first",
+            path.display()
+        )));
+    }
+    let conn = Connection::open(path)?;
+    let key_hex = zeroize::Zeroizing::new(format!("x'{}'", hex::encode(key)));
+    conn.pragma_update(None, "cipher_log_level", "NONE")?;
+    conn.pragma_update(None, "key", key_hex.as_str())?;
+    // A wrong key only shows at the first read.
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
+                InboxError::Key("the key does not open this database (or it is damaged)".into())
+            }
+            other => InboxError::Database(other),
+        })?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // A receipt promises the pack is kept: commit durably before answering.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    let target = MIGRATIONS.len() as i64;
+    if version > target {
+        return Err(InboxError::Config(format!(
+            "the database was written by a newer grabpack-inbox (schema {version})"
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(conn)
+}
+
+/// The shared connection. Cloning shares it.
+#[derive(Clone, Debug)]
+pub struct Db {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl Db {
+    pub fn new(conn: Connection) -> Self {
+        Self {
+            conn: Arc::new(Mutex::new(conn)),
+        }
+    }
+
+    /// Run `f` with the connection on the blocking pool.
+    pub async fn call<F, R>(&self, f: F) -> Result<R>
+    where
+        F: FnOnce(&mut Connection) -> Result<R> + Send + 'static,
+        R: Send + 'static,
+    {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn
+                .lock()
+                .map_err(|_| InboxError::Internal("database lock poisoned".into()))?;
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| InboxError::Internal(format!("database task failed: {e}")))?
+    }
+
+    /// Synchronous access, for commands run outside the server.
+    pub fn with<R>(&self, f: impl FnOnce(&mut Connection) -> Result<R>) -> Result<R> {
+        let mut guard = self
+            .conn
+            .lock()
+            .map_err(|_| InboxError::Internal("database lock poisoned".into()))?;
+        f(&mut guard)
+    }
+}
+
+/// Now, as RFC 3339 UTC with millisecond precision.
+pub fn now_rfc3339() -> String {
+    jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%S%.3fZ")
+        .to_string()
+}
+
+/// Append to the hash-chained audit log (inside the caller's transaction when there is one).
+pub fn audit(
+    conn: &Connection,
+    actor: &str,
+    action: &str,
+    subject: Option<&str>,
+    detail: &str,
+) -> Result<()> {
+    grabpack_store::audit::append(conn, &now_rfc3339(), actor, action, subject, detail)?;
+    Ok(())
+}
