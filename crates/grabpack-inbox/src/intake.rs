@@ -253,6 +253,7 @@ async fn receive(
         .acquire()
         .await
         .map_err(|_| InboxError::Internal("upload limiter closed".into()))?;
+    let _reading = Reading::start(st);
     let dur = Duration::from_secs(st.config.upload_timeout_secs);
     let upload = tokio::time::timeout(
         dur,
@@ -364,6 +365,23 @@ fn store(
     )?;
     tx.commit()?;
     Ok((StatusCode::CREATED, receipt))
+}
+
+/// Counts an upload as being read for as long as it lives.
+struct Reading(Arc<std::sync::atomic::AtomicUsize>);
+
+impl Reading {
+    fn start(st: &AppState) -> Self {
+        let now = st.uploads_reading.fetch_add(1, Ordering::SeqCst) + 1;
+        st.uploads_reading_peak.fetch_max(now, Ordering::SeqCst);
+        Self(st.uploads_reading.clone())
+    }
+}
+
+impl Drop for Reading {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -7,6 +7,7 @@
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
 use std::time::Duration;
 
 use axum::Router;
@@ -28,6 +29,10 @@ pub struct AppState {
     pub db: Db,
     /// At most this many uploads are read into memory at once.
     pub uploads: Arc<Semaphore>,
+    /// Uploads being read right now, and the most there have ever been at once: the figure the
+    /// load test holds to `max_concurrent_uploads`, which is what bounds upload memory.
+    pub uploads_reading: Arc<AtomicUsize>,
+    pub uploads_reading_peak: Arc<AtomicUsize>,
 }
 
 impl AppState {
@@ -37,6 +42,8 @@ impl AppState {
             config: Arc::new(config),
             db,
             uploads: Arc::new(Semaphore::new(permits)),
+            uploads_reading: Arc::new(AtomicUsize::new(0)),
+            uploads_reading_peak: Arc::new(AtomicUsize::new(0)),
         }
     }
 }

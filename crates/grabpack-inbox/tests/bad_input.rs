@@ -259,6 +259,7 @@ async fn a_connection_cut_mid_upload_stores_nothing() {
     body.extend_from_slice(&pdf[..50_000]);
     let h = head(&inbox, &key, &format!("Content-Length: {full_len}\r\n"));
     let status = raw(&inbox, h, vec![body], true).await;
+    println!("answer after the cut: {status:?}");
     // The sender has gone; if the answer still reaches it, it says "truncated".
     if let Some(s) = status {
         assert_eq!(s, 400);

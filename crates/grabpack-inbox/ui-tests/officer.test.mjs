@@ -68,7 +68,12 @@ async function axeCheck(page, label) {
   const summary = result.violations.map(
     (v) => `${v.id} (${v.impact}): ${v.help} -> ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
   );
+  assert.ok(result.passes.length > 20, `axe ran on ${label}`);
   assert.deepEqual(summary, [], `axe violations on ${label}`);
+  if (process.env.UI_SCREENSHOTS) {
+    const vp = page.viewportSize();
+    await page.screenshot({ path: path.join(process.env.UI_SCREENSHOTS, `${label.replace(/[^a-z0-9]+/gi, '-')}-${vp.width}.png`), fullPage: true });
+  }
 }
 
 async function noSideways(page, width, label) {
