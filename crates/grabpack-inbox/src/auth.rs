@@ -91,8 +91,9 @@ pub fn add_user(conn: &mut Connection, name: &str, password: &str) -> Result<()>
          ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash",
         params![name, hash, db::now_rfc3339()],
     )?;
-    // A new password ends every session of that account.
+    // A new password ends every session of that account and lifts any sign-in throttle.
     tx.execute("DELETE FROM sessions WHERE user_name = ?1", [name])?;
+    tx.execute("DELETE FROM login_failures WHERE user_name = ?1", [name])?;
     db::audit(
         &tx,
         "admin",
@@ -114,6 +115,12 @@ fn dummy_hash() -> &'static str {
             .unwrap_or_default()
     })
 }
+
+/// Failed sign-ins for one user name within this window ...
+pub const THROTTLE_WINDOW_SECS: i64 = 15 * 60;
+/// ... beyond this many refuse even the right password until the window passes, so a
+/// password cannot be guessed online.
+pub const THROTTLE_FAILURES: i64 = 5;
 
 /// A logged-in officer.
 #[derive(Debug, Clone)]
@@ -140,11 +147,35 @@ pub fn login(
     } else {
         None
     };
+    let shown: String = name.chars().take(64).collect();
+    let now = jiff::Timestamp::now().as_second();
+    let recent: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM login_failures WHERE user_name = ?1 AND at_unix > ?2",
+        params![shown, now - THROTTLE_WINDOW_SECS],
+        |r| r.get(0),
+    )?;
+    if recent >= THROTTLE_FAILURES {
+        db::audit(
+            conn,
+            "unknown",
+            "user.login_throttled",
+            None,
+            &serde_json::json!({"user": shown, "peer": peer}).to_string(),
+        )?;
+        return Err(InboxError::LoginThrottled);
+    }
     let ok =
         verify_password(password, stored.as_deref().unwrap_or(dummy_hash())) && stored.is_some();
     let tx = conn.transaction()?;
     if !ok {
-        let shown: String = name.chars().take(64).collect();
+        tx.execute(
+            "INSERT INTO login_failures (user_name, at_unix) VALUES (?1, ?2)",
+            params![shown, now],
+        )?;
+        tx.execute(
+            "DELETE FROM login_failures WHERE at_unix <= ?1",
+            [now - THROTTLE_WINDOW_SECS],
+        )?;
         db::audit(
             &tx,
             "unknown",
@@ -155,6 +186,7 @@ pub fn login(
         tx.commit()?;
         return Err(InboxError::LoginFailed);
     }
+    tx.execute("DELETE FROM login_failures WHERE user_name = ?1", [name])?;
     let token = Zeroizing::new(random_hex(32)?);
     let csrf = random_hex(32)?;
     let expires = jiff::Timestamp::now().as_second() + session_minutes * 60;

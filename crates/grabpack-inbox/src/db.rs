@@ -68,6 +68,11 @@ CREATE TABLE sessions (
     created_at TEXT NOT NULL,
     expires_unix INTEGER NOT NULL
 ) STRICT;
+CREATE TABLE login_failures (
+    user_name TEXT NOT NULL,
+    at_unix INTEGER NOT NULL
+) STRICT;
+CREATE INDEX login_failures_user ON login_failures (user_name, at_unix);
 CREATE TABLE audit (
     seq INTEGER PRIMARY KEY,
     at TEXT NOT NULL,

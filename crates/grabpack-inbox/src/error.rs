@@ -38,6 +38,10 @@ pub enum InboxError {
     NotFound,
     #[error("The user name or password is not right.")]
     LoginFailed,
+    #[error(
+        "Too many failed sign-ins for this user name. Wait 15 minutes, or ask an administrator to set a new password."
+    )]
+    LoginThrottled,
     #[error("Your session has ended. Please sign in again.")]
     SessionExpired,
     #[error("The form was out of date. Reload the page and try again.")]
@@ -70,6 +74,7 @@ impl InboxError {
             Self::BadCursor => "intake.bad_cursor",
             Self::NotFound => "intake.not_found",
             Self::LoginFailed => "intake.login_failed",
+            Self::LoginThrottled => "intake.login_throttled",
             Self::SessionExpired => "intake.session_expired",
             Self::Csrf => "intake.csrf",
             Self::InvalidForm(_) => "intake.invalid_form",
@@ -92,6 +97,7 @@ impl InboxError {
             | Self::BadCursor
             | Self::InvalidForm(_) => StatusCode::BAD_REQUEST,
             Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::LoginThrottled => StatusCode::TOO_MANY_REQUESTS,
             Self::IdempotencyConflict => StatusCode::CONFLICT,
             Self::Timeout => StatusCode::REQUEST_TIMEOUT,
             Self::NotFound => StatusCode::NOT_FOUND,

@@ -477,6 +477,9 @@ pub async fn post_login(
             StatusCode::UNAUTHORIZED,
             Some("The user name or password is not right."),
         ),
+        Err(e @ InboxError::LoginThrottled) => {
+            login_page(StatusCode::TOO_MANY_REQUESTS, Some(&e.to_string()))
+        }
         Err(e) => error_page(&e),
     }
 }
