@@ -1,7 +1,7 @@
 //! The plain-text read-out: page 1's facts in the order a 101 call handler asks for them, for the
 //! screen during the call and for pasting into an online report.
 //!
-//! Same facts, same "do not share" rules as the PDF (both read [`crate::pack::Facts`]), so what the
+//! Same facts, same "do not share" rules as the PDF (both read the same private `pack::Facts`), so what the
 //! carer says on the phone never contradicts the pack the police receive.
 
 use crate::layout::uk_and_utc;
