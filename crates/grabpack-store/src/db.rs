@@ -79,6 +79,128 @@ CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"#, r#"
+-- Missing episodes: an immutable header and append-only events (an edit is a new event that
+-- supersedes the old one, which is kept).
+CREATE TABLE episodes (
+    id TEXT PRIMARY KEY,
+    child_id TEXT NOT NULL REFERENCES children(id),
+    noticed_at TEXT NOT NULL,
+    noticed_ms INTEGER NOT NULL,
+    opened_at TEXT NOT NULL,
+    opened_by TEXT NOT NULL,
+    opened_by_name TEXT NOT NULL,
+    immediate_danger INTEGER NOT NULL,
+    missing_from_unit TEXT
+) STRICT;
+CREATE INDEX episodes_child ON episodes (child_id, noticed_ms);
+CREATE TRIGGER episodes_no_update BEFORE UPDATE ON episodes
+BEGIN SELECT RAISE(ABORT, 'episodes are immutable'); END;
+CREATE TRIGGER episodes_no_delete BEFORE DELETE ON episodes
+BEGIN SELECT RAISE(ABORT, 'episodes are immutable'); END;
+
+CREATE TABLE episode_events (
+    id INTEGER PRIMARY KEY,
+    episode_id TEXT NOT NULL REFERENCES episodes(id),
+    kind TEXT NOT NULL,
+    item_key TEXT NOT NULL,
+    at TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    recorded_by_name TEXT NOT NULL,
+    body_json TEXT NOT NULL,
+    supersedes INTEGER REFERENCES episode_events(id),
+    reason TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX episode_events_episode ON episode_events (episode_id, kind, item_key);
+CREATE TRIGGER episode_events_no_update BEFORE UPDATE ON episode_events
+BEGIN SELECT RAISE(ABORT, 'episode history is immutable'); END;
+CREATE TRIGGER episode_events_no_delete BEFORE DELETE ON episode_events
+BEGIN SELECT RAISE(ABORT, 'episode history is immutable'); END;
+
+-- Flags raised on a child after an episode (review the form; strategy meeting).
+CREATE TABLE child_flags (
+    id INTEGER PRIMARY KEY,
+    child_id TEXT NOT NULL REFERENCES children(id),
+    kind TEXT NOT NULL CHECK (kind IN ('review_after_episode', 'strategy_meeting')),
+    episode_id TEXT REFERENCES episodes(id),
+    raised_at TEXT NOT NULL,
+    detail_json TEXT NOT NULL,
+    cleared_at TEXT,
+    cleared_by TEXT
+) STRICT;
+
+-- The outbox: each message is committed before its first attempt.
+CREATE TABLE outbox_messages (
+    id TEXT PRIMARY KEY,
+    episode_id TEXT REFERENCES episodes(id),
+    child_id TEXT NOT NULL REFERENCES children(id),
+    purpose TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    pdf BLOB,
+    pdf_sha256 TEXT,
+    readout TEXT NOT NULL,
+    cover_note TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER outbox_messages_no_update BEFORE UPDATE ON outbox_messages
+BEGIN SELECT RAISE(ABORT, 'outbox messages are immutable'); END;
+CREATE TRIGGER outbox_messages_no_delete BEFORE DELETE ON outbox_messages
+BEGIN SELECT RAISE(ABORT, 'outbox messages are immutable'); END;
+
+CREATE TABLE outbox_deliveries (
+    id TEXT PRIMARY KEY,
+    message_id TEXT NOT NULL REFERENCES outbox_messages(id),
+    recipient_id TEXT NOT NULL,
+    recipient_name TEXT NOT NULL,
+    recipient_role TEXT NOT NULL,
+    channel TEXT NOT NULL CHECK (channel IN ('email', 'https')),
+    address TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    payload_sha256 TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    email_message_id TEXT,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'delivered', 'failed', 'given_up')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_ms INTEGER,
+    claimed_ms INTEGER,
+    last_error_code TEXT,
+    last_error TEXT,
+    receipt TEXT,
+    delivered_at TEXT,
+    given_up_by TEXT,
+    given_up_at TEXT,
+    given_up_reason TEXT
+) STRICT;
+CREATE INDEX outbox_due ON outbox_deliveries (state, next_attempt_ms);
+CREATE TRIGGER outbox_payload_fixed BEFORE UPDATE OF payload, payload_sha256, idempotency_key, email_message_id, address, channel ON outbox_deliveries
+BEGIN SELECT RAISE(ABORT, 'what is sent never changes after it is queued'); END;
+
+CREATE TABLE delivery_attempts (
+    id INTEGER PRIMARY KEY,
+    delivery_id TEXT NOT NULL REFERENCES outbox_deliveries(id),
+    attempt INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    code TEXT NOT NULL DEFAULT '',
+    detail TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE TRIGGER delivery_attempts_no_update BEFORE UPDATE ON delivery_attempts
+BEGIN SELECT RAISE(ABORT, 'attempts are history'); END;
+
+-- Where each HTTPS intake's acknowledgement feed was read up to.
+CREATE TABLE intake_cursors (base_url TEXT PRIMARY KEY, cursor TEXT NOT NULL) STRICT;
+
+-- Edited copies of the police directory (the shipped data stays in assets/): newest per unit wins.
+CREATE TABLE directory_entries (
+    seq INTEGER PRIMARY KEY,
+    unit_id TEXT NOT NULL,
+    entry_json TEXT NOT NULL,
+    saved_at TEXT NOT NULL,
+    saved_by TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER directory_entries_no_update BEFORE UPDATE ON directory_entries
+BEGIN SELECT RAISE(ABORT, 'directory history is immutable'); END;
 "#];
 
 /// The schema version this build writes.

@@ -7,9 +7,11 @@
 
 pub mod audit;
 pub mod db;
+pub mod episodes;
 pub mod error;
 pub mod keychain;
 pub mod keyslots;
+pub mod outbox;
 mod photo_import;
 pub mod secret;
 mod store;

@@ -1,0 +1,256 @@
+//! Turning a pack and a list of recipients into outbox rows holding exactly what will go out.
+//!
+//! Why the bytes are fixed at queue time: the audit log names the SHA-256 of what went out, and a
+//! retry after a crash must be the same message. Each email is rendered once, whole (headers,
+//! Message-ID, Date, the read-out as the body, the PDF attached) and stored; each HTTPS manifest
+//! is rendered once, with its idempotency key and `sent_at`. The worker only ever replays them.
+
+use grabpack_store::Store;
+use grabpack_store::episodes::RecipientChoice;
+use grabpack_store::outbox::{Channel, NewDelivery, NewMessage, OutboxMessage};
+use jiff::Timestamp;
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use serde::Serialize;
+
+use crate::error::{Result, SendError};
+use crate::recipients::{Proposal, Recipient};
+use crate::settings::SendSettings;
+
+pub const PROTOCOL: &str = "grabpack.intake.v1";
+pub const PDF_FILE_NAME: &str = "grab-pack.pdf";
+
+/// What is being sent, and to whom.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub child_id: String,
+    /// The name police will use: known-as first, then the legal name.
+    pub child_display_name: String,
+    pub episode_id: Option<String>,
+    /// `pack`, `not_accepted_notice`, `update`.
+    pub purpose: String,
+    pub pdf: Option<Vec<u8>>,
+    pub readout: String,
+    pub cover_note: String,
+    pub recipients: Vec<Recipient>,
+    /// The home's id and name for the manifest.
+    pub home_id: String,
+    pub home_name: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Manifest<'a> {
+    protocol: &'a str,
+    idempotency_key: &'a str,
+    home: ManifestHome<'a>,
+    child: ManifestChild<'a>,
+    episode_id: Option<&'a str>,
+    recipient_id: &'a str,
+    sent_at: String,
+    pdf_sha256: String,
+    pdf_bytes: usize,
+    readout: &'a str,
+    marking: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct ManifestHome<'a> {
+    id: &'a str,
+    name: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct ManifestChild<'a> {
+    #[serde(rename = "ref")]
+    reference: &'a str,
+    display_name: &'a str,
+}
+
+fn domain_of(address: &str) -> &str {
+    address
+        .rsplit_once('@')
+        .map(|(_, d)| d)
+        .unwrap_or("grabpack.invalid")
+}
+
+fn email_bytes(
+    settings: &SendSettings,
+    out: &Outgoing,
+    to: &Recipient,
+    message_id: &str,
+    now: Timestamp,
+) -> Result<Vec<u8>> {
+    let smtp = settings.smtp.as_ref().ok_or(SendError::SmtpNotConfigured)?;
+    let from: Mailbox = format!(
+        "{} <{}>",
+        smtp.from_name.replace(['<', '>', '"'], ""),
+        smtp.from
+    )
+    .trim()
+    .parse()
+    .or_else(|_| smtp.from.parse())
+    .map_err(|e: lettre::address::AddressError| {
+        SendError::BadAddress(smtp.from.clone(), e.to_string())
+    })?;
+    let to_box: Mailbox = to
+        .address
+        .parse()
+        .map_err(|e: lettre::address::AddressError| {
+            SendError::BadAddress(to.address.clone(), e.to_string())
+        })?;
+    let marking = settings.marking();
+    let subject = match out.purpose.as_str() {
+        "not_accepted_notice" => format!(
+            "[{marking}] Police did not accept the missing report: {}",
+            out.child_display_name
+        ),
+        _ => format!(
+            "[{marking}] MISSING CHILD: {} - grab pack",
+            out.child_display_name
+        ),
+    };
+    let body = format!(
+        "{marking}\n\n{}\n\n----- Read-out -----\n{}\n",
+        out.cover_note.trim(),
+        out.readout.trim()
+    );
+    let system_time = std::time::SystemTime::UNIX_EPOCH
+        + std::time::Duration::from_millis(now.as_millisecond().max(0) as u64);
+    let builder = lettre::Message::builder()
+        .from(from)
+        .to(to_box)
+        .subject(subject)
+        .date(system_time)
+        .message_id(Some(message_id.to_string()));
+    let message = match &out.pdf {
+        Some(pdf) => builder.multipart(
+            MultiPart::mixed()
+                .singlepart(SinglePart::plain(body))
+                .singlepart(
+                    Attachment::new(PDF_FILE_NAME.to_string()).body(
+                        pdf.clone(),
+                        ContentType::parse("application/pdf")
+                            .map_err(|e| SendError::Compose(e.to_string()))?,
+                    ),
+                ),
+        ),
+        None => builder.body(body),
+    }
+    .map_err(|e| SendError::Compose(e.to_string()))?;
+    Ok(message.formatted())
+}
+
+fn manifest_bytes(
+    settings: &SendSettings,
+    out: &Outgoing,
+    to: &Recipient,
+    key: &str,
+    now: Timestamp,
+) -> Result<Vec<u8>> {
+    let pdf = out
+        .pdf
+        .as_ref()
+        .ok_or_else(|| SendError::Compose("an intake only takes a pack with its PDF".into()))?;
+    let m = Manifest {
+        protocol: PROTOCOL,
+        idempotency_key: key,
+        home: ManifestHome {
+            id: &out.home_id,
+            name: &out.home_name,
+        },
+        child: ManifestChild {
+            reference: &out.child_id,
+            display_name: &out.child_display_name,
+        },
+        episode_id: out.episode_id.as_deref(),
+        recipient_id: &to.id,
+        sent_at: now.to_string(),
+        pdf_sha256: grabpack_store::outbox::sha256_hex(pdf),
+        pdf_bytes: pdf.len(),
+        readout: &out.readout,
+        marking: settings.marking(),
+    };
+    serde_json::to_vec(&m).map_err(|e| SendError::Compose(e.to_string()))
+}
+
+/// Render every recipient's bytes and commit the message to the outbox, before any attempt.
+/// Records the proposal and the sender's choice on the episode.
+pub fn queue(
+    store: &mut Store,
+    settings: &SendSettings,
+    out: &Outgoing,
+    proposal: Option<&Proposal>,
+    now: Timestamp,
+) -> Result<OutboxMessage> {
+    let message_id = uuid::Uuid::new_v4().to_string();
+    let mut deliveries = Vec::new();
+    for r in &out.recipients {
+        let key = uuid::Uuid::new_v4().to_string();
+        let (payload, email_message_id) = match r.channel {
+            Channel::Email => {
+                let from = settings
+                    .smtp
+                    .as_ref()
+                    .map(|s| s.from.clone())
+                    .unwrap_or_default();
+                let mid = format!("<{key}@{}>", domain_of(&from));
+                (email_bytes(settings, out, r, &mid, now)?, Some(mid))
+            }
+            // An http:// address is queued and refused by the transport, so it shows as that
+            // recipient's own failure and the others still go.
+            Channel::Https => (manifest_bytes(settings, out, r, &key, now)?, None),
+        };
+        deliveries.push(NewDelivery {
+            recipient_id: r.id.clone(),
+            recipient_name: r.name.clone(),
+            recipient_role: r.role.as_str().into(),
+            channel: r.channel,
+            address: r.address.clone(),
+            payload,
+            idempotency_key: key,
+            email_message_id,
+        });
+    }
+    let msg = NewMessage {
+        id: message_id.clone(),
+        episode_id: out.episode_id.clone(),
+        child_id: out.child_id.clone(),
+        purpose: out.purpose.clone(),
+        pdf: out.pdf.clone(),
+        readout: out.readout.clone(),
+        cover_note: out.cover_note.clone(),
+        deliveries,
+    };
+    let queued = store.enqueue(&msg, now)?;
+    if let Some(episode) = &out.episode_id {
+        let proposed: Vec<&Recipient> = proposal
+            .map(|p| p.recipients.iter().collect())
+            .unwrap_or_default();
+        let chosen_ids: Vec<&str> = out.recipients.iter().map(|r| r.id.as_str()).collect();
+        let choice = RecipientChoice {
+            proposed: proposed
+                .iter()
+                .filter_map(|r| serde_json::to_value(r).ok())
+                .collect(),
+            chosen: out
+                .recipients
+                .iter()
+                .filter_map(|r| serde_json::to_value(r).ok())
+                .collect(),
+            added: out
+                .recipients
+                .iter()
+                .filter(|r| !proposed.iter().any(|p| p.id == r.id))
+                .map(|r| r.id.clone())
+                .collect(),
+            removed: proposed
+                .iter()
+                .filter(|p| !chosen_ids.contains(&p.id.as_str()))
+                .map(|p| p.id.clone())
+                .collect(),
+            outbox_message_id: message_id,
+        };
+        store.record_recipients(episode, now, &choice)?;
+    }
+    Ok(queued)
+}

@@ -1,0 +1,121 @@
+//! Every way sending can fail, each with a stable `send.*` code and words a care worker can act on.
+//!
+//! A delivery's failure is stored on its outbox row as (code, message), so the same enum serves the
+//! configuration errors raised at once and the per-recipient failures found while sending. Each
+//! failure also says whether trying again later can help ([`SendError::is_retryable`]): offline or
+//! busy servers are retried with backoff; a wrong password or an untrusted certificate waits for a
+//! person.
+
+use grabpack_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(
+        "'{0}' is not an encrypted (https) address. Packs are only sent over TLS; ask the intake for its https address."
+    )]
+    TlsRequired(String),
+    #[error("'{0}' is not a usable address: {1}")]
+    BadAddress(String, String),
+    #[error(
+        "Email is not set up for this home: a manager sets the SMTP server with `grabpack outbox smtp`."
+    )]
+    SmtpNotConfigured,
+    #[error(
+        "{0} has no email address or intake on record: phone them, and add the address to the form."
+    )]
+    NoAddress(String),
+    #[error("There is no police unit '{0}' in the directory.")]
+    UnknownUnit(String),
+    #[error("The police directory could not be read: {0}")]
+    Directory(String),
+    #[error("The sending settings are not valid: {0}")]
+    Settings(String),
+    #[error("The extra trusted certificate could not be read: {0}")]
+    Certificate(String),
+    #[error("The message could not be put together: {0}")]
+    Compose(String),
+    #[error(
+        "The mail server refused the user name or password. A manager must correct the SMTP settings, then retry."
+    )]
+    AuthFailed(String),
+    #[error(
+        "The server's certificate is not trusted ({0}). Nothing was sent; check the server address or the trusted certificate."
+    )]
+    UntrustedCertificate(String),
+    #[error(
+        "The server '{0}' could not be found (no such host, or no network). It will be tried again."
+    )]
+    UnknownHost(String),
+    #[error("The server could not be reached ({0}). It will be tried again.")]
+    Unreachable(String),
+    #[error("The server did not answer in time. It will be tried again.")]
+    Timeout,
+    #[error(
+        "The receiving mailbox or intake refused the pack as too large ({0}). Send it another way (print, or save and hand over)."
+    )]
+    TooLarge(String),
+    #[error("The mail server refused the message: {0}")]
+    Rejected(String),
+    #[error("The server is busy or temporarily refusing ({0}). It will be tried again.")]
+    ServerBusy(String),
+    #[error(
+        "The intake did not accept the bearer token. A manager must correct the intake token, then retry."
+    )]
+    IntakeUnauthorised,
+    #[error(
+        "The intake holds a different pack under the same key ({0}). Nothing was replaced; tell the intake's administrator."
+    )]
+    IntakeConflict(String),
+    #[error("The intake refused the pack: {0}")]
+    IntakeRejected(String),
+    #[error(
+        "No bearer token is set for the intake at {0}. A manager adds it with `grabpack outbox intake`."
+    )]
+    NoToken(String),
+    #[error("The acknowledgement feed at {0} could not be read: {1}")]
+    AckFeed(String, String),
+}
+
+impl SendError {
+    /// Stable across releases and languages: the UI and tests match on this, never on the message.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Store(e) => e.code(),
+            Self::TlsRequired(_) => "send.tls_required",
+            Self::BadAddress(..) => "send.bad_address",
+            Self::SmtpNotConfigured => "send.smtp_not_configured",
+            Self::NoAddress(_) => "send.no_address",
+            Self::UnknownUnit(_) => "send.unknown_unit",
+            Self::Directory(_) => "send.directory_invalid",
+            Self::Settings(_) => "send.settings_invalid",
+            Self::Certificate(_) => "send.bad_certificate",
+            Self::Compose(_) => "send.compose_failed",
+            Self::AuthFailed(_) => "send.auth_failed",
+            Self::UntrustedCertificate(_) => "send.untrusted_certificate",
+            Self::UnknownHost(_) => "send.unknown_host",
+            Self::Unreachable(_) => "send.unreachable",
+            Self::Timeout => "send.timeout",
+            Self::TooLarge(_) => "send.too_large",
+            Self::Rejected(_) => "send.rejected",
+            Self::ServerBusy(_) => "send.server_busy",
+            Self::IntakeUnauthorised => "send.intake_unauthorised",
+            Self::IntakeConflict(_) => "send.intake_conflict",
+            Self::IntakeRejected(_) => "send.intake_rejected",
+            Self::NoToken(_) => "send.no_token",
+            Self::AckFeed(..) => "send.ack_feed",
+        }
+    }
+
+    /// True when waiting and trying again can succeed without a person changing anything.
+    /// An unknown host is retried: with no network at all, every host is unknown.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            Self::UnknownHost(_) | Self::Unreachable(_) | Self::Timeout | Self::ServerBusy(_)
+        )
+    }
+}
+
+pub type Result<T, E = SendError> = std::result::Result<T, E>;

@@ -1,0 +1,26 @@
+//! Getting a grab pack to the people who must act: police, social worker, out-of-hours team,
+//! manager.
+//!
+//! The layers, each in its own module: [`directory`] (which police unit covers where, editable per
+//! home), [`checklist`] (the pre-report steps as data), [`recipients`] (who the rules propose, and
+//! the sender's choice), [`compose`] (the exact bytes of each email and intake manifest, committed
+//! to the store's outbox before any attempt), [`transport`] (SMTP and HTTPS over rustls, TLS
+//! required) and [`worker`] (claim, send, record; retry with backoff; recover after a crash).
+//! The outbox rows themselves live in grabpack-store so they are encrypted with everything else.
+
+pub mod checklist;
+pub mod compose;
+pub mod directory;
+pub mod error;
+pub mod recipients;
+pub mod settings;
+pub mod transport;
+pub mod worker;
+
+pub use compose::{Outgoing, queue};
+pub use directory::{Directory, Unit};
+pub use error::{Result, SendError};
+pub use recipients::{Choice, Proposal, Recipient, Role, choose, propose};
+pub use settings::{SendSettings, SmtpSecurity, SmtpSettings};
+pub use transport::{Outcome, Transports, check_intake_url};
+pub use worker::{backoff, poll_acknowledgements, recover, send_due};

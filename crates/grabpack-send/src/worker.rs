@@ -1,0 +1,157 @@
+//! The outbox worker: claim what is due, send it, record what happened.
+//!
+//! Why this order: a delivery is marked `sending` (committed, audited with the SHA-256 of its
+//! bytes) before a byte leaves, and its result is committed after. A crash in between leaves it
+//! `sending`; on restart [`recover`] puts it back in the queue and the same bytes go again: the
+//! intake sees the same idempotency key and answers with the first receipt, a mail server sees
+//! the same Message-ID. Attempts for different recipients run in parallel, so one slow or broken
+//! server never holds up the others.
+
+use grabpack_store::Store;
+use grabpack_store::episodes::Acknowledgement;
+use grabpack_store::outbox::{Claimed, Delivery};
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::transport::{Outcome, Transports};
+
+/// A `sending` row older than this belongs to a process that died (used when another process is
+/// still running; [`recover`] handles this process's own restart at once).
+pub const LEASE_MS: i64 = 5 * 60 * 1000;
+
+/// Retry schedule: 15 s, 30 s, 1 min, 2 min, 4 min, 8 min, then every 15 min until delivered or a
+/// person gives up.
+pub fn backoff(attempts: i64) -> SignedDuration {
+    let n = attempts.clamp(1, 7) as u32 - 1;
+    let secs = 15i64.saturating_mul(1 << n).min(15 * 60);
+    SignedDuration::from_secs(secs)
+}
+
+/// What one pass of the worker did, per delivery.
+#[derive(Debug, Clone, Serialize)]
+pub struct SendReport {
+    pub attempted: Vec<Delivery>,
+}
+
+impl SendReport {
+    pub fn delivered(&self) -> usize {
+        self.attempted
+            .iter()
+            .filter(|d| d.state == grabpack_store::outbox::DeliveryState::Delivered)
+            .count()
+    }
+}
+
+/// Call once when the app or command starts: deliveries this device left `sending` go back to
+/// the queue, due now.
+pub fn recover(store: &mut Store, now: Timestamp) -> Result<usize> {
+    Ok(store.recover_interrupted(now)?)
+}
+
+/// Send every delivery that is due at `now`.
+pub fn send_due(store: &mut Store, transports: &Transports, now: Timestamp) -> Result<SendReport> {
+    let due = store.due_deliveries(now, LEASE_MS)?;
+    let mut claimed: Vec<Claimed> = Vec::new();
+    for d in due {
+        if let Some(c) = store.claim_delivery(&d.id, now, LEASE_MS)? {
+            claimed.push(c);
+        }
+    }
+    let outcomes: Vec<Outcome> = std::thread::scope(|s| {
+        let handles: Vec<_> = claimed
+            .iter()
+            .map(|c| s.spawn(move || transports.deliver(c)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Outcome::Failed(crate::SendError::Compose(
+                        "the sending thread stopped".into(),
+                    ))
+                })
+            })
+            .collect()
+    });
+    let mut attempted = Vec::new();
+    for (c, outcome) in claimed.iter().zip(outcomes) {
+        let id = &c.delivery.id;
+        let row = match outcome {
+            Outcome::Delivered(receipt) => store.mark_delivered(id, c.attempt, &receipt)?,
+            Outcome::Failed(e) if e.is_retryable() => {
+                let next = now.checked_add(backoff(c.attempt)).unwrap_or(now);
+                store.mark_retry(id, c.attempt, e.code(), &e.to_string(), next)?
+            }
+            Outcome::Failed(e) => store.mark_failed(id, c.attempt, e.code(), &e.to_string())?,
+        };
+        attempted.push(row);
+    }
+    Ok(SendReport { attempted })
+}
+
+/// Read every configured intake's acknowledgements and record each on its episode (audited).
+/// Returns how many were new.
+pub fn poll_acknowledgements(store: &mut Store, transports: &Transports) -> Result<usize> {
+    let mut recorded = 0;
+    let intakes: Vec<String> = transports.intakes().map(str::to_string).collect();
+    for base in intakes {
+        let mut cursor = store.intake_cursor(&base)?;
+        loop {
+            let page = transports.fetch_acknowledgements(&base, cursor.as_deref())?;
+            if page.acknowledgements.is_empty() {
+                break;
+            }
+            for a in &page.acknowledgements {
+                let delivery = store.delivery_by_idempotency_key(&a.idempotency_key)?;
+                let episode = delivery
+                    .as_ref()
+                    .and_then(|d| d.episode_id.clone())
+                    .or_else(|| a.episode_id.clone());
+                let Some(episode) = episode else { continue };
+                let ack = Acknowledgement {
+                    intake: base.clone(),
+                    cursor: a.cursor.clone(),
+                    receipt_id: a.receipt_id.clone(),
+                    idempotency_key: a.idempotency_key.clone(),
+                    status: a.status.clone(),
+                    officer_name: a.officer_name.clone().unwrap_or_default(),
+                    collar_number: a.collar_number.clone().unwrap_or_default(),
+                    police_reference: a.police_reference.clone().unwrap_or_default(),
+                    risk_grading: a.risk_grading,
+                    note: a.note.clone().unwrap_or_default(),
+                    reason: a.reason.clone().unwrap_or_default(),
+                };
+                if store
+                    .record_acknowledgement(&episode, a.at, &ack)?
+                    .is_some()
+                {
+                    recorded += 1;
+                }
+            }
+            let next = page
+                .next_cursor
+                .clone()
+                .or_else(|| page.acknowledgements.last().map(|a| a.cursor.clone()));
+            match next {
+                Some(n) if Some(&n) != cursor.as_ref() => {
+                    store.set_intake_cursor(&base, &n)?;
+                    cursor = Some(n);
+                }
+                _ => break,
+            }
+        }
+    }
+    Ok(recorded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_and_then_hold_at_fifteen_minutes() {
+        let secs: Vec<i64> = (1..=9).map(|a| backoff(a).as_secs()).collect();
+        assert_eq!(secs, [15, 30, 60, 120, 240, 480, 900, 900, 900]);
+    }
+}

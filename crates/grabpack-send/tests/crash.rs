@@ -1,0 +1,168 @@
+//! Crash safety of sending: a process sending packs is killed with SIGKILL at random moments, again
+//! and again. Afterwards every pack is delivered exactly once at the HTTPS intake (the retry
+//! reuses the idempotency key), at least once by email (a retry reuses the Message-ID), and none is
+//! lost. Uses the re-exec-yourself pattern: this test binary is started again as the sender.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
+
+mod common;
+
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::*;
+use grabpack_send::recipients::Role;
+use grabpack_send::{SendSettings, Transports, queue, recover, send_due};
+use grabpack_store::outbox::DeliveryState;
+use jiff::Timestamp;
+
+const KILLS: usize = 50;
+
+/// The sender: only runs when the crash test starts this binary as a child process.
+#[test]
+#[ignore = "run as a child process by a_sender_killed_at_random_sends_every_pack_once_at_https_and_loses_none"]
+fn sender_child_process() {
+    let dir = std::env::var("GRABPACK_CRASH_DIR").expect("started by the crash test");
+    let mut store = grabpack_store::Store::unlock(
+        std::path::Path::new(&dir),
+        grabpack_store::Credential::Passphrase(&PASSPHRASE.into()),
+        None,
+    )
+    .unwrap();
+    let settings = SendSettings::load(&store).unwrap();
+    let transports = Transports::from_settings(&settings).unwrap();
+    recover(&mut store, Timestamp::now()).unwrap();
+    println!("ready");
+    loop {
+        let report = send_due(&mut store, &transports, Timestamp::now()).unwrap();
+        for d in &report.attempted {
+            println!("{} {}", d.id, d.state.as_str());
+        }
+        if report.attempted.is_empty() {
+            println!("idle");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+#[test]
+fn a_sender_killed_at_random_sends_every_pack_once_at_https_and_loses_none() {
+    let ca = TestCa::new();
+    let smtp = SmtpServer::start(&ca, None);
+    let intake = Intake::start(&ca);
+    let (home, mut store) = TestHome::new();
+    let mut settings = smtp_settings(&ca, smtp.port, SMTP_PASSWORD);
+    settings
+        .intake_tokens
+        .insert(intake.base_url(), TOKEN.into());
+    settings.save(&mut store).unwrap();
+    drop(store);
+
+    let exe = std::env::current_exe().unwrap();
+    let mut messages = Vec::new();
+    for run in 0..KILLS {
+        // A new pack is queued (committed) before each run, so kills land at every stage.
+        let mut store = home.unlock();
+        let msg = queue(
+            &mut store,
+            &settings,
+            &outgoing(
+                &home,
+                None,
+                fake_pdf(run as u32, 40_000),
+                vec![
+                    intake_at(&intake.base_url()),
+                    email_to("sw@council.example", Role::SocialWorker),
+                ],
+            ),
+            None,
+            Timestamp::now(),
+        )
+        .unwrap();
+        messages.push(msg.id.clone());
+        drop(store);
+
+        let mut child = Command::new(&exe)
+            .args([
+                "--ignored",
+                "--exact",
+                "sender_child_process",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env("GRABPACK_CRASH_DIR", home.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if line.ends_with("ready") {
+                    let _ = tx.send(());
+                }
+            }
+        });
+        rx.recv_timeout(Duration::from_secs(60))
+            .expect("the sender started");
+        std::thread::sleep(Duration::from_millis(rand::random_range(0..60)));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        reader.join().unwrap();
+
+        let store = home.unlock();
+        assert!(
+            store.integrity_check().unwrap().is_empty(),
+            "run {run}: integrity"
+        );
+        assert!(
+            store.audit_verify().unwrap().intact(),
+            "run {run}: audit chain"
+        );
+    }
+
+    // The app starts once more and finishes what is left.
+    let mut store = home.unlock();
+    let transports = Transports::from_settings(&settings).unwrap();
+    recover(&mut store, Timestamp::now()).unwrap();
+    send_due(&mut store, &transports, Timestamp::now()).unwrap();
+
+    let mut https_keys = HashSet::new();
+    let mut email_ids = HashSet::new();
+    for id in &messages {
+        for d in store.outbox_message(id).unwrap().deliveries {
+            assert_eq!(d.state, DeliveryState::Delivered, "none lost: {d:#?}");
+            match d.email_message_id {
+                Some(mid) => {
+                    email_ids.insert(mid);
+                }
+                None => {
+                    https_keys.insert(d.idempotency_key);
+                }
+            }
+        }
+    }
+    let mut stored_per_key: HashMap<String, usize> = HashMap::new();
+    for p in intake.stored() {
+        *stored_per_key.entry(p.idempotency_key).or_default() += 1;
+    }
+    assert_eq!(stored_per_key.len(), KILLS, "every pack reached the intake");
+    assert!(
+        stored_per_key.values().all(|&n| n == 1),
+        "exactly once at the intake"
+    );
+    assert!(stored_per_key.keys().all(|k| https_keys.contains(k)));
+    let received: HashSet<String> = smtp.received().into_iter().map(|r| r.message_id).collect();
+    assert_eq!(
+        received, email_ids,
+        "at least once by email, each with its one Message-ID"
+    );
+    let posts = intake.state.lock().unwrap().posts;
+    println!(
+        "{KILLS} kills: {posts} intake POSTs for {KILLS} packs; {} emails received for {KILLS}",
+        smtp.received().len()
+    );
+}

@@ -1,0 +1,532 @@
+//! Delivery against real servers on loopback: aiosmtpd with STARTTLS and AUTH, and an HTTPS intake
+//! over rustls, both with certificates from a CA the test makes. All data fictional.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
+
+mod common;
+
+use common::*;
+use grabpack_send::recipients::Role;
+use grabpack_send::{Transports, queue, recover, send_due};
+use grabpack_store::episodes::NewEpisode;
+use grabpack_store::outbox::DeliveryState;
+use jiff::Timestamp;
+
+fn open_episode(store: &mut grabpack_store::Store, home: &TestHome) -> String {
+    store
+        .open_episode(&NewEpisode {
+            child_id: home.child_id.clone(),
+            noticed_at: Timestamp::now(),
+            immediate_danger: false,
+            missing_from_unit: None,
+        })
+        .unwrap()
+        .id
+}
+
+#[test]
+fn every_email_recipient_gets_the_pack_intact_over_starttls_with_auth() {
+    let ca = TestCa::new();
+    let smtp = SmtpServer::start(&ca, None);
+    let (home, mut store) = TestHome::new();
+    let settings = smtp_settings(&ca, smtp.port, SMTP_PASSWORD);
+    let episode = open_episode(&mut store, &home);
+    let pdf = fake_pdf(1, 300_000);
+    let recipients = vec![
+        email_to("missing-persons@kent.police.example", Role::Police),
+        email_to("social.worker@council.example", Role::SocialWorker),
+        email_to("edt@council.example", Role::OutOfHours),
+    ];
+    let msg = queue(
+        &mut store,
+        &settings,
+        &outgoing(&home, Some(&episode), pdf.clone(), recipients),
+        None,
+        Timestamp::now(),
+    )
+    .unwrap();
+    assert!(
+        msg.deliveries
+            .iter()
+            .all(|d| d.state == DeliveryState::Queued),
+        "committed before any attempt"
+    );
+
+    let transports = Transports::from_settings(&settings).unwrap();
+    let report = send_due(&mut store, &transports, Timestamp::now()).unwrap();
+    assert_eq!(report.delivered(), 3, "{:#?}", report.attempted);
+
+    let received = smtp.received();
+    assert_eq!(received.len(), 3);
+    for d in store.outbox_message(&msg.id).unwrap().deliveries {
+        let got = received
+            .iter()
+            .find(|r| r.rcpt == d.address)
+            .expect("each recipient got it");
+        assert_eq!(
+            got.pdf_sha256.as_deref(),
+            Some(sha256_hex(&pdf).as_str()),
+            "the PDF arrived intact"
+        );
+        assert_eq!(
+            Some(got.message_id.clone()),
+            d.email_message_id,
+            "the Message-ID chosen at queue time"
+        );
+        assert_eq!(
+            got.user.as_deref(),
+            Some(SMTP_USER),
+            "the home authenticated"
+        );
+        assert!(got.subject.contains("MISSING CHILD"));
+        assert!(
+            d.receipt.unwrap().starts_with("250"),
+            "the server's reply is the receipt"
+        );
+    }
+}
+
+#[test]
+fn an_intake_gets_the_pack_over_https_and_a_repeat_is_never_a_second_copy() {
+    let ca = TestCa::new();
+    let intake = Intake::start(&ca);
+    let (home, mut store) = TestHome::new();
+    let mut settings = smtp_settings(&ca, 1, SMTP_PASSWORD);
+    settings
+        .intake_tokens
+        .insert(intake.base_url(), TOKEN.into());
+    let episode = open_episode(&mut store, &home);
+    let pdf = fake_pdf(2, 200_000);
+    let msg = queue(
+        &mut store,
+        &settings,
+        &outgoing(
+            &home,
+            Some(&episode),
+            pdf.clone(),
+            vec![intake_at(&intake.base_url())],
+        ),
+        None,
+        Timestamp::now(),
+    )
+    .unwrap();
+    let transports = Transports::from_settings(&settings).unwrap();
+    let report = send_due(&mut store, &transports, Timestamp::now()).unwrap();
+    assert_eq!(report.delivered(), 1, "{:#?}", report.attempted);
+
+    let d = &store.outbox_message(&msg.id).unwrap().deliveries[0];
+    let stored = intake.stored();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].pdf_sha256, sha256_hex(&pdf));
+    assert_eq!(stored[0].idempotency_key, d.idempotency_key);
+    assert_eq!(stored[0].manifest["episode_id"], episode.as_str());
+    assert_eq!(stored[0].manifest["protocol"], "grabpack.intake.v1");
+    assert!(d.receipt.as_deref().unwrap().contains("R-000001"));
+
+    assert_eq!(intake.state.lock().unwrap().posts, 1);
+}
+
+#[test]
+fn a_retry_after_a_crash_is_never_a_second_copy_at_the_intake() {
+    let ca = TestCa::new();
+    let intake = Intake::start(&ca);
+    let (home, mut store) = TestHome::new();
+    let mut settings = smtp_settings(&ca, 1, SMTP_PASSWORD);
+    settings
+        .intake_tokens
+        .insert(intake.base_url(), TOKEN.into());
+    let msg = queue(
+        &mut store,
+        &settings,
+        &outgoing(
+            &home,
+            None,
+            fake_pdf(12, 20_000),
+            vec![intake_at(&intake.base_url())],
+        ),
+        None,
+        Timestamp::now(),
+    )
+    .unwrap();
+    let transports = Transports::from_settings(&settings).unwrap();
+    // The pack reaches the intake, then the process dies before the receipt is written down.
+    let claimed = store
+        .claim_delivery(
+            &msg.deliveries[0].id,
+            Timestamp::now(),
+            grabpack_send::worker::LEASE_MS,
+        )
+        .unwrap()
+        .unwrap();
+    let first = match transports.deliver(&claimed) {
+        grabpack_send::Outcome::Delivered(receipt) => receipt,
+        grabpack_send::Outcome::Failed(e) => panic!("{e}"),
+    };
+    drop(store);
+
+    let mut store = home.unlock();
+    assert_eq!(recover(&mut store, Timestamp::now()).unwrap(), 1);
+    send_due(&mut store, &transports, Timestamp::now()).unwrap();
+    let d = store.delivery(&msg.deliveries[0].id).unwrap();
+    assert_eq!(d.state, DeliveryState::Delivered);
+    assert_eq!(d.attempts, 2);
+    assert_eq!(
+        d.receipt.as_deref(),
+        Some(first.as_str()),
+        "the first receipt, replayed"
+    );
+    assert_eq!(intake.stored().len(), 1, "never a second copy");
+    assert_eq!(intake.state.lock().unwrap().posts, 2);
+}
+
+#[test]
+fn what_went_out_is_audited_with_its_sha256_at_every_state_change() {
+    let ca = TestCa::new();
+    let smtp = SmtpServer::start(&ca, None);
+    let (home, mut store) = TestHome::new();
+    let settings = smtp_settings(&ca, smtp.port, SMTP_PASSWORD);
+    let msg = queue(
+        &mut store,
+        &settings,
+        &outgoing(
+            &home,
+            None,
+            fake_pdf(3, 50_000),
+            vec![email_to("sw@council.example", Role::SocialWorker)],
+        ),
+        None,
+        Timestamp::now(),
+    )
+    .unwrap();
+    let transports = Transports::from_settings(&settings).unwrap();
+    send_due(&mut store, &transports, Timestamp::now()).unwrap();
+    let d = &store.outbox_message(&msg.id).unwrap().deliveries[0];
+    let payload = store.delivery_payload(&d.id).unwrap();
+    assert_eq!(d.payload_sha256, sha256_hex(&payload));
+    let actions: Vec<String> = store
+        .audit_list(None, None, 100)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.detail.contains(&d.id))
+        .inspect(|e| assert!(e.detail.contains(&d.payload_sha256), "{}", e.detail))
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        actions,
+        ["delivery_delivered", "delivery_sending", "delivery_queued"]
+    );
+    assert!(store.audit_verify().unwrap().intact());
+}
+
+#[test]
+fn a_pack_queued_while_offline_is_delivered_once_after_a_restart() {
+    let ca = TestCa::new();
+    let (home, mut store) = TestHome::new();
+    let port = free_port();
+    let base = format!("https://127.0.0.1:{port}/");
+    let mut settings = smtp_settings(&ca, 1, SMTP_PASSWORD);
+    settings.intake_tokens.insert(base.clone(), TOKEN.into());
+    settings.save(&mut store).unwrap();
+    let episode = open_episode(&mut store, &home);
+    let msg = queue(
+        &mut store,
+        &settings,
+        &outgoing(
+            &home,
+            Some(&episode),
+            fake_pdf(4, 100_000),
+            vec![intake_at(&base)],
+        ),
+        None,
+        Timestamp::now(),
+    )
+    .unwrap();
+
+    // The intake is down: the delivery stays queued with a clear reason and a retry time.
+    let transports = Transports::from_settings(&settings).unwrap();
+    let t0 = Timestamp::now();
+    send_due(&mut store, &transports, t0).unwrap();
+    let d = store.outbox_message(&msg.id).unwrap().deliveries.remove(0);
+    assert_eq!(d.state, DeliveryState::Queued);
+    assert_eq!(d.last_error_code.as_deref(), Some("send.unreachable"));
+    assert!(d.next_attempt_at.unwrap() > t0);
+
+    // The app is closed and opened again; the intake comes back.
+    drop(store);
+    let intake = Intake::start_on(&ca, port);
+    let mut store = home.unlock();
+    let settings = grabpack_send::SendSettings::load(&store).unwrap();
+    let transports = Transports::from_settings(&settings).unwrap();
+    recover(&mut store, Timestamp::now()).unwrap();
+    let nothing = send_due(&mut store, &transports, Timestamp::now()).unwrap();
+    assert!(nothing.attempted.is_empty(), "not before its retry time");
+    let later = d.next_attempt_at.unwrap();
+    send_due(&mut store, &transports, later).unwrap();
+    let d = store.delivery(&d.id).unwrap();
+    assert_eq!(d.state, DeliveryState::Delivered);
+    assert_eq!(d.attempts, 2);
+    assert_eq!(intake.stored().len(), 1, "delivered once");
+}
+
+#[test]
+fn one_bad_recipient_shows_its_own_failure_and_the_others_still_go() {
+    let ca = TestCa::new();
+    let other_ca = TestCa::new();
+    let smtp = SmtpServer::start(&ca, None);
+    let good = Intake::start(&ca);
+    let untrusted = Intake::start(&other_ca);
+    let (home, mut store) = TestHome::new();
+    let mut settings = smtp_settings(&ca, smtp.port, SMTP_PASSWORD);
+    let plain_http = "http://intake.police.example/".to_string();
+    let unknown = "https://intake.grabpack-test.invalid/".to_string();
+    for url in [
+        good.base_url(),
+        untrusted.base_url(),
+        plain_http.clone(),
+        unknown.clone(),
+    ] {
+        settings.intake_tokens.insert(url, TOKEN.into());
+    }
+    let msg = queue(
+        &mut store,
+        &settings,
+        &outgoing(
+            &home,
+            None,
+            fake_pdf(5, 80_000),
+            vec![
+                intake_at(&good.base_url()),
+                intake_at(&untrusted.base_url()),
+                intake_at(&plain_http),
+                intake_at(&unknown),
+                email_to("sw@council.example", Role::SocialWorker),
+            ],
+        ),
+        None,
+        Timestamp::now(),
+    )
+    .unwrap();
+    let transports = Transports::from_settings(&settings).unwrap();
+    send_due(&mut store, &transports, Timestamp::now()).unwrap();
+    let by_address = |a: &str| {
+        store
+            .outbox_message(&msg.id)
+            .unwrap()
+            .deliveries
+            .into_iter()
+            .find(|d| d.address == a)
+            .unwrap()
+    };
+    assert_eq!(by_address(&good.base_url()).state, DeliveryState::Delivered);
+    assert_eq!(
+        by_address("sw@council.example").state,
+        DeliveryState::Delivered
+    );
+    let u = by_address(&untrusted.base_url());
+    assert_eq!(
+        (u.state, u.last_error_code.as_deref()),
+        (DeliveryState::Failed, Some("send.untrusted_certificate")),
+        "{:?}",
+        u.last_error
+    );
+    let h = by_address(&plain_http);
+    assert_eq!(
+        (h.state, h.last_error_code.as_deref()),
+        (DeliveryState::Failed, Some("send.tls_required"))
+    );
+    let n = by_address(&unknown);
+    assert_eq!(n.last_error_code.as_deref(), Some("send.unknown_host"));
+    assert_eq!(
+        n.state,
+        DeliveryState::Queued,
+        "an unknown host may be no network: tried again"
+    );
+    assert!(
+        untrusted.stored().is_empty(),
+        "nothing reached a server we do not trust"
+    );
+    assert!(u.last_error.unwrap().contains("not trusted"));
+}
+
+#[test]
+fn a_wrong_smtp_password_fails_each_email_clearly_while_the_intake_still_gets_the_pack() {
+    let ca = TestCa::new();
+    let smtp = SmtpServer::start(&ca, None);
+    let intake = Intake::start(&ca);
+    let (home, mut store) = TestHome::new();
+    let mut settings = smtp_settings(&ca, smtp.port, "not-the-password");
+    settings
+        .intake_tokens
+        .insert(intake.base_url(), TOKEN.into());
+    let msg = queue(
+        &mut store,
+        &settings,
+        &outgoing(
+            &home,
+            None,
+            fake_pdf(6, 60_000),
+            vec![
+                intake_at(&intake.base_url()),
+                email_to("sw@council.example", Role::SocialWorker),
+            ],
+        ),
+        None,
+        Timestamp::now(),
+    )
+    .unwrap();
+    let transports = Transports::from_settings(&settings).unwrap();
+    send_due(&mut store, &transports, Timestamp::now()).unwrap();
+    let ds = store.outbox_message(&msg.id).unwrap().deliveries;
+    assert_eq!(ds[0].state, DeliveryState::Delivered);
+    assert_eq!(ds[1].state, DeliveryState::Failed);
+    assert_eq!(ds[1].last_error_code.as_deref(), Some("send.auth_failed"));
+    assert!(smtp.received().is_empty());
+
+    // A manager corrects the password and retries: the same message goes.
+    let settings = smtp_settings(&ca, smtp.port, SMTP_PASSWORD);
+    let transports = Transports::from_settings(&settings).unwrap();
+    store.retry_delivery(&ds[1].id, Timestamp::now()).unwrap();
+    send_due(&mut store, &transports, Timestamp::now()).unwrap();
+    assert_eq!(
+        store.delivery(&ds[1].id).unwrap().state,
+        DeliveryState::Delivered
+    );
+    assert_eq!(
+        smtp.received()[0].message_id,
+        ds[1].email_message_id.clone().unwrap()
+    );
+}
+
+#[test]
+fn a_mailbox_that_refuses_the_size_is_a_clear_failure_and_the_intake_still_gets_the_pack() {
+    let ca = TestCa::new();
+    let smtp = SmtpServer::start(&ca, Some(20_000));
+    let intake = Intake::start(&ca);
+    let (home, mut store) = TestHome::new();
+    let mut settings = smtp_settings(&ca, smtp.port, SMTP_PASSWORD);
+    settings
+        .intake_tokens
+        .insert(intake.base_url(), TOKEN.into());
+    let msg = queue(
+        &mut store,
+        &settings,
+        &outgoing(
+            &home,
+            None,
+            fake_pdf(7, 100_000),
+            vec![
+                email_to("sw@council.example", Role::SocialWorker),
+                intake_at(&intake.base_url()),
+            ],
+        ),
+        None,
+        Timestamp::now(),
+    )
+    .unwrap();
+    let transports = Transports::from_settings(&settings).unwrap();
+    send_due(&mut store, &transports, Timestamp::now()).unwrap();
+    let ds = store.outbox_message(&msg.id).unwrap().deliveries;
+    assert_eq!(
+        ds[0].last_error_code.as_deref(),
+        Some("send.too_large"),
+        "{:?}",
+        ds[0].last_error
+    );
+    assert_eq!(ds[0].state, DeliveryState::Failed);
+    assert_eq!(ds[1].state, DeliveryState::Delivered);
+}
+
+#[test]
+fn a_person_can_give_up_on_a_delivery_and_is_named() {
+    let ca = TestCa::new();
+    let (home, mut store) = TestHome::new();
+    let settings = smtp_settings(&ca, free_port(), SMTP_PASSWORD);
+    let msg = queue(
+        &mut store,
+        &settings,
+        &outgoing(
+            &home,
+            None,
+            fake_pdf(8, 1000),
+            vec![email_to("sw@council.example", Role::SocialWorker)],
+        ),
+        None,
+        Timestamp::now(),
+    )
+    .unwrap();
+    let d = store
+        .give_up_delivery(&msg.deliveries[0].id, "phoned the social worker instead")
+        .unwrap();
+    assert_eq!(d.state, DeliveryState::GivenUp);
+    assert_eq!(d.given_up_by, Some(store.actor().display_name()));
+    assert_eq!(
+        d.given_up_reason.as_deref(),
+        Some("phoned the social worker instead")
+    );
+    let transports = Transports::from_settings(&settings).unwrap();
+    assert!(
+        send_due(&mut store, &transports, Timestamp::now())
+            .unwrap()
+            .attempted
+            .is_empty()
+    );
+}
+
+#[test]
+fn the_police_acknowledgement_travels_back_to_the_episode() {
+    let ca = TestCa::new();
+    let intake = Intake::start(&ca);
+    let (home, mut store) = TestHome::new();
+    let mut settings = smtp_settings(&ca, 1, SMTP_PASSWORD);
+    settings
+        .intake_tokens
+        .insert(intake.base_url(), TOKEN.into());
+    let episode = open_episode(&mut store, &home);
+    let msg = queue(
+        &mut store,
+        &settings,
+        &outgoing(
+            &home,
+            Some(&episode),
+            fake_pdf(9, 10_000),
+            vec![intake_at(&intake.base_url())],
+        ),
+        None,
+        Timestamp::now(),
+    )
+    .unwrap();
+    let transports = Transports::from_settings(&settings).unwrap();
+    send_due(&mut store, &transports, Timestamp::now()).unwrap();
+    intake.acknowledge(
+        &msg.deliveries[0].idempotency_key,
+        "accepted",
+        "PC Test (fictional)",
+        "1234",
+        "CAD 5678",
+        "medium",
+    );
+
+    assert_eq!(
+        grabpack_send::poll_acknowledgements(&mut store, &transports).unwrap(),
+        1
+    );
+    assert_eq!(
+        grabpack_send::poll_acknowledgements(&mut store, &transports).unwrap(),
+        0,
+        "once only"
+    );
+    let ep = store.episode(&episode).unwrap();
+    let ack = &ep.acknowledgements[0].value;
+    assert_eq!(
+        (ack.collar_number.as_str(), ack.police_reference.as_str()),
+        ("1234", "CAD 5678")
+    );
+    assert_eq!(ack.risk_grading, Some(grabpack_core::RiskGrading::Medium));
+    assert!(
+        store
+            .audit_list(None, Some("episode_acknowledgement"), 5)
+            .unwrap()
+            .len()
+            == 1
+    );
+}

@@ -1,0 +1,805 @@
+//! The durable outbox: every pack is committed here before the first attempt to send it.
+//!
+//! Why: the emergency path must never wait on the network, and nothing sent may be lost or sent
+//! twice by accident. A message (the PDF, the read-out, the cover note) and one delivery row per
+//! recipient are written in one transaction. Each delivery row carries the exact bytes that will go
+//! out (the whole RFC 5322 email, or the HTTPS manifest), its SHA-256, its idempotency key and its
+//! email Message-ID, and a trigger refuses any change to them: a retry after a crash sends the
+//! very same bytes, so an intake sees the same idempotency key and a mail server the same
+//! Message-ID. Delivery state moves `queued -> sending -> delivered | queued (retry) | failed`,
+//! or `given_up` by a named person; every move is one transaction with its audit entry, which
+//! names the SHA-256 of what went out. This module stores and moves state; the transports and
+//! the worker live in grabpack-send.
+
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::audit;
+use crate::episodes::now_string;
+use crate::error::{Result, StoreError};
+use crate::store::Store;
+
+/// How a recipient is reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Email,
+    Https,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Https => "https",
+        }
+    }
+
+    fn parse(s: &str) -> Self {
+        if s == "https" {
+            Self::Https
+        } else {
+            Self::Email
+        }
+    }
+}
+
+/// A delivery's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryState {
+    Queued,
+    Sending,
+    Delivered,
+    Failed,
+    GivenUp,
+}
+
+impl DeliveryState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Sending => "sending",
+            Self::Delivered => "delivered",
+            Self::Failed => "failed",
+            Self::GivenUp => "given_up",
+        }
+    }
+
+    fn parse(s: &str) -> Self {
+        match s {
+            "sending" => Self::Sending,
+            "delivered" => Self::Delivered,
+            "failed" => Self::Failed,
+            "given_up" => Self::GivenUp,
+            _ => Self::Queued,
+        }
+    }
+}
+
+/// One recipient of a new message, with exactly the bytes that will go to them.
+#[derive(Debug, Clone)]
+pub struct NewDelivery {
+    pub recipient_id: String,
+    pub recipient_name: String,
+    /// police, social_worker, out_of_hours, manager, other.
+    pub recipient_role: String,
+    pub channel: Channel,
+    /// An email address, or the intake's base URL.
+    pub address: String,
+    /// The whole email (RFC 5322) or the HTTPS manifest (JSON).
+    pub payload: Vec<u8>,
+    pub idempotency_key: String,
+    pub email_message_id: Option<String>,
+}
+
+/// A message to queue: committed with all its deliveries before any attempt.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub id: String,
+    pub episode_id: Option<String>,
+    pub child_id: String,
+    /// pack, not_accepted_notice, update.
+    pub purpose: String,
+    pub pdf: Option<Vec<u8>>,
+    pub readout: String,
+    pub cover_note: String,
+    pub deliveries: Vec<NewDelivery>,
+}
+
+/// A delivery row (without its payload bytes).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Delivery {
+    pub id: String,
+    pub message_id: String,
+    pub episode_id: Option<String>,
+    pub child_id: String,
+    pub recipient_id: String,
+    pub recipient_name: String,
+    pub recipient_role: String,
+    pub channel: Channel,
+    pub address: String,
+    pub payload_sha256: String,
+    pub pdf_sha256: Option<String>,
+    pub idempotency_key: String,
+    pub email_message_id: Option<String>,
+    pub state: DeliveryState,
+    pub attempts: i64,
+    pub next_attempt_at: Option<Timestamp>,
+    pub last_error_code: Option<String>,
+    pub last_error: Option<String>,
+    /// What the server said when it took the message (SMTP reply or intake receipt).
+    pub receipt: Option<String>,
+    pub delivered_at: Option<String>,
+    pub given_up_by: Option<String>,
+    pub given_up_reason: Option<String>,
+}
+
+/// A delivery the worker has claimed, with the bytes to send.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub delivery: Delivery,
+    pub attempt: i64,
+    pub payload: Vec<u8>,
+    pub pdf: Option<Vec<u8>>,
+}
+
+/// A message in the outbox, with each recipient's state.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutboxMessage {
+    pub id: String,
+    pub episode_id: Option<String>,
+    pub child_id: String,
+    pub purpose: String,
+    pub created_at: String,
+    pub created_by: String,
+    pub pdf_sha256: Option<String>,
+    pub cover_note: String,
+    pub deliveries: Vec<Delivery>,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+const DELIVERY_COLUMNS: &str = "d.id, d.message_id, m.episode_id, m.child_id, d.recipient_id, d.recipient_name, d.recipient_role, d.channel, d.address, d.payload_sha256, m.pdf_sha256, d.idempotency_key, d.email_message_id, d.state, d.attempts, d.next_attempt_ms, d.last_error_code, d.last_error, d.receipt, d.delivered_at, d.given_up_by, d.given_up_reason";
+
+fn delivery_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Delivery> {
+    let next: Option<i64> = r.get(15)?;
+    Ok(Delivery {
+        id: r.get(0)?,
+        message_id: r.get(1)?,
+        episode_id: r.get(2)?,
+        child_id: r.get(3)?,
+        recipient_id: r.get(4)?,
+        recipient_name: r.get(5)?,
+        recipient_role: r.get(6)?,
+        channel: Channel::parse(&r.get::<_, String>(7)?),
+        address: r.get(8)?,
+        payload_sha256: r.get(9)?,
+        pdf_sha256: r.get(10)?,
+        idempotency_key: r.get(11)?,
+        email_message_id: r.get(12)?,
+        state: DeliveryState::parse(&r.get::<_, String>(13)?),
+        attempts: r.get(14)?,
+        next_attempt_at: next.and_then(|ms| Timestamp::from_millisecond(ms).ok()),
+        last_error_code: r.get(16)?,
+        last_error: r.get(17)?,
+        receipt: r.get(18)?,
+        delivered_at: r.get(19)?,
+        given_up_by: r.get(20)?,
+        given_up_reason: r.get(21)?,
+    })
+}
+
+fn load_delivery(conn: &Connection, id: &str) -> Result<Delivery> {
+    conn.query_row(
+        &format!(
+            "SELECT {DELIVERY_COLUMNS} FROM outbox_deliveries d JOIN outbox_messages m ON m.id = d.message_id WHERE d.id = ?1"
+        ),
+        [id],
+        delivery_from_row,
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::DeliveryNotFound(id.to_string()))
+}
+
+fn audit_delivery(
+    conn: &Connection,
+    at: &str,
+    actor: &str,
+    action: &str,
+    d: &Delivery,
+    extra: &str,
+) -> Result<()> {
+    audit::append(
+        conn,
+        at,
+        actor,
+        action,
+        Some(&d.child_id),
+        &format!(
+            "delivery {}; message {}; to {} ({}) by {} {}; sha256 {}; pdf_sha256 {}; {}",
+            d.id,
+            d.message_id,
+            d.recipient_name,
+            d.recipient_role,
+            d.channel.as_str(),
+            d.address,
+            d.payload_sha256,
+            d.pdf_sha256.as_deref().unwrap_or("-"),
+            extra
+        ),
+    )
+}
+
+impl Store {
+    /// Commit a message and one delivery per recipient, all queued and due now.
+    pub fn enqueue(&mut self, msg: &NewMessage, now: Timestamp) -> Result<OutboxMessage> {
+        if msg.deliveries.is_empty() {
+            return Err(StoreError::NoRecipients);
+        }
+        let at = now_string();
+        let actor = self.actor().id();
+        let pdf_sha = msg.pdf.as_deref().map(sha256_hex);
+        let tx = self.conn_mut().transaction()?;
+        tx.execute(
+            "INSERT INTO outbox_messages (id, episode_id, child_id, purpose, created_at, created_by, pdf, pdf_sha256, readout, cover_note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![msg.id, msg.episode_id, msg.child_id, msg.purpose, at, actor, msg.pdf, pdf_sha, msg.readout, msg.cover_note],
+        )?;
+        audit::append(
+            &tx,
+            &at,
+            &actor,
+            "outbox_queued",
+            Some(&msg.child_id),
+            &format!(
+                "message {}; purpose {}; pdf_sha256 {}; {} recipients",
+                msg.id,
+                msg.purpose,
+                pdf_sha.as_deref().unwrap_or("-"),
+                msg.deliveries.len()
+            ),
+        )?;
+        for d in &msg.deliveries {
+            let id = uuid::Uuid::new_v4().to_string();
+            tx.execute(
+                "INSERT INTO outbox_deliveries (id, message_id, recipient_id, recipient_name, recipient_role, channel, address, payload, payload_sha256, idempotency_key, email_message_id, state, next_attempt_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'queued', ?12)",
+                params![id, msg.id, d.recipient_id, d.recipient_name, d.recipient_role, d.channel.as_str(), d.address, d.payload, sha256_hex(&d.payload), d.idempotency_key, d.email_message_id, now.as_millisecond()],
+            )?;
+            let row = load_delivery(&tx, &id)?;
+            audit_delivery(&tx, &at, &actor, "delivery_queued", &row, "state queued")?;
+        }
+        tx.commit()?;
+        self.outbox_message(&msg.id)
+    }
+
+    /// Deliveries due at `now`: queued and due, or left `sending` by a process that died longer
+    /// than `lease_ms` ago.
+    pub fn due_deliveries(&self, now: Timestamp, lease_ms: i64) -> Result<Vec<Delivery>> {
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {DELIVERY_COLUMNS} FROM outbox_deliveries d JOIN outbox_messages m ON m.id = d.message_id
+             WHERE (d.state = 'queued' AND coalesce(d.next_attempt_ms, 0) <= ?1)
+                OR (d.state = 'sending' AND coalesce(d.claimed_ms, 0) <= ?1 - ?2)
+             ORDER BY coalesce(d.next_attempt_ms, 0), d.rowid"
+        ))?;
+        let rows = stmt.query_map(params![now.as_millisecond(), lease_ms], delivery_from_row)?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// After a restart: every delivery left `sending` by this device goes back to `queued`, due
+    /// now. The retry sends the same bytes (same idempotency key, same Message-ID).
+    pub fn recover_interrupted(&mut self, now: Timestamp) -> Result<usize> {
+        let at = now_string();
+        let actor = self.actor().id();
+        let tx = self.conn_mut().transaction()?;
+        let ids: Vec<String> = {
+            let mut stmt =
+                tx.prepare("SELECT id FROM outbox_deliveries WHERE state = 'sending'")?;
+            stmt.query_map([], |r| r.get(0))?
+                .collect::<std::result::Result<_, _>>()?
+        };
+        for id in &ids {
+            tx.execute(
+                "UPDATE outbox_deliveries SET state = 'queued', next_attempt_ms = ?2, claimed_ms = NULL WHERE id = ?1",
+                params![id, now.as_millisecond()],
+            )?;
+            let d = load_delivery(&tx, id)?;
+            audit_delivery(
+                &tx,
+                &at,
+                &actor,
+                "delivery_interrupted",
+                &d,
+                "state queued; the last attempt was cut short and will be repeated with the same bytes",
+            )?;
+        }
+        tx.commit()?;
+        Ok(ids.len())
+    }
+
+    /// Claim a due delivery for one attempt (`sending`), committed before any byte goes out.
+    /// Returns `None` if another worker took it or it is no longer due.
+    pub fn claim_delivery(
+        &mut self,
+        id: &str,
+        now: Timestamp,
+        lease_ms: i64,
+    ) -> Result<Option<Claimed>> {
+        let at = now_string();
+        let actor = self.actor().id();
+        let tx = self
+            .conn_mut()
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let changed = tx.execute(
+            "UPDATE outbox_deliveries SET state = 'sending', attempts = attempts + 1, claimed_ms = ?2
+             WHERE id = ?1 AND ((state = 'queued' AND coalesce(next_attempt_ms, 0) <= ?2)
+                 OR (state = 'sending' AND coalesce(claimed_ms, 0) <= ?2 - ?3))",
+            params![id, now.as_millisecond(), lease_ms],
+        )?;
+        if changed == 0 {
+            return Ok(None);
+        }
+        let d = load_delivery(&tx, id)?;
+        tx.execute(
+            "INSERT INTO delivery_attempts (delivery_id, attempt, at, outcome) VALUES (?1, ?2, ?3, 'started')",
+            params![id, d.attempts, at],
+        )?;
+        audit_delivery(
+            &tx,
+            &at,
+            &actor,
+            "delivery_sending",
+            &d,
+            &format!("state sending; attempt {}", d.attempts),
+        )?;
+        let (payload, pdf): (Vec<u8>, Option<Vec<u8>>) = tx.query_row(
+            "SELECT d.payload, m.pdf FROM outbox_deliveries d JOIN outbox_messages m ON m.id = d.message_id WHERE d.id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        tx.commit()?;
+        Ok(Some(Claimed {
+            attempt: d.attempts,
+            delivery: d,
+            payload,
+            pdf,
+        }))
+    }
+
+    /// The server took it: store its receipt.
+    pub fn mark_delivered(&mut self, id: &str, attempt: i64, receipt: &str) -> Result<Delivery> {
+        self.finish(id, attempt, "delivered", None, receipt, None)
+    }
+
+    /// A failure worth retrying (offline, timeout, server busy): back to `queued`, due at `next`.
+    pub fn mark_retry(
+        &mut self,
+        id: &str,
+        attempt: i64,
+        code: &str,
+        reason: &str,
+        next: Timestamp,
+    ) -> Result<Delivery> {
+        self.finish(id, attempt, "queued", Some((code, reason)), "", Some(next))
+    }
+
+    /// A failure a person must fix (wrong password, untrusted certificate, refused size).
+    pub fn mark_failed(
+        &mut self,
+        id: &str,
+        attempt: i64,
+        code: &str,
+        reason: &str,
+    ) -> Result<Delivery> {
+        self.finish(id, attempt, "failed", Some((code, reason)), "", None)
+    }
+
+    fn finish(
+        &mut self,
+        id: &str,
+        attempt: i64,
+        state: &str,
+        error: Option<(&str, &str)>,
+        receipt: &str,
+        next: Option<Timestamp>,
+    ) -> Result<Delivery> {
+        let at = now_string();
+        let actor = self.actor().id();
+        let tx = self.conn_mut().transaction()?;
+        let current = load_delivery(&tx, id)?;
+        if current.state != DeliveryState::Sending {
+            return Err(StoreError::DeliveryState {
+                state: current.state.as_str().into(),
+                wanted: "finished (it is not being sent)",
+            });
+        }
+        match state {
+            "delivered" => tx.execute(
+                "UPDATE outbox_deliveries SET state = 'delivered', receipt = ?2, delivered_at = ?3, claimed_ms = NULL, next_attempt_ms = NULL, last_error_code = NULL, last_error = NULL WHERE id = ?1",
+                params![id, receipt, at],
+            )?,
+            _ => tx.execute(
+                "UPDATE outbox_deliveries SET state = ?2, last_error_code = ?3, last_error = ?4, next_attempt_ms = ?5, claimed_ms = NULL WHERE id = ?1",
+                params![id, state, error.map(|e| e.0), error.map(|e| e.1), next.map(|n| n.as_millisecond())],
+            )?,
+        };
+        let (code, detail) = error.unwrap_or(("", receipt));
+        tx.execute(
+            "INSERT INTO delivery_attempts (delivery_id, attempt, at, outcome, code, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![id, attempt, at, state, code, detail],
+        )?;
+        let d = load_delivery(&tx, id)?;
+        let extra = match (state, error) {
+            ("delivered", _) => format!("state delivered; attempt {attempt}; receipt: {receipt}"),
+            (_, Some((c, r))) => format!(
+                "state {state}; attempt {attempt}; {c}: {r}{}",
+                next.map(|n| format!("; next attempt {n}"))
+                    .unwrap_or_default()
+            ),
+            _ => format!("state {state}"),
+        };
+        audit_delivery(&tx, &at, &actor, &format!("delivery_{state}"), &d, &extra)?;
+        tx.commit()?;
+        Ok(d)
+    }
+
+    /// A person asks for another attempt now (after fixing the settings, say).
+    pub fn retry_delivery(&mut self, id: &str, now: Timestamp) -> Result<Delivery> {
+        self.person_moves(id, now, "queued", "", &["failed", "queued", "given_up"])
+    }
+
+    /// A person decides this delivery will not be attempted again, and why.
+    pub fn give_up_delivery(&mut self, id: &str, reason: &str) -> Result<Delivery> {
+        self.person_moves(
+            id,
+            Timestamp::now(),
+            "given_up",
+            reason,
+            &["failed", "queued"],
+        )
+    }
+
+    fn person_moves(
+        &mut self,
+        id: &str,
+        now: Timestamp,
+        to: &str,
+        reason: &str,
+        from: &[&str],
+    ) -> Result<Delivery> {
+        let at = now_string();
+        let actor = self.actor().clone();
+        let tx = self.conn_mut().transaction()?;
+        let current = load_delivery(&tx, id)?;
+        if !from.contains(&current.state.as_str()) {
+            return Err(StoreError::DeliveryState {
+                state: current.state.as_str().into(),
+                wanted: if to == "queued" {
+                    "retried"
+                } else {
+                    "abandoned"
+                },
+            });
+        }
+        if to == "queued" {
+            tx.execute(
+                "UPDATE outbox_deliveries SET state = 'queued', next_attempt_ms = ?2 WHERE id = ?1",
+                params![id, now.as_millisecond()],
+            )?;
+        } else {
+            tx.execute(
+                "UPDATE outbox_deliveries SET state = 'given_up', given_up_by = ?2, given_up_at = ?3, given_up_reason = ?4, next_attempt_ms = NULL WHERE id = ?1",
+                params![id, actor.display_name(), at, reason],
+            )?;
+        }
+        let d = load_delivery(&tx, id)?;
+        audit_delivery(
+            &tx,
+            &at,
+            &actor.id(),
+            if to == "queued" {
+                "delivery_retry_requested"
+            } else {
+                "delivery_given_up"
+            },
+            &d,
+            &format!("state {to}; by {}; {reason}", actor.display_name()),
+        )?;
+        tx.commit()?;
+        Ok(d)
+    }
+
+    pub fn delivery(&self, id: &str) -> Result<Delivery> {
+        load_delivery(self.conn(), id)
+    }
+
+    /// Find a delivery by id or unique prefix.
+    pub fn find_delivery(&self, query: &str) -> Result<String> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT id FROM outbox_deliveries WHERE id LIKE ?1 || '%' LIMIT 2")?;
+        let ids: Vec<String> = stmt
+            .query_map([query], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?;
+        match ids.as_slice() {
+            [one] if !query.is_empty() => Ok(one.clone()),
+            _ => Err(StoreError::DeliveryNotFound(query.to_string())),
+        }
+    }
+
+    /// The delivery whose idempotency key an intake acknowledged.
+    pub fn delivery_by_idempotency_key(&self, key: &str) -> Result<Option<Delivery>> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!(
+                    "SELECT {DELIVERY_COLUMNS} FROM outbox_deliveries d JOIN outbox_messages m ON m.id = d.message_id WHERE d.idempotency_key = ?1"
+                ),
+                [key],
+                delivery_from_row,
+            )
+            .optional()?)
+    }
+
+    /// The exact bytes queued for one delivery.
+    pub fn delivery_payload(&self, id: &str) -> Result<Vec<u8>> {
+        self.conn()
+            .query_row(
+                "SELECT payload FROM outbox_deliveries WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::DeliveryNotFound(id.to_string()))
+    }
+
+    /// The pack PDF of a message (for saving or printing as a fallback).
+    pub fn message_pdf(&self, message_id: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT pdf FROM outbox_messages WHERE id = ?1",
+                [message_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    pub fn outbox_message(&self, id: &str) -> Result<OutboxMessage> {
+        let mut msgs = self.outbox(Some(id), None)?;
+        msgs.pop()
+            .ok_or_else(|| StoreError::DeliveryNotFound(id.to_string()))
+    }
+
+    /// Messages newest first, each with its deliveries; optionally one message or one episode.
+    pub fn outbox(
+        &self,
+        message_id: Option<&str>,
+        episode_id: Option<&str>,
+    ) -> Result<Vec<OutboxMessage>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT id, episode_id, child_id, purpose, created_at, created_by, pdf_sha256, cover_note FROM outbox_messages
+             WHERE (?1 IS NULL OR id = ?1) AND (?2 IS NULL OR episode_id = ?2) ORDER BY rowid DESC",
+        )?;
+        let mut msgs: Vec<OutboxMessage> = stmt
+            .query_map(params![message_id, episode_id], |r| {
+                Ok(OutboxMessage {
+                    id: r.get(0)?,
+                    episode_id: r.get(1)?,
+                    child_id: r.get(2)?,
+                    purpose: r.get(3)?,
+                    created_at: r.get(4)?,
+                    created_by: r.get(5)?,
+                    pdf_sha256: r.get(6)?,
+                    cover_note: r.get(7)?,
+                    deliveries: vec![],
+                })
+            })?
+            .collect::<std::result::Result<_, _>>()?;
+        let mut dstmt = conn.prepare(&format!(
+            "SELECT {DELIVERY_COLUMNS} FROM outbox_deliveries d JOIN outbox_messages m ON m.id = d.message_id WHERE d.message_id = ?1 ORDER BY d.rowid"
+        ))?;
+        for m in &mut msgs {
+            m.deliveries = dstmt
+                .query_map([&m.id], delivery_from_row)?
+                .collect::<std::result::Result<_, _>>()?;
+        }
+        Ok(msgs)
+    }
+
+    /// Where an intake's acknowledgement feed was read up to.
+    pub fn intake_cursor(&self, base_url: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT cursor FROM intake_cursors WHERE base_url = ?1",
+                [base_url],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    pub fn set_intake_cursor(&mut self, base_url: &str, cursor: &str) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO intake_cursors (base_url, cursor) VALUES (?1, ?2) ON CONFLICT (base_url) DO UPDATE SET cursor = excluded.cursor",
+            params![base_url, cursor],
+        )?;
+        Ok(())
+    }
+
+    /// Sending settings (SMTP, intakes, the home's police unit) as JSON, kept encrypted in the
+    /// store because they hold the SMTP password and bearer tokens.
+    pub fn send_settings_json(&self) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'send_settings'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Replace the sending settings (managers only). The audit names what changed, never a secret.
+    pub fn set_send_settings_json(&mut self, json: &str, summary: &str) -> Result<()> {
+        if !self.actor().can_administer() {
+            return Err(StoreError::NotPermitted);
+        }
+        let at = now_string();
+        let actor = self.actor().id();
+        let tx = self.conn_mut().transaction()?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('send_settings', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [json],
+        )?;
+        audit::append(&tx, &at, &actor, "send_settings_changed", None, summary)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The home's edits to the police directory: the newest entry per unit.
+    pub fn directory_overrides(&self) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT unit_id, entry_json FROM directory_entries d
+             WHERE seq = (SELECT max(seq) FROM directory_entries x WHERE x.unit_id = d.unit_id) ORDER BY unit_id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Save an edited directory entry (managers only); earlier versions are kept.
+    pub fn save_directory_entry(&mut self, unit_id: &str, entry_json: &str) -> Result<()> {
+        if !self.actor().can_administer() {
+            return Err(StoreError::NotPermitted);
+        }
+        let at = now_string();
+        let actor = self.actor().id();
+        let tx = self.conn_mut().transaction()?;
+        tx.execute(
+            "INSERT INTO directory_entries (unit_id, entry_json, saved_at, saved_by) VALUES (?1, ?2, ?3, ?4)",
+            params![unit_id, entry_json, at, actor],
+        )?;
+        audit::append(
+            &tx,
+            &at,
+            &actor,
+            "directory_edited",
+            None,
+            &format!(
+                "unit {unit_id}; sha256 {}",
+                sha256_hex(entry_json.as_bytes())
+            ),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::{Sensitive, Setup};
+
+    fn home() -> (tempfile::TempDir, Store, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, _) = Store::create(
+            dir.path(),
+            Setup {
+                home_name: "Maple House (fictional)".into(),
+                manager_name: "Amira Test (fictional)".into(),
+                manager_pin: None,
+                passphrase: Some(Sensitive::from("correct horse battery staple")),
+            },
+            None,
+        )
+        .unwrap();
+        let child = store.create_child(&Default::default(), "").unwrap();
+        (dir, store, child)
+    }
+
+    fn message(child: &str) -> NewMessage {
+        NewMessage {
+            id: uuid::Uuid::new_v4().to_string(),
+            episode_id: None,
+            child_id: child.into(),
+            purpose: "pack".into(),
+            pdf: Some(b"%PDF-1.7 test (fictional)".to_vec()),
+            readout: "read-out".into(),
+            cover_note: "cover".into(),
+            deliveries: vec![NewDelivery {
+                recipient_id: "social_worker".into(),
+                recipient_name: "Sam (fictional)".into(),
+                recipient_role: "social_worker".into(),
+                channel: Channel::Email,
+                address: "sw@council.example".into(),
+                payload: b"From: a@b.example\r\n\r\nbody".to_vec(),
+                idempotency_key: uuid::Uuid::new_v4().to_string(),
+                email_message_id: Some("<x@b.example>".into()),
+            }],
+        }
+    }
+
+    #[test]
+    fn a_message_is_committed_queued_and_due_before_any_attempt() {
+        let (_d, mut store, child) = home();
+        let now = Timestamp::now();
+        let m = store.enqueue(&message(&child), now).unwrap();
+        assert_eq!(m.deliveries[0].state, DeliveryState::Queued);
+        assert_eq!(store.due_deliveries(now, 60_000).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn what_will_be_sent_cannot_change_after_it_is_queued() {
+        let (_d, mut store, child) = home();
+        let m = store.enqueue(&message(&child), Timestamp::now()).unwrap();
+        let refused = store.connection_for_tests().execute(
+            "UPDATE outbox_deliveries SET payload = x'00' WHERE id = ?1",
+            [&m.deliveries[0].id],
+        );
+        assert!(refused.is_err());
+    }
+
+    #[test]
+    fn a_delivery_cut_short_by_a_crash_goes_back_to_the_queue_with_the_same_bytes() {
+        let (_d, mut store, child) = home();
+        let now = Timestamp::now();
+        let m = store.enqueue(&message(&child), now).unwrap();
+        let id = &m.deliveries[0].id;
+        let claimed = store.claim_delivery(id, now, 60_000).unwrap().unwrap();
+        assert_eq!(claimed.attempt, 1);
+        assert!(
+            store.claim_delivery(id, now, 60_000).unwrap().is_none(),
+            "claimed once"
+        );
+        assert_eq!(store.recover_interrupted(now).unwrap(), 1);
+        let again = store.claim_delivery(id, now, 60_000).unwrap().unwrap();
+        assert_eq!(again.payload, claimed.payload);
+        assert_eq!(
+            again.delivery.idempotency_key,
+            claimed.delivery.idempotency_key
+        );
+        assert_eq!(again.attempt, 2);
+        let d = store.mark_delivered(id, 2, "250 ok").unwrap();
+        assert_eq!(d.state, DeliveryState::Delivered);
+        assert!(store.audit_verify().unwrap().intact());
+    }
+
+    #[test]
+    fn a_message_with_no_recipient_is_refused() {
+        let (_d, mut store, child) = home();
+        let mut m = message(&child);
+        m.deliveries.clear();
+        assert_eq!(
+            store.enqueue(&m, Timestamp::now()).unwrap_err().code(),
+            "store.no_recipients"
+        );
+    }
+}
