@@ -76,7 +76,7 @@ pub struct Acknowledgement {
     pub cursor: String,
     pub receipt_id: String,
     pub idempotency_key: String,
-    pub episode_id: String,
+    pub episode_id: Option<String>,
     pub status: AckStatus,
     pub officer_name: String,
     pub collar_number: Option<String>,

@@ -28,7 +28,7 @@ CREATE TABLE packs (
     manifest TEXT NOT NULL,
     child_ref TEXT NOT NULL,
     child_display_name TEXT NOT NULL,
-    episode_id TEXT NOT NULL,
+    episode_id TEXT,
     recipient_id TEXT NOT NULL,
     sent_at TEXT NOT NULL,
     marking TEXT NOT NULL,

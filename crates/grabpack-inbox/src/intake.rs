@@ -45,7 +45,8 @@ pub struct Manifest {
     pub idempotency_key: String,
     pub home: ManifestHome,
     pub child: ManifestChild,
-    pub episode_id: String,
+    /// `null` when a pack is sent outside a missing episode.
+    pub episode_id: Option<String>,
     pub recipient_id: String,
     pub sent_at: String,
     pub pdf_sha256: String,
@@ -127,12 +128,13 @@ pub fn validate_manifest(
             "idempotency_key differs from the Idempotency-Key header",
         ));
     }
-    for (field, value) in [
-        ("home.id", &m.home.id),
-        ("child.ref", &m.child.child_ref),
-        ("episode_id", &m.episode_id),
-        ("recipient_id", &m.recipient_id),
-    ] {
+    let ids = [
+        ("home.id", Some(&m.home.id)),
+        ("child.ref", Some(&m.child.child_ref)),
+        ("episode_id", m.episode_id.as_ref()),
+        ("recipient_id", Some(&m.recipient_id)),
+    ];
+    for (field, value) in ids.into_iter().filter_map(|(f, v)| v.map(|v| (f, v))) {
         if !is_safe_id(value) {
             return Err(malformed(format!(
                 "{field} must be 1-128 of A-Z a-z 0-9 . _ : - starting with a letter or digit"

@@ -136,10 +136,17 @@ pub async fn start(config: Config) -> Result<Running> {
     let app = router(state.clone());
     let handle = axum_server::Handle::new();
     let acceptor = RustlsAcceptor::new(tls).handshake_timeout(Duration::from_secs(10));
-    let server = axum_server::from_tcp(listener)
+    let mut server = axum_server::from_tcp(listener)
         .map_err(|e| InboxError::Config(format!("listener: {e}")))?
         .acceptor(acceptor)
-        .handle(handle.clone());
+        .handle(handle.clone())
+        // A connection that never sends a whole request (slowloris) is closed; slow bodies are
+        // bounded by `upload_timeout_secs` in the intake handler.
+        .first_request_timeout(Duration::from_secs(30));
+    server
+        .http_builder()
+        .http1()
+        .header_read_timeout(Duration::from_secs(30));
     let task = tokio::spawn(server.serve(app.into_make_service_with_connect_info::<SocketAddr>()));
     Ok(Running {
         addr,

@@ -38,7 +38,7 @@ pub struct PackView {
     pub home_name: String,
     pub child_display_name: String,
     pub child_ref: String,
-    pub episode_id: String,
+    pub episode_id: Option<String>,
     pub received_at: String,
     pub sent_at: String,
     pub marking: String,
@@ -366,7 +366,10 @@ fn pack_article(
                 div { dt { "From" } dd { (p.home_name) } }
                 div { dt { "Received" } dd { (uk_time(&p.received_at)) } }
                 div { dt { "Sent by the home" } dd { (uk_time(&p.sent_at)) } }
-                div { dt { "Home's references" } dd { "child " (p.child_ref) ", episode " (p.episode_id) } }
+                div { dt { "Home's references" } dd {
+                    "child " (p.child_ref)
+                    @if let Some(e) = &p.episode_id { ", episode " (e) }
+                } }
             }
             @if p.acks.is_empty() {
                 p class="status" { span class="badge waiting" { "Not yet acknowledged" } }

@@ -221,3 +221,74 @@ async fn polling_with_a_wrong_token_or_a_bad_cursor_is_refused() {
     assert_eq!(body["error"]["code"], "intake.bad_cursor");
     inbox.stop().await;
 }
+
+#[tokio::test]
+async fn a_pack_sent_outside_an_episode_has_a_null_episode_id_both_ways() {
+    let inbox = TestInbox::start().await;
+    let client = inbox.client();
+    let pdf = fake_pdf(9_000, "no episode");
+    let key = new_key();
+    let mut m = manifest(0, &key, &pdf);
+    m["episode_id"] = serde_json::Value::Null;
+    let (status, receipt) = send(&client, &inbox, &token_for(0), &key, form(&m, pdf)).await;
+    assert_eq!(status, 201, "{receipt}");
+    inbox
+        .acknowledge(
+            receipt["receipt_id"].as_str().unwrap(),
+            NewAck {
+                status: Some(AckStatus::Accepted),
+                officer_name: "PC Jo Example".into(),
+                collar_number: "1234".into(),
+                police_reference: "CAD 9".into(),
+                risk_grading: Some(RiskGrading::Low),
+                ..Default::default()
+            },
+        )
+        .await;
+    let page: serde_json::Value = client
+        .get(inbox.url("/v1/acknowledgements"))
+        .bearer_auth(token_for(0))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(page["acknowledgements"][0]["episode_id"].is_null());
+    assert_eq!(page["acknowledgements"][0]["risk_grading"], "low");
+    inbox.stop().await;
+}
+
+/// The app's transport (grabpack-send) builds its body whole, with its own boundary, a
+/// nanosecond `sent_at` and the file name `grab-pack.pdf`: that exact shape is accepted.
+#[tokio::test]
+async fn a_body_shaped_as_the_apps_transport_builds_it_is_accepted() {
+    let inbox = TestInbox::start().await;
+    let pdf = fake_pdf(25_000, "app shape");
+    let key = new_key();
+    let mut m = manifest(1, &key, &pdf);
+    m["sent_at"] = "2026-11-28T21:05:00.123456789Z".into();
+    let boundary = format!("grabpack-{key}");
+    let mut body = Vec::new();
+    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"manifest\"\r\nContent-Type: application/json\r\n\r\n").as_bytes());
+    body.extend_from_slice(m.to_string().as_bytes());
+    body.extend_from_slice(format!("\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"pack\"; filename=\"grab-pack.pdf\"\r\nContent-Type: application/pdf\r\n\r\n").as_bytes());
+    body.extend_from_slice(&pdf);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let r = inbox
+        .client()
+        .post(inbox.url("/v1/packs"))
+        .bearer_auth(token_for(1))
+        .header("Idempotency-Key", &key)
+        .header(
+            "Content-Type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    assert_eq!(inbox.packs().await, 1);
+    inbox.stop().await;
+}
