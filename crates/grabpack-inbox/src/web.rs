@@ -280,7 +280,7 @@ fn ack_forms(p: &PackView, s: &Session, prev: &AckForm, open: bool) -> Markup {
     let f = |name: &str| format!("{name}-{id}");
     let accepted_prev = prev.decision.as_deref() != Some("not_accepted");
     html! {
-        details class="ack" open[open] {
+        details class="ack" open[open && accepted_prev] {
             summary { "Acknowledge this report" span class="visually-hidden" { " for " (p.child_display_name) } }
             form method="post" action=(action) class="stack" {
                 input type="hidden" name="csrf" value=(s.csrf);
@@ -316,7 +316,7 @@ fn ack_forms(p: &PackView, s: &Session, prev: &AckForm, open: bool) -> Markup {
                 button type="submit" class="primary" { "Acknowledge" }
             }
         }
-        details class="ack" {
+        details class="ack" open[open && !accepted_prev] {
             summary { "Not accepted as a missing report" span class="visually-hidden" { " for " (p.child_display_name) } }
             form method="post" action=(action) class="stack" {
                 input type="hidden" name="csrf" value=(s.csrf);

@@ -258,6 +258,7 @@ test('an officer signs in, sees the new pack with its page-1 facts, opens the PD
   // Acknowledge from the pack's page.
   await page.goto(`${base}/packs/${receiptId}`);
   await page.getByText('Acknowledge this report').first().click();
+  await page.getByText('Not accepted as a missing report').first().click();
   for (const size of SIZES) {
     await page.setViewportSize({ width: size.width, height: size.height });
     await axeCheck(page, `pack page with the form open (${size.name})`);
@@ -304,5 +305,35 @@ test('a form posted without the session\'s CSRF token is refused', async () => {
     maxRedirects: 0,
   });
   assert.equal(resp.status(), 403);
+  await context.close();
+});
+
+test('not accepted as a missing report needs a reason, and then travels back with it', async () => {
+  const context = await newContext(SIZES[0]);
+  const page = await signIn(context);
+  await page.goto(`${base}/packs/${receiptId}`);
+  await page.getByText('Not accepted as a missing report').first().click();
+  const form = page.locator('form', { has: page.getByRole('button', { name: 'Record as not accepted' }) });
+  await form.getByLabel('Officer name').fill('Call handler Sam Example');
+  await form.getByLabel('Collar number').fill('CH-77');
+  await form.getByRole('button', { name: 'Record as not accepted' }).evaluate((b) => b.form.noValidate = true);
+  await form.getByRole('button', { name: 'Record as not accepted' }).click();
+  await page.getByRole('alert').waitFor();
+  assert.match(await page.getByRole('alert').innerText(), /reason/i);
+  await axeCheck(page, 'not-accepted form showing a problem');
+  const again = page.locator('form', { has: page.getByRole('button', { name: 'Record as not accepted' }) });
+  assert.ok(await again.isVisible(), 'the form with the problem is the one left open');
+  assert.equal(await again.getByLabel('Collar number').inputValue(), 'CH-77');
+  await again.getByLabel(/Reason/).fill('Child back at the home before the report was taken.');
+  await again.getByRole('button', { name: 'Record as not accepted' }).click();
+  await page.waitForURL(`${base}/packs/${receiptId}`);
+  assert.match(await page.locator('ul.status').innerText(), /Not accepted as a missing report by Call handler Sam Example \(collar CH-77\)/);
+
+  const api = await request.newContext({ ignoreHTTPSErrors: true });
+  const acks = await (await api.get(`${base}/v1/acknowledgements?after=0`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json();
+  const last = acks.acknowledgements.at(-1);
+  assert.equal(last.status, 'not_accepted');
+  assert.equal(last.reason, 'Child back at the home before the report was taken.');
+  await api.dispose();
   await context.close();
 });
