@@ -495,3 +495,54 @@ async fn read_upload(
         pdf,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_that_could_be_paths_are_not_identifiers() {
+        for ok in [
+            "home-oakfield",
+            "ep-2026-11-28-001",
+            "a",
+            "child:7f3a.v2",
+            "0b8a4e52-6c2d",
+        ] {
+            assert!(is_safe_id(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "..",
+            "../x",
+            "a/b",
+            "a\\b",
+            ".hidden",
+            "-flag",
+            "a..b",
+            "a b",
+            "a\0b",
+            "é",
+            "%2e%2e",
+            &"x".repeat(129),
+        ] {
+            assert!(!is_safe_id(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_part_filename_is_refused_if_it_looks_like_a_path() {
+        assert!(is_safe_filename("grab-pack.pdf"));
+        assert!(is_safe_filename("Grab pack (Sam).pdf"));
+        for bad in [
+            "../x.pdf",
+            "a/b.pdf",
+            "c:\\x.pdf",
+            "%2e%2e%2fx",
+            "x\r\n.pdf",
+            "",
+        ] {
+            assert!(!is_safe_filename(bad), "{bad:?}");
+        }
+    }
+}
