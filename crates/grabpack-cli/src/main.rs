@@ -5,6 +5,7 @@
 //! about children, keys or photos found here belongs in a crate instead.
 
 mod demo;
+mod missing;
 
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
@@ -71,6 +72,15 @@ enum Command {
     Keys(KeysCommand),
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// A missing episode: start, checklist steps, Part 2, report, send, updates, found, close, show.
+    #[command(subcommand)]
+    Missing(missing::MissingCommand),
+    /// The outbox: each recipient's delivery state; send, retry, abandon; sending settings.
+    #[command(subcommand)]
+    Outbox(missing::OutboxCommand),
+    /// The police directory: forces and BCUs with their contacts; edit this home's copy.
+    #[command(subcommand)]
+    Directory(missing::DirectoryCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -430,6 +440,9 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Staff(s) => staff_command(&cli, &dir, s)?,
         Command::Keys(k) => keys_command(&cli, &dir, k)?,
+        Command::Missing(c) => missing::missing_command(&cli, &dir, c)?,
+        Command::Outbox(c) => missing::outbox_command(&cli, &dir, c)?,
+        Command::Directory(c) => missing::directory_command(&cli, &dir, c)?,
         Command::Audit(AuditCommand::List {
             child,
             action,

@@ -19,7 +19,7 @@ pub enum SendError {
     #[error("'{0}' is not a usable address: {1}")]
     BadAddress(String, String),
     #[error(
-        "Email is not set up for this home: a manager sets the SMTP server with `grabpack outbox smtp`."
+        "Email is not set up for this home: a manager sets the SMTP server with `grabpack outbox smtp`. Meanwhile print or save the pack (`grabpack pack render`) and phone 101 (999 in danger) with the read-out."
     )]
     SmtpNotConfigured,
     #[error(

@@ -143,15 +143,15 @@ pub fn propose(
     }
     // Placed out of area: the child's home-area police too.
     let home_area = directory.unit_for_area(&form.placement.placing_council);
-    if let (Some(home), Some(missing)) = (home_area, missing_unit) {
-        if home.id != missing.id {
-            let reason = "the child is placed out of area: police for their home area";
-            match police_recipient(home, settings, reason) {
-                Some(r) => out.recipients.push(r),
-                None => out
-                    .unreachable
-                    .push(format!("{} (police, home area)", home.name)),
-            }
+    if let (Some(home), Some(missing)) = (home_area, missing_unit)
+        && home.id != missing.id
+    {
+        let reason = "the child is placed out of area: police for their home area";
+        match police_recipient(home, settings, reason) {
+            Some(r) => out.recipients.push(r),
+            None => out
+                .unreachable
+                .push(format!("{} (police, home area)", home.name)),
         }
     }
     let p = &form.placement;
