@@ -110,6 +110,18 @@ impl InboxError {
         }
     }
 
+    /// One line on stderr for the operator (never a panic if stderr is closed). Messages never
+    /// carry the database key, tokens or passwords.
+    pub fn log(&self) {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "grabpack-inbox: {} ({})",
+            self.code(),
+            self
+        );
+    }
+
     /// What goes over the wire: internal details (SQL errors, paths) stay in the server's log.
     pub fn public_message(&self) -> String {
         match self {
@@ -125,7 +137,7 @@ impl InboxError {
 impl IntoResponse for InboxError {
     fn into_response(self) -> Response {
         if self.status().is_server_error() {
-            eprintln!("grabpack-inbox: {} ({})", self.code(), self);
+            self.log();
         }
         let body = json!({"error": {"code": self.code(), "message": self.public_message()}});
         let mut resp = (self.status(), Json(body)).into_response();

@@ -85,16 +85,28 @@ fn read_password() -> Result<zeroize::Zeroizing<String>> {
     Ok(a)
 }
 
+/// A line on stdout for whoever started the service. A closed stdout (the supervisor went away)
+/// must never stop the service, so write errors are ignored rather than panicking as `println!`.
+fn say(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}
+
 async fn serve(config: Config) -> Result<()> {
     let running = server::start(config).await?;
-    println!("grabpack-inbox listening on https://{}", running.addr);
+    say(&format!(
+        "grabpack-inbox listening on https://{}",
+        running.addr
+    ));
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .map_err(|e| InboxError::Internal(format!("signal handler: {e}")))?;
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
         _ = term.recv() => {}
     }
-    println!("grabpack-inbox stopping");
+    say("grabpack-inbox stopping");
     running.stop(Duration::from_secs(10)).await;
     Ok(())
 }

@@ -143,10 +143,13 @@ pub async fn start(config: Config) -> Result<Running> {
         // A connection that never sends a whole request (slowloris) is closed; slow bodies are
         // bounded by `upload_timeout_secs` in the intake handler.
         .first_request_timeout(Duration::from_secs(30));
+    // Each connection reads ahead at most 16 KiB (hyper's default is ~400 KiB), so a thousand
+    // senders waiting for an upload slot hold little memory while they wait.
     server
         .http_builder()
         .http1()
-        .header_read_timeout(Duration::from_secs(30));
+        .header_read_timeout(Duration::from_secs(30))
+        .max_buf_size(16 * 1024);
     let task = tokio::spawn(server.serve(app.into_make_service_with_connect_info::<SocketAddr>()));
     Ok(Running {
         addr,

@@ -211,7 +211,7 @@ fn layout(title: &str, session: Option<&Session>, body: Markup) -> Markup {
 
 pub fn error_page(e: &InboxError) -> Response {
     if e.status().is_server_error() {
-        eprintln!("grabpack-inbox: {} ({})", e.code(), e);
+        e.log();
     }
     let body = layout(
         "Problem",
