@@ -103,6 +103,11 @@ pub struct SmtpServer {
 
 impl SmtpServer {
     pub fn start(ca: &TestCa, size_limit: Option<usize>) -> Self {
+        Self::start_with(ca, size_limit, true)
+    }
+
+    /// `parse: false` skips the server-side MIME parsing (for the benchmark).
+    pub fn start_with(ca: &TestCa, size_limit: Option<usize>, parse: bool) -> Self {
         let check = Command::new("python3")
             .args(["-c", "import aiosmtpd"])
             .output();
@@ -136,6 +141,9 @@ impl SmtpServer {
             .stderr(Stdio::null());
         if let Some(limit) = size_limit {
             cmd.arg("--size-limit").arg(limit.to_string());
+        }
+        if !parse {
+            cmd.arg("--no-parse");
         }
         let mut child = cmd.spawn().unwrap();
         let stdout = child.stdout.take().unwrap();
