@@ -643,6 +643,12 @@ pub async fn get_pdf(
             if let Ok(v) = HeaderValue::from_str(&disposition) {
                 resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
             }
+            // The pages' `default-src 'none'` would also forbid the browser's own PDF viewer
+            // (object-src), so the PDF only refuses being framed by other sites.
+            resp.headers_mut().insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("frame-ancestors 'none'"),
+            );
             resp
         }
         Err(e) => error_page(&e),

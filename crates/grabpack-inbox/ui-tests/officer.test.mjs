@@ -249,6 +249,8 @@ test('an officer signs in, sees the new pack with its page-1 facts, opens the PD
   const pdf = await context.request.get(`${base}${href}`);
   assert.equal(pdf.status(), 200);
   assert.equal(pdf.headers()['content-type'], 'application/pdf');
+  assert.equal(pdf.headers()['cache-control'], 'no-store', 'a child\'s pack is never cached on a shared device');
+  assert.match(pdf.headers()['content-disposition'], new RegExp(`^inline; filename="grab-pack-${receiptId}\\.pdf"$`));
   assert.ok(Buffer.from(await pdf.body()).equals(pdfBytes), 'the officer gets the exact PDF the home sent');
 
   // Opened: no longer new.
