@@ -160,9 +160,17 @@ fn a_sender_killed_at_random_sends_every_pack_once_at_https_and_loses_none() {
         received, email_ids,
         "at least once by email, each with its one Message-ID"
     );
+    let interrupted = store
+        .audit_list(None, Some("delivery_interrupted"), 10_000)
+        .unwrap()
+        .len();
+    assert!(
+        interrupted > 0,
+        "some kills landed while a pack was being sent"
+    );
     let posts = intake.state.lock().unwrap().posts;
     println!(
-        "{KILLS} kills: {posts} intake POSTs for {KILLS} packs; {} emails received for {KILLS}",
+        "{KILLS} kills, {interrupted} sends cut short: {posts} intake POSTs stored {KILLS} packs; {} emails received for {KILLS}",
         smtp.received().len()
     );
 }
