@@ -316,13 +316,7 @@ pub async fn get_acks(
     headers: HeaderMap,
 ) -> Response {
     let Some(home) = auth::bearer_home(&st.config.homes, &headers) else {
-        let detail =
-            serde_json::json!({"path": "/v1/acknowledgements", "peer": peer.ip().to_string()})
-                .to_string();
-        let _ = st
-            .db
-            .call(move |c| db::audit(c, "unknown", "intake.unauthorised", None, &detail))
-            .await;
+        st.audit_unauthorised(peer, "/v1/acknowledgements").await;
         return InboxError::Unauthorised.into_response();
     };
     let after = match parse_after(query.as_deref()) {

@@ -63,6 +63,48 @@ fn verify_password(password: &str, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Unauthorised attempts from one address are written to the audit log at most once per this
+/// window; the entry carries how many were held back since the previous one.
+pub const UNAUTHORISED_AUDIT_WINDOW: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Keeps a flood of bad tokens from turning into a flood of durable audit writes (each one an
+/// fsync holding the database lock that real packs wait for), while every burst is still audited.
+#[derive(Debug, Default)]
+pub struct UnauthorisedLog {
+    seen: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, (std::time::Instant, u64)>>,
+}
+
+impl UnauthorisedLog {
+    /// `Some(held_back)` when this attempt is to be audited, `None` when it is only counted.
+    pub fn should_audit(&self, ip: std::net::IpAddr) -> Option<u64> {
+        let now = std::time::Instant::now();
+        let Ok(mut seen) = self.seen.lock() else {
+            return Some(0);
+        };
+        if seen.len() > 10_000 {
+            seen.retain(|_, (t, _)| now.duration_since(*t) < UNAUTHORISED_AUDIT_WINDOW);
+        }
+        match seen.get_mut(&ip) {
+            Some((t, n)) if now.duration_since(*t) < UNAUTHORISED_AUDIT_WINDOW => {
+                *n += 1;
+                None
+            }
+            Some((t, n)) => {
+                let held = *n;
+                *t = now;
+                *n = 0;
+                Some(held)
+            }
+            None => {
+                if seen.len() <= 10_000 {
+                    seen.insert(ip, (now, 0));
+                }
+                Some(0)
+            }
+        }
+    }
+}
+
 /// A user name officers type: 1-64 of letters, digits, `.`, `_`, `-`.
 pub fn is_valid_user_name(name: &str) -> bool {
     !name.is_empty()

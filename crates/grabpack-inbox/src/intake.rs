@@ -197,12 +197,7 @@ pub async fn post_pack(
     body: Body,
 ) -> Response {
     let Some(home) = auth::bearer_home(&st.config.homes, &headers) else {
-        let detail =
-            serde_json::json!({"path": "/v1/packs", "peer": peer.ip().to_string()}).to_string();
-        let _ = st
-            .db
-            .call(move |c| db::audit(c, "unknown", "intake.unauthorised", None, &detail))
-            .await;
+        st.audit_unauthorised(peer, "/v1/packs").await;
         return InboxError::Unauthorised.into_response();
     };
     match receive(&st, &home, &headers, body).await {

@@ -33,6 +33,27 @@ pub struct AppState {
     /// load test holds to `max_concurrent_uploads`, which is what bounds upload memory.
     pub uploads_reading: Arc<AtomicUsize>,
     pub uploads_reading_peak: Arc<AtomicUsize>,
+    /// Coalesces audit entries for floods of bad tokens.
+    pub unauthorised: Arc<crate::auth::UnauthorisedLog>,
+}
+
+impl AppState {
+    /// Audit an unauthorised request (coalesced per address, see [`crate::auth::UnauthorisedLog`]).
+    pub async fn audit_unauthorised(&self, peer: SocketAddr, path: &'static str) {
+        let Some(held_back) = self.unauthorised.should_audit(peer.ip()) else {
+            return;
+        };
+        let detail = serde_json::json!({
+            "path": path,
+            "peer": peer.ip().to_string(),
+            "held_back_since_last_entry": held_back,
+        })
+        .to_string();
+        let _ = self
+            .db
+            .call(move |c| db::audit(c, "unknown", "intake.unauthorised", None, &detail))
+            .await;
+    }
 }
 
 impl AppState {
@@ -44,6 +65,7 @@ impl AppState {
             uploads: Arc::new(Semaphore::new(permits)),
             uploads_reading: Arc::new(AtomicUsize::new(0)),
             uploads_reading_peak: Arc::new(AtomicUsize::new(0)),
+            unauthorised: Arc::default(),
         }
     }
 }

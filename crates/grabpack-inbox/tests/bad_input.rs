@@ -77,8 +77,27 @@ async fn a_wrong_or_missing_token_is_refused_401_and_audited() {
         .unwrap();
     assert_eq!(r.status().as_u16(), 401);
     assert!(r.headers().contains_key("www-authenticate"));
-    assert_eq!(inbox.audit_actions("intake.unauthorised").await, 2);
+    assert_eq!(inbox.audit_actions("intake.unauthorised").await, 1);
     assert_eq!(inbox.packs().await, 0);
+    inbox.stop().await;
+}
+
+#[tokio::test]
+async fn a_flood_of_bad_tokens_is_refused_but_costs_one_audit_entry_per_address_and_window() {
+    let inbox = TestInbox::start().await;
+    let client = inbox.client();
+    for _ in 0..50 {
+        let r = client
+            .get(inbox.url("/v1/acknowledgements"))
+            .bearer_auth("guessed-token")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 401);
+    }
+    // All 50 were refused; the first is in the audit log at once, the rest are counted into the
+    // next entry from that address after the window.
+    assert_eq!(inbox.audit_actions("intake.unauthorised").await, 1);
     inbox.stop().await;
 }
 
