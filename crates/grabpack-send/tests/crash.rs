@@ -108,12 +108,32 @@ fn a_sender_killed_at_random_sends_every_pack_once_at_https_and_loses_none() {
         });
         rx.recv_timeout(Duration::from_secs(60))
             .expect("the sender started");
-        std::thread::sleep(Duration::from_millis(rand::random_range(0..60)));
+        // From at once to well after a pass ends: kills land while claiming, while bytes are on
+        // the wire, after a server accepted but before the receipt is written, and when idle.
+        std::thread::sleep(Duration::from_millis(rand::random_range(0..400)));
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
         reader.join().unwrap();
 
         let store = home.unlock();
+        if std::env::var("GRABPACK_CRASH_DEBUG").is_ok() {
+            let c = store.connection_for_tests();
+            let n: i64 = c
+                .query_row(
+                    "SELECT count(*) FROM outbox_deliveries WHERE state = 'sending'",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            let q: i64 = c
+                .query_row(
+                    "SELECT count(*) FROM outbox_deliveries WHERE state = 'queued'",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            eprintln!("run {run}: sending {n} queued {q}");
+        }
         assert!(
             store.integrity_check().unwrap().is_empty(),
             "run {run}: integrity"
