@@ -20,6 +20,24 @@ use crate::settings::SendSettings;
 pub const PROTOCOL: &str = "grabpack.intake.v1";
 pub const PDF_FILE_NAME: &str = "grab-pack.pdf";
 
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_recipient_typed_as_an_address_gets_an_id_the_intake_protocol_accepts() {
+        assert_eq!(
+            super::protocol_id("other:duty@council.example"),
+            "other:duty-council.example"
+        );
+        assert_eq!(
+            super::protocol_id("police:https://127.0.0.1:8443/"),
+            "police:https:--127.0.0.1:8443-"
+        );
+        assert_eq!(super::protocol_id("_x"), "rx");
+        assert_eq!(super::protocol_id(""), "r");
+        assert_eq!(super::protocol_id(&"a".repeat(300)).len(), 128);
+    }
+}
+
 /// What is being sent, and to whom.
 #[derive(Debug, Clone)]
 pub struct Outgoing {
@@ -64,6 +82,29 @@ struct ManifestChild<'a> {
     #[serde(rename = "ref")]
     reference: &'a str,
     display_name: &'a str,
+}
+
+/// The protocol allows ids of 1-128 of `A-Z a-z 0-9 . _ : -`, starting with a letter or digit;
+/// a recipient typed as an address (`other:duty@council.example`) is mapped into that set.
+pub fn protocol_id(id: &str) -> String {
+    let mut out: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(128)
+        .collect();
+    if !out.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        out.replace_range(..out.chars().next().map_or(0, char::len_utf8), "r");
+    }
+    if out.is_empty() {
+        out.push('r');
+    }
+    out
 }
 
 fn domain_of(address: &str) -> &str {
@@ -163,7 +204,7 @@ fn manifest_bytes(
             display_name: &out.child_display_name,
         },
         episode_id: out.episode_id.as_deref(),
-        recipient_id: &to.id,
+        recipient_id: &protocol_id(&to.id),
         sent_at: now.to_string(),
         pdf_sha256: grabpack_store::outbox::sha256_hex(pdf),
         pdf_bytes: pdf.len(),
