@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::form::ChildForm;
 
 /// One field that differs; `None` means absent or empty on that side.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct FieldChange {
     pub path: String,
     pub before: Option<String>,

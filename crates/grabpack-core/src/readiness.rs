@@ -11,7 +11,9 @@ use crate::fields::{FIELDS, Priority};
 use crate::form::{ChildForm, PhotoKind};
 
 /// The home's thresholds. Settings, not constants: a home may review more often.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct ReadinessSettings {
     /// A face photo older than this many days makes the pack need attention.
     pub photo_max_age_days: u32,
@@ -45,7 +47,7 @@ pub struct ReadinessFacts {
     pub last_episode_closed: Option<Date>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReadinessState {
     NotReady,

@@ -14,7 +14,7 @@ use crate::form::{Address, ChildForm, Person, SocialHandle};
 pub const MAX_TEXT_CHARS: usize = 50_000;
 
 /// One broken rule, at one field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct FieldError {
     /// Where, e.g. `money_travel.bank_cards[0].last4`.
     pub path: String,

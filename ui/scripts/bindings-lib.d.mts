@@ -1,0 +1,1 @@
+export function generate(schema: unknown): Promise<string>;

@@ -1,0 +1,146 @@
+// Every screen, at phone (360x640) and laptop (1366x768) size, checked with axe-core in Debian's
+// Chromium: zero violations allowed. Also takes the README's screenshots. Serves the built ui/dist
+// with a mocked Tauri bridge (mock-tauri.js). Run: npm run build && npm run a11y
+import { createServer } from 'node:http';
+import { readFile, mkdir } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const dist = here('../../dist');
+const shots = here('../../../docs/screenshots');
+const fixtures = await readFile(here('../fixtures/demo.json'), 'utf8');
+const mock = await readFile(here('./mock-tauri.js'), 'utf8');
+const axeSource = await readFile(fileURLToPath(import.meta.resolve('axe-core/axe.min.js')), 'utf8');
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2' };
+
+const server = createServer(async (req, res) => {
+  const url = new URL(req.url ?? '/', 'http://x');
+  const path = normalize(join(dist, url.pathname === '/' ? 'index.html' : url.pathname));
+  if (!path.startsWith(dist)) return res.writeHead(403).end();
+  try {
+    const body = await readFile(path);
+    res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' }).end(body);
+  } catch {
+    res.writeHead(404).end();
+  }
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}/`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+const sizes = { phone: { width: 360, height: 640 }, laptop: { width: 1366, height: 768 } };
+const failures = [];
+const results = [];
+
+async function check(page, name, size, shot) {
+  await page.waitForTimeout(150);
+  await page.addScriptTag({ content: axeSource });
+  const r = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } }),
+  );
+  const v = r.violations;
+  results.push(`${v.length === 0 ? 'ok  ' : 'FAIL'} ${name} @ ${size} (${r.passes.length} rules passed)`);
+  for (const x of v) failures.push(`${name} @ ${size}: ${x.id} (${x.impact}) ${x.help}\n    ${x.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
+  // A page wider than the screen means sideways scrolling on a phone.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 1) failures.push(`${name} @ ${size}: page is ${overflow}px wider than the screen`);
+  if (shot) {
+    await mkdir(shots, { recursive: true });
+    await page.screenshot({ path: join(shots, `${shot}-${size}.png`), fullPage: false });
+  }
+}
+
+async function open(size, scenario) {
+  const context = await browser.newContext({ viewport: sizes[size], reducedMotion: 'reduce' });
+  const page = await context.newPage();
+  await page.addInitScript({ content: `window.__GP_FIXTURES__ = ${fixtures};\n${mock}` });
+  page.on('pageerror', (e) => failures.push(`${scenario} @ ${size}: page error ${e.message}`));
+  await page.goto(`${base}?scenario=${scenario}`);
+  return { page, context };
+}
+
+for (const size of Object.keys(sizes)) {
+  // Set-up: details, the error summary, the recovery key, staff.
+  {
+    const { page, context } = await open(size, 'setup');
+    await page.getByRole('heading', { name: 'Set up Grab Pack for your home' }).waitFor();
+    await check(page, 'setup', size);
+    await page.getByRole('button', { name: 'Create the store' }).click();
+    await page.locator('.error-summary').waitFor();
+    await check(page, 'setup with errors', size);
+    await page.getByLabel('Name of the home').fill('Maple House (fictional)');
+    await page.getByLabel('Your name (the first manager)').fill('Demo Manager (fictional)');
+    await page.getByLabel('Your PIN', { exact: true }).fill('2468');
+    await page.getByLabel('Your PIN again').fill('2468');
+    await page.getByRole('button', { name: 'Create the store' }).click();
+    await page.getByTestId('recovery-key').waitFor();
+    await check(page, 'recovery key', size);
+    await page.getByLabel(/I have printed/).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { name: 'Add staff' }).waitFor();
+    await check(page, 'add staff', size);
+    await context.close();
+  }
+  // Unlock, a wrong PIN, too many attempts.
+  {
+    const { page, context } = await open(size, 'unlock');
+    await page.getByRole('heading', { name: 'Unlock Grab Pack' }).waitFor();
+    await check(page, 'unlock', size, 'unlock');
+    await page.getByLabel('Sam Okafor (fictional)').check();
+    await page.getByLabel('PIN', { exact: true }).fill('0000');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.locator('.error-summary').waitFor();
+    await check(page, 'unlock wrong PIN', size);
+    await page.getByLabel('PIN', { exact: true }).fill('9999');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByTestId('unlock-wait').waitFor();
+    await check(page, 'unlock too many attempts', size);
+    await context.close();
+  }
+  // The unlocked app.
+  {
+    const { page, context } = await open(size, 'app');
+    await page.getByTestId('child-card').first().waitFor();
+    await check(page, 'dashboard', size, 'dashboard');
+    await page.locator('.card__name button').first().click();
+    await page.getByRole('heading', { name: 'A. Administration' }).waitFor();
+    await check(page, 'form', size, 'form');
+    await page.getByTestId('save-form').click();
+    await page.locator('.error-summary').waitFor();
+    await check(page, 'form with errors', size);
+    await page.getByRole('button', { name: 'Photos' }).click();
+    await page.getByRole('heading', { name: 'Add a photo' }).waitFor();
+    await check(page, 'photos', size);
+    await page.getByRole('button', { name: 'History' }).click();
+    await page.getByRole('heading', { name: 'History' }).waitFor();
+    await check(page, 'history', size);
+    await page.getByRole('button', { name: 'Children' }).click();
+    await page.getByTestId('missing-button').first().click();
+    await page.getByTestId('readout').waitFor();
+    await page.getByLabel('Yes, or I am not sure').check();
+    await check(page, 'missing', size, 'missing');
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Staff', exact: true }).waitFor();
+    await check(page, 'settings', size);
+    await page.getByRole('button', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    await check(page, 'audit', size);
+    await context.close();
+  }
+}
+
+await browser.close();
+server.close();
+console.log(results.join('\n'));
+if (failures.length) {
+  console.error(`\n${failures.length} problem(s):\n` + failures.join('\n'));
+  process.exit(1);
+}
+console.log(`\nNo accessibility violations on ${results.length} screen checks.`);

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { emptyOf, getPath, groupFields, humanise, resolve, setPath, sortByNeed, widgetFor, type Schema } from '../src/lib/form';
+import schemaJson from '../src/bindings/schema.json';
+import type { DashboardCard, FieldView } from '../src/bindings/types';
+
+const defs = (schemaJson as unknown as { definitions: Record<string, Schema> }).definitions;
+const form = resolve({ $ref: '#/definitions/ChildForm' }, defs);
+const at = (path: string) => path.split('.').reduce<Schema>((s, p) => resolve(s.properties?.[p] ?? {}, defs), form);
+
+const card = (id: string, state: DashboardCard['state'], critical = 0, reasons = 0): DashboardCard => ({
+  id,
+  legal_name: id,
+  known_as: [],
+  age: 14,
+  state,
+  critical_missing: critical,
+  reasons: Array.from({ length: reasons }, () => ({ code: 'x', message: 'x', blocks_ready: false })),
+  face_photo_id: null,
+});
+
+describe('paths into the form', () => {
+  it('reads and writes nested paths and list items without changing the original', () => {
+    const f = { people: { family: [{ name: 'A' }] } };
+    expect(getPath(f, 'people.family[0].name')).toBe('A');
+    const g = setPath(f, 'people.family[0].name', 'B');
+    expect(getPath(g, 'people.family[0].name')).toBe('B');
+    expect(getPath(f, 'people.family[0].name')).toBe('A');
+    expect(getPath(setPath({}, 'identity.legal_name', 'C'), 'identity.legal_name')).toBe('C');
+  });
+});
+
+describe('sorting the dashboard by need', () => {
+  it('puts not-ready first, then attention, then ready; more critical gaps first', () => {
+    const sorted = sortByNeed([card('r', 'ready'), card('a', 'attention', 0, 1), card('n1', 'not_ready', 1), card('n3', 'not_ready', 3)]);
+    expect(sorted.map((c) => c.id)).toEqual(['n3', 'n1', 'a', 'r']);
+  });
+});
+
+describe('the field table', () => {
+  it('groups fields A to K in letter order', () => {
+    const f = (path: string, letter: string): FieldView => ({ path, letter, group: 'identity', group_title: letter, label: path, priority: 'critical' });
+    expect(groupFields([f('b', 'B'), f('a', 'A'), f('b2', 'B')]).map((g) => [g.letter, g.fields.length])).toEqual([['A', 1], ['B', 2]]);
+  });
+});
+
+describe('widgets drawn from the generated schema', () => {
+  it('gives a date picker for the date of birth', () => {
+    expect(widgetFor(at('identity.date_of_birth'), defs).kind).toBe('date');
+  });
+  it('gives a list editor of people for family, with a name in each new person', () => {
+    const w = widgetFor(at('people.family'), defs);
+    expect(w.kind).toBe('list');
+    if (w.kind !== 'list') return;
+    const person = emptyOf(w.item, defs) as Record<string, unknown>;
+    expect(person).toHaveProperty('name', '');
+    expect(person).toHaveProperty('phones');
+  });
+  it('gives a list editor for medication and mobiles', () => {
+    expect(widgetFor(at('health.medication'), defs).kind).toBe('list');
+    expect(widgetFor(at('phones_online.mobiles'), defs).kind).toBe('list');
+  });
+  it('offers the concern levels (and "not assessed") for a risk', () => {
+    const risk = widgetFor(at('risks.sexual_exploitation'), defs);
+    expect(risk.kind).toBe('object');
+    if (risk.kind !== 'object') return;
+    const concern = risk.properties.find(([k]) => k === 'concern');
+    const w = widgetFor(concern![1], defs);
+    expect(w).toMatchObject({ kind: 'choice', nullable: true });
+    if (w.kind === 'choice') expect(w.options).toContain('known');
+  });
+  it('offers every legal status', () => {
+    const w = widgetFor(at('placement.legal_status'), defs);
+    expect(w.kind).toBe('choice');
+    if (w.kind === 'choice') expect(w.options).toEqual(expect.arrayContaining(['section20', 'care_order', 'remand']));
+  });
+  it('says field names as words', () => {
+    expect(humanise('last_seen_where')).toBe('Last seen where');
+  });
+});
+
+describe('editing state held in a proxy', () => {
+  it('sets a path on a proxied object (as Svelte state is)', () => {
+    const proxied = new Proxy({ identity: { gender: '' } }, {});
+    expect(getPath(setPath(proxied, 'identity.gender', 'Female'), 'identity.gender')).toBe('Female');
+  });
+});
