@@ -530,3 +530,69 @@ fn the_police_acknowledgement_travels_back_to_the_episode() {
             == 1
     );
 }
+
+#[test]
+fn a_home_whose_mail_provider_uses_implicit_tls_sends_too() {
+    let ca = TestCa::new();
+    let smtp = SmtpServer::start_implicit_tls(&ca);
+    let (home, mut store) = TestHome::new();
+    let mut settings = smtp_settings(&ca, smtp.port, SMTP_PASSWORD);
+    if let Some(s) = settings.smtp.as_mut() {
+        s.security = grabpack_send::SmtpSecurity::ImplicitTls;
+    }
+    let pdf = fake_pdf(13, 30_000);
+    queue(
+        &mut store,
+        &settings,
+        &outgoing(
+            &home,
+            None,
+            pdf.clone(),
+            vec![email_to("sw@council.example", Role::SocialWorker)],
+        ),
+        None,
+        Timestamp::now(),
+    )
+    .unwrap();
+    let transports = Transports::from_settings(&settings).unwrap();
+    let report = send_due(&mut store, &transports, Timestamp::now()).unwrap();
+    assert_eq!(report.delivered(), 1, "{:#?}", report.attempted);
+    assert_eq!(
+        smtp.received()[0].pdf_sha256.as_deref(),
+        Some(sha256_hex(&pdf).as_str())
+    );
+}
+
+#[test]
+fn a_mail_server_that_offers_no_starttls_is_never_used_in_plaintext() {
+    let ca = TestCa::new();
+    let smtp = SmtpServer::start_plaintext(&ca);
+    let (home, mut store) = TestHome::new();
+    let settings = smtp_settings(&ca, smtp.port, SMTP_PASSWORD);
+    let msg = queue(
+        &mut store,
+        &settings,
+        &outgoing(
+            &home,
+            None,
+            fake_pdf(14, 1000),
+            vec![email_to("sw@council.example", Role::SocialWorker)],
+        ),
+        None,
+        Timestamp::now(),
+    )
+    .unwrap();
+    let transports = Transports::from_settings(&settings).unwrap();
+    send_due(&mut store, &transports, Timestamp::now()).unwrap();
+    let d = store.delivery(&msg.deliveries[0].id).unwrap();
+    assert_eq!(
+        (d.state, d.last_error_code.as_deref()),
+        (DeliveryState::Failed, Some("send.tls_required")),
+        "{:?}",
+        d.last_error
+    );
+    assert!(
+        smtp.received().is_empty(),
+        "not a byte of the pack went in the clear"
+    );
+}

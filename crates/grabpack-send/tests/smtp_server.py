@@ -69,6 +69,7 @@ def main():
     p.add_argument("--implicit", action="store_true")
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--no-parse", action="store_true")
+    p.add_argument("--plaintext", action="store_true", help="no TLS at all: a server the app must refuse")
     a = p.parse_args()
 
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -86,7 +87,9 @@ def main():
         auth_required=True,
         data_size_limit=a.size_limit,
     )
-    if a.implicit:
+    if a.plaintext:
+        kwargs.update(auth_required=False, auth_require_tls=False)
+    elif a.implicit:
         kwargs.update(ssl_context=ctx, auth_require_tls=False)
     else:
         kwargs.update(tls_context=ctx, require_starttls=True, auth_require_tls=True)

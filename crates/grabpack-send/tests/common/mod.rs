@@ -108,6 +108,20 @@ impl SmtpServer {
 
     /// `parse: false` skips the server-side MIME parsing (for the benchmark).
     pub fn start_with(ca: &TestCa, size_limit: Option<usize>, parse: bool) -> Self {
+        Self::start_full(ca, size_limit, parse, &[])
+    }
+
+    /// TLS from the first byte (port 465 style) instead of STARTTLS.
+    pub fn start_implicit_tls(ca: &TestCa) -> Self {
+        Self::start_full(ca, None, true, &["--implicit"])
+    }
+
+    /// No TLS at all and no STARTTLS offered: a server the app must refuse to use.
+    pub fn start_plaintext(ca: &TestCa) -> Self {
+        Self::start_full(ca, None, true, &["--plaintext"])
+    }
+
+    fn start_full(ca: &TestCa, size_limit: Option<usize>, parse: bool, mode: &[&str]) -> Self {
         let check = Command::new("python3")
             .args(["-c", "import aiosmtpd"])
             .output();
@@ -145,6 +159,7 @@ impl SmtpServer {
         if !parse {
             cmd.arg("--no-parse");
         }
+        cmd.args(mode);
         let mut child = cmd.spawn().unwrap();
         let stdout = child.stdout.take().unwrap();
         let mut line = String::new();
