@@ -315,12 +315,7 @@ fn queue_pack(
     );
     let mut chosen = grabpack_send::choose(&proposal, choice);
     if purpose == "not_accepted_notice" {
-        chosen.retain(|r| {
-            matches!(
-                r.role,
-                grabpack_send::Role::SocialWorker | grabpack_send::Role::OutOfHours
-            )
-        });
+        chosen = grabpack_send::recipients::not_accepted_notice(chosen);
     }
     let pdf =
         grabpack_pack::render_pack(&input).map_err(|e| CliError::input(e.code(), e.to_string()))?;

@@ -209,6 +209,16 @@ pub fn choose(proposal: &Proposal, choice: &Choice) -> Vec<Recipient> {
     out
 }
 
+/// Who is told at once when police would not accept the report: the social worker and the
+/// placing council's out-of-hours team (the record councils told the London Assembly they never
+/// get). Police and the manager are not in this notice.
+pub fn not_accepted_notice(chosen: Vec<Recipient>) -> Vec<Recipient> {
+    chosen
+        .into_iter()
+        .filter(|r| matches!(r.role, Role::SocialWorker | Role::OutOfHours))
+        .collect()
+}
+
 /// An extra recipient typed by the sender: an email address or an https intake URL.
 pub fn extra(address: &str, name: &str) -> Recipient {
     let https = address.starts_with("https://") || address.starts_with("http://");
@@ -275,6 +285,17 @@ mod tests {
         let p = propose(&form("Lambeth"), None, &d, &settings("kent"));
         let ids: Vec<&str> = p.recipients.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids[..2], ["police:kent", "police:met-central-south"]);
+    }
+
+    #[test]
+    fn a_refused_report_is_told_to_the_social_worker_and_out_of_hours_team_not_the_police() {
+        let d = Directory::shipped().unwrap();
+        let p = propose(&form("Camden"), None, &d, &settings("met-central-north"));
+        let told: Vec<Role> = not_accepted_notice(p.recipients)
+            .iter()
+            .map(|r| r.role)
+            .collect();
+        assert_eq!(told, [Role::SocialWorker, Role::OutOfHours]);
     }
 
     #[test]
