@@ -80,6 +80,18 @@ fn every_email_recipient_gets_the_pack_intact_over_starttls_with_auth() {
         );
         assert!(got.subject.contains("MISSING CHILD"));
         assert!(
+            got.text.contains("Test read-out"),
+            "the body carries the read-out"
+        );
+        let queued = store.delivery_payload(&d.id).unwrap();
+        let mut with_crlf = queued.clone();
+        with_crlf.extend_from_slice(b"\r\n");
+        assert_eq!(
+            got.raw_sha256,
+            sha256_hex(&with_crlf),
+            "the server received exactly the bytes queued and audited (plus the CRLF that ends SMTP DATA)"
+        );
+        assert!(
             d.receipt.unwrap().starts_with("250"),
             "the server's reply is the receipt"
         );

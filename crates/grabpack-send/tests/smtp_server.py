@@ -37,7 +37,10 @@ class Handler:
         msg = email.message_from_bytes(raw, policy=email.policy.default)
         pdf_sha = None
         pdf_bytes = 0
+        text = ""
         for part in msg.walk():
+            if part.get_content_type() == "text/plain" and not text:
+                text = part.get_content()
             if part.get_content_type() == "application/pdf":
                 data = part.get_payload(decode=True) or b""
                 pdf_sha = hashlib.sha256(data).hexdigest()
@@ -53,6 +56,7 @@ class Handler:
                     "pdf_sha256": pdf_sha,
                     "pdf_bytes": pdf_bytes,
                     "raw_sha256": raw_sha,
+                    "text": text,
                     "user": getattr(session, "auth_data", None) and session.auth_data.login.decode(),
                 }) + "\n")
         return "250 2.0.0 Ok: queued as test-" + raw_sha[:12]

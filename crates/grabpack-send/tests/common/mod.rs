@@ -91,6 +91,12 @@ pub struct Received {
     pub pdf_sha256: Option<String>,
     pub pdf_bytes: usize,
     pub user: Option<String>,
+    /// SHA-256 of the message exactly as the server received it.
+    #[serde(default)]
+    pub raw_sha256: String,
+    /// The plain-text body.
+    #[serde(default)]
+    pub text: String,
 }
 
 /// aiosmtpd in a child process; killed on drop.
