@@ -34,6 +34,11 @@ pub fn sha256_hex(b: &[u8]) -> String {
     hex::encode(Sha256::digest(b))
 }
 
+/// The Python that runs the SMTP server: GRABPACK_TEST_PYTHON, else `python3` on the PATH.
+pub fn python() -> String {
+    std::env::var("GRABPACK_TEST_PYTHON").unwrap_or_else(|_| "python3".into())
+}
+
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -128,14 +133,16 @@ impl SmtpServer {
     }
 
     fn start_full(ca: &TestCa, size_limit: Option<usize>, parse: bool, mode: &[&str]) -> Self {
-        let check = Command::new("python3")
+        let python = python();
+        let check = Command::new(&python)
             .args(["-c", "import aiosmtpd"])
             .output();
         let ok = matches!(check, Ok(o) if o.status.success());
         assert!(
             ok,
-            "These tests need a real SMTP server: python3 with aiosmtpd. Install it with \
-             `pip install -r crates/grabpack-send/tests/requirements.txt`."
+            "These tests need a real SMTP server: {python} with aiosmtpd. Install it with \
+             `{python} -m pip install -r crates/grabpack-send/tests/requirements.txt` \
+             (GRABPACK_TEST_PYTHON picks another interpreter)."
         );
         let dir = tempfile::tempdir().unwrap();
         let (cert, key) = ca.write(dir.path());
@@ -143,7 +150,7 @@ impl SmtpServer {
         std::fs::write(&log, "").unwrap();
         let port = free_port();
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp_server.py");
-        let mut cmd = Command::new("python3");
+        let mut cmd = Command::new(&python);
         cmd.arg(script)
             .arg("--cert")
             .arg(&cert)
