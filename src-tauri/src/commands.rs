@@ -285,48 +285,47 @@ pub async fn missing_preview(state: State<'_, AppState>, input: ChildRef) -> Res
     state.with_store(|store| build_missing_preview(store, &input.child_id))
 }
 
-/// The pack and read-out of a child's current revision, built in memory (audited).
+/// The pack and read-out of a child's current revision, built in memory (audited). What goes in
+/// (form, photos, the child's or the home's marking) comes from the store's `pack_material`.
 pub fn build_missing_preview(store: &mut Store, child_id: &str) -> Res<MissingPreview> {
-    {
-        let record = store.child(child_id)?;
-        let settings = store.settings()?;
-        let mut photos = Vec::with_capacity(record.photos.len());
-        for p in &record.photos {
-            photos.push(PackPhoto {
-                jpeg: Arc::new(store.photo_jpeg(&p.id)?),
-                kind: p.kind,
-                taken_on: p.taken_on,
-            });
-        }
-        let age = record
-            .form
-            .identity
-            .date_of_birth
-            .and_then(|dob| age_on(dob, today()));
-        let mut pack_input = PackInput::new(
-            record.form.clone(),
-            format!("revision {}", record.revision.seq),
-            Timestamp::now(),
-        );
-        pack_input.photos = photos;
-        pack_input.marking = settings.protective_marking;
-        let pack = render_pack(&pack_input)?;
-        store.record("pack_previewed", Some(&record.id), &pack.sha256_hex)?;
-        Ok(MissingPreview {
-            child_id: record.id.clone(),
-            legal_name: record.form.identity.legal_name.clone(),
-            age,
-            // DOMAIN.md: a child of 12 or under is reported at once on 999. This rule belongs in
-            // grabpack-core (or the episodes module) once it lands; the app only shows it.
-            call_999_now: age.is_some_and(|a| a <= 12),
-            readout: readout(&pack_input),
-            page_count: pack.page_count,
-            pdf_base64: B64.encode(&pack.pdf),
-            sha256_hex: pack.sha256_hex,
-            warnings: pack.warnings.iter().map(ToString::to_string).collect(),
-            revision: record.revision.seq,
+    let material = store.pack_material(child_id)?;
+    let age = material
+        .form
+        .identity
+        .date_of_birth
+        .and_then(|dob| age_on(dob, today()));
+    let legal_name = material.form.identity.legal_name.clone();
+    let mut input = PackInput::new(
+        material.form,
+        format!("revision {}", material.revision),
+        Timestamp::now(),
+    );
+    input.photos = material
+        .photos
+        .into_iter()
+        .map(|p| PackPhoto {
+            jpeg: Arc::new(p.jpeg),
+            kind: p.kind,
+            taken_on: p.taken_on,
         })
-    }
+        .collect();
+    input.marking = material.marking;
+    let pack = render_pack(&input)?;
+    store.record("pack_previewed", Some(&material.child_id), &pack.sha256_hex)?;
+    Ok(MissingPreview {
+        child_id: material.child_id,
+        legal_name,
+        age,
+        // DOMAIN.md: a child of 12 or under is reported at once on 999. This rule belongs in
+        // grabpack-core (or the episodes module); the app only shows it.
+        call_999_now: age.is_some_and(|a| a <= 12),
+        readout: readout(&input),
+        page_count: pack.page_count,
+        pdf_base64: B64.encode(&pack.pdf),
+        sha256_hex: pack.sha256_hex,
+        warnings: pack.warnings.iter().map(ToString::to_string).collect(),
+        revision: material.revision,
+    })
 }
 
 /// Declares every command once: the IPC handler and the bindings' command table come from here.

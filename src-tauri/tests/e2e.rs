@@ -6,17 +6,19 @@
 //! Secret Service: under `dbus-run-session` with gnome-keyring they are used, otherwise the same
 //! steps run with the passphrase.
 
+// A test stops at the first thing that is not as it should be: unwrap is the point here.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
 /// One app at a time: WebKitWebDriver and the display are shared.
-static SERIAL: Mutex<()> = Mutex::new(());
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 const PASSPHRASE: &str = "correct horse battery staple";
 
@@ -224,7 +226,7 @@ async fn set_up_add_a_child_with_a_photo_and_reach_ready() {
         eprintln!("skipped: {why}");
         return;
     }
-    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let _serial = SERIAL.lock().await;
     let data = tempfile::tempdir().unwrap();
     let files = tempfile::tempdir().unwrap();
     let driver = Driver::start(data.path(), &[]);
@@ -320,7 +322,7 @@ async fn the_app_locks_itself_after_idle_time() {
         eprintln!("skipped: {why}");
         return;
     }
-    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let _serial = SERIAL.lock().await;
     let data = tempfile::tempdir().unwrap();
     existing_store(data.path());
     let driver = Driver::start(data.path(), &[("GRABPACK_IDLE_LOCK_SECONDS", "3")]);
@@ -345,7 +347,7 @@ async fn wrong_secrets_five_times_then_a_wait_is_shown() {
         eprintln!("skipped: {why}");
         return;
     }
-    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let _serial = SERIAL.lock().await;
     let data = tempfile::tempdir().unwrap();
     existing_store(data.path());
     let driver = Driver::start(data.path(), &[]);

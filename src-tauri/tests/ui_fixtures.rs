@@ -2,6 +2,9 @@
 //! phone and laptop size, screenshots) draw the same data the app would. Only with
 //! UPDATE_FIXTURES=1: the demo's dates move with the calendar, so the file is not compared.
 
+// A test stops at the first thing that is not as it should be: unwrap is the point here.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use grabpack_app_lib::commands::{build_missing_preview, dashboard_cards, field_views};
 use grabpack_store::{Credential, Sensitive, Store};
 use serde_json::{Map, Value, json};
