@@ -232,7 +232,17 @@ async fn set_up_add_a_child_with_a_photo_and_reach_ready() {
     let driver = Driver::start(data.path(), &[]);
     let c = driver.session().await;
 
-    set_up(&c).await;
+    let pins = set_up(&c).await;
+    if pins {
+        // Switching staff: lock, tap your name, type your PIN.
+        click(&c, "[data-testid=lock-now]").await;
+        wait_text(&c, "h1", "Unlock Grab Pack").await;
+        click(&c, "#staff-1").await;
+        fill(&c, "#unlock-pin", "1357").await;
+        click_button(&c, "Unlock").await;
+        wait_text(&c, ".header__who", "Sam Keyworker (fictional)").await;
+        eprintln!("unlocked with Sam's PIN");
+    }
     click_button(&c, "Add a child").await;
     fill(&c, "#child-name", "Lena Fischer (fictional)").await;
     // Typed as the date input expects it in this locale is brittle: set the value directly.
