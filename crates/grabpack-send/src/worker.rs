@@ -49,43 +49,48 @@ pub fn recover(store: &mut Store, now: Timestamp) -> Result<usize> {
     Ok(store.recover_interrupted(now)?)
 }
 
-/// Send every delivery that is due at `now`.
+/// At most this many attempts run at once (connections to servers, threads).
+pub const MAX_PARALLEL: usize = 8;
+
+/// Send every delivery that is due at `now`, up to [`MAX_PARALLEL`] at a time.
 pub fn send_due(store: &mut Store, transports: &Transports, now: Timestamp) -> Result<SendReport> {
     let due = store.due_deliveries(now, LEASE_MS)?;
-    let mut claimed: Vec<Claimed> = Vec::new();
-    for d in due {
-        if let Some(c) = store.claim_delivery(&d.id, now, LEASE_MS)? {
-            claimed.push(c);
-        }
-    }
-    let outcomes: Vec<Outcome> = std::thread::scope(|s| {
-        let handles: Vec<_> = claimed
-            .iter()
-            .map(|c| s.spawn(move || transports.deliver(c)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Outcome::Failed(crate::SendError::Compose(
-                        "the sending thread stopped".into(),
-                    ))
-                })
-            })
-            .collect()
-    });
     let mut attempted = Vec::new();
-    for (c, outcome) in claimed.iter().zip(outcomes) {
-        let id = &c.delivery.id;
-        let row = match outcome {
-            Outcome::Delivered(receipt) => store.mark_delivered(id, c.attempt, &receipt)?,
-            Outcome::Failed(e) if e.is_retryable() => {
-                let next = now.checked_add(backoff(c.attempt)).unwrap_or(now);
-                store.mark_retry(id, c.attempt, e.code(), &e.to_string(), next)?
+    for batch in due.chunks(MAX_PARALLEL) {
+        let mut claimed: Vec<Claimed> = Vec::new();
+        for d in batch {
+            if let Some(c) = store.claim_delivery(&d.id, now, LEASE_MS)? {
+                claimed.push(c);
             }
-            Outcome::Failed(e) => store.mark_failed(id, c.attempt, e.code(), &e.to_string())?,
-        };
-        attempted.push(row);
+        }
+        let outcomes: Vec<Outcome> = std::thread::scope(|s| {
+            let handles: Vec<_> = claimed
+                .iter()
+                .map(|c| s.spawn(move || transports.deliver(c)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Outcome::Failed(crate::SendError::Compose(
+                            "the sending thread stopped".into(),
+                        ))
+                    })
+                })
+                .collect()
+        });
+        for (c, outcome) in claimed.iter().zip(outcomes) {
+            let id = &c.delivery.id;
+            let row = match outcome {
+                Outcome::Delivered(receipt) => store.mark_delivered(id, c.attempt, &receipt)?,
+                Outcome::Failed(e) if e.is_retryable() => {
+                    let next = now.checked_add(backoff(c.attempt)).unwrap_or(now);
+                    store.mark_retry(id, c.attempt, e.code(), &e.to_string(), next)?
+                }
+                Outcome::Failed(e) => store.mark_failed(id, c.attempt, e.code(), &e.to_string())?,
+            };
+            attempted.push(row);
+        }
     }
     Ok(SendReport { attempted })
 }
