@@ -132,6 +132,20 @@ pub fn poll_acknowledgements(store: &mut Store, transports: &Transports) -> Resu
                     .is_some()
                 {
                     recorded += 1;
+                    // A refusal is also the episode's own "police would not accept" record, so it
+                    // shows beside the home's own report and reaches the social worker's notice.
+                    if a.status == "not_accepted" {
+                        let refusal = grabpack_store::episodes::NotAccepted {
+                            reason: ack.reason.clone(),
+                            officer_name: ack.officer_name.clone(),
+                            collar_number: ack.collar_number.clone(),
+                            reference: ack.police_reference.clone(),
+                        };
+                        match store.record_not_accepted(&episode, a.at, &refusal) {
+                            Ok(_) | Err(grabpack_store::StoreError::EpisodeClosed) => {}
+                            Err(e) => return Err(e.into()),
+                        }
+                    }
                 }
             }
             let next = page

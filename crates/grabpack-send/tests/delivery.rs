@@ -544,6 +544,46 @@ fn the_police_acknowledgement_travels_back_to_the_episode() {
 }
 
 #[test]
+fn a_refusal_from_the_intake_becomes_the_episodes_not_accepted_record() {
+    let ca = TestCa::new();
+    let intake = Intake::start(&ca);
+    let (home, mut store) = TestHome::new();
+    let mut settings = smtp_settings(&ca, 1, SMTP_PASSWORD);
+    settings
+        .intake_tokens
+        .insert(intake.base_url(), TOKEN.into());
+    let episode = open_episode(&mut store, &home);
+    let msg = queue(
+        &mut store,
+        &settings,
+        &outgoing(
+            &home,
+            Some(&episode),
+            fake_pdf(15, 10_000),
+            vec![intake_at(&intake.base_url())],
+        ),
+        None,
+        Timestamp::now(),
+    )
+    .unwrap();
+    let transports = Transports::from_settings(&settings).unwrap();
+    send_due(&mut store, &transports, Timestamp::now()).unwrap();
+    intake.acknowledge(
+        &msg.deliveries[0].idempotency_key,
+        "not_accepted",
+        "PC Test (fictional)",
+        "4321",
+        "",
+        "low",
+    );
+    grabpack_send::poll_acknowledgements(&mut store, &transports).unwrap();
+    let ep = store.episode(&episode).unwrap();
+    assert_eq!(ep.acknowledgements[0].value.status, "not_accepted");
+    assert_eq!(ep.not_accepted.len(), 1);
+    assert_eq!(ep.not_accepted[0].value.collar_number, "4321");
+}
+
+#[test]
 fn a_home_whose_mail_provider_uses_implicit_tls_sends_too() {
     let ca = TestCa::new();
     let smtp = SmtpServer::start_implicit_tls(&ca);
