@@ -5,25 +5,41 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 
-echo "== format and lints"
+echo "== format"
 cargo fmt --all -- --check
+
+echo "== the app's web front end (the app embeds ui/dist when it is built)"
+npm --prefix ui run build
+
+echo "== lints"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== build"
 cargo build --workspace --all-targets --locked
 
-echo "== tests"
-cargo test --workspace --locked
+echo "== Rust tests (the app's window tests run below, under a display)"
+cargo test --workspace --locked --exclude grabpack-app
 
-echo "== the device secret in a real Secret Service (gnome-keyring in a private D-Bus session)"
-# A throwaway HOME keeps the test away from any real keyring; cargo must still find its toolchain.
+echo "== front-end checks, component tests, accessibility (axe-core in Chromium, both sizes)"
+npm --prefix ui run check
+npm --prefix ui test
+npm --prefix ui run a11y
+
+echo "== the police intake service's officer pages in Chromium"
+npm --prefix crates/grabpack-inbox/ui-tests test
+
+echo "== a real Secret Service (gnome-keyring, private D-Bus session): the device secret, and the app in a real window"
+# A throwaway HOME keeps the tests away from any real keyring; cargo must still find its toolchain.
 export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
+export PATH="$CARGO_HOME/bin:$PATH"
 keyring_home=$(mktemp -d)
 trap 'rm -rf "$keyring_home"' EXIT
 HOME="$keyring_home" XDG_DATA_HOME="$keyring_home/data" XDG_CONFIG_HOME="$keyring_home/config" \
 XDG_RUNTIME_DIR="$keyring_home/run" XDG_CACHE_HOME="$keyring_home/cache" \
   dbus-run-session -- bash -c '
+    set -euo pipefail
     mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
     eval "$(printf "fictional-test-keyring-password" | gnome-keyring-daemon --unlock --components=secrets | sed "s/^/export /")"
     cargo test --locked -p grabpack-store --test keys -- --ignored the_real_secret_service_keeps_the_device_secret
+    xvfb-run -a -s "-screen 0 1366x768x24" cargo test --locked -p grabpack-app -- --test-threads=1
   '

@@ -6,6 +6,7 @@
 
 mod demo;
 mod missing;
+mod pack;
 
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
@@ -81,6 +82,20 @@ enum Command {
     /// The police directory: forces and BCUs with their contacts; edit this home's copy.
     #[command(subcommand)]
     Directory(missing::DirectoryCommand),
+    #[command(subcommand)]
+    Pack(PackCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum PackCommand {
+    /// Build the grab-pack PDF in memory and save it to FILE (not encrypted: you are told so).
+    Render {
+        child: String,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
+    /// The page-1 facts as text, in the order a 101 call handler asks for them.
+    Readout { child: String },
 }
 
 #[derive(Subcommand, Debug)]
@@ -462,6 +477,16 @@ fn run(cli: Cli) -> Result<()> {
                     .collect::<Vec<_>>()
                     .join("\n")
             });
+        }
+        Command::Pack(PackCommand::Render { child, output }) => {
+            let mut store = unlock(&cli, &dir)?;
+            let id = store.find_child(child)?;
+            pack::render(&mut store, &id, output, json)?;
+        }
+        Command::Pack(PackCommand::Readout { child }) => {
+            let mut store = unlock(&cli, &dir)?;
+            let id = store.find_child(child)?;
+            pack::readout(&mut store, &id, json)?;
         }
         Command::Audit(AuditCommand::Verify) => {
             let store = unlock(&cli, &dir)?;

@@ -294,3 +294,29 @@ fn init_without_any_secret_is_refused() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("cli.secret_needed"));
     assert!(!f.data.join("grabpack.db").exists());
 }
+
+#[test]
+fn a_rendered_pack_is_a_valid_pdf_naming_the_child_and_its_saving_is_audited() {
+    let f = folders();
+    ok(&grabpack(&f.data, &f.tmp, &["demo"]));
+    let pdf = f.tmp.join("amira.pdf");
+    ok(&grabpack(&f.data, &f.tmp, &["pack", "render", "amira", "-o", pdf.to_str().unwrap()]));
+    let check = Command::new("qpdf").arg("--check").arg(&pdf).output().expect("qpdf (Debian package qpdf) is installed");
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+    let text = Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext (Debian package poppler-utils) is installed");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Amira Haddad"), "{text}");
+    assert!(text.contains("OFFICIAL-SENSITIVE"));
+    std::fs::remove_file(&pdf).unwrap();
+    let audit = ok(&grabpack(&f.data, &f.tmp, &["audit", "list", "--action", "pack_saved"]));
+    assert!(audit.contains("sha256"), "{audit}");
+}
+
+#[test]
+fn the_readout_gives_the_page_one_facts_and_ends_with_missing_people() {
+    let f = folders();
+    ok(&grabpack(&f.data, &f.tmp, &["demo"]));
+    let text = ok(&grabpack(&f.data, &f.tmp, &["pack", "readout", "maya"]));
+    assert!(text.contains("Maya Thompson"), "{text}");
+    assert!(text.contains("116 000"), "{text}");
+}
