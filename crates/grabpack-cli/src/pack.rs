@@ -14,7 +14,11 @@ use crate::CliError;
 
 fn input(store: &Store, child_id: &str) -> Result<PackInput, CliError> {
     let material = store.pack_material(child_id)?;
-    let mut input = PackInput::new(material.form, format!("revision {}", material.revision), jiff::Timestamp::now());
+    let mut input = PackInput::new(
+        material.form,
+        format!("revision {}", material.revision),
+        jiff::Timestamp::now(),
+    );
     input.marking = material.marking;
     input.photos = material
         .photos
@@ -28,7 +32,12 @@ fn input(store: &Store, child_id: &str) -> Result<PackInput, CliError> {
     Ok(input)
 }
 
-pub fn render(store: &mut Store, child_id: &str, output: &Path, json: bool) -> Result<(), CliError> {
+pub fn render(
+    store: &mut Store,
+    child_id: &str,
+    output: &Path,
+    json: bool,
+) -> Result<(), CliError> {
     let pack = grabpack_pack::render_pack(&input(store, child_id)?)
         .map_err(|e| CliError::input(e.code(), e.to_string()))?;
     store.record(
@@ -37,9 +46,16 @@ pub fn render(store: &mut Store, child_id: &str, output: &Path, json: bool) -> R
         &format!("{} pages, sha256 {}", pack.page_count, pack.sha256_hex),
     )?;
     std::fs::write(output, &pack.pdf).map_err(|e| {
-        CliError::input("cli.file_unwritable", format!("{} could not be written: {e}", output.display()))
+        CliError::input(
+            "cli.file_unwritable",
+            format!("{} could not be written: {e}", output.display()),
+        )
     })?;
-    store.record("pack_saved", Some(child_id), &format!("sha256 {} to a file chosen by the user", pack.sha256_hex))?;
+    store.record(
+        "pack_saved",
+        Some(child_id),
+        &format!("sha256 {} to a file chosen by the user", pack.sha256_hex),
+    )?;
     if json {
         println!(
             "{}",

@@ -300,15 +300,35 @@ fn a_rendered_pack_is_a_valid_pdf_naming_the_child_and_its_saving_is_audited() {
     let f = folders();
     ok(&grabpack(&f.data, &f.tmp, &["demo"]));
     let pdf = f.tmp.join("amira.pdf");
-    ok(&grabpack(&f.data, &f.tmp, &["pack", "render", "amira", "-o", pdf.to_str().unwrap()]));
-    let check = Command::new("qpdf").arg("--check").arg(&pdf).output().expect("qpdf (Debian package qpdf) is installed");
-    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
-    let text = Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext (Debian package poppler-utils) is installed");
+    ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["pack", "render", "amira", "-o", pdf.to_str().unwrap()],
+    ));
+    let check = Command::new("qpdf")
+        .arg("--check")
+        .arg(&pdf)
+        .output()
+        .expect("qpdf (Debian package qpdf) is installed");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian package poppler-utils) is installed");
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("Amira Haddad"), "{text}");
     assert!(text.contains("OFFICIAL-SENSITIVE"));
     std::fs::remove_file(&pdf).unwrap();
-    let audit = ok(&grabpack(&f.data, &f.tmp, &["audit", "list", "--action", "pack_saved"]));
+    let audit = ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["audit", "list", "--action", "pack_saved"],
+    ));
     assert!(audit.contains("sha256"), "{audit}");
 }
 

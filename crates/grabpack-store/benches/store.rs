@@ -18,7 +18,9 @@ use jiff::civil::date;
 const PASSPHRASE: &str = "benchmark passphrase (fictional)";
 
 fn keychain() -> Arc<dyn DeviceKeychain> {
-    Arc::new(KeyringKeychain::new(keyring_core::mock::Store::new().unwrap()))
+    Arc::new(KeyringKeychain::new(
+        keyring_core::mock::Store::new().unwrap(),
+    ))
 }
 
 fn new_store(dir: &std::path::Path, kc: Arc<dyn DeviceKeychain>) -> (Store, String) {
@@ -44,7 +46,11 @@ fn noisy_jpeg(w: u32, h: u32, quality: u8) -> Vec<u8> {
         seed ^= seed >> 17;
         seed ^= seed << 5;
         let n = (seed & 0x3f) as u8;
-        image::Rgb([((x / 7) as u8).wrapping_add(n), ((y / 5) as u8).wrapping_add(n), 120u8.wrapping_add(n)])
+        image::Rgb([
+            ((x / 7) as u8).wrapping_add(n),
+            ((y / 5) as u8).wrapping_add(n),
+            120u8.wrapping_add(n),
+        ])
     });
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
@@ -61,7 +67,14 @@ fn unlock(c: &mut Criterion) {
     let mut g = c.benchmark_group("unlock");
     g.sample_size(20).measurement_time(Duration::from_secs(8));
     g.bench_function("recovery_key_raw_key_path", |b| {
-        b.iter(|| Store::unlock(dir.path(), Credential::RecoveryKey(&recovery.as_str().into()), Some(kc.clone())).unwrap())
+        b.iter(|| {
+            Store::unlock(
+                dir.path(),
+                Credential::RecoveryKey(&recovery.as_str().into()),
+                Some(kc.clone()),
+            )
+            .unwrap()
+        })
     });
     g.bench_function("device_key_and_pin", |b| {
         b.iter(|| {
@@ -77,7 +90,14 @@ fn unlock(c: &mut Criterion) {
         })
     });
     g.bench_function("passphrase_argon2id_64mib", |b| {
-        b.iter(|| Store::unlock(dir.path(), Credential::Passphrase(&PASSPHRASE.into()), Some(kc.clone())).unwrap())
+        b.iter(|| {
+            Store::unlock(
+                dir.path(),
+                Credential::Passphrase(&PASSPHRASE.into()),
+                Some(kc.clone()),
+            )
+            .unwrap()
+        })
     });
     g.finish();
 }
@@ -85,7 +105,12 @@ fn unlock(c: &mut Criterion) {
 fn save_revision(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, _) = new_store(dir.path(), keychain());
-    let mut form = complete_form("Bench Child (fictional)", "BC", date(2011, 5, 4), date(2026, 11, 20));
+    let mut form = complete_form(
+        "Bench Child (fictional)",
+        "BC",
+        date(2011, 5, 4),
+        date(2026, 11, 20),
+    );
     let id = store.create_child(&form, "").unwrap();
     let mut i = 0u64;
     c.bench_function("revision/save_full_form", |b| {
@@ -113,22 +138,38 @@ fn photo_import(c: &mut Criterion) {
 fn dashboard(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, _) = new_store(dir.path(), keychain());
-    let photo = grabpack_photo::process(&noisy_jpeg(1600, 1200, 92), &Default::default()).unwrap().jpeg;
+    let photo = grabpack_photo::process(&noisy_jpeg(1600, 1200, 92), &Default::default())
+        .unwrap()
+        .jpeg;
     let started = std::time::Instant::now();
     for n in 0..1000 {
-        let mut form = complete_form(&format!("Bench Child {n} (fictional)"), "BC", date(2011, 5, 4), date(2026, 11, 20));
+        let mut form = complete_form(
+            &format!("Bench Child {n} (fictional)"),
+            "BC",
+            date(2011, 5, 4),
+            date(2026, 11, 20),
+        );
         let id = store.create_child(&form, "").unwrap();
         for r in 1..10 {
             form.health.conditions = format!("Asthma (revision {r})");
             store.save_form(&id, &form, "").unwrap();
         }
         for k in [PhotoKind::Face, PhotoKind::FullLength, PhotoKind::Mark] {
-            store.add_photo(&id, &photo, k, Some(date(2026, 11, 1))).unwrap();
+            store
+                .add_photo(&id, &photo, k, Some(date(2026, 11, 1)))
+                .unwrap();
         }
     }
     let build = started.elapsed();
-    store.connection_for_tests().execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
-    let size: u64 = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.metadata().unwrap().len()).sum();
+    store
+        .connection_for_tests()
+        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+        .unwrap();
+    let size: u64 = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.metadata().unwrap().len())
+        .sum();
     println!(
         "1,000-child store (10 revisions, 3 photos of {} KB each): built in {:.0} s, {:.1} MB on disk",
         photo.len() / 1024,
@@ -138,7 +179,9 @@ fn dashboard(c: &mut Criterion) {
     let today = date(2026, 11, 28);
     let mut g = c.benchmark_group("dashboard");
     g.sample_size(20);
-    g.bench_function("readiness_1000_children", |b| b.iter(|| store.dashboard(today).unwrap()));
+    g.bench_function("readiness_1000_children", |b| {
+        b.iter(|| store.dashboard(today).unwrap())
+    });
     g.finish();
 }
 

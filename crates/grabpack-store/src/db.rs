@@ -13,7 +13,8 @@ use crate::error::{Result, StoreError};
 pub const FILE_NAME: &str = "grabpack.db";
 
 /// Each entry upgrades the schema from version `i` to `i + 1`, in one transaction.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
 
 CREATE TABLE staff (
@@ -79,7 +80,8 @@ CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-"#, r#"
+"#,
+    r#"
 -- Missing episodes: an immutable header and append-only events (an edit is a new event that
 -- supersedes the old one, which is kept).
 CREATE TABLE episodes (
@@ -201,7 +203,8 @@ CREATE TABLE directory_entries (
 ) STRICT;
 CREATE TRIGGER directory_entries_no_update BEFORE UPDATE ON directory_entries
 BEGIN SELECT RAISE(ABORT, 'directory history is immutable'); END;
-"#];
+"#,
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

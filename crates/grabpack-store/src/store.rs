@@ -220,7 +220,12 @@ impl std::fmt::Debug for PackMaterial {
 
 impl std::fmt::Debug for PackMaterialPhoto {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "PackMaterialPhoto({:?}, {} bytes)", self.kind, self.jpeg.len())
+        write!(
+            f,
+            "PackMaterialPhoto({:?}, {} bytes)",
+            self.kind,
+            self.jpeg.len()
+        )
     }
 }
 
@@ -1115,7 +1120,13 @@ impl Store {
             });
         }
         let settings = self.settings()?;
-        let marking = if record.form.administration.protective_marking.trim().is_empty() {
+        let marking = if record
+            .form
+            .administration
+            .protective_marking
+            .trim()
+            .is_empty()
+        {
             settings.protective_marking
         } else {
             record.form.administration.protective_marking.clone()
@@ -1591,7 +1602,9 @@ fn date_of(ts: &str) -> Option<Date> {
 /// child handed over from another placement, the date that placement completed the form (an
 /// import is not a review by anyone here).
 fn last_reviewed(local_save: Option<&str>, form: &ChildForm) -> Option<Date> {
-    local_save.and_then(date_of).max(form.administration.completed_on)
+    local_save
+        .and_then(date_of)
+        .max(form.administration.completed_on)
 }
 
 fn paths(changes: &[FieldChange]) -> Vec<String> {

@@ -260,9 +260,20 @@ fn a_disabled_staff_member_cannot_unlock_but_their_revisions_remain_theirs() {
 fn agency_staff_cannot_unlock_after_their_engagement_ends() {
     let (home, mut store) = TestHome::new();
     let ended = jiff::civil::date(2025, 1, 31);
-    store.add_staff("Dan Agency (fictional)", StaffRole::Agency { ends_on: ended }, Some(&"8642".into())).unwrap();
+    store
+        .add_staff(
+            "Dan Agency (fictional)",
+            StaffRole::Agency { ends_on: ended },
+            Some(&"8642".into()),
+        )
+        .unwrap();
     drop(store);
-    assert_eq!(home.unlock_pin("Dan Agency (fictional)", "8642").unwrap_err().code(), "store.engagement_ended");
+    assert_eq!(
+        home.unlock_pin("Dan Agency (fictional)", "8642")
+            .unwrap_err()
+            .code(),
+        "store.engagement_ended"
+    );
 }
 
 #[test]
