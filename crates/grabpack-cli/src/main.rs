@@ -91,11 +91,18 @@ enum PackCommand {
     /// Build the grab-pack PDF in memory and save it to FILE (not encrypted: you are told so).
     Render {
         child: String,
+        /// Include this missing episode's Part 2 (when the child is missing now).
+        #[arg(long)]
+        episode: Option<String>,
         #[arg(short = 'o', long)]
         output: PathBuf,
     },
     /// The page-1 facts as text, in the order a 101 call handler asks for them.
-    Readout { child: String },
+    Readout {
+        child: String,
+        #[arg(long)]
+        episode: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -478,15 +485,19 @@ fn run(cli: Cli) -> Result<()> {
                     .join("\n")
             });
         }
-        Command::Pack(PackCommand::Render { child, output }) => {
+        Command::Pack(PackCommand::Render {
+            child,
+            episode,
+            output,
+        }) => {
             let mut store = unlock(&cli, &dir)?;
             let id = store.find_child(child)?;
-            pack::render(&mut store, &id, output, json)?;
+            pack::render(&mut store, &id, episode.as_deref(), output, json)?;
         }
-        Command::Pack(PackCommand::Readout { child }) => {
+        Command::Pack(PackCommand::Readout { child, episode }) => {
             let mut store = unlock(&cli, &dir)?;
             let id = store.find_child(child)?;
-            pack::readout(&mut store, &id, json)?;
+            pack::readout(&mut store, &id, episode.as_deref(), json)?;
         }
         Command::Audit(AuditCommand::Verify) => {
             let store = unlock(&cli, &dir)?;

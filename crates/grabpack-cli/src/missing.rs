@@ -7,10 +7,8 @@
 //! the outbox for `outbox send` (or the app) to retry.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use clap::Subcommand;
-use grabpack_pack::{PackInput, PackPhoto};
 use grabpack_send::{Choice, Directory, SendSettings, SmtpSecurity, SmtpSettings, Transports};
 use grabpack_store::Store;
 use grabpack_store::episodes::{
@@ -223,30 +221,6 @@ fn grading(s: &str) -> Result<grabpack_core::RiskGrading> {
     })
 }
 
-fn pack_input(
-    store: &Store,
-    child_id: &str,
-    episode: Option<&grabpack_store::episodes::Episode>,
-) -> Result<PackInput> {
-    let record = store.child_unaudited(child_id)?;
-    let mut input = PackInput::new(
-        record.form,
-        format!("revision {}", record.revision.seq),
-        Timestamp::now(),
-    );
-    input.marking = store.settings()?.protective_marking;
-    for p in &record.photos {
-        input.photos.push(PackPhoto {
-            jpeg: Arc::new(store.photo_jpeg(&p.id)?),
-            kind: p.kind,
-            taken_on: p.taken_on,
-        });
-    }
-    input.episode = episode.and_then(|e| e.part2.as_ref().map(|p| p.value.clone()));
-    input.app_episodes = store.past_episodes(child_id)?;
-    Ok(input)
-}
-
 fn display_name(form: &grabpack_core::ChildForm) -> String {
     match form.identity.known_as.first() {
         Some(k) if !k.trim().is_empty() => format!("{k} ({})", form.identity.legal_name),
@@ -306,7 +280,7 @@ fn queue_pack(
     let ep = store.episode(episode_id)?;
     let settings = SendSettings::load(store).map_err(err)?;
     let directory = Directory::load(store).map_err(err)?;
-    let input = pack_input(store, &ep.child_id, Some(&ep))?;
+    let input = crate::pack::input(store, &ep.child_id, Some(&ep))?;
     let proposal = grabpack_send::propose(
         &input.form,
         ep.missing_from_unit.as_deref(),

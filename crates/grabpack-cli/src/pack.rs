@@ -12,7 +12,14 @@ use grabpack_store::Store;
 
 use crate::CliError;
 
-fn input(store: &Store, child_id: &str) -> Result<PackInput, CliError> {
+/// What a pack is built from, for the CLI's `pack` and `missing` commands alike: the store's
+/// `pack_material` (the child's own marking wins over the home's), the app's closed episodes for
+/// the missing history and, when a child is missing now, that episode's Part 2.
+pub fn input(
+    store: &Store,
+    child_id: &str,
+    episode: Option<&grabpack_store::episodes::Episode>,
+) -> Result<PackInput, CliError> {
     let material = store.pack_material(child_id)?;
     let mut input = PackInput::new(
         material.form,
@@ -29,16 +36,39 @@ fn input(store: &Store, child_id: &str) -> Result<PackInput, CliError> {
             taken_on: p.taken_on,
         })
         .collect();
+    input.episode = episode.and_then(|e| e.part2.as_ref().map(|p| p.value.clone()));
+    input.app_episodes = store.past_episodes(child_id)?;
     Ok(input)
+}
+
+/// The episode named on the command line, checked to be this child's.
+pub fn episode_for(
+    store: &Store,
+    child_id: &str,
+    episode: Option<&str>,
+) -> Result<Option<grabpack_store::episodes::Episode>, CliError> {
+    let Some(query) = episode else {
+        return Ok(None);
+    };
+    let ep = store.episode(&store.find_episode(query)?)?;
+    if ep.child_id != child_id {
+        return Err(CliError::input(
+            "cli.episode_other_child",
+            "That episode belongs to another child.",
+        ));
+    }
+    Ok(Some(ep))
 }
 
 pub fn render(
     store: &mut Store,
     child_id: &str,
+    episode: Option<&str>,
     output: &Path,
     json: bool,
 ) -> Result<(), CliError> {
-    let pack = grabpack_pack::render_pack(&input(store, child_id)?)
+    let episode = episode_for(store, child_id, episode)?;
+    let pack = grabpack_pack::render_pack(&input(store, child_id, episode.as_ref())?)
         .map_err(|e| CliError::input(e.code(), e.to_string()))?;
     store.record(
         "pack_rendered",
@@ -73,8 +103,14 @@ pub fn render(
     Ok(())
 }
 
-pub fn readout(store: &mut Store, child_id: &str, json: bool) -> Result<(), CliError> {
-    let text = grabpack_pack::readout(&input(store, child_id)?);
+pub fn readout(
+    store: &mut Store,
+    child_id: &str,
+    episode: Option<&str>,
+    json: bool,
+) -> Result<(), CliError> {
+    let episode = episode_for(store, child_id, episode)?;
+    let text = grabpack_pack::readout(&input(store, child_id, episode.as_ref())?);
     store.record("readout_shown", Some(child_id), "")?;
     if json {
         println!("{}", serde_json::json!({ "readout": text }));

@@ -340,3 +340,61 @@ fn the_readout_gives_the_page_one_facts_and_ends_with_missing_people() {
     assert!(text.contains("Maya Thompson"), "{text}");
     assert!(text.contains("116 000"), "{text}");
 }
+
+#[test]
+fn a_pack_for_an_open_episode_carries_its_part_two() {
+    let f = folders();
+    ok(&grabpack(&f.data, &f.tmp, &["demo"]));
+    let started: serde_json::Value = serde_json::from_str(&ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["--json", "missing", "start", "maya"],
+    )))
+    .unwrap();
+    let episode = started["episode"]["id"]
+        .as_str()
+        .expect("the new episode's id is printed")
+        .to_string();
+    let part2 = f.tmp.join("part2.json");
+    std::fs::write(
+        &part2,
+        r#"{"clothing":"Red hoodie with a white star (fictional)","last_seen_where":"Example Shopping Centre"}"#,
+    )
+    .unwrap();
+    ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["missing", "part2", &episode, part2.to_str().unwrap()],
+    ));
+    let text = ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["pack", "readout", "maya", "--episode", &episode],
+    ));
+    assert!(text.contains("Red hoodie with a white star"), "{text}");
+    let pdf = f.tmp.join("missing.pdf");
+    ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &[
+            "pack",
+            "render",
+            "maya",
+            "--episode",
+            &episode,
+            "-o",
+            pdf.to_str().unwrap(),
+        ],
+    ));
+    let out = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Red hoodie"));
+    let without = ok(&grabpack(&f.data, &f.tmp, &["pack", "readout", "maya"]));
+    assert!(
+        !without.contains("Red hoodie"),
+        "Part 2 only with --episode"
+    );
+}
