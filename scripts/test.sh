@@ -17,9 +17,6 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== build"
 cargo build --workspace --all-targets --locked
 
-echo "== Rust tests (the app's window tests run below, under a display)"
-cargo test --workspace --locked --exclude grabpack-app
-
 echo "== front-end checks, component tests, accessibility (axe-core in Chromium, both sizes)"
 npm --prefix ui run check
 npm --prefix ui test
@@ -28,7 +25,10 @@ npm --prefix ui run a11y
 echo "== the police intake service's officer pages in Chromium"
 npm --prefix crates/grabpack-inbox/ui-tests test
 
-echo "== a real Secret Service (gnome-keyring, private D-Bus session): the device secret, and the app in a real window"
+echo "== every Rust test, inside a private D-Bus session with gnome-keyring and a virtual display"
+# One cargo invocation over the whole workspace: -p or --exclude would change feature
+# unification and rebuild half of it. The app's window tests run here (Xvfb, tauri-driver,
+# WebKitWebDriver; they serialise themselves), and the device-secret test uses the real keyring.
 # A throwaway HOME keeps the tests away from any real keyring; cargo must still find its toolchain.
 export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
 export PATH="$CARGO_HOME/bin:$PATH"
@@ -40,6 +40,6 @@ XDG_RUNTIME_DIR="$keyring_home/run" XDG_CACHE_HOME="$keyring_home/cache" \
     set -euo pipefail
     mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
     eval "$(printf "fictional-test-keyring-password" | gnome-keyring-daemon --unlock --components=secrets | sed "s/^/export /")"
-    cargo test --locked -p grabpack-store --test keys -- --ignored the_real_secret_service_keeps_the_device_secret
-    xvfb-run -a -s "-screen 0 1366x768x24" cargo test --locked -p grabpack-app -- --test-threads=1
+    xvfb-run -a -s "-screen 0 1366x768x24" cargo test --workspace --locked
+    cargo test --workspace --locked --test keys -- --ignored the_real_secret_service_keeps_the_device_secret
   '
