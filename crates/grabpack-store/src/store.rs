@@ -1003,78 +1003,40 @@ impl Store {
     ) -> Result<PhotoInfo> {
         let processed = grabpack_photo::process(bytes, &grabpack_photo::PhotoLimits::default())?;
         let taken = taken_on.or_else(|| processed.taken_at.map(|t| t.date()));
-        self.insert_photo(
-            child_id,
-            kind,
-            taken,
-            None,
-            &processed.jpeg,
-            processed.width,
-            processed.height,
-            "photo_added",
-        )
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn insert_photo(
-        &mut self,
-        child_id: &str,
-        kind: PhotoKind,
-        taken_on: Option<Date>,
-        added_at: Option<String>,
-        jpeg: &[u8],
-        width: u32,
-        height: u32,
-        action: &str,
-    ) -> Result<PhotoInfo> {
-        let id = uuid::Uuid::new_v4().to_string();
-        let at = added_at.unwrap_or_else(now);
-        let sha = hex::encode(Sha256::digest(jpeg));
+        let at = now();
         let tx = self.conn.transaction()?;
         let (_, archived) = latest_seq(&tx, child_id)?;
         if archived {
             return Err(StoreError::ChildArchived);
         }
-        tx.execute(
-            "INSERT INTO photos (id, child_id, kind, taken_on, added_at, added_by, width, height, sha256, jpeg)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
-                id,
-                child_id,
-                kind.as_str(),
-                taken_on.map(|d| d.to_string()),
-                at,
-                self.actor.id(),
-                width,
-                height,
-                sha,
-                jpeg
-            ],
+        let info = insert_photo_row(
+            &tx,
+            child_id,
+            kind,
+            taken,
+            &at,
+            &self.actor.id(),
+            &processed.jpeg,
+            (processed.width, processed.height),
         )?;
         audit::append(
             &tx,
-            &now(),
+            &at,
             &self.actor.id(),
-            action,
+            "photo_added",
             Some(child_id),
             &format!(
-                "{} photo {id}, taken {}, sha256 {sha}",
+                "{} photo {}, taken {}, sha256 {}",
                 kind.as_str(),
-                taken_on
+                info.id,
+                taken
                     .map(|d| d.to_string())
-                    .unwrap_or_else(|| "unknown".into())
+                    .unwrap_or_else(|| "unknown".into()),
+                info.sha256
             ),
         )?;
         tx.commit()?;
-        Ok(PhotoInfo {
-            id,
-            kind,
-            taken_on,
-            added_at: at,
-            width,
-            height,
-            sha256: sha,
-        })
+        Ok(info)
     }
 
     /// A child's photos, face photos first, each kind newest first.
@@ -1199,22 +1161,15 @@ impl Store {
             &note,
         )?;
         for (p, clean) in &photos {
-            let sha = hex::encode(Sha256::digest(&clean.jpeg));
-            tx.execute(
-                "INSERT INTO photos (id, child_id, kind, taken_on, added_at, added_by, width, height, sha256, jpeg)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![
-                    uuid::Uuid::new_v4().to_string(),
-                    id,
-                    p.kind.as_str(),
-                    p.taken_on.map(|d| d.to_string()),
-                    p.added_at.to_string(),
-                    self.actor.id(),
-                    clean.width,
-                    clean.height,
-                    sha,
-                    clean.jpeg
-                ],
+            insert_photo_row(
+                &tx,
+                &id,
+                p.kind,
+                p.taken_on,
+                &p.added_at.to_string(),
+                &self.actor.id(),
+                &clean.jpeg,
+                (clean.width, clean.height),
             )?;
         }
         audit::append(
@@ -1609,6 +1564,48 @@ fn last_reviewed(local_save: Option<&str>, form: &ChildForm) -> Option<Date> {
 
 fn paths(changes: &[FieldChange]) -> Vec<String> {
     changes.iter().map(|c| c.path.clone()).collect()
+}
+
+/// The one place a photo row is written (new photos and imported ones alike), inside the caller's
+/// transaction so the photo and its audit entry commit together.
+#[allow(clippy::too_many_arguments)]
+fn insert_photo_row(
+    conn: &Connection,
+    child_id: &str,
+    kind: PhotoKind,
+    taken_on: Option<Date>,
+    added_at: &str,
+    added_by: &str,
+    jpeg: &[u8],
+    (width, height): (u32, u32),
+) -> Result<PhotoInfo> {
+    let id = uuid::Uuid::new_v4().to_string();
+    let sha = hex::encode(Sha256::digest(jpeg));
+    conn.execute(
+        "INSERT INTO photos (id, child_id, kind, taken_on, added_at, added_by, width, height, sha256, jpeg)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            id,
+            child_id,
+            kind.as_str(),
+            taken_on.map(|d| d.to_string()),
+            added_at,
+            added_by,
+            width,
+            height,
+            sha,
+            jpeg
+        ],
+    )?;
+    Ok(PhotoInfo {
+        id,
+        kind,
+        taken_on,
+        added_at: added_at.to_string(),
+        width,
+        height,
+        sha256: sha,
+    })
 }
 
 fn load_staff_actor(conn: &Connection, id: &str) -> Result<Actor> {
