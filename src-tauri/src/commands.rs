@@ -5,26 +5,26 @@
 //! The list at the bottom (`app_commands!`) is the single source of both the IPC handler and the
 //! command table in the generated TypeScript bindings, so a command cannot exist on one side only.
 
-use std::sync::Arc;
-
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use grabpack_core::diff::FieldChange;
-use grabpack_core::readiness::age_on;
+use grabpack_core::readiness::{age_on, must_call_999};
 use grabpack_core::{FIELDS, ReadinessReason};
-use grabpack_pack::{PackInput, PackPhoto, readout, render_pack};
+use grabpack_pack::{readout, render_pack};
 use grabpack_store::audit::{AuditEntry, ChainReport};
 use grabpack_store::{
     ChildRecord, Credential, HomeSettings, PhotoInfo, RevisionInfo, Sensitive, Setup, StaffMember,
     Store,
 };
-use jiff::Timestamp;
 use jiff::civil::Date;
 use tauri::State;
 
+use crate::episode_commands::*;
 use crate::error::UiError;
 use crate::models::*;
+use crate::send_commands::*;
 use crate::state::{AppState, Session};
+use grabpack_store::outbox::Delivery;
 
 type Res<T> = Result<T, UiError>;
 
@@ -76,7 +76,7 @@ pub async fn setup_store(state: State<'_, AppState>, input: SetupInput) -> Res<S
     store.set_settings(&settings)?;
     let session = Session::new(store, state.idle_override);
     let view = session.view();
-    *state.slot() = Some(session);
+    state.begin_session(session);
     Ok(SetupResult {
         recovery_key: recovery.expose().clone(),
         session: view,
@@ -110,7 +110,7 @@ pub async fn unlock(state: State<'_, AppState>, input: UnlockInput) -> Res<Sessi
     };
     let session = Session::new(store, state.idle_override);
     let view = session.view();
-    *state.slot() = Some(session);
+    state.begin_session(session);
     Ok(view)
 }
 
@@ -285,46 +285,38 @@ pub async fn missing_preview(state: State<'_, AppState>, input: ChildRef) -> Res
     state.with_store(|store| build_missing_preview(store, &input.child_id))
 }
 
-/// The pack and read-out of a child's current revision, built in memory (audited). What goes in
-/// (form, photos, the child's or the home's marking) comes from the store's `pack_material`.
+/// The pack and read-out of a child's current revision (with the open episode's Part 2, if one is
+/// running), built in memory (audited) by the same builder the sender uses.
 pub fn build_missing_preview(store: &mut Store, child_id: &str) -> Res<MissingPreview> {
-    let material = store.pack_material(child_id)?;
-    let age = material
+    let open = store
+        .list_episodes(Some(child_id), true)?
+        .into_iter()
+        .next();
+    let episode = match &open {
+        Some(e) => Some(store.episode(&e.id)?),
+        None => None,
+    };
+    let input = grabpack_send::pack_input(store, child_id, episode.as_ref())?;
+    let revision = store.child_unaudited(child_id)?.revision.seq;
+    let age = input
         .form
         .identity
         .date_of_birth
         .and_then(|dob| age_on(dob, today()));
-    let legal_name = material.form.identity.legal_name.clone();
-    let mut input = PackInput::new(
-        material.form,
-        format!("revision {}", material.revision),
-        Timestamp::now(),
-    );
-    input.photos = material
-        .photos
-        .into_iter()
-        .map(|p| PackPhoto {
-            jpeg: Arc::new(p.jpeg),
-            kind: p.kind,
-            taken_on: p.taken_on,
-        })
-        .collect();
-    input.marking = material.marking;
     let pack = render_pack(&input)?;
-    store.record("pack_previewed", Some(&material.child_id), &pack.sha256_hex)?;
+    store.record("pack_previewed", Some(child_id), &pack.sha256_hex)?;
     Ok(MissingPreview {
-        child_id: material.child_id,
-        legal_name,
+        child_id: child_id.to_owned(),
+        legal_name: input.form.identity.legal_name.clone(),
         age,
-        // DOMAIN.md: a child of 12 or under is reported at once on 999. This rule belongs in
-        // grabpack-core (or the episodes module); the app only shows it.
-        call_999_now: age.is_some_and(|a| a <= 12),
+        call_999_now: must_call_999(age, false),
         readout: readout(&input),
         page_count: pack.page_count,
         pdf_base64: B64.encode(&pack.pdf),
         sha256_hex: pack.sha256_hex,
         warnings: pack.warnings.iter().map(ToString::to_string).collect(),
-        revision: material.revision,
+        revision,
+        open_episode_id: open.map(|e| e.id),
     })
 }
 
@@ -373,6 +365,29 @@ app_commands! {
     audit_list: AuditQuery => Vec<AuditEntry>,
     audit_verify: () => ChainReport,
     missing_preview: ChildRef => MissingPreview,
+    open_episodes: () => Vec<OpenEpisodeCard>,
+    missing_start: StartEpisodeInput => EpisodeView,
+    episode: EpisodeRef => EpisodeView,
+    episode_step: StepInput => EpisodeView,
+    episode_part2: Part2Input => EpisodeView,
+    episode_report: ReportInput => EpisodeView,
+    episode_not_accepted: NotAcceptedInput => EpisodeView,
+    episode_send: SendPackInput => EpisodeView,
+    delivery_retry: DeliveryRef => Delivery,
+    delivery_give_up: GiveUpInput => Delivery,
+    episode_update: UpdateInput => EpisodeView,
+    episode_found: FoundInput => EpisodeView,
+    episode_interview: InterviewInput => EpisodeView,
+    episode_close: CloseInput => EpisodeView,
+    episode_pack: EpisodeRef => PackFile,
+    send_settings: () => SendSettingsView,
+    set_smtp: SmtpInput => SendSettingsView,
+    set_intake_token: IntakeTokenInput => SendSettingsView,
+    trust_certificate: TrustCaInput => SendSettingsView,
+    set_home_unit: HomeUnitInput => SendSettingsView,
+    send_test: SendTestInput => String,
+    directory: DirectoryQuery => Vec<DirectoryUnit>,
+    directory_edit: DirectoryEditInput => DirectoryUnit,
 }
 
 #[cfg(test)]

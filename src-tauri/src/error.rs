@@ -71,3 +71,13 @@ impl From<grabpack_pack::PackError> for UiError {
         Self::new(e.code(), e.to_string())
     }
 }
+
+impl From<grabpack_send::SendError> for UiError {
+    fn from(e: grabpack_send::SendError) -> Self {
+        match e {
+            grabpack_send::SendError::Store(s) => s.into(),
+            grabpack_send::SendError::Pack(p) => p.into(),
+            other => Self::new(other.code(), other.to_string()),
+        }
+    }
+}

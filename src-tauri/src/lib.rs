@@ -1,7 +1,8 @@
 //! The Grab Pack app shell: a Tauri 2 window over the domain crates.
 //!
-//! Deliberately thin: [`commands`] parse, call one domain function and map errors; [`state`]
-//! holds the one unlocked store and the idle lock; [`platform`] keeps the desktop/phone
+//! Deliberately thin: [`commands`], [`episode_commands`] and [`send_commands`] parse, call one
+//! domain function and map errors; [`state`] holds the one unlocked store and the idle lock;
+//! [`sender`] sends what the outbox holds on its own thread; [`platform`] keeps the desktop/phone
 //! differences behind `cfg`. No rule about children, forms or readiness lives here, and the
 //! webview gets no file-system, shell or network access beyond these commands.
 
@@ -9,9 +10,12 @@ pub mod bindings;
 /// The app's command names, shared with build.rs (which cannot link the library).
 pub mod command_names;
 pub mod commands;
+pub mod episode_commands;
 pub mod error;
 pub mod models;
 pub mod platform;
+pub mod send_commands;
+pub mod sender;
 pub mod state;
 
 /// The CLI's demo children, shared verbatim so the app's demo store is the CLI's.
@@ -102,6 +106,7 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
                 }
             }
         })?;
+    sender::spawn(app.handle().clone())?;
     Ok(())
 }
 

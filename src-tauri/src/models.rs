@@ -171,4 +171,235 @@ pub struct MissingPreview {
     pub sha256_hex: String,
     pub warnings: Vec<String>,
     pub revision: i64,
+    /// This child's open episode, if one is already running: the Missing button goes there.
+    pub open_episode_id: Option<String>,
 }
+
+// ---- The missing episode -------------------------------------------------------------------
+
+use grabpack_send::checklist::Checklist;
+use grabpack_send::{Proposal, SmtpSecurity, Unit};
+use grabpack_store::episodes::{
+    ChildFlag, Closure, Episode, EpisodeUpdate, Found, NotAccepted, PoliceReport,
+    PreventionInterview, ReturnHomeInterview,
+};
+use grabpack_store::outbox::{Delivery, OutboxMessage};
+use jiff::Timestamp;
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct StartEpisodeInput {
+    pub child_id: String,
+    /// The person thinks the child may be in immediate danger (or is not sure).
+    pub immediate_danger: bool,
+    /// When the absence was noticed; now when not given.
+    pub noticed_at: Option<Timestamp>,
+    /// The police unit for where the child went missing, when not the home's own area.
+    pub missing_from_unit: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct EpisodeRef {
+    pub episode_id: String,
+}
+
+/// Everything the episode screen draws, in one answer.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct EpisodeView {
+    pub episode: Episode,
+    pub child_name: String,
+    pub age: Option<i16>,
+    pub checklist: Checklist,
+    /// Who the rules propose; the sender may remove any and add others.
+    pub proposal: Proposal,
+    /// Every message sent about this episode, newest first, with each recipient's state.
+    pub messages: Vec<OutboxMessage>,
+    /// The read-out for the 101 or 999 call, from the current revision and this episode's Part 2.
+    pub readout: String,
+    /// Flags the episode raised on the child (shown after closing).
+    pub flags: Vec<ChildFlag>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct StepInput {
+    pub episode_id: String,
+    pub step_id: String,
+    pub label: String,
+    #[serde(default)]
+    pub outcome: String,
+    pub at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct Part2Input {
+    pub episode_id: String,
+    pub part2: grabpack_core::Part2,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct ReportInput {
+    pub episode_id: String,
+    pub report: PoliceReport,
+    pub at: Option<Timestamp>,
+}
+
+/// Police would not accept the report: recorded, and the social worker told at once.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct NotAcceptedInput {
+    pub episode_id: String,
+    pub refusal: NotAccepted,
+    pub at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct SendPackInput {
+    pub episode_id: String,
+    /// Proposed recipients (by id) the sender took off.
+    #[serde(default)]
+    pub remove: Vec<String>,
+    /// Extra email addresses or https intake addresses.
+    #[serde(default)]
+    pub add: Vec<String>,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct DeliveryRef {
+    pub delivery_id: String,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct GiveUpInput {
+    pub delivery_id: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct UpdateInput {
+    pub episode_id: String,
+    pub update: EpisodeUpdate,
+    pub at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct FoundInput {
+    pub episode_id: String,
+    pub found: Found,
+    pub at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct InterviewInput {
+    pub episode_id: String,
+    /// The police prevention interview (safe-and-well check).
+    pub prevention: Option<PreventionInterview>,
+    /// The independent return-home interview offer.
+    pub return_home: Option<ReturnHomeInterview>,
+    pub at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct CloseInput {
+    pub episode_id: String,
+    pub closure: Closure,
+}
+
+/// An open episode, pinned above the children on the dashboard.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct OpenEpisodeCard {
+    pub episode_id: String,
+    pub child_id: String,
+    pub child_name: String,
+    pub noticed_at: Timestamp,
+    pub call_999_now: bool,
+    pub found_at: Option<Timestamp>,
+    /// The latest pack message's recipients and their states.
+    pub deliveries: Vec<Delivery>,
+}
+
+/// The pack as a file, for print, save and share.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct PackFile {
+    pub pdf_base64: String,
+    pub sha256_hex: String,
+    pub page_count: usize,
+    pub file_name: String,
+}
+
+// ---- Sending settings ----------------------------------------------------------------------
+
+/// The home's sending settings as a manager sees them: no password or token ever comes back.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SendSettingsView {
+    pub home_police_unit: Option<String>,
+    pub smtp: Option<SmtpView>,
+    /// Intake addresses the home holds a token for.
+    pub intakes: Vec<String>,
+    pub extra_certificates: usize,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SmtpView {
+    pub host: String,
+    pub port: Option<u16>,
+    pub security: SmtpSecurity,
+    pub username: String,
+    pub from: String,
+    pub from_name: String,
+    pub password_set: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct SmtpInput {
+    pub host: String,
+    pub port: Option<u16>,
+    pub security: SmtpSecurity,
+    pub username: String,
+    /// Leave out to keep the password already saved.
+    pub password: Option<String>,
+    pub from: String,
+    #[serde(default)]
+    pub from_name: String,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct IntakeTokenInput {
+    pub url: String,
+    pub token: String,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct HomeUnitInput {
+    pub unit_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct TrustCaInput {
+    /// A PEM certificate of an authority a council or force uses for its own servers.
+    pub pem: String,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct SendTestInput {
+    /// `smtp` for the email account, or an intake's https address.
+    pub target: String,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct DirectoryQuery {
+    /// A council or borough: only the units covering it.
+    pub area: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct DirectoryEditInput {
+    pub unit_id: String,
+    pub email: Option<String>,
+    pub https_intake: Option<String>,
+    pub phone_non_emergency: Option<String>,
+    /// The day a person checked these contacts; today when not given.
+    pub last_verified: Option<Date>,
+}
+
+/// A directory unit for the Settings list.
+pub type DirectoryUnit = Unit;

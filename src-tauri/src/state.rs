@@ -1,10 +1,15 @@
 //! The app's state: the data folder, the keychain, and at most one unlocked store behind a mutex,
 //! with the time of the last activity so an idle app locks itself.
 //!
-//! Locking drops the `Store`, which closes the SQLCipher connection: once locked, nothing in this
-//! process can read a child's record until someone unlocks again.
+//! Locking takes the `Store` away from the window: once locked, no command can read a child's
+//! record until someone unlocks again. One deliberate exception, for a child's safety: when the
+//! outbox still holds undelivered packs, the store is handed to the sender ("outbox keeper"), which
+//! only sends what is already queued and lets go of the store (closing the SQLCipher connection)
+//! as soon as the last delivery is done, given up or failed. Locking never stops a pack going to
+//! the police.
 
 use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -72,6 +77,10 @@ pub struct AppState {
     /// setting applies otherwise.
     pub idle_override: Option<Duration>,
     pub demo: bool,
+    /// The store while locked with deliveries still to go: used by the sender only.
+    outbox_keeper: Mutex<Option<Store>>,
+    wake_sender: Mutex<Sender<()>>,
+    sender_wakes: Mutex<Option<Receiver<()>>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -91,13 +100,88 @@ impl AppState {
         idle_override: Option<Duration>,
         demo: bool,
     ) -> Self {
+        let (wake, wakes) = channel();
         Self {
             data_dir,
             keychain,
             session: Mutex::new(None),
             idle_override,
             demo,
+            outbox_keeper: Mutex::new(None),
+            wake_sender: Mutex::new(wake),
+            sender_wakes: Mutex::new(Some(wakes)),
         }
+    }
+
+    /// A new session starts: the window's store serves the sender again.
+    pub fn begin_session(&self, session: Session) {
+        *self.slot() = Some(session);
+        *self.keeper() = None;
+        self.wake_sender();
+    }
+
+    fn keeper(&self) -> MutexGuard<'_, Option<Store>> {
+        self.outbox_keeper.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A session ends: keep its store for the sender only while deliveries are still to go.
+    fn retire(&self, session: Option<Session>) {
+        let Some(session) = session else { return };
+        // When the count cannot be read, keep the store: a pack left unsent is the worse failure.
+        if session.store.undelivered_count().map_or(true, |n| n > 0) {
+            *self.keeper() = Some(session.store);
+            self.wake_sender();
+        }
+    }
+
+    /// The sender's access to the store: the window's session if unlocked (not counted as
+    /// activity, so sending never keeps the app unlocked), else the outbox keeper.
+    pub fn with_outbox_store<T>(&self, f: impl FnOnce(&mut Store) -> T) -> Option<T> {
+        let mut f = Some(f);
+        {
+            let mut slot = self.slot();
+            if let (Some(session), Some(f)) = (slot.as_mut(), f.take()) {
+                return Some(f(&mut session.store));
+            }
+        }
+        let mut keeper = self.keeper();
+        match (keeper.as_mut(), f.take()) {
+            (Some(store), Some(f)) => Some(f(store)),
+            _ => None,
+        }
+    }
+
+    /// Let go of the keeper's store once nothing is left to deliver.
+    pub fn release_keeper_if_done(&self) {
+        let mut keeper = self.keeper();
+        if keeper
+            .as_ref()
+            .is_some_and(|s| s.undelivered_count().is_ok_and(|n| n == 0))
+        {
+            *keeper = None;
+        }
+    }
+
+    /// Whether a store is held only for sending (for the lock screen's notice).
+    pub fn keeper_active(&self) -> bool {
+        self.keeper().is_some()
+    }
+
+    /// Wake the sender at once (after a pack is queued or a retry asked for).
+    pub fn wake_sender(&self) {
+        let _ = self
+            .wake_sender
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .send(());
+    }
+
+    /// The sender's end of the wake-up channel (taken once, by the sender thread).
+    pub fn take_sender_wakes(&self) -> Option<Receiver<()>> {
+        self.sender_wakes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
     }
 
     /// The session slot. A panic while holding the lock must not leave the app unusable, so a
@@ -115,7 +199,10 @@ impl AppState {
         let mut slot = self.slot();
         let now = Instant::now();
         if slot.as_ref().is_some_and(|s| s.idle_expired(now)) {
-            *slot = None;
+            let session = slot.take();
+            drop(slot);
+            self.retire(session);
+            return Err(UiError::locked());
         }
         let session = slot.as_mut().ok_or_else(UiError::locked)?;
         session.last_activity = now;
@@ -129,13 +216,16 @@ impl AppState {
             .as_ref()
             .is_some_and(|s| s.idle_expired(Instant::now()))
         {
-            *slot = None;
+            let session = slot.take();
+            drop(slot);
+            self.retire(session);
             return true;
         }
         false
     }
 
     pub fn lock(&self) {
-        *self.slot() = None;
+        let session = self.slot().take();
+        self.retire(session);
     }
 }

@@ -9,7 +9,9 @@
 use std::path::Path;
 
 use clap::Subcommand;
-use grabpack_send::{Choice, Directory, SendSettings, SmtpSecurity, SmtpSettings, Transports};
+use grabpack_send::{
+    Choice, Directory, Purpose, SendSettings, SmtpSecurity, SmtpSettings, Transports, display_name,
+};
 use grabpack_store::Store;
 use grabpack_store::episodes::{
     Closure, EpisodeUpdate, Found, NewEpisode, NotAccepted, PoliceReport, PreventionInterview,
@@ -205,7 +207,8 @@ pub enum DirectoryCommand {
     },
 }
 
-fn err(e: grabpack_send::SendError) -> CliError {
+/// A sending error as the command line reports it (store errors keep their own codes).
+pub fn send_error(e: grabpack_send::SendError) -> CliError {
     match e {
         grabpack_send::SendError::Store(s) => CliError::Store(s),
         other => CliError::input(other.code(), other.to_string()),
@@ -221,19 +224,13 @@ fn grading(s: &str) -> Result<grabpack_core::RiskGrading> {
     })
 }
 
-fn display_name(form: &grabpack_core::ChildForm) -> String {
-    match form.identity.known_as.first() {
-        Some(k) if !k.trim().is_empty() => format!("{k} ({})", form.identity.legal_name),
-        _ => form.identity.legal_name.clone(),
-    }
-}
-
 /// One pass of the worker, then the acknowledgement feeds; prints each recipient's state.
 fn attempt(store: &mut Store, json: bool) -> Result<()> {
-    let settings = SendSettings::load(store).map_err(err)?;
-    let transports = Transports::from_settings(&settings).map_err(err)?;
-    grabpack_send::recover(store, Timestamp::now()).map_err(err)?;
-    let report = grabpack_send::send_due(store, &transports, Timestamp::now()).map_err(err)?;
+    let settings = SendSettings::load(store).map_err(send_error)?;
+    let transports = Transports::from_settings(&settings).map_err(send_error)?;
+    grabpack_send::recover(store, Timestamp::now()).map_err(send_error)?;
+    let report =
+        grabpack_send::send_due(store, &transports, Timestamp::now()).map_err(send_error)?;
     let acks = grabpack_send::poll_acknowledgements(store, &transports).unwrap_or(0);
     print(
         json,
@@ -275,47 +272,10 @@ fn queue_pack(
     episode_id: &str,
     choice: &Choice,
     note: &str,
-    purpose: &str,
+    purpose: Purpose,
 ) -> Result<grabpack_store::outbox::OutboxMessage> {
-    let ep = store.episode(episode_id)?;
-    let settings = SendSettings::load(store).map_err(err)?;
-    let directory = Directory::load(store).map_err(err)?;
-    let input = crate::pack::input(store, &ep.child_id, Some(&ep))?;
-    let proposal = grabpack_send::propose(
-        &input.form,
-        ep.missing_from_unit.as_deref(),
-        &directory,
-        &settings,
-    );
-    let mut chosen = grabpack_send::choose(&proposal, choice);
-    if purpose == "not_accepted_notice" {
-        chosen = grabpack_send::recipients::not_accepted_notice(chosen);
-    }
-    let pdf =
-        grabpack_pack::render_pack(&input).map_err(|e| CliError::input(e.code(), e.to_string()))?;
-    let readout = grabpack_pack::readout(&input);
-    let home = store.settings()?.home_name;
-    let out = grabpack_send::Outgoing {
-        child_id: ep.child_id.clone(),
-        child_display_name: display_name(&input.form),
-        episode_id: Some(ep.id.clone()),
-        purpose: purpose.into(),
-        pdf: Some(pdf.pdf),
-        readout,
-        cover_note: if note.is_empty() {
-            format!(
-                "{} is missing from {home}. Absence noticed {}. The grab pack is attached; the read-out is below.",
-                display_name(&input.form),
-                ep.noticed_at
-            )
-        } else {
-            note.to_string()
-        },
-        recipients: chosen,
-        home_id: store.store_id().to_string(),
-        home_name: home,
-    };
-    grabpack_send::queue(store, &settings, &out, Some(&proposal), Timestamp::now()).map_err(err)
+    grabpack_send::queue_episode_pack(store, episode_id, choice, note, purpose, Timestamp::now())
+        .map_err(send_error)
 }
 
 pub fn missing_command(cli: &Cli, dir: &Path, c: &MissingCommand) -> Result<()> {
@@ -329,9 +289,9 @@ pub fn missing_command(cli: &Cli, dir: &Path, c: &MissingCommand) -> Result<()> 
             unit,
         } => {
             let child_id = store.find_child(child)?;
-            let directory = Directory::load(&store).map_err(err)?;
+            let directory = Directory::load(&store).map_err(send_error)?;
             if let Some(u) = unit {
-                directory.unit(u).map_err(err)?;
+                directory.unit(u).map_err(send_error)?;
             }
             let ep = store.open_episode(&NewEpisode {
                 child_id: child_id.clone(),
@@ -339,13 +299,10 @@ pub fn missing_command(cli: &Cli, dir: &Path, c: &MissingCommand) -> Result<()> 
                 immediate_danger: *danger,
                 missing_from_unit: unit.clone(),
             })?;
-            let settings = SendSettings::load(&store).map_err(err)?;
-            let unit_id = unit.clone().or(settings.home_police_unit.clone());
-            let u = unit_id.as_deref().and_then(|id| directory.unit(id).ok());
-            let checklist = grabpack_send::checklist::checklist_for(&directory, u, ep.call_999_now)
-                .map_err(err)?;
+            let checklist =
+                grabpack_send::episode::checklist_for_episode(&store, &ep).map_err(send_error)?;
             let form = store.child_unaudited(&child_id)?.form;
-            let proposal = grabpack_send::propose(&form, unit.as_deref(), &directory, &settings);
+            let proposal = grabpack_send::episode::proposal_for(&store, &ep).map_err(send_error)?;
             print(
                 json,
                 &serde_json::json!({"episode": ep, "checklist": checklist, "proposed_recipients": proposal}),
@@ -457,7 +414,7 @@ pub fn missing_command(cli: &Cli, dir: &Path, c: &MissingCommand) -> Result<()> 
                     &id,
                     &Choice::default(),
                     &note,
-                    "not_accepted_notice",
+                    Purpose::NotAcceptedNotice,
                 )?;
                 print(
                     json,
@@ -502,7 +459,7 @@ pub fn missing_command(cli: &Cli, dir: &Path, c: &MissingCommand) -> Result<()> 
                     .map(|a| grabpack_send::recipients::extra(a, ""))
                     .collect(),
             };
-            let msg = queue_pack(&mut store, &id, &choice, note, "pack")?;
+            let msg = queue_pack(&mut store, &id, &choice, note, Purpose::Pack)?;
             print(json, &msg, |m| {
                 format!(
                     "Queued to {} recipient(s) (message {}); committed before sending.",
@@ -823,7 +780,7 @@ pub fn outbox_command(cli: &Cli, dir: &Path, c: &OutboxCommand) -> Result<()> {
             from_name,
         } => {
             let password = crate::secret("GRABPACK_SMTP_PASSWORD", "SMTP password: ")?;
-            let mut settings = SendSettings::load(&store).map_err(err)?;
+            let mut settings = SendSettings::load(&store).map_err(send_error)?;
             settings.smtp = Some(SmtpSettings {
                 host: host.clone(),
                 port: *port,
@@ -843,19 +800,19 @@ pub fn outbox_command(cli: &Cli, dir: &Path, c: &OutboxCommand) -> Result<()> {
                 from_name: from_name.clone(),
                 timeout_seconds: None,
             });
-            settings.save(&mut store).map_err(err)?;
+            settings.save(&mut store).map_err(send_error)?;
             print(json, &serde_json::json!({"smtp": host}), |_| {
                 format!("SMTP set to {host} ({security}).")
             });
         }
         OutboxCommand::Intake { url } => {
-            grabpack_send::check_intake_url(url).map_err(err)?;
+            grabpack_send::check_intake_url(url).map_err(send_error)?;
             let token = crate::secret("GRABPACK_INTAKE_TOKEN", "Intake bearer token: ")?;
-            let mut settings = SendSettings::load(&store).map_err(err)?;
+            let mut settings = SendSettings::load(&store).map_err(send_error)?;
             settings
                 .intake_tokens
                 .insert(url.clone(), token.expose().clone());
-            settings.save(&mut store).map_err(err)?;
+            settings.save(&mut store).map_err(send_error)?;
             print(json, &serde_json::json!({"intake": url}), |_| {
                 format!("Token saved for {url}.")
             });
@@ -864,10 +821,10 @@ pub fn outbox_command(cli: &Cli, dir: &Path, c: &OutboxCommand) -> Result<()> {
             let text = std::fs::read_to_string(pem).map_err(|e| {
                 CliError::input("cli.file_unreadable", format!("{}: {e}", pem.display()))
             })?;
-            let mut settings = SendSettings::load(&store).map_err(err)?;
+            let mut settings = SendSettings::load(&store).map_err(send_error)?;
             settings.extra_root_pem.push(text);
-            Transports::from_settings(&settings).map_err(err)?;
-            settings.save(&mut store).map_err(err)?;
+            Transports::from_settings(&settings).map_err(send_error)?;
+            settings.save(&mut store).map_err(send_error)?;
             print(json, &serde_json::json!({"trusted": pem}), |_| {
                 "Certificate authority trusted for sending.".into()
             });
@@ -902,7 +859,7 @@ pub fn outbox_command(cli: &Cli, dir: &Path, c: &OutboxCommand) -> Result<()> {
 pub fn directory_command(cli: &Cli, dir: &Path, c: &DirectoryCommand) -> Result<()> {
     let json = cli.json;
     let mut store = unlock(cli, dir)?;
-    let directory = Directory::load(&store).map_err(err)?;
+    let directory = Directory::load(&store).map_err(send_error)?;
     match c {
         DirectoryCommand::List { area } => {
             let units: Vec<&grabpack_send::Unit> = match area {
@@ -933,31 +890,26 @@ pub fn directory_command(cli: &Cli, dir: &Path, c: &DirectoryCommand) -> Result<
             verified,
             home,
         } => {
-            let mut u = directory.unit(unit).map_err(err)?.clone();
-            if let Some(e) = email {
-                u.channels.email = Some(e.clone()).filter(|e| !e.is_empty());
-            }
-            if let Some(i) = intake {
-                if !i.is_empty() {
-                    grabpack_send::check_intake_url(i).map_err(err)?;
-                }
-                u.channels.https_intake = Some(i.clone()).filter(|i| !i.is_empty());
-            }
-            if let Some(p) = phone {
-                u.channels.phone_non_emergency = p.clone();
-            }
+            let mut u = directory.unit(unit).map_err(send_error)?.clone();
             if email.is_some() || intake.is_some() || phone.is_some() {
-                u.channels.placeholder = false;
-                u.channels.note = "Entered by the home.".into();
-                u.last_verified = verified
-                    .clone()
-                    .unwrap_or_else(|| crate::today().to_string());
-                Directory::save_edit(&mut store, &u).map_err(err)?;
+                let verified = match verified {
+                    Some(v) => v.parse().map_err(|_| {
+                        CliError::input("cli.bad_date", "--verified is a date, YYYY-MM-DD.")
+                    })?,
+                    None => crate::today(),
+                };
+                let edit = grabpack_send::directory::ContactsEdit {
+                    email: email.clone(),
+                    https_intake: intake.clone(),
+                    phone_non_emergency: phone.clone(),
+                };
+                u = Directory::edit_contacts(&mut store, unit, &edit, verified)
+                    .map_err(send_error)?;
             }
             if *home {
-                let mut settings = SendSettings::load(&store).map_err(err)?;
+                let mut settings = SendSettings::load(&store).map_err(send_error)?;
                 settings.home_police_unit = Some(u.id.clone());
-                settings.save(&mut store).map_err(err)?;
+                settings.save(&mut store).map_err(send_error)?;
             }
             print(json, &u, |u| {
                 format!(

@@ -4,41 +4,18 @@
 //! and then they are told the file is not encrypted. Rendering and saving are audited with the
 //! pack's SHA-256, so what was handed over can be proven later.
 
-use std::path::Path;
-use std::sync::Arc;
-
-use grabpack_pack::{PackInput, PackPhoto};
 use grabpack_store::Store;
+use std::path::Path;
 
 use crate::CliError;
 
-/// What a pack is built from, for the CLI's `pack` and `missing` commands alike: the store's
-/// `pack_material` (the child's own marking wins over the home's), the app's closed episodes for
-/// the missing history and, when a child is missing now, that episode's Part 2.
+/// What a pack is built from: one builder for every front end (grabpack-send's `pack_input`).
 pub fn input(
     store: &Store,
     child_id: &str,
     episode: Option<&grabpack_store::episodes::Episode>,
-) -> Result<PackInput, CliError> {
-    let material = store.pack_material(child_id)?;
-    let mut input = PackInput::new(
-        material.form,
-        format!("revision {}", material.revision),
-        jiff::Timestamp::now(),
-    );
-    input.marking = material.marking;
-    input.photos = material
-        .photos
-        .into_iter()
-        .map(|p| PackPhoto {
-            jpeg: Arc::new(p.jpeg),
-            kind: p.kind,
-            taken_on: p.taken_on,
-        })
-        .collect();
-    input.episode = episode.and_then(|e| e.part2.as_ref().map(|p| p.value.clone()));
-    input.app_episodes = store.past_episodes(child_id)?;
-    Ok(input)
+) -> Result<grabpack_pack::PackInput, CliError> {
+    grabpack_send::pack_input(store, child_id, episode).map_err(crate::missing::send_error)
 }
 
 /// The episode named on the command line, checked to be this child's.

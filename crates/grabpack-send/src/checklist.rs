@@ -12,6 +12,7 @@ use crate::error::{Result, SendError};
 
 pub const SHIPPED: &str = include_str!("../../../assets/checklists/pre-report.json");
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
     pub id: String,
@@ -38,6 +39,7 @@ struct File {
 }
 
 /// The steps to show, in order.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Checklist {
     /// Immediate danger or a child aged 12 or under: the first step is "call 999 now".

@@ -17,6 +17,7 @@ use crate::error::{Result, SendError};
 pub const SHIPPED: &str = include_str!("../../../assets/police/directory.json");
 
 /// How a unit can be reached.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Channels {
@@ -35,6 +36,7 @@ pub struct Channels {
 }
 
 /// A force or a BCU.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unit {
     pub id: String,
@@ -65,6 +67,14 @@ pub struct Unit {
 struct DirectoryFile {
     schema: String,
     units: Vec<Unit>,
+}
+
+/// Contacts a person changes for one unit; `None` keeps the current value.
+#[derive(Debug, Clone, Default)]
+pub struct ContactsEdit {
+    pub email: Option<String>,
+    pub https_intake: Option<String>,
+    pub phone_non_emergency: Option<String>,
 }
 
 /// The directory in force: shipped entries with the home's edits laid over them.
@@ -160,6 +170,44 @@ impl Directory {
             .as_deref()
             .and_then(|p| self.units.get(p))
             .unwrap_or(unit)
+    }
+
+    /// Change a unit's contacts for this home, checked (an intake must be https), marked as
+    /// entered by the home and verified on `verified`. `None` leaves a contact as it is; an empty
+    /// string clears it. Returns the unit as saved.
+    pub fn edit_contacts(
+        store: &mut Store,
+        unit_id: &str,
+        edit: &ContactsEdit,
+        verified: jiff::civil::Date,
+    ) -> Result<Unit> {
+        let mut u = Self::load(store)?.unit(unit_id)?.clone();
+        if let Some(e) = &edit.email {
+            let e = e.trim();
+            if !e.is_empty() && !e.contains('@') {
+                return Err(SendError::BadAddress(
+                    e.to_string(),
+                    "an email address has an @".into(),
+                ));
+            }
+            u.channels.email = Some(e.to_string()).filter(|e| !e.is_empty());
+        }
+        if let Some(i) = &edit.https_intake {
+            let i = i.trim();
+            if !i.is_empty() {
+                crate::transport::check_intake_url(i)?;
+            }
+            u.channels.https_intake = Some(i.to_string()).filter(|i| !i.is_empty());
+        }
+        if let Some(p) = &edit.phone_non_emergency {
+            u.channels.phone_non_emergency = p.trim().to_string();
+        }
+        u.channels.placeholder = false;
+        u.channels.note = "Entered by the home.".into();
+        u.last_verified = verified.to_string();
+        Self::save_edit(store, &u)?;
+        u.edited = true;
+        Ok(u)
     }
 
     /// Save an edited entry for this home (managers only). The shipped file is never changed.

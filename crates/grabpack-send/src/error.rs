@@ -12,6 +12,8 @@ use grabpack_store::StoreError;
 pub enum SendError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Pack(#[from] grabpack_pack::PackError),
     #[error(
         "'{0}' is not an encrypted (https) address. Packs are only sent over TLS; ask the intake for its https address."
     )]
@@ -83,6 +85,7 @@ impl SendError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Store(e) => e.code(),
+            Self::Pack(e) => e.code(),
             Self::TlsRequired(_) => "send.tls_required",
             Self::BadAddress(..) => "send.bad_address",
             Self::SmtpNotConfigured => "send.smtp_not_configured",

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::directory::{Directory, Unit};
 use crate::settings::SendSettings;
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -37,6 +38,7 @@ impl Role {
 }
 
 /// One proposed or chosen recipient.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Recipient {
     /// Stable within an episode: `police:<unit>`, `social_worker`, `out_of_hours`, `manager`,
@@ -52,6 +54,7 @@ pub struct Recipient {
 }
 
 /// What the rules propose, and who they could not reach by email or intake.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Proposal {
     pub recipients: Vec<Recipient>,

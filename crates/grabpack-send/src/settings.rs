@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Result, SendError};
 
 /// STARTTLS on the submission port, or TLS from the first byte. There is no plaintext option.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SmtpSecurity {

@@ -227,6 +227,33 @@ impl Transports {
         }
     }
 
+    /// "Send test" for the email account: connect, TLS, log in, and say goodbye. Nothing is sent
+    /// to anyone, so a manager can check the settings at any time.
+    pub fn test_smtp(&self) -> Result<String> {
+        let Some(smtp) = &self.smtp else {
+            return Err(match &self.smtp_config_error {
+                Some(e) => SendError::Settings(e.clone()),
+                None => SendError::SmtpNotConfigured,
+            });
+        };
+        match smtp.test_connection() {
+            Ok(true) => Ok("The mail server accepted the connection, TLS and the login.".into()),
+            Ok(false) => Err(SendError::Unreachable(
+                "the mail server did not answer a NOOP".into(),
+            )),
+            Err(e) => Err(classify_smtp(&e)),
+        }
+    }
+
+    /// "Send test" for an intake: read its acknowledgement feed with the token, which proves the
+    /// address, the certificate and the token without filing anything.
+    pub fn test_intake(&self, base_url: &str) -> Result<String> {
+        self.fetch_acknowledgements(base_url, None)?;
+        Ok(format!(
+            "The intake at {base_url} accepted the TLS connection and the token."
+        ))
+    }
+
     /// Read one intake's acknowledgements after `cursor`.
     pub fn fetch_acknowledgements(&self, base_url: &str, cursor: Option<&str>) -> Result<AckPage> {
         let base = check_intake_url(base_url)?;

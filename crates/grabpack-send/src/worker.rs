@@ -52,7 +52,9 @@ pub fn recover(store: &mut Store, now: Timestamp) -> Result<usize> {
 /// At most this many attempts run at once (connections to servers, threads).
 pub const MAX_PARALLEL: usize = 8;
 
-/// Send every delivery that is due at `now`, up to [`MAX_PARALLEL`] at a time.
+/// Send every delivery that is due at `now`, up to [`MAX_PARALLEL`] at a time, holding the store
+/// throughout (the command line). The app uses the three steps below so its window never waits on
+/// a slow server.
 pub fn send_due(store: &mut Store, transports: &Transports, now: Timestamp) -> Result<SendReport> {
     let due = store.due_deliveries(now, LEASE_MS)?;
     let mut attempted = Vec::new();
@@ -63,40 +65,74 @@ pub fn send_due(store: &mut Store, transports: &Transports, now: Timestamp) -> R
                 claimed.push(c);
             }
         }
-        let outcomes: Vec<Outcome> = std::thread::scope(|s| {
-            let handles: Vec<_> = claimed
-                .iter()
-                .map(|c| s.spawn(move || transports.deliver(c)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        Outcome::Failed(crate::SendError::Compose(
-                            "the sending thread stopped".into(),
-                        ))
-                    })
-                })
-                .collect()
-        });
-        for (c, outcome) in claimed.iter().zip(outcomes) {
-            let id = &c.delivery.id;
-            let row = match outcome {
-                Outcome::Delivered(receipt) => store.mark_delivered(id, c.attempt, &receipt)?,
-                Outcome::Failed(e) if e.is_retryable() => {
-                    let next = now.checked_add(backoff(c.attempt)).unwrap_or(now);
-                    store.mark_retry(id, c.attempt, e.code(), &e.to_string(), next)?
-                }
-                Outcome::Failed(e) => store.mark_failed(id, c.attempt, e.code(), &e.to_string())?,
-            };
-            attempted.push(row);
-        }
+        let outcomes = deliver_all(transports, &claimed);
+        attempted.extend(record_outcomes(store, &claimed, outcomes, now)?);
     }
     Ok(SendReport { attempted })
 }
 
+/// Step 1 of 3: claim every delivery due at `now` (each committed as `sending`, audited, before a
+/// byte leaves).
+pub fn claim_due(store: &mut Store, now: Timestamp) -> Result<Vec<Claimed>> {
+    let mut claimed = Vec::new();
+    for d in store.due_deliveries(now, LEASE_MS)? {
+        if let Some(c) = store.claim_delivery(&d.id, now, LEASE_MS)? {
+            claimed.push(c);
+        }
+    }
+    Ok(claimed)
+}
+
+/// Step 2 of 3: deliver claimed messages, [`MAX_PARALLEL`] at a time, without the store: the
+/// outcome of each, in order.
+pub fn deliver_all(transports: &Transports, claimed: &[Claimed]) -> Vec<Outcome> {
+    let mut outcomes = Vec::with_capacity(claimed.len());
+    for batch in claimed.chunks(MAX_PARALLEL) {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = batch
+                .iter()
+                .map(|c| s.spawn(move || transports.deliver(c)))
+                .collect();
+            for h in handles {
+                outcomes.push(h.join().unwrap_or_else(|_| {
+                    Outcome::Failed(crate::SendError::Compose(
+                        "the sending thread stopped".into(),
+                    ))
+                }));
+            }
+        });
+    }
+    outcomes
+}
+
+/// Step 3 of 3: commit what happened to each claimed delivery: delivered with the server's
+/// receipt, due again after [`backoff`], or failed until a person acts.
+pub fn record_outcomes(
+    store: &mut Store,
+    claimed: &[Claimed],
+    outcomes: Vec<Outcome>,
+    now: Timestamp,
+) -> Result<Vec<Delivery>> {
+    let mut rows = Vec::with_capacity(claimed.len());
+    for (c, outcome) in claimed.iter().zip(outcomes) {
+        let id = &c.delivery.id;
+        let row = match outcome {
+            Outcome::Delivered(receipt) => store.mark_delivered(id, c.attempt, &receipt)?,
+            Outcome::Failed(e) if e.is_retryable() => {
+                let next = now.checked_add(backoff(c.attempt)).unwrap_or(now);
+                store.mark_retry(id, c.attempt, e.code(), &e.to_string(), next)?
+            }
+            Outcome::Failed(e) => store.mark_failed(id, c.attempt, e.code(), &e.to_string())?,
+        };
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
 /// Read every configured intake's acknowledgements and record each on its episode (audited).
-/// Returns how many were new.
+/// Returns how many were new. Holds the store while it reads the network (the command line); the
+/// app fetches with [`Transports::fetch_acknowledgements`] unlocked and records with
+/// [`record_acknowledgements`].
 pub fn poll_acknowledgements(store: &mut Store, transports: &Transports) -> Result<usize> {
     let mut recorded = 0;
     let intakes: Vec<String> = transports.intakes().map(str::to_string).collect();
@@ -104,64 +140,81 @@ pub fn poll_acknowledgements(store: &mut Store, transports: &Transports) -> Resu
         let mut cursor = store.intake_cursor(&base)?;
         loop {
             let page = transports.fetch_acknowledgements(&base, cursor.as_deref())?;
-            if page.acknowledgements.is_empty() {
-                break;
-            }
-            for a in &page.acknowledgements {
-                let delivery = store.delivery_by_idempotency_key(&a.idempotency_key)?;
-                let episode = delivery
-                    .as_ref()
-                    .and_then(|d| d.episode_id.clone())
-                    .or_else(|| a.episode_id.clone());
-                let Some(episode) = episode else { continue };
-                let ack = Acknowledgement {
-                    intake: base.clone(),
-                    cursor: a.cursor.clone(),
-                    receipt_id: a.receipt_id.clone(),
-                    idempotency_key: a.idempotency_key.clone(),
-                    status: a.status.clone(),
-                    officer_name: a.officer_name.clone().unwrap_or_default(),
-                    collar_number: a.collar_number.clone().unwrap_or_default(),
-                    police_reference: a.police_reference.clone().unwrap_or_default(),
-                    risk_grading: a.risk_grading,
-                    note: a.note.clone().unwrap_or_default(),
-                    reason: a.reason.clone().unwrap_or_default(),
-                };
-                if store
-                    .record_acknowledgement(&episode, a.at, &ack)?
-                    .is_some()
-                {
-                    recorded += 1;
-                    // A refusal is also the episode's own "police would not accept" record, so it
-                    // shows beside the home's own report and reaches the social worker's notice.
-                    if a.status == "not_accepted" {
-                        let refusal = grabpack_store::episodes::NotAccepted {
-                            reason: ack.reason.clone(),
-                            officer_name: ack.officer_name.clone(),
-                            collar_number: ack.collar_number.clone(),
-                            reference: ack.police_reference.clone(),
-                        };
-                        match store.record_not_accepted(&episode, a.at, &refusal) {
-                            Ok(_) | Err(grabpack_store::StoreError::EpisodeClosed) => {}
-                            Err(e) => return Err(e.into()),
-                        }
-                    }
-                }
-            }
-            let next = page
-                .next_cursor
-                .clone()
-                .or_else(|| page.acknowledgements.last().map(|a| a.cursor.clone()));
+            let (new, next) = record_acknowledgements(store, &base, &page, cursor.as_deref())?;
+            recorded += new;
             match next {
-                Some(n) if Some(&n) != cursor.as_ref() => {
-                    store.set_intake_cursor(&base, &n)?;
-                    cursor = Some(n);
-                }
-                _ => break,
+                Some(n) => cursor = Some(n),
+                None => break,
             }
         }
     }
     Ok(recorded)
+}
+
+/// Record one page of an intake's acknowledgements on their episodes and move the intake's
+/// cursor. Returns how many were new, and the cursor to read after when there may be more.
+pub fn record_acknowledgements(
+    store: &mut Store,
+    base: &str,
+    page: &crate::transport::AckPage,
+    cursor: Option<&str>,
+) -> Result<(usize, Option<String>)> {
+    let mut recorded = 0;
+    if page.acknowledgements.is_empty() {
+        return Ok((0, None));
+    }
+    for a in &page.acknowledgements {
+        let delivery = store.delivery_by_idempotency_key(&a.idempotency_key)?;
+        let episode = delivery
+            .as_ref()
+            .and_then(|d| d.episode_id.clone())
+            .or_else(|| a.episode_id.clone());
+        let Some(episode) = episode else { continue };
+        let ack = Acknowledgement {
+            intake: base.to_string(),
+            cursor: a.cursor.clone(),
+            receipt_id: a.receipt_id.clone(),
+            idempotency_key: a.idempotency_key.clone(),
+            status: a.status.clone(),
+            officer_name: a.officer_name.clone().unwrap_or_default(),
+            collar_number: a.collar_number.clone().unwrap_or_default(),
+            police_reference: a.police_reference.clone().unwrap_or_default(),
+            risk_grading: a.risk_grading,
+            note: a.note.clone().unwrap_or_default(),
+            reason: a.reason.clone().unwrap_or_default(),
+        };
+        if store
+            .record_acknowledgement(&episode, a.at, &ack)?
+            .is_some()
+        {
+            recorded += 1;
+            // A refusal is also the episode's own "police would not accept" record, so it
+            // shows beside the home's own report and reaches the social worker's notice.
+            if a.status == "not_accepted" {
+                let refusal = grabpack_store::episodes::NotAccepted {
+                    reason: ack.reason.clone(),
+                    officer_name: ack.officer_name.clone(),
+                    collar_number: ack.collar_number.clone(),
+                    reference: ack.police_reference.clone(),
+                };
+                match store.record_not_accepted(&episode, a.at, &refusal) {
+                    Ok(_) | Err(grabpack_store::StoreError::EpisodeClosed) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
+    }
+    let next = page
+        .next_cursor
+        .clone()
+        .or_else(|| page.acknowledgements.last().map(|a| a.cursor.clone()));
+    match next {
+        Some(n) if Some(n.as_str()) != cursor => {
+            store.set_intake_cursor(base, &n)?;
+            Ok((recorded, Some(n)))
+        }
+        _ => Ok((recorded, None)),
+    }
 }
 
 #[cfg(test)]

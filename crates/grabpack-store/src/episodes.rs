@@ -27,6 +27,7 @@ pub const STRATEGY_WINDOW: SignedDuration = SignedDuration::from_hours(30 * 24);
 pub const STRATEGY_THRESHOLD: i64 = 3;
 
 /// What opening an episode needs.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewEpisode {
     pub child_id: String,
@@ -39,6 +40,7 @@ pub struct NewEpisode {
 }
 
 /// One checklist step, ticked with its time and outcome.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepEntry {
     pub step_id: String,
@@ -47,6 +49,7 @@ pub struct StepEntry {
 }
 
 /// How the report reached the police.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportChannel {
@@ -59,6 +62,7 @@ pub enum ReportChannel {
 }
 
 /// The report to police, as the call handler or officer gave it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PoliceReport {
@@ -72,6 +76,7 @@ pub struct PoliceReport {
 }
 
 /// "Police would not accept the report": the record councils say they never get.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct NotAccepted {
@@ -81,6 +86,7 @@ pub struct NotAccepted {
     pub reference: String,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UpdateKind {
@@ -91,6 +97,7 @@ pub enum UpdateKind {
 }
 
 /// New information or a sighting during the episode.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EpisodeUpdate {
     pub kind: UpdateKind,
@@ -100,6 +107,7 @@ pub struct EpisodeUpdate {
 }
 
 /// Found or returned.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Found {
@@ -112,6 +120,7 @@ pub struct Found {
 }
 
 /// The police prevention interview (safe-and-well check).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PreventionInterview {
@@ -120,6 +129,7 @@ pub struct PreventionInterview {
 }
 
 /// The independent return-home interview offer.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ReturnHomeInterview {
@@ -129,6 +139,7 @@ pub struct ReturnHomeInterview {
 }
 
 /// Closing the episode, with what was learned for Part 1.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Closure {
@@ -141,6 +152,7 @@ pub struct Closure {
 }
 
 /// An acknowledgement from a police intake, as it travelled back.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Acknowledgement {
@@ -159,6 +171,7 @@ pub struct Acknowledgement {
 }
 
 /// Who the pack was sent to: what the rules proposed and what the person chose.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RecipientChoice {
@@ -170,6 +183,7 @@ pub struct RecipientChoice {
 }
 
 /// One recorded entry: kept for ever, even when a later entry corrects it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EventInfo {
     pub id: i64,
@@ -189,6 +203,7 @@ pub struct EventInfo {
 }
 
 /// An entry as currently true, with when it happened.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Timed<T> {
     pub event_id: i64,
@@ -199,6 +214,7 @@ pub struct Timed<T> {
 }
 
 /// The return-home interview deadline, computed from when the child was found.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RhiDeadline {
     pub due_by: Timestamp,
@@ -207,6 +223,7 @@ pub struct RhiDeadline {
 }
 
 /// The whole episode as it stands, and its full history.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Episode {
     pub id: String,
@@ -240,6 +257,7 @@ impl Episode {
 }
 
 /// A flag raised on a child by an episode.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChildFlag {
     pub id: i64,
@@ -252,6 +270,7 @@ pub struct ChildFlag {
 }
 
 /// A short line for lists.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EpisodeSummary {
     pub id: String,
@@ -708,12 +727,9 @@ impl Store {
         }
         // A child aged 12 or under always goes straight to 999.
         let dob = child_date_of_birth(conn, &child_id)?;
-        if let Some(dob) = dob {
-            let day = noticed_at.to_zoned(jiff::tz::TimeZone::UTC).date();
-            if age_on(dob, day).is_some_and(|a| a <= 12) {
-                ep.call_999_now = true;
-            }
-        }
+        let day = noticed_at.to_zoned(jiff::tz::TimeZone::UTC).date();
+        let age = dob.and_then(|dob| age_on(dob, day));
+        ep.call_999_now = grabpack_core::readiness::must_call_999(age, ep.immediate_danger);
         ep.history = history;
         Ok(ep)
     }

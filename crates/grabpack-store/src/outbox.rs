@@ -22,6 +22,7 @@ use crate::error::{Result, StoreError};
 use crate::store::Store;
 
 /// How a recipient is reached.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
@@ -47,6 +48,7 @@ impl Channel {
 }
 
 /// A delivery's state.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryState {
@@ -110,6 +112,7 @@ pub struct NewMessage {
 }
 
 /// A delivery row (without its payload bytes).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Delivery {
     pub id: String,
@@ -147,6 +150,7 @@ pub struct Claimed {
 }
 
 /// A message in the outbox, with each recipient's state.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OutboxMessage {
     pub id: String,
@@ -289,6 +293,16 @@ impl Store {
         ))?;
         let rows = stmt.query_map(params![now.as_millisecond(), lease_ms], delivery_from_row)?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// How many deliveries are still to go (queued, waiting to retry, or being sent): while this
+    /// is above zero the app keeps its sender running, even behind the lock screen.
+    pub fn undelivered_count(&self) -> Result<i64> {
+        Ok(self.conn().query_row(
+            "SELECT count(*) FROM outbox_deliveries WHERE state IN ('queued', 'sending')",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     /// After a restart: every delivery left `sending` by this device goes back to `queued`, due

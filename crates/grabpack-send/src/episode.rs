@@ -1,0 +1,141 @@
+//! The pack for a missing episode, built and queued one way for the app and the command line.
+//!
+//! Why here: the pack a police officer receives must not depend on which front end sent it. What
+//! goes in (the current revision, photos, the child's or the home's marking, the app's past
+//! episodes, this episode's Part 2), who the rules propose, and the cover note are decided once.
+
+use std::sync::Arc;
+
+use grabpack_core::ChildForm;
+use grabpack_pack::{PackInput, PackPhoto};
+use grabpack_store::Store;
+use grabpack_store::episodes::Episode;
+use grabpack_store::outbox::OutboxMessage;
+use jiff::Timestamp;
+
+use crate::checklist::{Checklist, checklist_for};
+use crate::directory::Directory;
+use crate::error::Result;
+use crate::recipients::{Choice, Proposal, choose, not_accepted_notice, propose};
+use crate::settings::SendSettings;
+use crate::{Outgoing, queue};
+
+/// What a pack is built from: the store's `pack_material` (the child's own marking wins over the
+/// home's), the app's closed episodes for the missing history and, when a child is missing now,
+/// that episode's Part 2.
+pub fn pack_input(store: &Store, child_id: &str, episode: Option<&Episode>) -> Result<PackInput> {
+    let material = store.pack_material(child_id)?;
+    let mut input = PackInput::new(
+        material.form,
+        format!("revision {}", material.revision),
+        Timestamp::now(),
+    );
+    input.marking = material.marking;
+    input.photos = material
+        .photos
+        .into_iter()
+        .map(|p| PackPhoto {
+            jpeg: Arc::new(p.jpeg),
+            kind: p.kind,
+            taken_on: p.taken_on,
+        })
+        .collect();
+    input.episode = episode.and_then(|e| e.part2.as_ref().map(|p| p.value.clone()));
+    input.app_episodes = store.past_episodes(child_id)?;
+    Ok(input)
+}
+
+/// "Known as (Legal Name)", or the legal name: how messages and lists name the child.
+pub fn display_name(form: &ChildForm) -> String {
+    match form.identity.known_as.first() {
+        Some(k) if !k.trim().is_empty() => format!("{k} ({})", form.identity.legal_name),
+        _ => form.identity.legal_name.clone(),
+    }
+}
+
+/// Who the rules propose for this episode (the unit it went missing from, else the home's).
+pub fn proposal_for(store: &Store, episode: &Episode) -> Result<Proposal> {
+    let settings = SendSettings::load(store)?;
+    let directory = Directory::load(store)?;
+    let form = store.child_unaudited(&episode.child_id)?.form;
+    Ok(propose(
+        &form,
+        episode.missing_from_unit.as_deref(),
+        &directory,
+        &settings,
+    ))
+}
+
+/// The pre-report checklist for this episode: the unit it went missing from, else the home's.
+pub fn checklist_for_episode(store: &Store, episode: &Episode) -> Result<Checklist> {
+    let settings = SendSettings::load(store)?;
+    let directory = Directory::load(store)?;
+    let unit_id = episode
+        .missing_from_unit
+        .clone()
+        .or(settings.home_police_unit.clone());
+    let unit = unit_id.as_deref().and_then(|id| directory.unit(id).ok());
+    checklist_for(&directory, unit, episode.call_999_now)
+}
+
+/// What a message about an episode is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// The grab pack itself, to police and the people around the child.
+    Pack,
+    /// "Police would not accept the report": to the social worker and out-of-hours team only.
+    NotAcceptedNotice,
+}
+
+impl Purpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pack => "pack",
+            Self::NotAcceptedNotice => "not_accepted_notice",
+        }
+    }
+}
+
+/// Build the pack for an episode and commit it to the outbox for the proposed recipients as the
+/// sender changed them. Nothing is sent here: the worker sends what the outbox holds.
+pub fn queue_episode_pack(
+    store: &mut Store,
+    episode_id: &str,
+    choice: &Choice,
+    note: &str,
+    purpose: Purpose,
+    now: Timestamp,
+) -> Result<OutboxMessage> {
+    let ep = store.episode(episode_id)?;
+    let settings = SendSettings::load(store)?;
+    let proposal = proposal_for(store, &ep)?;
+    let mut chosen = choose(&proposal, choice);
+    if purpose == Purpose::NotAcceptedNotice {
+        chosen = not_accepted_notice(chosen);
+    }
+    let input = pack_input(store, &ep.child_id, Some(&ep))?;
+    let pdf = grabpack_pack::render_pack(&input)?;
+    let readout = grabpack_pack::readout(&input);
+    let home = store.settings()?.home_name;
+    let name = display_name(&input.form);
+    let out = Outgoing {
+        child_id: ep.child_id.clone(),
+        child_display_name: name.clone(),
+        episode_id: Some(ep.id.clone()),
+        purpose: purpose.as_str().into(),
+        pdf: Some(pdf.pdf),
+        readout,
+        cover_note: if note.trim().is_empty() {
+            format!(
+                "{name} is missing from {home}. Absence noticed {}. The grab pack is attached; the read-out is below.",
+                ep.noticed_at
+            )
+        } else {
+            note.to_string()
+        },
+        recipients: chosen,
+        home_id: store.store_id().to_string(),
+        home_name: home,
+    };
+    queue(store, &settings, &out, Some(&proposal), now)
+}

@@ -1,0 +1,349 @@
+//! The missing episode's commands: start, checklist, Part 2, report, send, updates, found,
+//! interviews, close. Each one records through grabpack-store (immutable events, audited) or
+//! queues through grabpack-send, then answers with the whole episode as it now stands, so the
+//! screen never shows a state the store does not hold.
+//!
+//! Sending only commits the pack to the outbox and wakes the sender ([`crate::sender`]): the
+//! window never waits on a mail server or an intake.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use grabpack_core::readiness::age_on;
+use grabpack_send::{Choice, Purpose};
+use grabpack_store::Store;
+use grabpack_store::episodes::NewEpisode;
+use grabpack_store::outbox::Delivery;
+use jiff::Timestamp;
+use tauri::State;
+
+use crate::error::UiError;
+use crate::models::*;
+use crate::state::AppState;
+
+type Res<T> = Result<T, UiError>;
+
+/// The episode screen's whole view.
+pub fn episode_view(store: &Store, episode_id: &str) -> Res<EpisodeView> {
+    let episode = store.episode(episode_id)?;
+    let form = store.child_unaudited(&episode.child_id)?.form;
+    let age = form
+        .identity
+        .date_of_birth
+        .and_then(|dob| age_on(dob, jiff::Zoned::now().date()));
+    let checklist = grabpack_send::episode::checklist_for_episode(store, &episode)?;
+    let proposal = grabpack_send::episode::proposal_for(store, &episode)?;
+    let input = grabpack_send::pack_input(store, &episode.child_id, Some(&episode))?;
+    Ok(EpisodeView {
+        child_name: grabpack_send::display_name(&form),
+        age,
+        checklist,
+        proposal,
+        messages: store.outbox(None, Some(episode_id))?,
+        readout: grabpack_pack::readout(&input),
+        flags: store
+            .child_flags(&episode.child_id)?
+            .into_iter()
+            .filter(|f| f.episode_id.as_deref() == Some(episode_id))
+            .collect(),
+        episode,
+    })
+}
+
+/// Run `f` on the store, then answer with the episode as it now stands.
+fn and_view(
+    state: &AppState,
+    episode_id: &str,
+    f: impl FnOnce(&mut Store) -> Res<()>,
+) -> Res<EpisodeView> {
+    state.with_store(|store| {
+        f(store)?;
+        episode_view(store, episode_id)
+    })
+}
+
+fn at(t: Option<Timestamp>) -> Timestamp {
+    t.unwrap_or_else(Timestamp::now)
+}
+
+/// Open the episode (or answer with the child's episode already open: a second tap on Missing
+/// must never start a second episode).
+#[tauri::command]
+pub async fn missing_start(
+    state: State<'_, AppState>,
+    input: StartEpisodeInput,
+) -> Res<EpisodeView> {
+    state.with_store(|store| {
+        if let Some(open) = store
+            .list_episodes(Some(&input.child_id), true)?
+            .into_iter()
+            .next()
+        {
+            return episode_view(store, &open.id);
+        }
+        if let Some(unit) = &input.missing_from_unit {
+            grabpack_send::Directory::load(store)?.unit(unit)?;
+        }
+        let ep = store.open_episode(&NewEpisode {
+            child_id: input.child_id.clone(),
+            noticed_at: at(input.noticed_at),
+            immediate_danger: input.immediate_danger,
+            missing_from_unit: input.missing_from_unit.clone(),
+        })?;
+        episode_view(store, &ep.id)
+    })
+}
+
+#[tauri::command]
+pub async fn episode(state: State<'_, AppState>, input: EpisodeRef) -> Res<EpisodeView> {
+    state.with_store(|store| episode_view(store, &input.episode_id))
+}
+
+#[tauri::command]
+pub async fn episode_step(state: State<'_, AppState>, input: StepInput) -> Res<EpisodeView> {
+    and_view(&state, &input.episode_id, |store| {
+        store.record_step(
+            &input.episode_id,
+            at(input.at),
+            &grabpack_store::episodes::StepEntry {
+                step_id: input.step_id.clone(),
+                label: input.label.clone(),
+                outcome: input.outcome.clone(),
+            },
+        )?;
+        Ok(())
+    })
+}
+
+#[tauri::command]
+pub async fn episode_part2(state: State<'_, AppState>, input: Part2Input) -> Res<EpisodeView> {
+    and_view(&state, &input.episode_id, |store| {
+        store.record_part2(&input.episode_id, Timestamp::now(), &input.part2)?;
+        Ok(())
+    })
+}
+
+#[tauri::command]
+pub async fn episode_report(state: State<'_, AppState>, input: ReportInput) -> Res<EpisodeView> {
+    and_view(&state, &input.episode_id, |store| {
+        store.record_report(&input.episode_id, at(input.at), &input.report)?;
+        Ok(())
+    })
+}
+
+/// Police would not accept the report: recorded, and the social worker and out-of-hours team are
+/// sent a notice at once (queued like any message).
+#[tauri::command]
+pub async fn episode_not_accepted(
+    state: State<'_, AppState>,
+    input: NotAcceptedInput,
+) -> Res<EpisodeView> {
+    let view = and_view(&state, &input.episode_id, |store| {
+        let when = at(input.at);
+        store.record_not_accepted(&input.episode_id, when, &input.refusal)?;
+        let r = &input.refusal;
+        let note = format!(
+            "Police did not accept the missing-child report ({when}). Reason given: {}. Officer: {} {}. The home has recorded this and will keep trying.",
+            r.reason, r.officer_name, r.collar_number
+        );
+        grabpack_send::queue_episode_pack(
+            store,
+            &input.episode_id,
+            &Choice::default(),
+            &note,
+            Purpose::NotAcceptedNotice,
+            Timestamp::now(),
+        )?;
+        Ok(())
+    })?;
+    state.wake_sender();
+    Ok(view)
+}
+
+/// Commit the pack to the outbox for the chosen recipients, then wake the sender. Answers as soon
+/// as the outbox holds it; each recipient's state follows on the `grabpack://outbox` event.
+#[tauri::command]
+pub async fn episode_send(state: State<'_, AppState>, input: SendPackInput) -> Res<EpisodeView> {
+    let choice = Choice {
+        remove: input.remove.clone(),
+        add: input
+            .add
+            .iter()
+            .map(|a| a.trim())
+            .filter(|a| !a.is_empty())
+            .map(|a| grabpack_send::recipients::extra(a, ""))
+            .collect(),
+    };
+    let view = and_view(&state, &input.episode_id, |store| {
+        grabpack_send::queue_episode_pack(
+            store,
+            &input.episode_id,
+            &choice,
+            &input.note,
+            Purpose::Pack,
+            Timestamp::now(),
+        )?;
+        Ok(())
+    })?;
+    state.wake_sender();
+    Ok(view)
+}
+
+/// Try one delivery again now (after the network is back, or a setting is mended).
+#[tauri::command]
+pub async fn delivery_retry(state: State<'_, AppState>, input: DeliveryRef) -> Res<Delivery> {
+    let d = state
+        .with_store(|store| Ok(store.retry_delivery(&input.delivery_id, Timestamp::now())?))?;
+    state.wake_sender();
+    Ok(d)
+}
+
+/// Stop trying one delivery; the person's name and reason are kept.
+#[tauri::command]
+pub async fn delivery_give_up(state: State<'_, AppState>, input: GiveUpInput) -> Res<Delivery> {
+    if input.reason.trim().is_empty() {
+        return Err(UiError::new(
+            "app.reason_required",
+            "Say why this recipient will not be tried again (for example: \"phoned them, they have it\").",
+        ));
+    }
+    state.with_store(|store| Ok(store.give_up_delivery(&input.delivery_id, input.reason.trim())?))
+}
+
+#[tauri::command]
+pub async fn episode_update(state: State<'_, AppState>, input: UpdateInput) -> Res<EpisodeView> {
+    if input.update.text.trim().is_empty() {
+        return Err(UiError::new(
+            "app.update_empty",
+            "Write what is new: a sighting, a call, or information passed on.",
+        ));
+    }
+    and_view(&state, &input.episode_id, |store| {
+        store.record_update(&input.episode_id, at(input.at), &input.update)?;
+        Ok(())
+    })
+}
+
+#[tauri::command]
+pub async fn episode_found(state: State<'_, AppState>, input: FoundInput) -> Res<EpisodeView> {
+    and_view(&state, &input.episode_id, |store| {
+        store.record_found(&input.episode_id, at(input.at), &input.found)?;
+        Ok(())
+    })
+}
+
+#[tauri::command]
+pub async fn episode_interview(
+    state: State<'_, AppState>,
+    input: InterviewInput,
+) -> Res<EpisodeView> {
+    and_view(&state, &input.episode_id, |store| {
+        let when = at(input.at);
+        if let Some(p) = &input.prevention {
+            store.record_prevention_interview(&input.episode_id, when, p)?;
+        }
+        if let Some(r) = &input.return_home {
+            store.record_return_home_interview(&input.episode_id, when, r)?;
+        }
+        Ok(())
+    })
+}
+
+#[tauri::command]
+pub async fn episode_close(state: State<'_, AppState>, input: CloseInput) -> Res<EpisodeView> {
+    and_view(&state, &input.episode_id, |store| {
+        store.close_episode(&input.episode_id, Timestamp::now(), &input.closure)?;
+        Ok(())
+    })
+}
+
+/// The pack as the episode would send it now, for print, save and share (audited with its hash).
+#[tauri::command]
+pub async fn episode_pack(state: State<'_, AppState>, input: EpisodeRef) -> Res<PackFile> {
+    state.with_store(|store| {
+        let ep = store.episode(&input.episode_id)?;
+        let pack_input = grabpack_send::pack_input(store, &ep.child_id, Some(&ep))?;
+        let name = pack_input.form.identity.legal_name.clone();
+        let pack = grabpack_pack::render_pack(&pack_input)?;
+        store.record(
+            "pack_rendered",
+            Some(&ep.child_id),
+            &format!(
+                "episode {}; {} pages, sha256 {}",
+                ep.id, pack.page_count, pack.sha256_hex
+            ),
+        )?;
+        Ok(PackFile {
+            file_name: pack_file_name(&name),
+            pdf_base64: B64.encode(&pack.pdf),
+            sha256_hex: pack.sha256_hex,
+            page_count: pack.page_count,
+        })
+    })
+}
+
+/// `grab-pack-<name>.pdf`, letters and digits of any script kept.
+pub fn pack_file_name(legal_name: &str) -> String {
+    let mut out = String::from("grab-pack-");
+    let mut dash = false;
+    for c in legal_name.chars() {
+        if c.is_alphanumeric() {
+            out.push(c);
+            dash = false;
+        } else if !dash {
+            out.push('-');
+            dash = true;
+        }
+    }
+    format!("{}.pdf", out.trim_end_matches('-'))
+}
+
+/// Open episodes for the dashboard, longest missing first, each with its latest pack's
+/// recipients.
+#[tauri::command]
+pub async fn open_episodes(state: State<'_, AppState>) -> Res<Vec<OpenEpisodeCard>> {
+    state.with_store(|store| open_episode_cards(store))
+}
+
+pub fn open_episode_cards(store: &Store) -> Res<Vec<OpenEpisodeCard>> {
+    let mut cards = Vec::new();
+    let mut open = store.list_episodes(None, true)?;
+    open.sort_by_key(|e| e.noticed_at);
+    for e in open {
+        let ep = store.episode(&e.id)?;
+        let form = store.child_unaudited(&ep.child_id)?.form;
+        let deliveries = store
+            .outbox(None, Some(&ep.id))?
+            .into_iter()
+            .find(|m| m.purpose == Purpose::Pack.as_str())
+            .map(|m| m.deliveries)
+            .unwrap_or_default();
+        cards.push(OpenEpisodeCard {
+            episode_id: ep.id.clone(),
+            child_id: ep.child_id.clone(),
+            child_name: grabpack_send::display_name(&form),
+            noticed_at: ep.noticed_at,
+            call_999_now: ep.call_999_now,
+            found_at: ep.found.as_ref().map(|f| f.at),
+            deliveries,
+        });
+    }
+    Ok(cards)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pack_file_name;
+
+    #[test]
+    fn the_pack_file_is_named_after_the_child_in_any_script() {
+        assert_eq!(
+            pack_file_name("Amara O'Neil-Hassan"),
+            "grab-pack-Amara-O-Neil-Hassan.pdf"
+        );
+        assert_eq!(
+            pack_file_name("Nguyễn Văn An"),
+            "grab-pack-Nguyễn-Văn-An.pdf"
+        );
+        assert_eq!(pack_file_name("???"), "grab-pack.pdf");
+    }
+}

@@ -1,0 +1,204 @@
+//! Settings for sending: the home's police area, the police directory's contacts, the email
+//! account and intake tokens, each with a "send test". Secrets go in and never come back out:
+//! the view says only whether a password is set.
+
+use grabpack_send::directory::ContactsEdit;
+use grabpack_send::{Directory, SendSettings, SmtpSettings, Transports, Unit};
+use grabpack_store::Store;
+use tauri::State;
+
+use crate::error::UiError;
+use crate::models::*;
+use crate::state::AppState;
+
+type Res<T> = Result<T, UiError>;
+
+fn view(settings: &SendSettings) -> SendSettingsView {
+    SendSettingsView {
+        home_police_unit: settings.home_police_unit.clone(),
+        smtp: settings.smtp.as_ref().map(|s| SmtpView {
+            host: s.host.clone(),
+            port: s.port,
+            security: s.security,
+            username: s.username.clone(),
+            from: s.from.clone(),
+            from_name: s.from_name.clone(),
+            password_set: !s.password.is_empty(),
+        }),
+        intakes: settings.intake_tokens.keys().cloned().collect(),
+        extra_certificates: settings.extra_root_pem.len(),
+    }
+}
+
+/// Load, change, check the transports still build, save (audited without secrets), answer.
+fn change(
+    store: &mut Store,
+    f: impl FnOnce(&mut SendSettings) -> Res<()>,
+) -> Res<SendSettingsView> {
+    let mut settings = SendSettings::load(store)?;
+    f(&mut settings)?;
+    Transports::from_settings(&settings)?;
+    settings.save(store)?;
+    Ok(view(&settings))
+}
+
+#[tauri::command]
+pub async fn send_settings(state: State<'_, AppState>) -> Res<SendSettingsView> {
+    state.with_store(|store| Ok(view(&SendSettings::load(store)?)))
+}
+
+#[tauri::command]
+pub async fn set_smtp(state: State<'_, AppState>, input: SmtpInput) -> Res<SendSettingsView> {
+    let host = input.host.trim().to_owned();
+    let from = input.from.trim().to_owned();
+    if host.is_empty() || !from.contains('@') {
+        return Err(UiError::new(
+            "app.smtp_incomplete",
+            "Enter the mail server's name and the home's own email address (the From address).",
+        ));
+    }
+    state.with_store(|store| {
+        change(store, |s| {
+            let keep = s
+                .smtp
+                .as_ref()
+                .map(|old| old.password.clone())
+                .unwrap_or_default();
+            s.smtp = Some(SmtpSettings {
+                host,
+                port: input.port,
+                security: input.security,
+                username: input.username.trim().to_owned(),
+                password: input
+                    .password
+                    .clone()
+                    .filter(|p| !p.is_empty())
+                    .unwrap_or(keep),
+                from,
+                from_name: input.from_name.trim().to_owned(),
+                timeout_seconds: None,
+            });
+            Ok(())
+        })
+    })
+}
+
+#[tauri::command]
+pub async fn set_intake_token(
+    state: State<'_, AppState>,
+    input: IntakeTokenInput,
+) -> Res<SendSettingsView> {
+    let url = input.url.trim().to_owned();
+    grabpack_send::check_intake_url(&url)?;
+    if input.token.trim().is_empty() {
+        return Err(UiError::new(
+            "app.token_required",
+            "Enter the token the intake's administrator gave the home.",
+        ));
+    }
+    state.with_store(|store| {
+        change(store, |s| {
+            s.intake_tokens.insert(url, input.token.trim().to_owned());
+            Ok(())
+        })
+    })
+}
+
+#[tauri::command]
+pub async fn trust_certificate(
+    state: State<'_, AppState>,
+    input: TrustCaInput,
+) -> Res<SendSettingsView> {
+    if !input.pem.contains("-----BEGIN CERTIFICATE-----") {
+        return Err(UiError::new(
+            "send.bad_certificate",
+            "That is not a PEM certificate: it starts with -----BEGIN CERTIFICATE-----.",
+        ));
+    }
+    state.with_store(|store| {
+        change(store, |s| {
+            s.extra_root_pem.push(input.pem.clone());
+            Ok(())
+        })
+    })
+}
+
+#[tauri::command]
+pub async fn set_home_unit(
+    state: State<'_, AppState>,
+    input: HomeUnitInput,
+) -> Res<SendSettingsView> {
+    state.with_store(|store| {
+        if let Some(id) = &input.unit_id {
+            Directory::load(store)?.unit(id)?;
+        }
+        change(store, |s| {
+            s.home_police_unit = input.unit_id.clone();
+            Ok(())
+        })
+    })
+}
+
+/// "Send test": the email account (connect, TLS, log in; nothing sent) or an intake (its
+/// acknowledgement feed read with the token). Runs without holding the store, so a slow server
+/// does not freeze the window.
+#[tauri::command]
+pub async fn send_test(state: State<'_, AppState>, input: SendTestInput) -> Res<String> {
+    let settings = state.with_store(|store| Ok(SendSettings::load(store)?))?;
+    let target = input.target.trim().to_owned();
+    let result = tauri::async_runtime::spawn_blocking(move || {
+        let transports = Transports::from_settings(&settings)?;
+        if target == "smtp" {
+            transports.test_smtp()
+        } else {
+            transports.test_intake(&target)
+        }
+    })
+    .await
+    .map_err(|_| UiError::new("app.unexpected", "The test could not run. Try again."))?;
+    let outcome = result
+        .as_ref()
+        .map_or_else(|e| e.code().to_owned(), |_| "ok".to_owned());
+    state.with_store(|store| {
+        Ok(store.record("send_test", None, &format!("{}: {outcome}", input.target))?)
+    })?;
+    Ok(result?)
+}
+
+#[tauri::command]
+pub async fn directory(state: State<'_, AppState>, input: DirectoryQuery) -> Res<Vec<Unit>> {
+    state.with_store(|store| {
+        let d = Directory::load(store)?;
+        Ok(
+            match input
+                .area
+                .as_deref()
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+            {
+                Some(area) => d.unit_for_area(area).into_iter().cloned().collect(),
+                None => d.units().cloned().collect(),
+            },
+        )
+    })
+}
+
+#[tauri::command]
+pub async fn directory_edit(state: State<'_, AppState>, input: DirectoryEditInput) -> Res<Unit> {
+    state.with_store(|store| {
+        let edit = ContactsEdit {
+            email: input.email.clone(),
+            https_intake: input.https_intake.clone(),
+            phone_non_emergency: input.phone_non_emergency.clone(),
+        };
+        let verified = input
+            .last_verified
+            .unwrap_or_else(|| jiff::Zoned::now().date());
+        Ok(Directory::edit_contacts(
+            store,
+            &input.unit_id,
+            &edit,
+            verified,
+        )?)
+    })
+}
