@@ -68,6 +68,42 @@ export type Concern = 'no_concern' | 'suspected' | 'known';
  */
 export type ReadinessState = 'not_ready' | 'attention' | 'ready';
 /**
+ * How a recipient is reached.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Channel".
+ */
+export type Channel = 'email' | 'https';
+/**
+ * A delivery's state.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "DeliveryState".
+ */
+export type DeliveryState = 'queued' | 'sending' | 'delivered' | 'failed' | 'given_up';
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "NotifiedParty".
+ */
+export type NotifiedParty = 'police' | 'social_worker' | 'out_of_hours' | 'manager' | 'ofsted' | 'parent' | 'other';
+/**
+ * How the report reached the police.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "ReportChannel".
+ */
+export type ReportChannel = 'phone999' | 'phone101' | 'email' | 'online_portal' | 'intake' | 'in_person';
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "UpdateKind".
+ */
+export type UpdateKind = 'sighting' | 'information' | 'call' | 'passed_to_police';
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Role".
+ */
+export type Role = 'police' | 'social_worker' | 'out_of_hours' | 'manager' | 'other';
+/**
  * The groups of Part 1, lettered as on the London form.
  *
  * This interface was referenced by `Bindings`'s JSON-Schema
@@ -92,6 +128,13 @@ export type Group =
  * via the `definition` "Priority".
  */
 export type Priority = 'optional' | 'critical' | 'high';
+/**
+ * STARTTLS on the submission port, or TLS from the first byte. There is no plaintext option.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "SmtpSecurity".
+ */
+export type SmtpSecurity = 'starttls' | 'implicit_tls';
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema
  * via the `definition` "UnlockInput".
@@ -161,17 +204,107 @@ export interface Commands {
     args: null;
     result: DashboardCard[];
   };
+  delivery_give_up: {
+    args: {
+      input: GiveUpInput;
+    };
+    result: Delivery;
+  };
+  delivery_retry: {
+    args: {
+      input: DeliveryRef;
+    };
+    result: Delivery;
+  };
   diff: {
     args: {
       input: DiffInput;
     };
     result: FieldChange[];
   };
+  directory: {
+    args: {
+      input: DirectoryQuery;
+    };
+    result: Unit[];
+  };
+  directory_edit: {
+    args: {
+      input: DirectoryEditInput;
+    };
+    result: Unit;
+  };
   disable_staff: {
     args: {
       input: StaffRef;
     };
     result: null;
+  };
+  episode: {
+    args: {
+      input: EpisodeRef;
+    };
+    result: EpisodeView;
+  };
+  episode_close: {
+    args: {
+      input: CloseInput;
+    };
+    result: EpisodeView;
+  };
+  episode_found: {
+    args: {
+      input: FoundInput;
+    };
+    result: EpisodeView;
+  };
+  episode_interview: {
+    args: {
+      input: InterviewInput;
+    };
+    result: EpisodeView;
+  };
+  episode_not_accepted: {
+    args: {
+      input: NotAcceptedInput;
+    };
+    result: EpisodeView;
+  };
+  episode_pack: {
+    args: {
+      input: EpisodeRef;
+    };
+    result: PackFile;
+  };
+  episode_part2: {
+    args: {
+      input: Part2Input;
+    };
+    result: EpisodeView;
+  };
+  episode_report: {
+    args: {
+      input: ReportInput;
+    };
+    result: EpisodeView;
+  };
+  episode_send: {
+    args: {
+      input: SendPackInput;
+    };
+    result: EpisodeView;
+  };
+  episode_step: {
+    args: {
+      input: StepInput;
+    };
+    result: EpisodeView;
+  };
+  episode_update: {
+    args: {
+      input: UpdateInput;
+    };
+    result: EpisodeView;
   };
   fields: {
     args: null;
@@ -192,6 +325,16 @@ export interface Commands {
       input: ChildRef;
     };
     result: MissingPreview;
+  };
+  missing_start: {
+    args: {
+      input: StartEpisodeInput;
+    };
+    result: EpisodeView;
+  };
+  open_episodes: {
+    args: null;
+    result: OpenEpisodeCard[];
   };
   photo: {
     args: {
@@ -217,11 +360,39 @@ export interface Commands {
     };
     result: RevisionInfo;
   };
+  send_settings: {
+    args: null;
+    result: SendSettingsView;
+  };
+  send_test: {
+    args: {
+      input: SendTestInput;
+    };
+    result: string;
+  };
+  set_home_unit: {
+    args: {
+      input: HomeUnitInput;
+    };
+    result: SendSettingsView;
+  };
+  set_intake_token: {
+    args: {
+      input: IntakeTokenInput;
+    };
+    result: SendSettingsView;
+  };
   set_settings: {
     args: {
       input: HomeSettings;
     };
     result: SessionView;
+  };
+  set_smtp: {
+    args: {
+      input: SmtpInput;
+    };
+    result: SendSettingsView;
   };
   settings: {
     args: null;
@@ -240,6 +411,12 @@ export interface Commands {
   still_here: {
     args: null;
     result: null;
+  };
+  trust_certificate: {
+    args: {
+      input: TrustCaInput;
+    };
+    result: SendSettingsView;
   };
   unlock: {
     args: {
@@ -966,6 +1143,54 @@ export interface ReasonView {
 }
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "GiveUpInput".
+ */
+export interface GiveUpInput {
+  delivery_id: string;
+  reason: string;
+}
+/**
+ * A delivery row (without its payload bytes).
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Delivery".
+ */
+export interface Delivery {
+  address: string;
+  attempts: number;
+  channel: Channel;
+  child_id: string;
+  delivered_at?: string | null;
+  email_message_id?: string | null;
+  episode_id?: string | null;
+  given_up_by?: string | null;
+  given_up_reason?: string | null;
+  id: string;
+  idempotency_key: string;
+  last_error?: string | null;
+  last_error_code?: string | null;
+  message_id: string;
+  next_attempt_at?: string | null;
+  payload_sha256: string;
+  pdf_sha256?: string | null;
+  /**
+   * What the server said when it took the message (SMTP reply or intake receipt).
+   */
+  receipt?: string | null;
+  recipient_id: string;
+  recipient_name: string;
+  recipient_role: string;
+  state: DeliveryState;
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "DeliveryRef".
+ */
+export interface DeliveryRef {
+  delivery_id: string;
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
  * via the `definition` "DiffInput".
  */
 export interface DiffInput {
@@ -986,10 +1211,771 @@ export interface FieldChange {
 }
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "DirectoryQuery".
+ */
+export interface DirectoryQuery {
+  /**
+   * A council or borough: only the units covering it.
+   */
+  area?: string | null;
+}
+/**
+ * A force or a BCU.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Unit".
+ */
+export interface Unit {
+  /**
+   * Councils or boroughs covered, used to route by the child's placing council.
+   */
+  areas?: string[];
+  channels?: Channels;
+  id: string;
+  /**
+   * `force` or `bcu`.
+   */
+  kind: string;
+  last_verified: string;
+  name: string;
+  nation?: string;
+  note?: string | null;
+  /**
+   * The force a BCU belongs to.
+   */
+  parent?: string | null;
+  unit_name_confirmed?: boolean;
+}
+/**
+ * How a unit can be reached.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Channels".
+ */
+export interface Channels {
+  /**
+   * Where to email the pack, if the force gave one.
+   */
+  email?: string | null;
+  /**
+   * Base URL of a grab-pack intake (protocol in docs/intake-protocol.md).
+   */
+  https_intake?: string | null;
+  note?: string;
+  phone_emergency?: string;
+  phone_non_emergency?: string;
+  /**
+   * True while the contacts are the shipped placeholders, not ones a person entered.
+   */
+  placeholder?: boolean;
+  /**
+   * Text number, where there is one.
+   */
+  text?: string | null;
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "DirectoryEditInput".
+ */
+export interface DirectoryEditInput {
+  email?: string | null;
+  https_intake?: string | null;
+  /**
+   * The day a person checked these contacts; today when not given.
+   */
+  last_verified?: string | null;
+  phone_non_emergency?: string | null;
+  unit_id: string;
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
  * via the `definition` "StaffRef".
  */
 export interface StaffRef {
   name: string;
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "EpisodeRef".
+ */
+export interface EpisodeRef {
+  episode_id: string;
+}
+/**
+ * Everything the episode screen draws, in one answer.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "EpisodeView".
+ */
+export interface EpisodeView {
+  age?: number | null;
+  checklist: Checklist;
+  child_name: string;
+  episode: Episode;
+  /**
+   * Flags the episode raised on the child (shown after closing).
+   */
+  flags: ChildFlag[];
+  /**
+   * Every message sent about this episode, newest first, with each recipient's state.
+   */
+  messages: OutboxMessage[];
+  /**
+   * Who the rules propose; the sender may remove any and add others.
+   */
+  proposal: Proposal;
+  /**
+   * The read-out for the 101 or 999 call, from the current revision and this episode's Part 2.
+   */
+  readout: string;
+}
+/**
+ * The steps to show, in order.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Checklist".
+ */
+export interface Checklist {
+  /**
+   * Immediate danger or a child aged 12 or under: the first step is "call 999 now".
+   */
+  call_999_now: boolean;
+  steps: Step[];
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Step".
+ */
+export interface Step {
+  /**
+   * For a variant's extra step: put it after this step.
+   */
+  after?: string | null;
+  id: string;
+  label: string;
+}
+/**
+ * The whole episode as it stands, and its full history.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Episode".
+ */
+export interface Episode {
+  acknowledgements: Timed9[];
+  /**
+   * Immediate danger, or a child aged 12 or under: call 999 now, before any checklist step.
+   */
+  call_999_now: boolean;
+  child_id: string;
+  closed?: Timed11 | null;
+  found?: Timed6 | null;
+  history: EventInfo[];
+  id: string;
+  immediate_danger: boolean;
+  missing_from_unit?: string | null;
+  not_accepted: Timed4[];
+  noticed_at: string;
+  opened_at: string;
+  opened_by_name: string;
+  part2?: Timed2 | null;
+  prevention_interview?: Timed7 | null;
+  recipients: Timed10[];
+  reports: Timed3[];
+  return_home_interview?: Timed8 | null;
+  return_home_interview_deadline?: RhiDeadline | null;
+  steps: Timed[];
+  updates: Timed5[];
+}
+/**
+ * An entry as currently true, with when it happened.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Timed9".
+ */
+export interface Timed9 {
+  at: string;
+  collar_number?: string;
+  cursor?: string;
+  event_id: number;
+  idempotency_key?: string;
+  intake?: string;
+  note?: string;
+  officer_name?: string;
+  police_reference?: string;
+  reason?: string;
+  receipt_id?: string;
+  recorded_by_name: string;
+  risk_grading?: RiskGrading | null;
+  /**
+   * "accepted" or "not_accepted".
+   */
+  status?: string;
+}
+/**
+ * An entry as currently true, with when it happened.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Timed11".
+ */
+export interface Timed11 {
+  at: string;
+  event_id: number;
+  harm?: string;
+  /**
+   * People from this episode that Part 1 should now list.
+   */
+  new_people?: string[];
+  /**
+   * Places from this episode that Part 1 should now list.
+   */
+  new_places?: string[];
+  recorded_by_name: string;
+  summary?: string;
+}
+/**
+ * An entry as currently true, with when it happened.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Timed6".
+ */
+export interface Timed6 {
+  at: string;
+  disclosures?: string;
+  event_id: number;
+  found_by?: string;
+  found_where?: string;
+  found_with?: string;
+  injuries?: string;
+  new_risks?: string;
+  recorded_by_name: string;
+}
+/**
+ * One recorded entry: kept for ever, even when a later entry corrects it.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "EventInfo".
+ */
+export interface EventInfo {
+  /**
+   * When it happened (as the person said).
+   */
+  at: string;
+  body: unknown;
+  id: number;
+  item_key: string;
+  kind: string;
+  reason: string;
+  /**
+   * When it was written down, and by whom.
+   */
+  recorded_at: string;
+  recorded_by: string;
+  recorded_by_name: string;
+  /**
+   * A later entry corrected this one.
+   */
+  superseded_by?: number | null;
+  supersedes?: number | null;
+}
+/**
+ * An entry as currently true, with when it happened.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Timed4".
+ */
+export interface Timed4 {
+  at: string;
+  collar_number?: string;
+  event_id: number;
+  officer_name?: string;
+  reason?: string;
+  recorded_by_name: string;
+  reference?: string;
+}
+/**
+ * An entry as currently true, with when it happened.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Timed2".
+ */
+export interface Timed2 {
+  absence_noticed_at?: string | null;
+  actions_taken?: ActionTaken[];
+  at: string;
+  call_back_number?: string;
+  carer_risk_reasons?: string;
+  carer_risk_view?: RiskGrading | null;
+  /**
+   * Circumstances, trigger, mood.
+   */
+  circumstances?: string;
+  /**
+   * Clothing and items worn.
+   */
+  clothing?: string;
+  /**
+   * Direction, transport, intended destination.
+   */
+  direction_transport?: string;
+  event_id: number;
+  intended_destination?: string;
+  last_seen_at?: string | null;
+  last_seen_by?: string;
+  last_seen_where?: string;
+  notifications?: Notification[];
+  recorded_by_name: string;
+  reporting_person?: string;
+  taken?: TakenItems;
+  who_with?: string;
+}
+/**
+ * An action already taken before or after reporting, with its time and outcome.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "ActionTaken".
+ */
+export interface ActionTaken {
+  action: string;
+  at: string;
+  outcome?: string;
+}
+/**
+ * Who was told, when, and the reference they gave.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Notification".
+ */
+export interface Notification {
+  at: string;
+  collar_number?: string;
+  officer_name?: string;
+  /**
+   * Police incident or CAD reference, or the person's name.
+   */
+  reference?: string;
+  to: NotifiedParty;
+}
+/**
+ * What the child took with them.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "TakenItems".
+ */
+export interface TakenItems {
+  bank_cards?: boolean | null;
+  medication?: boolean | null;
+  money?: boolean | null;
+  other?: string;
+  passport?: boolean | null;
+  phone?: boolean | null;
+}
+/**
+ * An entry as currently true, with when it happened.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Timed7".
+ */
+export interface Timed7 {
+  at: string;
+  event_id: number;
+  note?: string;
+  officer?: string;
+  recorded_by_name: string;
+}
+/**
+ * An entry as currently true, with when it happened.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Timed10".
+ */
+export interface Timed10 {
+  added?: string[];
+  at: string;
+  chosen?: unknown[];
+  event_id: number;
+  outbox_message_id?: string;
+  proposed?: unknown[];
+  recorded_by_name: string;
+  removed?: string[];
+}
+/**
+ * An entry as currently true, with when it happened.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Timed3".
+ */
+export interface Timed3 {
+  at: string;
+  collar_number?: string;
+  event_id: number;
+  how?: ReportChannel | null;
+  officer_name?: string;
+  recorded_by_name: string;
+  /**
+   * Incident or CAD reference.
+   */
+  reference?: string;
+  risk_grading?: RiskGrading | null;
+  unit?: string;
+}
+/**
+ * An entry as currently true, with when it happened.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Timed8".
+ */
+export interface Timed8 {
+  accepted?: boolean | null;
+  at: string;
+  by?: string;
+  event_id: number;
+  note?: string;
+  recorded_by_name: string;
+}
+/**
+ * The return-home interview deadline, computed from when the child was found.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "RhiDeadline".
+ */
+export interface RhiDeadline {
+  due_by: string;
+  offered: boolean;
+  overdue: boolean;
+}
+/**
+ * An entry as currently true, with when it happened.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Timed".
+ */
+export interface Timed {
+  at: string;
+  event_id: number;
+  label: string;
+  outcome: string;
+  recorded_by_name: string;
+  step_id: string;
+}
+/**
+ * An entry as currently true, with when it happened.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Timed5".
+ */
+export interface Timed5 {
+  at: string;
+  event_id: number;
+  from?: string;
+  kind: UpdateKind;
+  recorded_by_name: string;
+  text: string;
+}
+/**
+ * A flag raised on a child by an episode.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "ChildFlag".
+ */
+export interface ChildFlag {
+  child_id: string;
+  detail: unknown;
+  episode_id?: string | null;
+  id: number;
+  /**
+   * `review_after_episode` or `strategy_meeting`.
+   */
+  kind: string;
+  raised_at: string;
+}
+/**
+ * A message in the outbox, with each recipient's state.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "OutboxMessage".
+ */
+export interface OutboxMessage {
+  child_id: string;
+  cover_note: string;
+  created_at: string;
+  created_by: string;
+  deliveries: Delivery[];
+  episode_id?: string | null;
+  id: string;
+  pdf_sha256?: string | null;
+  purpose: string;
+}
+/**
+ * What the rules propose, and who they could not reach by email or intake.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Proposal".
+ */
+export interface Proposal {
+  recipients: Recipient[];
+  /**
+   * People the rules wanted but who have no address: phone them.
+   */
+  unreachable: string[];
+}
+/**
+ * One proposed or chosen recipient.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Recipient".
+ */
+export interface Recipient {
+  /**
+   * Email address or intake base URL.
+   */
+  address: string;
+  channel: Channel;
+  /**
+   * Stable within an episode: `police:<unit>`, `social_worker`, `out_of_hours`, `manager`,
+   * `other:<address>`.
+   */
+  id: string;
+  name: string;
+  /**
+   * Why the rules proposed them.
+   */
+  reason: string;
+  role: Role;
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "CloseInput".
+ */
+export interface CloseInput {
+  closure: Closure;
+  episode_id: string;
+}
+/**
+ * Closing the episode, with what was learned for Part 1.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Closure".
+ */
+export interface Closure {
+  harm?: string;
+  /**
+   * People from this episode that Part 1 should now list.
+   */
+  new_people?: string[];
+  /**
+   * Places from this episode that Part 1 should now list.
+   */
+  new_places?: string[];
+  summary?: string;
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "FoundInput".
+ */
+export interface FoundInput {
+  at?: string | null;
+  episode_id: string;
+  found: Found;
+}
+/**
+ * Found or returned.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Found".
+ */
+export interface Found {
+  disclosures?: string;
+  found_by?: string;
+  found_where?: string;
+  found_with?: string;
+  injuries?: string;
+  new_risks?: string;
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "InterviewInput".
+ */
+export interface InterviewInput {
+  at?: string | null;
+  episode_id: string;
+  /**
+   * The police prevention interview (safe-and-well check).
+   */
+  prevention?: PreventionInterview | null;
+  /**
+   * The independent return-home interview offer.
+   */
+  return_home?: ReturnHomeInterview | null;
+}
+/**
+ * The police prevention interview (safe-and-well check).
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "PreventionInterview".
+ */
+export interface PreventionInterview {
+  note?: string;
+  officer?: string;
+}
+/**
+ * The independent return-home interview offer.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "ReturnHomeInterview".
+ */
+export interface ReturnHomeInterview {
+  accepted?: boolean | null;
+  by?: string;
+  note?: string;
+}
+/**
+ * Police would not accept the report: recorded, and the social worker told at once.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "NotAcceptedInput".
+ */
+export interface NotAcceptedInput {
+  at?: string | null;
+  episode_id: string;
+  refusal: NotAccepted;
+}
+/**
+ * "Police would not accept the report": the record councils say they never get.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "NotAccepted".
+ */
+export interface NotAccepted {
+  collar_number?: string;
+  officer_name?: string;
+  reason?: string;
+  reference?: string;
+}
+/**
+ * The pack as a file, for print, save and share.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "PackFile".
+ */
+export interface PackFile {
+  file_name: string;
+  page_count: number;
+  pdf_base64: string;
+  sha256_hex: string;
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Part2Input".
+ */
+export interface Part2Input {
+  episode_id: string;
+  part2: Part2;
+}
+/**
+ * Part 2: written at the time the child goes missing.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Part2".
+ */
+export interface Part2 {
+  absence_noticed_at?: string | null;
+  actions_taken?: ActionTaken[];
+  call_back_number?: string;
+  carer_risk_reasons?: string;
+  carer_risk_view?: RiskGrading | null;
+  /**
+   * Circumstances, trigger, mood.
+   */
+  circumstances?: string;
+  /**
+   * Clothing and items worn.
+   */
+  clothing?: string;
+  /**
+   * Direction, transport, intended destination.
+   */
+  direction_transport?: string;
+  intended_destination?: string;
+  last_seen_at?: string | null;
+  last_seen_by?: string;
+  last_seen_where?: string;
+  notifications?: Notification[];
+  reporting_person?: string;
+  taken?: TakenItems;
+  who_with?: string;
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "ReportInput".
+ */
+export interface ReportInput {
+  at?: string | null;
+  episode_id: string;
+  report: PoliceReport;
+}
+/**
+ * The report to police, as the call handler or officer gave it.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "PoliceReport".
+ */
+export interface PoliceReport {
+  collar_number?: string;
+  how?: ReportChannel | null;
+  officer_name?: string;
+  /**
+   * Incident or CAD reference.
+   */
+  reference?: string;
+  risk_grading?: RiskGrading | null;
+  unit?: string;
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "SendPackInput".
+ */
+export interface SendPackInput {
+  /**
+   * Extra email addresses or https intake addresses.
+   */
+  add?: string[];
+  episode_id: string;
+  note?: string;
+  /**
+   * Proposed recipients (by id) the sender took off.
+   */
+  remove?: string[];
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "StepInput".
+ */
+export interface StepInput {
+  at?: string | null;
+  episode_id: string;
+  label: string;
+  outcome?: string;
+  step_id: string;
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "UpdateInput".
+ */
+export interface UpdateInput {
+  at?: string | null;
+  episode_id: string;
+  update: EpisodeUpdate;
+}
+/**
+ * New information or a sighting during the episode.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "EpisodeUpdate".
+ */
+export interface EpisodeUpdate {
+  from?: string;
+  kind: UpdateKind;
+  text: string;
 }
 /**
  * One row of the field table, for the form screens.
@@ -1020,6 +2006,10 @@ export interface MissingPreview {
   call_999_now: boolean;
   child_id: string;
   legal_name: string;
+  /**
+   * This child's open episode, if one is already running: the Missing button goes there.
+   */
+  open_episode_id?: string | null;
   page_count: number;
   pdf_base64: string;
   /**
@@ -1029,6 +2019,43 @@ export interface MissingPreview {
   revision: number;
   sha256_hex: string;
   warnings: string[];
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "StartEpisodeInput".
+ */
+export interface StartEpisodeInput {
+  child_id: string;
+  /**
+   * The person thinks the child may be in immediate danger (or is not sure).
+   */
+  immediate_danger: boolean;
+  /**
+   * The police unit for where the child went missing, when not the home's own area.
+   */
+  missing_from_unit?: string | null;
+  /**
+   * When the absence was noticed; now when not given.
+   */
+  noticed_at?: string | null;
+}
+/**
+ * An open episode, pinned above the children on the dashboard.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "OpenEpisodeCard".
+ */
+export interface OpenEpisodeCard {
+  call_999_now: boolean;
+  child_id: string;
+  child_name: string;
+  /**
+   * The latest pack message's recipients and their states.
+   */
+  deliveries: Delivery[];
+  episode_id: string;
+  found_at?: string | null;
+  noticed_at: string;
 }
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema
@@ -1053,6 +2080,59 @@ export interface SaveFormInput {
   child_id: string;
   form: ChildForm;
   note: string;
+}
+/**
+ * The home's sending settings as a manager sees them: no password or token ever comes back.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "SendSettingsView".
+ */
+export interface SendSettingsView {
+  extra_certificates: number;
+  home_police_unit?: string | null;
+  /**
+   * Intake addresses the home holds a token for.
+   */
+  intakes: string[];
+  smtp?: SmtpView | null;
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "SmtpView".
+ */
+export interface SmtpView {
+  from: string;
+  from_name: string;
+  host: string;
+  password_set: boolean;
+  port?: number | null;
+  security: SmtpSecurity;
+  username: string;
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "SendTestInput".
+ */
+export interface SendTestInput {
+  /**
+   * `smtp` for the email account, or an intake's https address.
+   */
+  target: string;
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "HomeUnitInput".
+ */
+export interface HomeUnitInput {
+  unit_id?: string | null;
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "IntakeTokenInput".
+ */
+export interface IntakeTokenInput {
+  token: string;
+  url: string;
 }
 /**
  * Home-wide settings, kept encrypted in the store.
@@ -1087,6 +2167,22 @@ export interface ReadinessSettings {
 }
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "SmtpInput".
+ */
+export interface SmtpInput {
+  from: string;
+  from_name?: string;
+  host: string;
+  /**
+   * Leave out to keep the password already saved.
+   */
+  password?: string | null;
+  port?: number | null;
+  security: SmtpSecurity;
+  username: string;
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
  * via the `definition` "SetupInput".
  */
 export interface SetupInput {
@@ -1111,6 +2207,16 @@ export interface SetupResult {
    */
   recovery_key: string;
   session: SessionView;
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "TrustCaInput".
+ */
+export interface TrustCaInput {
+  /**
+   * A PEM certificate of an authority a council or force uses for its own servers.
+   */
+  pem: string;
 }
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema
