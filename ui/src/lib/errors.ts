@@ -34,6 +34,39 @@ const MESSAGES: Record<string, string> = {
   'store.not_permitted': 'Only a manager can do that.',
   'store.no_passphrase_slot': 'This home has no passphrase. Unlock with a PIN or the recovery key.',
   'store.passphrase_needed': 'Give the passphrase so it is kept, or choose to drop it.',
+  'store.engagement_ended': "This agency worker's engagement has ended. A manager can extend it.",
+  'store.episode_not_found': 'That missing episode could not be found. Go back to the children and open it again.',
+  'store.episode_closed': 'This missing episode is closed, so nothing more can be added to it. If the child is missing again, start a new one.',
+  'store.event_not_found': 'The entry you are correcting could not be found. Reload the episode and try again.',
+  'store.delivery_not_found': 'That message to a recipient could not be found. Reload the episode.',
+  'store.delivery_state': 'That message has already moved on (sent, or stopped), so this cannot be done to it now. The list below shows where it is.',
+  'store.no_recipients': 'Nobody is chosen to receive the pack. Tick at least one person or add an address, or print the pack and phone instead.',
+  'app.reason_required': 'Say why, in a few words. It goes on the record.',
+  'app.update_empty': 'Write what the update says before adding it.',
+  'app.smtp_incomplete': 'Enter the mail server, the user name and the From address.',
+  'app.token_required': 'Enter the intake address and its token.',
+  'send.tls_required': 'That address is not encrypted (it does not start with https). Packs are only sent over an encrypted link: ask for the https address.',
+  'send.bad_address': 'That is not an email address or an https address Grab Pack can send to. Check it for typing mistakes.',
+  'send.smtp_not_configured': 'Email is not set up for this home yet, so nothing can be emailed. Save the pack PDF and hand it over or email it yourself, and phone 101 (999 in danger) with the read-out. A manager sets up email in Settings.',
+  'send.no_address': 'This person has no email address or intake on record: phone them, and add the address to the form later.',
+  'send.unknown_unit': 'That police area is not in the directory. Choose it again in Settings.',
+  'send.directory_invalid': 'The police directory could not be read. Phone 101 and give the read-out; tell your manager.',
+  'send.settings_invalid': 'The sending settings are not valid. A manager must check them in Settings.',
+  'send.bad_certificate': 'That certificate could not be read. Paste the whole PEM text, from BEGIN CERTIFICATE to END CERTIFICATE.',
+  'send.compose_failed': 'The message could not be put together. Save the pack PDF and send it yourself.',
+  'send.auth_failed': 'The mail server refused the user name or password. A manager must correct the email account in Settings, then try again.',
+  'send.untrusted_certificate': "The server's certificate is not trusted, so nothing was sent. Check the server address, or ask a manager to add the trusted certificate.",
+  'send.unknown_host': 'The server could not be found (no network, or a wrong address). It will be tried again by itself.',
+  'send.unreachable': 'The server could not be reached. It will be tried again by itself.',
+  'send.timeout': 'The server did not answer in time. It will be tried again by itself.',
+  'send.too_large': 'The receiving mailbox refused the pack as too large. Print it or save it and hand it over instead.',
+  'send.rejected': 'The mail server refused the message. Check the address, or send the pack another way.',
+  'send.server_busy': 'The server is busy for now. It will be tried again by itself.',
+  'send.intake_unauthorised': "The police intake did not accept this home's token. A manager must correct the intake token in Settings, then try again.",
+  'send.intake_conflict': "The police intake already holds a different pack for this message, so nothing was replaced. Tell the intake's administrator.",
+  'send.intake_rejected': 'The police intake refused the pack. Phone them and send it another way.',
+  'send.no_token': 'There is no token for this police intake. A manager adds it in Settings.',
+  'send.ack_feed': "The police intake's acknowledgements could not be read. The pack itself may still have arrived; phone to check.",
   'form.invalid': 'The form was not saved. Correct the answers listed below.',
   'photo.empty': 'That file is empty. Choose the photo again.',
   'photo.file_too_large': 'That photo file is too large. Choose a smaller copy.',
@@ -58,6 +91,11 @@ export function describe(e: Pick<AppError, 'code' | 'retryAfterSeconds'>): strin
     return `Too many wrong attempts. Wait ${formatWait(e.retryAfterSeconds)}, then try again.`;
   }
   return MESSAGES[e.code] ?? MESSAGES['app.unexpected'];
+}
+
+/** Words for a code when there are specific ones; null for an unknown code. */
+export function wordsFor(code: string | null | undefined): string | null {
+  return code && Object.prototype.hasOwnProperty.call(MESSAGES, code) ? MESSAGES[code] : null;
 }
 
 export function formatWait(seconds: number): string {

@@ -5,6 +5,7 @@ export type Route =
   | { name: 'new-child' }
   | { name: 'child'; id: string; tab?: 'form' | 'photos' | 'history' }
   | { name: 'missing'; id: string }
+  | { name: 'episode'; id: string }
   | { name: 'settings' }
   | { name: 'audit' };
 
