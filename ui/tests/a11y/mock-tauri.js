@@ -5,9 +5,89 @@
   const fx = window.__GP_FIXTURES__;
   const scenario = new URLSearchParams(location.search).get('scenario') || 'app';
   const session = { actor_name: 'Demo Manager (fictional)', actor_kind: 'staff', can_administer: true, home_name: fx.settings.home_name, auto_lock_seconds: 300 };
-  let unlocked = scenario === 'app';
+  // 'app': the unlocked app; 'missing-now': the same with children already missing (pinned on
+  // the dashboard); 'setup' and 'unlock' start locked.
+  let unlocked = scenario === 'app' || scenario === 'missing-now';
   const err = (code, message, extra = {}) => ({ code, message, fields: [], retry_after_seconds: null, ...extra });
   const tinyJpeg = 'data:image/svg+xml;base64,' + btoa('<svg xmlns="http://www.w3.org/2000/svg" width="90" height="120"><rect width="90" height="120" fill="#8a9aa8"/><circle cx="45" cy="45" r="22" fill="#e0c8b0"/><rect x="18" y="75" width="54" height="45" fill="#50606e"/></svg>');
+  // Sending and missing episodes. The fixtures hold real answers from a demo store when
+  // ui_fixtures.rs has written them; until then, small hand-written ones of the same shape.
+  const iso = (msAgo) => new Date(Date.now() - msAgo).toISOString();
+  const clone = (x) => JSON.parse(JSON.stringify(x));
+  const firstChild = fx.dashboard[fx.dashboard.length - 1];
+  const fallbackEpisode = () => ({
+    age: 15,
+    child_name: firstChild.legal_name,
+    readout: (fx.missing[firstChild.id] || {}).readout || 'Read-out (fictional).',
+    checklist: {
+      call_999_now: false,
+      steps: [
+        { id: 'search_home', label: 'Search the home and grounds' },
+        { id: 'call_child', label: 'Call and text the child' },
+        { id: 'contact_family_friends', label: 'Contact friends and family' },
+        { id: 'check_places', label: 'Check known and risk-assessed places' },
+        { id: 'check_social_media', label: 'Check social media' },
+      ],
+    },
+    proposal: {
+      recipients: [
+        { id: 'police:met-central-west', role: 'police', name: 'Central West BCU (fictional contact)', channel: 'email', address: 'missing.centralwest@example.invalid', reason: "The home's police area" },
+        { id: 'social_worker', role: 'social_worker', name: 'Jo Patel (fictional)', channel: 'email', address: 'jo.patel@example.invalid', reason: "The child's social worker" },
+        { id: 'out_of_hours', role: 'out_of_hours', name: 'Placing council out-of-hours team (fictional)', channel: 'email', address: 'edt@example.invalid', reason: 'Out of office hours now' },
+      ],
+      unreachable: ['Independent reviewing officer (fictional): no email on the form'],
+    },
+    messages: [],
+    flags: [],
+    episode: {
+      id: 'ep-fallback', child_id: firstChild.id, acknowledgements: [], call_999_now: false, immediate_danger: false,
+      history: [], not_accepted: [], noticed_at: iso(0), opened_at: iso(0), opened_by_name: session.actor_name,
+      recipients: [], reports: [], steps: [], updates: [], part2: null, found: null, closed: null,
+      prevention_interview: null, return_home_interview: null, return_home_interview_deadline: null, missing_from_unit: null,
+    },
+  });
+  const baseEpisode = () => clone(fx.episode || fallbackEpisode());
+  const fallbackUnits = [
+    { id: 'met-central-west', kind: 'bcu', name: 'Central West BCU (Metropolitan Police, fictional contacts)', parent: 'met', nation: 'england', last_verified: '2026-01-01', areas: ['Westminster', 'Kensington and Chelsea', 'Hammersmith and Fulham'], unit_name_confirmed: true, channels: { email: 'missing.centralwest@example.invalid', https_intake: null, phone_emergency: '999', phone_non_emergency: '101', placeholder: false } },
+    { id: 'met-south', kind: 'bcu', name: 'South BCU (Metropolitan Police, fictional contacts)', parent: 'met', nation: 'england', last_verified: '2025-06-01', areas: ['Bromley', 'Croydon', 'Sutton'], unit_name_confirmed: true, channels: { email: null, https_intake: null, phone_emergency: '999', phone_non_emergency: '101', placeholder: true } },
+  ];
+  let units = clone(fx.directory || fallbackUnits);
+  let sendSettings = clone(fx.send_settings || { extra_certificates: 0, home_police_unit: units[0].id, intakes: ['https://intake.example.invalid/grabpack'], smtp: { host: 'smtp.example.invalid', port: 587, security: 'starttls', username: 'maple.house@example.invalid', password_set: true, from: 'maple.house@example.invalid', from_name: 'Maple House (fictional)' } });
+  const episodes = {};
+  let openCards = [];
+  if (scenario === 'missing-now') {
+    openCards = clone(fx.open_episodes || [
+      { episode_id: 'ep-open', child_id: firstChild.id, child_name: firstChild.legal_name, call_999_now: false, noticed_at: iso(134 * 60000), found_at: null, deliveries: [] },
+    ]);
+    for (const o of openCards) {
+      const v = baseEpisode();
+      v.episode.id = o.episode_id;
+      v.episode.child_id = o.child_id;
+      v.child_name = o.child_name;
+      v.episode.noticed_at = o.noticed_at;
+      episodes[o.episode_id] = v;
+    }
+    if (!fx.open_episodes) openCards[0].deliveries = deliveriesFor(episodes['ep-open'], [], []);
+  }
+  function deliveriesFor(v, remove, add) {
+    const chosen = v.proposal.recipients.filter((r) => !remove.includes(r.id));
+    for (const a of add) chosen.push({ id: 'other:' + a, role: 'other', name: a, channel: a.startsWith('https://') ? 'https' : 'email', address: a, reason: 'Added by hand' });
+    return chosen.map((r, i) => {
+      const kind = ['delivered', 'retrying', 'failed'][i % 3];
+      const d = { id: 'dl-' + v.episode.id + '-' + r.id, message_id: 'msg-1', child_id: v.episode.child_id, episode_id: v.episode.id, recipient_id: r.id, recipient_name: r.name, recipient_role: r.role, channel: r.channel, address: r.address, attempts: 0, idempotency_key: 'k' + i, payload_sha256: 'x', state: 'delivered', delivered_at: iso(0), receipt: '250 OK (fictional)', last_error: null, last_error_code: null, next_attempt_at: null };
+      if (kind === 'retrying') Object.assign(d, { state: 'queued', attempts: 2, delivered_at: null, receipt: null, last_error_code: 'send.unreachable', last_error: 'The server could not be reached (connection refused).', next_attempt_at: new Date(Date.now() + 4 * 60000).toISOString() });
+      if (kind === 'failed') Object.assign(d, { state: 'failed', attempts: 1, delivered_at: null, receipt: null, last_error_code: 'send.auth_failed', last_error: 'The mail server refused the user name or password.' });
+      return d;
+    });
+  }
+  const ep = (i) => {
+    const v = episodes[i.episode_id];
+    if (!v) throw err('store.episode_not_found', 'x');
+    return v;
+  };
+  const by = () => ({ at: iso(0), event_id: Math.floor(Math.random() * 1e9), recorded_by_name: session.actor_name });
+  const findDelivery = (id) => Object.values(episodes).flatMap((v) => v.messages.flatMap((m) => m.deliveries)).find((d) => d.id === id);
+
   const handlers = {
     app_status: () => ({ store_exists: scenario !== 'setup', session: unlocked ? session : null, staff_on_device: ['Demo Manager (fictional)', 'Sam Okafor (fictional)'], keychain_available: true, demo: scenario !== 'setup' }),
     setup_store: () => { unlocked = true; return { recovery_key: 'ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789-ABCD-EFGH-JKLM-NPQR-STUV', session }; },
@@ -27,7 +107,78 @@
     add_staff: (i) => ({ id: 'new', name: i.name, role: i.role, created_at: '2026-01-01', disabled_at: null, has_pin: !!i.pin }),
     audit_list: () => fx.audit,
     audit_verify: () => ({ entries: fx.audit.length, broken_at: null }),
-    missing_preview: (i) => fx.missing[i.child_id],
+    missing_preview: (i) => ({ ...fx.missing[i.child_id], open_episode_id: (openCards.find((o) => o.child_id === i.child_id && !o.closed) || {}).episode_id ?? null }),
+    open_episodes: () => clone(openCards),
+    missing_start: (i) => {
+      const open = openCards.find((o) => o.child_id === i.child_id);
+      if (open) return clone(episodes[open.episode_id]);
+      const v = baseEpisode();
+      const p = fx.missing[i.child_id] || {};
+      const id = 'ep-' + (Object.keys(episodes).length + 1);
+      const call999 = !!i.immediate_danger || !!p.call_999_now;
+      Object.assign(v, { child_name: p.legal_name || v.child_name, age: p.age ?? v.age, readout: p.readout || v.readout, messages: [], flags: [] });
+      v.checklist.call_999_now = call999;
+      v.episode = { ...v.episode, id, child_id: i.child_id, immediate_danger: !!i.immediate_danger, call_999_now: call999, noticed_at: i.noticed_at || iso(0), opened_at: iso(0), opened_by_name: session.actor_name, acknowledgements: [], not_accepted: [], recipients: [], reports: [], steps: [], updates: [], part2: null, found: null, closed: null, prevention_interview: null, return_home_interview: null, return_home_interview_deadline: null };
+      episodes[id] = v;
+      openCards.push({ episode_id: id, child_id: i.child_id, child_name: v.child_name, call_999_now: call999, noticed_at: v.episode.noticed_at, found_at: null, deliveries: [] });
+      return clone(v);
+    },
+    episode: (i) => clone(ep(i)),
+    episode_step: (i) => { const v = ep(i); v.episode.steps.push({ ...by(), step_id: i.step_id, label: i.label, outcome: i.outcome || '' }); return clone(v); },
+    episode_part2: (i) => { const v = ep(i); v.episode.part2 = { ...by(), ...i.part2 }; return clone(v); },
+    episode_report: (i) => { const v = ep(i); v.episode.reports.push({ ...by(), ...i.report }); return clone(v); },
+    episode_not_accepted: (i) => { const v = ep(i); if (!i.refusal.reason) throw err('app.reason_required', 'x'); v.episode.not_accepted.push({ ...by(), ...i.refusal }); return clone(v); },
+    episode_update: (i) => { const v = ep(i); if (!i.update.text) throw err('app.update_empty', 'x'); v.episode.updates.push({ ...by(), ...i.update }); return clone(v); },
+    episode_send: (i) => {
+      const v = ep(i);
+      const deliveries = deliveriesFor(v, i.remove || [], i.add || []).map((d) => ({ ...d, id: d.id + '-' + v.messages.length, message_id: 'msg-' + v.messages.length }));
+      if (!deliveries.length) throw err('store.no_recipients', 'x');
+      v.messages.unshift({ id: 'msg-' + v.messages.length, child_id: v.episode.child_id, episode_id: v.episode.id, cover_note: i.note || '', created_at: iso(0), created_by: session.actor_name, purpose: 'pack', pdf_sha256: null, deliveries });
+      const card = openCards.find((o) => o.episode_id === v.episode.id);
+      if (card) card.deliveries = deliveries;
+      return clone(v);
+    },
+    delivery_retry: (i) => { const d = findDelivery(i.delivery_id); if (!d) throw err('store.delivery_not_found', 'x'); Object.assign(d, { state: 'queued', next_attempt_at: iso(0) }); return clone(d); },
+    delivery_give_up: (i) => { const d = findDelivery(i.delivery_id); if (!d) throw err('store.delivery_not_found', 'x'); if (!i.reason) throw err('app.reason_required', 'x'); Object.assign(d, { state: 'given_up', given_up_reason: i.reason, given_up_by: session.actor_name }); return clone(d); },
+    episode_found: (i) => {
+      const v = ep(i);
+      const at = i.at || iso(0);
+      v.episode.found = { ...by(), at, ...i.found };
+      v.episode.return_home_interview_deadline = { due_by: new Date(Date.parse(at) + 72 * 3600000).toISOString(), offered: false, overdue: false };
+      const card = openCards.find((o) => o.episode_id === v.episode.id);
+      if (card) card.found_at = at;
+      return clone(v);
+    },
+    episode_interview: (i) => {
+      const v = ep(i);
+      if (i.prevention) v.episode.prevention_interview = { ...by(), ...i.prevention };
+      if (i.return_home) { v.episode.return_home_interview = { ...by(), ...i.return_home }; v.episode.return_home_interview_deadline.offered = true; }
+      return clone(v);
+    },
+    episode_close: (i) => {
+      const v = ep(i);
+      v.episode.closed = { ...by(), ...i.closure };
+      v.flags = [
+        { id: 1, child_id: v.episode.child_id, episode_id: v.episode.id, kind: 'review_after_episode', raised_at: iso(0), detail: {} },
+        { id: 2, child_id: v.episode.child_id, episode_id: v.episode.id, kind: 'strategy_meeting', raised_at: iso(0), detail: {} },
+      ];
+      openCards = openCards.filter((o) => o.episode_id !== v.episode.id);
+      return clone(v);
+    },
+    episode_pack: (i) => { const v = ep(i); const p = fx.missing[v.episode.child_id] || Object.values(fx.missing)[0]; return { pdf_base64: p.pdf_base64, sha256_hex: p.sha256_hex, page_count: p.page_count, file_name: 'grab-pack-fictional.pdf' }; },
+    send_settings: () => clone(sendSettings),
+    set_home_unit: (i) => { sendSettings.home_police_unit = i.unit_id; return clone(sendSettings); },
+    set_smtp: (i) => { sendSettings.smtp = { host: i.host, port: i.port, security: i.security, username: i.username, from: i.from, from_name: i.from_name || '', password_set: sendSettings.smtp?.password_set || !!i.password }; return clone(sendSettings); },
+    set_intake_token: (i) => { if (!sendSettings.intakes.includes(i.url)) sendSettings.intakes.push(i.url); return clone(sendSettings); },
+    trust_certificate: () => { sendSettings.extra_certificates += 1; return clone(sendSettings); },
+    send_test: (i) => { if (i.target === 'smtp') return 'The mail server accepted a test message (fictional).'; throw err('send.intake_unauthorised', 'x'); },
+    directory: (i) => clone(i.area ? units.filter((u) => (u.areas || []).some((a) => a.toLowerCase().includes(i.area.toLowerCase()))) : units),
+    directory_edit: (i) => {
+      const u = units.find((x) => x.id === i.unit_id);
+      Object.assign(u.channels, { email: i.email ?? null, https_intake: i.https_intake ?? null, phone_non_emergency: i.phone_non_emergency ?? u.channels.phone_non_emergency, placeholder: false });
+      u.last_verified = i.last_verified || new Date().toISOString().slice(0, 10);
+      return clone(u);
+    },
     save_form: () => { throw err('form.invalid', 'x', { fields: [{ path: 'money_travel.bank_cards[0].last4', code: 'form.card_not_last4', message: 'Keep only the last 4 digits of a card number' }] }); },
     review: () => ({ seq: 9, kind: 'review', saved_at: '2026-11-28T10:00:00Z', saved_by: 'x', saved_by_name: 'Demo Manager (fictional)', changed_paths: [], note: '' }),
     'plugin:event|listen': () => 1,

@@ -57,6 +57,16 @@ async function check(page, name, size, shot) {
   }
 }
 
+// Tabs (or Shift+Tabs) until the focused element matches the selector: proves it can be reached
+// by keyboard alone. Throws when it cannot be reached within the limit.
+async function tabTo(page, selector, { back = false, limit = 300 } = {}) {
+  for (let i = 0; i <= limit; i++) {
+    if (await page.evaluate((s) => !!document.activeElement?.matches(s), selector)) return;
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+  }
+  throw new Error(`not reachable by keyboard: ${selector} (${limit} presses of ${back ? 'Shift+Tab' : 'Tab'})`);
+}
+
 async function open(size, scenario) {
   const context = await browser.newContext({ viewport: sizes[size], reducedMotion: 'reduce' });
   const page = await context.newPage();
@@ -126,12 +136,112 @@ for (const size of Object.keys(sizes)) {
     await page.getByTestId('readout').waitFor();
     await page.getByLabel('Yes, or I am not sure').check();
     await check(page, 'missing', size, 'missing');
+    await page.getByTestId('start-episode').waitFor();
+    await check(page, 'missing with start button', size, 'missing-start');
+    // The episode, from start to close.
+    await page.getByTestId('start-episode').click();
+    await page.getByRole('heading', { name: 'Quick steps' }).waitFor();
+    await check(page, 'episode (fresh)', size, 'episode');
+    await page.locator('[data-testid^="step-"]').first().check();
+    await page.getByText(/^Done at/).first().waitFor();
+    await page.locator('#add-recipient').fill('duty.inspector@example.invalid');
+    await page.getByTestId('add-extra').click();
+    await page.getByTestId('send-pack').click();
+    await page.getByTestId('delivery').first().waitFor();
+    await check(page, 'episode sent (delivered, retrying, failed)', size, 'episode-sent');
+    await page.locator('.give-up summary').first().click();
+    await page.getByTestId('give-up').first().click();
+    await page.locator('.error-summary').waitFor();
+    await check(page, 'episode stop trying without a reason', size);
+    await page.getByLabel('101 call').check();
+    await page.locator('#report-reference').fill('CAD 4321 (fictional)');
+    await page.getByTestId('save-report').click();
+    await page.getByTestId('report-reference-shown').waitFor();
+    await page.locator('#update-text').fill('Seen at the bus station (fictional).');
+    await page.getByTestId('add-update').click();
+    await page.getByTestId('updates').waitFor();
+    await page.locator('#found-where').fill('Bus station (fictional)');
+    await page.getByTestId('record-found').click();
+    await page.locator('#prevention-officer').fill('PC Example (fictional)');
+    await page.getByTestId('save-prevention').click();
+    await page.getByTestId('prevention-recorded').waitFor();
+    await page.locator('#rhi-by').fill('Independent advocate (fictional)');
+    await page.getByLabel('Yes', { exact: true }).check();
+    await page.getByTestId('save-rhi').click();
+    await page.getByTestId('rhi-recorded').waitFor();
+    await check(page, 'episode found (with interviews)', size);
+    await page.locator('#close-summary').fill('Home safe (fictional).');
+    await page.getByTestId('close-episode').click();
+    await page.getByTestId('episode-closed').waitFor();
+    await check(page, 'episode closed', size);
     await page.getByRole('button', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Staff', exact: true }).waitFor();
     await check(page, 'settings', size);
     await page.getByRole('button', { name: 'Audit log' }).click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     await check(page, 'audit', size);
+    await context.close();
+  }
+  // A child missing now: pinned on the dashboard; and the sending settings.
+  {
+    const { page, context } = await open(size, 'missing-now');
+    await page.getByTestId('open-episode').first().waitFor();
+    await check(page, 'dashboard with a child missing now', size, 'dashboard-missing');
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Police directory' }).waitFor();
+    await page.getByTestId('test-smtp').click();
+    await page.getByTestId('test-smtp-result').waitFor();
+    await page.locator('.unit button', { hasText: 'Edit' }).first().click();
+    await check(page, 'settings sending', size);
+    await context.close();
+  }
+  // The whole missing flow with the keyboard alone, from the dashboard to closing the episode.
+  {
+    const { page, context } = await open(size, 'app');
+    try {
+      await page.getByTestId('child-card').first().waitFor();
+      const k = page.keyboard;
+      await tabTo(page, '[data-testid="missing-button"]');
+      await k.press('Enter');
+      await page.getByTestId('readout').waitFor();
+      await tabTo(page, '#danger-yes');
+      await k.press('Space');
+      if (!(await page.locator('#danger-yes').isChecked())) throw new Error('the danger radio did not take Space');
+      await tabTo(page, '[data-testid="start-episode"]');
+      await k.press('Enter');
+      await page.getByRole('heading', { name: 'Quick steps' }).waitFor();
+      await tabTo(page, 'input[data-testid^="step-"]');
+      await k.press('Space');
+      await page.getByText(/^Done at/).first().waitFor();
+      await tabTo(page, '[data-testid="send-pack"]');
+      await k.press('Enter');
+      await page.getByTestId('delivery').first().waitFor();
+      await tabTo(page, '#report-reference');
+      await k.type('CAD 1234 (fictional)');
+      await tabTo(page, '[data-testid="save-report"]');
+      await k.press('Enter');
+      await page.getByTestId('report-reference-shown').waitFor();
+      await tabTo(page, '#found-where');
+      await k.type('Bus station (fictional)');
+      await tabTo(page, '[data-testid="record-found"]');
+      await k.press('Enter');
+      await page.locator('#prevention-officer').waitFor();
+      await tabTo(page, '#prevention-officer');
+      await k.type('PC Example (fictional)');
+      await tabTo(page, '[data-testid="save-prevention"]');
+      await k.press('Enter');
+      await page.getByTestId('prevention-recorded').waitFor();
+      await tabTo(page, '#close-summary');
+      await k.type('Home safe (fictional).');
+      await tabTo(page, '[data-testid="close-episode"]');
+      await k.press('Enter');
+      await page.getByTestId('episode-closed').waitFor();
+      if (!(await page.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'episode-closed'))) throw new Error('focus did not move to the closed notice');
+      results.push(`ok   keyboard-only missing flow @ ${size}`);
+    } catch (e) {
+      results.push(`FAIL keyboard-only missing flow @ ${size}`);
+      failures.push(`keyboard-only missing flow @ ${size}: ${e.message.split('\n')[0]}`);
+    }
     await context.close();
   }
 }
