@@ -46,7 +46,7 @@ pub const DEMO_MANAGER: &str = "Demo Manager (fictional)";
 pub fn create_demo_store(
     dir: &Path,
     keychain: Option<Arc<dyn DeviceKeychain>>,
-) -> Result<Vec<String>, grabpack_store::StoreError> {
+) -> Result<Vec<String>, grabpack_send::SendError> {
     let passphrase =
         std::env::var("GRABPACK_PASSPHRASE").unwrap_or_else(|_| DEMO_PASSPHRASE.to_owned());
     let (mut store, _recovery) = Store::create(
@@ -64,7 +64,27 @@ pub fn create_demo_store(
     let mut settings = store.settings()?;
     settings.home_name = "Maple House Children's Home (fictional demo)".into();
     store.set_settings(&settings)?;
-    demo_children::populate(&mut store, jiff::Zoned::now().date())
+    // A mail account at a host that does not exist: in the demo a sent pack waits in the outbox
+    // and retries, as it would with no network, and Settings shows what a manager fills in.
+    let send = grabpack_send::SendSettings {
+        home_police_unit: Some("met-central-south".into()),
+        smtp: Some(grabpack_send::SmtpSettings {
+            host: "smtp.maple-house.invalid".into(),
+            port: Some(587),
+            security: grabpack_send::SmtpSecurity::Starttls,
+            username: "grabpack@maple-house.invalid".into(),
+            password: "demo-password-fictional".into(),
+            from: "grabpack@maple-house.invalid".into(),
+            from_name: "Maple House (fictional demo)".into(),
+            timeout_seconds: Some(10),
+        }),
+        ..Default::default()
+    };
+    send.save(&mut store)?;
+    Ok(demo_children::populate(
+        &mut store,
+        jiff::Zoned::now().date(),
+    )?)
 }
 
 fn data_dir(app: &tauri::App, options: &platform::LaunchOptions) -> tauri::Result<PathBuf> {

@@ -13,7 +13,8 @@ use crate::state::AppState;
 
 type Res<T> = Result<T, UiError>;
 
-fn view(settings: &SendSettings) -> SendSettingsView {
+/// The settings as the window shows them: whether a secret is set, never the secret.
+pub fn settings_view(settings: &SendSettings) -> SendSettingsView {
     SendSettingsView {
         home_police_unit: settings.home_police_unit.clone(),
         smtp: settings.smtp.as_ref().map(|s| SmtpView {
@@ -39,12 +40,12 @@ fn change(
     f(&mut settings)?;
     Transports::from_settings(&settings)?;
     settings.save(store)?;
-    Ok(view(&settings))
+    Ok(settings_view(&settings))
 }
 
 #[tauri::command]
 pub async fn send_settings(state: State<'_, AppState>) -> Res<SendSettingsView> {
-    state.with_store(|store| Ok(view(&SendSettings::load(store)?)))
+    state.with_store(|store| Ok(settings_view(&SendSettings::load(store)?)))
 }
 
 #[tauri::command]

@@ -17,6 +17,11 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
+/// The real SMTP server (aiosmtpd, STARTTLS + AUTH) and police intake service (grabpack-inbox) on
+/// loopback with a test CA, shared with grabpack-send's delivery tests.
+#[path = "../../crates/grabpack-send/tests/common/mod.rs"]
+mod common;
+
 /// One app at a time: WebKitWebDriver and the display are shared.
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
@@ -387,4 +392,204 @@ async fn wrong_secrets_five_times_then_a_wait_is_shown() {
         .unwrap();
     assert_eq!(disabled.as_deref(), Some("true"));
     c.close().await.unwrap();
+}
+
+/// How many of the episode screen's delivery rows are in `state` now.
+async fn deliveries_in(c: &Client, state: &str) -> usize {
+    c.find_all(Locator::Css(&format!(
+        "[data-testid=delivery][data-state={state}]"
+    )))
+    .await
+    .map(|v| v.len())
+    .unwrap_or(0)
+}
+
+async fn wait_deliveries(c: &Client, state: &str, n: usize, within: Duration) {
+    let deadline = Instant::now() + within;
+    while deliveries_in(c, state).await < n {
+        if Instant::now() >= deadline {
+            let seen = c
+                .execute(
+                    "return [...document.querySelectorAll('[data-testid=delivery]')].map(e => e.dataset.state + ': ' + e.innerText).join('\\n')",
+                    vec![],
+                )
+                .await
+                .unwrap_or_default();
+            panic!("{n} deliveries never reached '{state}'; the rows said:\n{seen}");
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// A home whose email goes to a loopback SMTP server and whose police area (Kent, in this test)
+/// takes packs at a loopback intake; one fictional child with a social worker, an out-of-hours
+/// team and a registered manager, each with an email address.
+fn home_that_sends_to(
+    ca: &common::TestCa,
+    smtp_port: u16,
+    intake: &str,
+) -> (common::TestHome, String) {
+    let (home, mut store) = common::TestHome::new();
+    let mut settings = common::smtp_settings(ca, smtp_port, common::SMTP_PASSWORD);
+    settings
+        .intake_tokens
+        .insert(intake.to_owned(), common::HOME_TOKEN.to_owned());
+    settings.save(&mut store).unwrap();
+    grabpack_send::Directory::edit_contacts(
+        &mut store,
+        "kent",
+        &grabpack_send::directory::ContactsEdit {
+            https_intake: Some(intake.to_owned()),
+            ..Default::default()
+        },
+        jiff::Zoned::now().date(),
+    )
+    .unwrap();
+    let child = home.child_id.clone();
+    (home, child)
+}
+
+/// The missing flow in the real window, against real servers: mark missing, send, see each
+/// recipient's state change live (the mail server is down at first and comes up later: the
+/// intake's copy goes at once, the emails wait and then go), police reference, found, the
+/// prevention and return-home interviews, close. Then the store is read back to prove it.
+#[test]
+fn a_missing_child_is_reported_to_real_servers_found_and_closed_from_the_window() {
+    if let Some(why) = skip_reason() {
+        eprintln!("skipped: {why}");
+        return;
+    }
+    let ca = common::TestCa::new();
+    let inbox = common::RealInbox::start(&ca);
+    let smtp_port = common::free_port();
+    let (home, child_id) = home_that_sends_to(&ca, smtp_port, &inbox.base);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let smtp = rt.block_on(async {
+        let _serial = SERIAL.lock().await;
+        let driver = Driver::start(home.path(), &[]);
+        let c = driver.session().await;
+        wait_text(&c, "h1", "Unlock Grab Pack").await;
+        unlock_with_passphrase(&c, common::PASSPHRASE).await;
+        wait_text(&c, "h1", "Children").await;
+
+        // Two taps: Missing on the child's card, then record the episode.
+        click(&c, "[data-testid=missing-button]").await;
+        wait_text(&c, "[data-testid=readout]", "Jordan Testchild").await;
+        click(&c, "#danger-no").await;
+        click(&c, "[data-testid=start-episode]").await;
+        wait_css(&c, "[data-testid=send-pack]").await;
+        // The rules propose the Kent intake and three people by email.
+        for id in ["police:kent", "social_worker", "out_of_hours", "manager"] {
+            wait_css(&c, &format!("[data-testid='recipient-{id}']")).await;
+        }
+
+        // The mail server is down: the intake gets its copy, the emails wait with a reason.
+        click(&c, "[data-testid=send-pack]").await;
+        wait_deliveries(&c, "delivered", 1, Duration::from_secs(60)).await;
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let waiting = c
+                .execute(
+                    "return [...document.querySelectorAll('[data-testid=delivery][data-state=queued]')].filter(e => e.querySelector('[data-testid=retry]')).length",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            if waiting.as_u64() == Some(3) {
+                break;
+            }
+            assert!(Instant::now() < deadline, "the three emails never showed as waiting to retry");
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        screenshot(&c, "episode-waiting").await;
+
+        // The mail server comes up; one "try again now" and the backoff bring all three.
+        let smtp = common::SmtpServer::start_on(&ca, smtp_port);
+        click(&c, "[data-testid=retry]").await;
+        wait_deliveries(&c, "delivered", 4, Duration::from_secs(90)).await;
+        screenshot(&c, "episode-sent").await;
+
+        // The dashboard pins the open episode with each recipient's state.
+        click_button(&c, "Children").await;
+        wait_css(&c, "[data-testid=open-episode]").await;
+        let states = c
+            .execute(
+                "return [...document.querySelectorAll('[data-testid=open-episode-delivery]')].map(e => e.dataset.state)",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(states, json!(["delivered", "delivered", "delivered", "delivered"]));
+        screenshot(&c, "dashboard-missing").await;
+        click(&c, "[data-testid=open-episode] button").await;
+
+        fill(&c, "#report-reference", "CAD 4471 (fictional)").await;
+        fill(&c, "#report-officer", "PC Example (fictional)").await;
+        click(&c, "[data-testid=save-report]").await;
+        wait_text(&c, "main", "CAD 4471 (fictional)").await;
+
+        fill(&c, "#found-where", "Bus station (fictional)").await;
+        fill(&c, "#found-by", "Police").await;
+        click(&c, "[data-testid=record-found]").await;
+        fill(&c, "#prevention-officer", "PC Example (fictional)").await;
+        click(&c, "[data-testid=save-prevention]").await;
+        fill(&c, "#rhi-by", "Independent advocate (fictional)").await;
+        click(&c, "[data-testid=save-rhi]").await;
+        fill(&c, "#close-summary", "Home safe; no injuries (fictional).").await;
+        click(&c, "[data-testid=close-episode]").await;
+        wait_css(&c, "[data-testid=episode-closed]").await;
+        c.close().await.unwrap();
+        smtp
+    });
+
+    // What the servers received: the intake stored the pack once; the mail server took one copy
+    // for each person, all carrying the same PDF.
+    assert_eq!(inbox.packs(), 1);
+    let received = smtp.received();
+    let mut rcpts: Vec<&str> = received.iter().map(|r| r.rcpt.as_str()).collect();
+    rcpts.sort_unstable();
+    assert_eq!(
+        rcpts,
+        [
+            "edt@council.example",
+            "manager@maple-house.example",
+            "social.worker@council.example"
+        ]
+    );
+    let pdfs: std::collections::BTreeSet<_> =
+        received.iter().map(|r| r.pdf_sha256.clone()).collect();
+    assert_eq!(pdfs.len(), 1, "every email carries the same pack");
+
+    // And the store holds the whole episode.
+    let store = home.unlock();
+    let episodes = store.list_episodes(Some(&child_id), false).unwrap();
+    assert_eq!(episodes.len(), 1);
+    let ep = store.episode(&episodes[0].id).unwrap();
+    assert!(!ep.is_open(), "the episode is closed");
+    assert_eq!(ep.reports[0].value.reference, "CAD 4471 (fictional)");
+    assert_eq!(
+        ep.found.as_ref().unwrap().value.found_where,
+        "Bus station (fictional)"
+    );
+    assert!(ep.prevention_interview.is_some());
+    assert!(ep.return_home_interview.is_some());
+    let outbox = store.outbox(None, Some(&ep.id)).unwrap();
+    assert!(
+        outbox[0]
+            .deliveries
+            .iter()
+            .all(|d| d.state == grabpack_store::outbox::DeliveryState::Delivered)
+    );
+    assert!(
+        outbox[0]
+            .deliveries
+            .iter()
+            .filter(|d| d.channel == grabpack_store::outbox::Channel::Email)
+            .all(|d| d.attempts >= 2),
+        "the emails were tried while the server was down, then again"
+    );
 }

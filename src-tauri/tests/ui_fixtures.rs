@@ -51,7 +51,56 @@ fn write_ui_fixtures_from_a_demo_store() {
         p["pdf_base64"] = Value::String("JVBERi0xLjcK".into());
         missing.insert(c.id.clone(), p);
     }
+    // An open episode with its pack queued (no network here: every delivery waits), for the
+    // episode screen and the dashboard's pinned card.
+    let first = cards
+        .iter()
+        .find(|c| c.legal_name.contains("Amara"))
+        .unwrap_or(&cards[0]);
+    let ep = store
+        .open_episode(&grabpack_store::episodes::NewEpisode {
+            child_id: first.id.clone(),
+            noticed_at: jiff::Timestamp::now() - jiff::SignedDuration::from_mins(95),
+            immediate_danger: false,
+            missing_from_unit: None,
+        })
+        .unwrap();
+    store
+        .record_step(
+            &ep.id,
+            jiff::Timestamp::now(),
+            &grabpack_store::episodes::StepEntry {
+                step_id: "search_home".into(),
+                label: "Search the home and grounds".into(),
+                outcome: "Not in the home or garden (fictional)".into(),
+            },
+        )
+        .unwrap();
+    grabpack_send::queue_episode_pack(
+        &mut store,
+        &ep.id,
+        &grabpack_send::Choice::default(),
+        "",
+        grabpack_send::Purpose::Pack,
+        jiff::Timestamp::now(),
+    )
+    .unwrap();
+    let episode = grabpack_app_lib::episode_commands::episode_view(&store, &ep.id).unwrap();
+    let open_episodes = grabpack_app_lib::episode_commands::open_episode_cards(&store).unwrap();
+    let send_settings = grabpack_app_lib::send_commands::settings_view(
+        &grabpack_send::SendSettings::load(&store).unwrap(),
+    );
+    let directory: Vec<grabpack_send::Unit> = grabpack_send::Directory::load(&store)
+        .unwrap()
+        .units()
+        .filter(|u| u.id.starts_with("met") || u.id == "kent" || u.id == "btp")
+        .cloned()
+        .collect();
     let fixtures = json!({
+        "episode": episode,
+        "open_episodes": open_episodes,
+        "send_settings": send_settings,
+        "directory": directory,
         "fields": field_views(),
         "dashboard": cards,
         "children": children,

@@ -6,89 +6,12 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use common::*;
 use grabpack_inbox::acks::{AckStatus, NewAck, RiskGrading as InboxGrading};
-use grabpack_inbox::config::{Config, HomeConfig, RawConfig, token_sha256};
 use grabpack_send::{Transports, poll_acknowledgements, queue, send_due};
 use grabpack_store::episodes::NewEpisode;
 use grabpack_store::outbox::DeliveryState;
 use jiff::Timestamp;
-
-const HOME_TOKEN: &str = "test-token-for-maple-house-not-a-real-secret";
-
-struct RealInbox {
-    rt: tokio::runtime::Runtime,
-    running: Option<grabpack_inbox::server::Running>,
-    base: String,
-    _dir: tempfile::TempDir,
-}
-
-impl RealInbox {
-    fn start(ca: &TestCa) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("cert.pem"), &ca.cert_pem).unwrap();
-        std::fs::write(dir.path().join("key.pem"), &ca.key_pem).unwrap();
-        let raw = RawConfig {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            database: PathBuf::from("inbox.db"),
-            key_file: Some(PathBuf::from("inbox.key")),
-            tls_cert: PathBuf::from("cert.pem"),
-            tls_key: PathBuf::from("key.pem"),
-            max_pack_bytes: 8 * 1024 * 1024,
-            max_concurrent_uploads: 8,
-            upload_timeout_secs: 60,
-            session_minutes: 30,
-            homes: vec![HomeConfig {
-                id: "maple-house".into(),
-                name: "Maple House (fictional)".into(),
-                token_sha256: hex::encode(token_sha256(HOME_TOKEN)),
-            }],
-        };
-        let config = Config::from_raw(raw, dir.path()).unwrap();
-        grabpack_inbox::setup::init(&config, None).unwrap();
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let running = rt.block_on(grabpack_inbox::server::start(config)).unwrap();
-        let base = format!("https://127.0.0.1:{}/", running.addr.port());
-        Self {
-            rt,
-            running: Some(running),
-            base,
-            _dir: dir,
-        }
-    }
-
-    fn packs(&self) -> i64 {
-        let db = self.running.as_ref().unwrap().state.db.clone();
-        self.rt
-            .block_on(db.call(|c| Ok(c.query_row("SELECT count(*) FROM packs", [], |r| r.get(0))?)))
-            .unwrap()
-    }
-
-    fn acknowledge(&self, receipt_id: &str, ack: NewAck) {
-        let db = self.running.as_ref().unwrap().state.db.clone();
-        let rid = receipt_id.to_string();
-        self.rt
-            .block_on(db.call(move |c| {
-                grabpack_inbox::auth::add_user(c, "pc-example", "a long fictional password").ok();
-                grabpack_inbox::acks::record(c, &rid, "pc-example", &ack)
-            }))
-            .unwrap();
-    }
-}
-
-impl Drop for RealInbox {
-    fn drop(&mut self) {
-        if let Some(r) = self.running.take() {
-            self.rt.block_on(r.stop(std::time::Duration::from_secs(5)));
-        }
-    }
-}
 
 #[test]
 fn the_police_intake_service_stores_the_pack_once_and_its_acknowledgement_reaches_the_episode() {

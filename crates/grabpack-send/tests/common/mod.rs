@@ -132,7 +132,23 @@ impl SmtpServer {
         Self::start_full(ca, None, true, &["--plaintext"])
     }
 
+    /// On a port chosen by the test: start it later on a port the home already uses, and the
+    /// mail server was "down" until then.
+    pub fn start_on(ca: &TestCa, port: u16) -> Self {
+        Self::start_port(ca, None, true, &[], port)
+    }
+
     fn start_full(ca: &TestCa, size_limit: Option<usize>, parse: bool, mode: &[&str]) -> Self {
+        Self::start_port(ca, size_limit, parse, mode, free_port())
+    }
+
+    fn start_port(
+        ca: &TestCa,
+        size_limit: Option<usize>,
+        parse: bool,
+        mode: &[&str],
+        port: u16,
+    ) -> Self {
         let python = python();
         let check = Command::new(&python)
             .args(["-c", "import aiosmtpd"])
@@ -148,8 +164,9 @@ impl SmtpServer {
         let (cert, key) = ca.write(dir.path());
         let log = dir.path().join("received.jsonl");
         std::fs::write(&log, "").unwrap();
-        let port = free_port();
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp_server.py");
+        // Written out from the test binary, so crates outside grabpack-send can use this server.
+        let script = dir.path().join("smtp_server.py");
+        std::fs::write(&script, include_str!("../smtp_server.py")).unwrap();
         let mut cmd = Command::new(&python);
         cmd.arg(script)
             .arg("--cert")
@@ -594,5 +611,81 @@ pub fn outgoing(
         recipients,
         home_id: "home-test".into(),
         home_name: "Maple House (fictional)".into(),
+    }
+}
+
+pub const HOME_TOKEN: &str = "test-token-for-maple-house-not-a-real-secret";
+
+/// The real police-side intake service (grabpack-inbox) on loopback with the test CA's
+/// certificate, knowing one home by [`HOME_TOKEN`].
+pub struct RealInbox {
+    rt: tokio::runtime::Runtime,
+    running: Option<grabpack_inbox::server::Running>,
+    pub base: String,
+    _dir: tempfile::TempDir,
+}
+
+impl RealInbox {
+    pub fn start(ca: &TestCa) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("cert.pem"), &ca.cert_pem).unwrap();
+        std::fs::write(dir.path().join("key.pem"), &ca.key_pem).unwrap();
+        let raw = grabpack_inbox::config::RawConfig {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            database: PathBuf::from("inbox.db"),
+            key_file: Some(PathBuf::from("inbox.key")),
+            tls_cert: PathBuf::from("cert.pem"),
+            tls_key: PathBuf::from("key.pem"),
+            max_pack_bytes: 8 * 1024 * 1024,
+            max_concurrent_uploads: 8,
+            upload_timeout_secs: 60,
+            session_minutes: 30,
+            homes: vec![grabpack_inbox::config::HomeConfig {
+                id: "maple-house".into(),
+                name: "Maple House (fictional)".into(),
+                token_sha256: hex::encode(grabpack_inbox::config::token_sha256(HOME_TOKEN)),
+            }],
+        };
+        let config = grabpack_inbox::config::Config::from_raw(raw, dir.path()).unwrap();
+        grabpack_inbox::setup::init(&config, None).unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let running = rt.block_on(grabpack_inbox::server::start(config)).unwrap();
+        let base = format!("https://127.0.0.1:{}/", running.addr.port());
+        Self {
+            rt,
+            running: Some(running),
+            base,
+            _dir: dir,
+        }
+    }
+
+    pub fn packs(&self) -> i64 {
+        let db = self.running.as_ref().unwrap().state.db.clone();
+        self.rt
+            .block_on(db.call(|c| Ok(c.query_row("SELECT count(*) FROM packs", [], |r| r.get(0))?)))
+            .unwrap()
+    }
+
+    pub fn acknowledge(&self, receipt_id: &str, ack: grabpack_inbox::acks::NewAck) {
+        let db = self.running.as_ref().unwrap().state.db.clone();
+        let rid = receipt_id.to_string();
+        self.rt
+            .block_on(db.call(move |c| {
+                grabpack_inbox::auth::add_user(c, "pc-example", "a long fictional password").ok();
+                grabpack_inbox::acks::record(c, &rid, "pc-example", &ack)
+            }))
+            .unwrap();
+    }
+}
+
+impl Drop for RealInbox {
+    fn drop(&mut self) {
+        if let Some(r) = self.running.take() {
+            self.rt.block_on(r.stop(std::time::Duration::from_secs(5)));
+        }
     }
 }
