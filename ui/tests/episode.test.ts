@@ -1,0 +1,408 @@
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+
+const invoke = vi.fn();
+vi.mock('@tauri-apps/api/core', () => ({ invoke: (...a: unknown[]) => invoke(...a) }));
+vi.mock('@tauri-apps/api/event', () => ({ listen: () => Promise.resolve(() => {}) }));
+
+import Episode from '../src/screens/Episode.svelte';
+import Missing from '../src/screens/Missing.svelte';
+import Dashboard from '../src/screens/Dashboard.svelte';
+import Settings from '../src/screens/Settings.svelte';
+import { nav } from '../src/lib/router.svelte';
+import {
+  checkExtra,
+  deliveryProblem,
+  deliveryWords,
+  elapsed,
+  lines,
+  removedIds,
+  timeToIso,
+} from '../src/components/episode/format';
+import { describe as say, KNOWN_CODES } from '../src/lib/errors';
+import type { Delivery, EpisodeView, OpenEpisodeCard } from '../src/bindings/types';
+
+beforeAll(() => {
+  URL.createObjectURL = vi.fn(() => 'blob:fictional');
+  URL.revokeObjectURL = vi.fn();
+  window.scrollTo = vi.fn() as unknown as typeof window.scrollTo;
+});
+
+afterEach(() => {
+  cleanup();
+  invoke.mockReset();
+});
+
+const T0 = '2026-11-28T20:00:00Z';
+
+function delivery(over: Partial<Delivery>): Delivery {
+  return {
+    id: 'd1', message_id: 'm1', child_id: 'c1', episode_id: 'e1', recipient_id: 'police:met-cw', recipient_name: 'Central West (fictional)',
+    recipient_role: 'police', channel: 'email', address: 'cw@example.invalid', attempts: 0, idempotency_key: 'k', payload_sha256: 'x',
+    state: 'queued', ...over,
+  };
+}
+
+function view(over: Partial<EpisodeView['episode']> = {}, rest: Partial<EpisodeView> = {}): EpisodeView {
+  return {
+    age: 15,
+    child_name: 'Maya Thompson (fictional)',
+    readout: 'Name: Maya Thompson (fictional)',
+    checklist: { call_999_now: false, steps: [{ id: 'search_home', label: 'Search the home' }, { id: 'call_child', label: 'Call the child' }] },
+    proposal: {
+      recipients: [
+        { id: 'police:met-cw', role: 'police', name: 'Central West (fictional)', channel: 'email', address: 'cw@example.invalid', reason: "The home's police area" },
+        { id: 'social_worker', role: 'social_worker', name: 'Jo Patel (fictional)', channel: 'email', address: 'jo@example.invalid', reason: 'Social worker' },
+        { id: 'out_of_hours', role: 'out_of_hours', name: 'EDT (fictional)', channel: 'email', address: 'edt@example.invalid', reason: 'Out of hours' },
+      ],
+      unreachable: ['IRO (fictional)'],
+    },
+    messages: [],
+    flags: [],
+    episode: {
+      id: 'e1', child_id: 'c1', acknowledgements: [], call_999_now: false, immediate_danger: false, history: [], not_accepted: [],
+      noticed_at: T0, opened_at: T0, opened_by_name: 'Sam (fictional)', recipients: [], reports: [], steps: [], updates: [],
+      ...over,
+    },
+    ...rest,
+  };
+}
+
+/** Answers `episode` with the view, and every other command through `others`. */
+function serve(v: EpisodeView, others: Record<string, (input: unknown) => unknown> = {}) {
+  invoke.mockImplementation(async (cmd: string, args?: { input?: unknown }) => {
+    if (cmd === 'episode') return v;
+    if (others[cmd]) return others[cmd](args?.input);
+    throw { code: 'app.unexpected', message: 'no mock for ' + cmd, fields: [] };
+  });
+}
+
+const callsOf = (cmd: string) => invoke.mock.calls.filter((c) => c[0] === cmd).map((c) => (c[1] as { input: unknown }).input);
+
+describe('the words and sums behind the episode screen', () => {
+  it('says how long a child has been missing in hours and minutes', () => {
+    expect(elapsed(T0, new Date('2026-11-28T22:14:30Z'))).toBe('2 h 14 min');
+    expect(elapsed(T0, new Date('2026-11-28T20:00:20Z'))).toBe('less than a minute');
+    expect(elapsed(T0, new Date('2026-11-28T20:45:00Z'))).toBe('45 min');
+    expect(elapsed(T0, new Date('2026-11-30T23:00:00Z'))).toBe('2 days 3 h');
+  });
+
+  it('says a queued delivery that already failed once is retrying, with the next try time', () => {
+    const next = new Date(2026, 10, 28, 21, 5).toISOString();
+    expect(deliveryWords(delivery({ state: 'queued', attempts: 2, next_attempt_at: next }))).toBe('Retrying, next try at 21:05');
+    expect(deliveryWords(delivery({ state: 'queued', attempts: 0 }))).toBe('Queued');
+    expect(deliveryWords(delivery({ state: 'failed', attempts: 1 }))).toBe('Failed — waiting for a person');
+    expect(deliveryWords(delivery({ state: 'given_up' }))).toBe('Given up');
+    expect(deliveryWords(delivery({ state: 'delivered' }))).toBe('Delivered');
+  });
+
+  it('explains a delivery problem in staff words, and only falls back to the app text for a new code', () => {
+    expect(deliveryProblem({ last_error_code: 'send.auth_failed', last_error: 'raw 535' })).toContain('refused the user name or password');
+    expect(deliveryProblem({ last_error_code: 'send.something_new', last_error: 'The server said no.' })).toBe('The server said no.');
+  });
+
+  it('lists only the unticked proposed recipients for removal', () => {
+    const rs = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
+    expect(removedIds(rs, {})).toEqual([]);
+    expect(removedIds(rs, { b: false, c: true })).toEqual(['b']);
+  });
+
+  it('accepts an email or https address to add, and refuses plain http and nonsense', () => {
+    expect(checkExtra(' duty@example.invalid ', [])).toEqual({ ok: true, value: 'duty@example.invalid' });
+    expect(checkExtra('https://intake.example.invalid/x', []).ok).toBe(true);
+    expect(checkExtra('http://intake.example.invalid', []).ok).toBe(false);
+    expect(checkExtra('not an address', []).ok).toBe(false);
+    expect(checkExtra('a@b.co', ['a@b.co']).ok).toBe(false);
+  });
+
+  it('reads a typed time as today, or yesterday when it would be in the future', () => {
+    const now = new Date(2026, 10, 29, 0, 10);
+    expect(new Date(timeToIso('23:50', now)!).getDate()).toBe(28);
+    expect(new Date(timeToIso('00:05', now)!).getDate()).toBe(29);
+    expect(timeToIso('', now)).toBeNull();
+  });
+
+  it('splits new places and people one per line, dropping empty lines', () => {
+    expect(lines(' Bus station \n\n Park ')).toEqual(['Bus station', 'Park']);
+  });
+
+  it('has staff words for every sending and episode error code', () => {
+    const codes = [
+      'send.tls_required', 'send.bad_address', 'send.smtp_not_configured', 'send.no_address', 'send.unknown_unit',
+      'send.directory_invalid', 'send.settings_invalid', 'send.bad_certificate', 'send.compose_failed', 'send.auth_failed',
+      'send.untrusted_certificate', 'send.unknown_host', 'send.unreachable', 'send.timeout', 'send.too_large', 'send.rejected',
+      'send.server_busy', 'send.intake_unauthorised', 'send.intake_conflict', 'send.intake_rejected', 'send.no_token', 'send.ack_feed',
+      'app.reason_required', 'app.update_empty', 'app.smtp_incomplete', 'app.token_required', 'store.episode_not_found',
+      'store.episode_closed', 'store.event_not_found', 'store.delivery_not_found', 'store.delivery_state', 'store.no_recipients',
+      'store.engagement_ended',
+    ];
+    for (const code of codes) expect(KNOWN_CODES, code).toContain(code);
+    expect(say({ code: 'send.smtp_not_configured', retryAfterSeconds: null })).not.toContain('grabpack ');
+  });
+});
+
+describe('the episode screen', () => {
+  it('sends the pack without the recipients unticked, and with the addresses added', async () => {
+    const v = view();
+    serve(v, { episode_send: () => v });
+    render(Episode, { id: 'e1' });
+    const box = (await screen.findByTestId('recipient-social_worker')) as HTMLInputElement;
+    expect(box.checked).toBe(true);
+    await fireEvent.click(box);
+    await fireEvent.input(screen.getByLabelText('Also send to (email address or https intake address)'), { target: { value: 'duty@example.invalid' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Add' }));
+    expect(screen.getByTestId('extras').textContent).toContain('duty@example.invalid');
+    await fireEvent.click(screen.getByTestId('send-pack'));
+    await vi.waitFor(() => expect(callsOf('episode_send')).toHaveLength(1));
+    expect(callsOf('episode_send')[0]).toEqual({ episode_id: 'e1', remove: ['social_worker'], add: ['duty@example.invalid'], note: '' });
+  });
+
+  it('refuses an added address that is not email or https, at the field, without sending', async () => {
+    serve(view());
+    render(Episode, { id: 'e1' });
+    const input = await screen.findByLabelText('Also send to (email address or https intake address)');
+    await fireEvent.input(input, { target: { value: 'http://insecure.example.invalid' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Add' }));
+    expect(screen.getByRole('link', { name: /Use the https address/ }).getAttribute('href')).toBe('#add-recipient');
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('lists people with no address to phone', async () => {
+    serve(view());
+    render(Episode, { id: 'e1' });
+    const box = await screen.findByTestId('unreachable');
+    expect(box.textContent).toContain('No address: phone them');
+    expect(box.textContent).toContain('IRO (fictional)');
+  });
+
+  it('shows each delivery state in words, offers a retry only for retrying or failed ones, and retries on request', async () => {
+    const next = new Date(2026, 10, 28, 21, 5).toISOString();
+    const v = view({}, {
+      messages: [{
+        id: 'm1', child_id: 'c1', cover_note: '', created_at: T0, created_by: 's', purpose: 'pack',
+        deliveries: [
+          delivery({ id: 'd1', state: 'delivered', recipient_id: 'police:met-cw', delivered_at: T0 }),
+          delivery({ id: 'd2', state: 'queued', attempts: 2, next_attempt_at: next, recipient_id: 'social_worker', recipient_name: 'Jo Patel (fictional)', last_error_code: 'send.unreachable', last_error: 'connection refused' }),
+          delivery({ id: 'd3', state: 'failed', attempts: 1, recipient_id: 'out_of_hours', recipient_name: 'EDT (fictional)', last_error_code: 'send.auth_failed' }),
+        ],
+      }],
+    });
+    serve(v, { delivery_retry: () => v.messages[0].deliveries[2] });
+    render(Episode, { id: 'e1' });
+    await screen.findAllByTestId('delivery');
+    const rows = screen.getAllByTestId('delivery');
+    expect(rows.map((r) => r.dataset.state)).toEqual(['delivered', 'queued', 'failed']);
+    expect(rows.map((r) => r.dataset.recipient)).toEqual(['police:met-cw', 'social_worker', 'out_of_hours']);
+    expect(rows[1].textContent).toContain('Retrying, next try at 21:05');
+    expect(rows[1].textContent).toContain('could not be reached');
+    expect(rows[1].textContent).not.toContain('connection refused');
+    expect(rows[2].textContent).toContain('Failed — waiting for a person');
+    expect(within(rows[0]).queryByTestId('retry')).toBeNull();
+    expect(within(rows[1]).getByTestId('retry')).toBeTruthy();
+    await fireEvent.click(within(rows[2]).getByTestId('retry'));
+    await vi.waitFor(() => expect(callsOf('delivery_retry')).toEqual([{ delivery_id: 'd3' }]));
+  });
+
+  it('will not stop trying a delivery without a reason, and sends the reason when given', async () => {
+    const v = view({}, {
+      messages: [{ id: 'm1', child_id: 'c1', cover_note: '', created_at: T0, created_by: 's', purpose: 'pack', deliveries: [delivery({ id: 'd3', state: 'failed', attempts: 1 })] }],
+    });
+    serve(v, { delivery_give_up: () => v.messages[0].deliveries[0] });
+    render(Episode, { id: 'e1' });
+    const stop = await screen.findByTestId('give-up');
+    await fireEvent.click(stop);
+    expect(callsOf('delivery_give_up')).toHaveLength(0);
+    expect(screen.getByRole('link', { name: /Say why you are stopping/ }).getAttribute('href')).toBe('#give-up-d3');
+    await fireEvent.input(screen.getByLabelText(/Why stop sending to/), { target: { value: 'Handed over in person' } });
+    await fireEvent.click(stop);
+    await vi.waitFor(() => expect(callsOf('delivery_give_up')).toEqual([{ delivery_id: 'd3', reason: 'Handed over in person' }]));
+  });
+
+  it('records a ticked step with its id, label and outcome, and then shows when and who', async () => {
+    const v = view();
+    const after = view({ steps: [{ at: T0, event_id: 1, label: 'Search the home', outcome: 'Not in the home', recorded_by_name: 'Sam (fictional)', step_id: 'search_home' }] });
+    serve(v, { episode_step: () => after });
+    render(Episode, { id: 'e1' });
+    await screen.findByText('Nothing here has to be finished before you report.');
+    await fireEvent.input(screen.getAllByLabelText('What happened (optional)')[0], { target: { value: 'Not in the home' } });
+    await fireEvent.click(screen.getByTestId('step-search_home'));
+    await vi.waitFor(() => expect(callsOf('episode_step')).toEqual([{ episode_id: 'e1', step_id: 'search_home', label: 'Search the home', outcome: 'Not in the home' }]));
+    await screen.findByText(/Done at .* by Sam \(fictional\): Not in the home/);
+    expect((screen.getByTestId('step-search_home') as HTMLInputElement).checked).toBe(true);
+  });
+
+  it('offers recording found but not closing while the child is still missing', async () => {
+    serve(view());
+    render(Episode, { id: 'e1' });
+    await screen.findByTestId('record-found');
+    expect(screen.queryByTestId('close-episode')).toBeNull();
+    expect(screen.queryByLabelText('Officer', { selector: '#prevention-officer' })).toBeNull();
+    expect(screen.getByTestId('elapsed').textContent).toMatch(/Missing/);
+  });
+
+  it('after found, shows the 72-hour deadline, the interviews and the close form, and saves the interviews', async () => {
+    const v = view({
+      found: { at: '2026-11-28T23:00:00Z', event_id: 5, found_where: 'Bus station', recorded_by_name: 'Sam (fictional)' },
+      return_home_interview_deadline: { due_by: '2026-12-01T23:00:00Z', offered: false, overdue: false },
+    });
+    serve(v, { episode_interview: () => v });
+    render(Episode, { id: 'e1' });
+    await screen.findByTestId('rhi-deadline');
+    expect(screen.queryByTestId('record-found')).toBeNull();
+    expect(screen.getByTestId('close-episode')).toBeTruthy();
+    expect(screen.getByTestId('elapsed').textContent).toContain('Found after 3 h');
+    await fireEvent.input(document.getElementById('prevention-officer')!, { target: { value: 'PC Example' } });
+    await fireEvent.click(screen.getByTestId('save-prevention'));
+    await fireEvent.input(document.getElementById('rhi-by')!, { target: { value: 'Advocate' } });
+    await fireEvent.click(screen.getByLabelText('Yes'));
+    await fireEvent.click(screen.getByTestId('save-rhi'));
+    await vi.waitFor(() => expect(callsOf('episode_interview')).toHaveLength(2));
+    expect(callsOf('episode_interview')[0]).toEqual({ episode_id: 'e1', prevention: { officer: 'PC Example', note: '' } });
+    expect(callsOf('episode_interview')[1]).toEqual({ episode_id: 'e1', return_home: { by: 'Advocate', note: '', accepted: true } });
+  });
+
+  it('warns when the return-home interview is overdue', async () => {
+    serve(view({
+      found: { at: '2026-11-20T23:00:00Z', event_id: 5, recorded_by_name: 'Sam' },
+      return_home_interview_deadline: { due_by: '2026-11-23T23:00:00Z', offered: false, overdue: true },
+    }));
+    render(Episode, { id: 'e1' });
+    expect((await screen.findByTestId('rhi-overdue')).textContent).toContain('overdue');
+  });
+
+  it('closes with places and people one per line, then says it is closed and lists the flags', async () => {
+    const found = { at: '2026-11-28T23:00:00Z', event_id: 5, recorded_by_name: 'Sam' };
+    const closed = view(
+      { found, closed: { at: '2026-11-29T10:00:00Z', event_id: 9, recorded_by_name: 'Sam (fictional)', summary: 'Home safe' } },
+      { flags: [{ id: 1, child_id: 'c1', kind: 'strategy_meeting', raised_at: T0, detail: {} }] },
+    );
+    serve(view({ found }), { episode_close: () => closed });
+    render(Episode, { id: 'e1' });
+    await fireEvent.input(await screen.findByLabelText('What happened'), { target: { value: 'Home safe' } });
+    await fireEvent.input(screen.getByLabelText('New places'), { target: { value: 'Bus station\n\nPark' } });
+    await fireEvent.click(screen.getByTestId('close-episode'));
+    await screen.findByTestId('episode-closed');
+    expect(callsOf('episode_close')[0]).toEqual({ episode_id: 'e1', closure: { summary: 'Home safe', new_places: ['Bus station', 'Park'], new_people: [], harm: '' } });
+    expect(screen.getByTestId('flags').textContent).toContain('strategy meeting');
+    expect(screen.queryByTestId('close-episode')).toBeNull();
+    expect(screen.queryByTestId('send-pack')).toBeNull();
+  });
+
+  it('saves the police report with the channel, reference, officer, collar and grading', async () => {
+    const v = view();
+    serve(v, { episode_report: () => v });
+    render(Episode, { id: 'e1' });
+    await fireEvent.click(await screen.findByLabelText('101 call'));
+    await fireEvent.input(screen.getByLabelText('Police reference'), { target: { value: 'CAD 1234' } });
+    await fireEvent.input(document.getElementById('report-officer')!, { target: { value: 'PC Example' } });
+    await fireEvent.input(document.getElementById('report-collar')!, { target: { value: '1234' } });
+    await fireEvent.change(screen.getByLabelText('Risk grading the police gave'), { target: { value: 'medium' } });
+    await fireEvent.click(screen.getByTestId('save-report'));
+    await vi.waitFor(() =>
+      expect(callsOf('episode_report')).toEqual([
+        { episode_id: 'e1', report: { how: 'phone101', reference: 'CAD 1234', officer_name: 'PC Example', collar_number: '1234', risk_grading: 'medium' } },
+      ]),
+    );
+  });
+
+  it('shows a command error in staff words at the top, never the raw text', async () => {
+    serve(view(), { episode_send: () => { throw { code: 'store.episode_closed', message: 'rusqlite raw', fields: [] }; } });
+    render(Episode, { id: 'e1' });
+    await fireEvent.click(await screen.findByTestId('send-pack'));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('This missing episode is closed');
+    expect(alert.textContent).not.toContain('rusqlite');
+  });
+});
+
+describe('the Missing screen', () => {
+  const preview = { age: 15, call_999_now: false, child_id: 'c1', legal_name: 'Maya Thompson (fictional)', page_count: 3, pdf_base64: 'JVBERi0=', readout: 'Name: Maya', revision: 2, sha256_hex: 'x', warnings: [] };
+
+  it('starts the episode with immediate danger when the person says yes, then opens it', async () => {
+    invoke.mockImplementation(async (cmd: string) => (cmd === 'missing_preview' ? preview : view({ id: 'e42' })));
+    render(Missing, { id: 'c1' });
+    await screen.findByTestId('readout');
+    await fireEvent.click(screen.getByLabelText('Yes, or I am not sure'));
+    await fireEvent.click(screen.getByTestId('start-episode'));
+    await vi.waitFor(() => expect(nav.route).toEqual({ name: 'episode', id: 'e42' }));
+    const input = callsOf('missing_start')[0] as { immediate_danger: boolean; child_id: string; noticed_at: string; missing_from_unit: null };
+    expect(input.child_id).toBe('c1');
+    expect(input.immediate_danger).toBe(true);
+    expect(input.missing_from_unit).toBeNull();
+    expect(Math.abs(Date.parse(input.noticed_at) - Date.now())).toBeLessThan(2 * 60000);
+  });
+
+  it('starts without immediate danger when the person has not said yes', async () => {
+    invoke.mockImplementation(async (cmd: string) => (cmd === 'missing_preview' ? preview : view({ id: 'e43' })));
+    render(Missing, { id: 'c1' });
+    await fireEvent.click(await screen.findByTestId('start-episode'));
+    await vi.waitFor(() => expect(callsOf('missing_start')).toHaveLength(1));
+    expect((callsOf('missing_start')[0] as { immediate_danger: boolean }).immediate_danger).toBe(false);
+  });
+
+  it('goes to the open episode instead of starting a second one', async () => {
+    invoke.mockImplementation(async () => ({ ...preview, open_episode_id: 'e7' }));
+    render(Missing, { id: 'c1' });
+    await screen.findByText('An episode is already open');
+    expect(screen.queryByTestId('start-episode')).toBeNull();
+    await fireEvent.click(screen.getByTestId('go-to-episode'));
+    expect(nav.route).toEqual({ name: 'episode', id: 'e7' });
+  });
+});
+
+describe('the dashboard', () => {
+  const card = { id: 'c1', legal_name: 'Maya Thompson (fictional)', known_as: [], reasons: [], critical_missing: 0, state: 'ready' as const, age: 15 };
+  const open: OpenEpisodeCard = {
+    episode_id: 'e9', child_id: 'c1', child_name: 'Maya Thompson (fictional)', call_999_now: false, noticed_at: new Date(Date.now() - 74 * 60000).toISOString(), found_at: null,
+    deliveries: [delivery({ id: 'd1', state: 'delivered' }), delivery({ id: 'd2', state: 'failed', recipient_name: 'EDT' })],
+  };
+
+  it('pins a child missing now above the children, with each delivery state, and its Missing button opens the episode', async () => {
+    invoke.mockImplementation(async (cmd: string) => (cmd === 'dashboard' ? [card] : cmd === 'open_episodes' ? [open] : null));
+    render(Dashboard);
+    const pinned = await screen.findByTestId('open-episode');
+    expect(pinned.textContent).toContain('for 1 h 14 min');
+    expect(within(pinned).getAllByTestId('open-episode-delivery').map((t) => t.dataset.state)).toEqual(['delivered', 'failed']);
+    await screen.findByTestId('child-card');
+    await fireEvent.click(screen.getByTestId('missing-button'));
+    expect(nav.route).toEqual({ name: 'episode', id: 'e9' });
+  });
+
+  it('shows no Missing now section when nobody is missing', async () => {
+    invoke.mockImplementation(async (cmd: string) => (cmd === 'dashboard' ? [card] : cmd === 'open_episodes' ? [] : null));
+    render(Dashboard);
+    await screen.findByTestId('child-card');
+    expect(screen.queryByText('Missing now')).toBeNull();
+    await fireEvent.click(screen.getByTestId('missing-button'));
+    expect(nav.route).toEqual({ name: 'missing', id: 'c1' });
+  });
+});
+
+describe('the sending settings', () => {
+  const sending = { extra_certificates: 0, home_police_unit: null, intakes: [], smtp: { host: 'smtp.example.invalid', port: 587, security: 'starttls' as const, username: 'u', password_set: true, from: 'home@example.invalid', from_name: 'Home' } };
+  const answers: Record<string, unknown> = {
+    settings: { home_name: 'Home', protective_marking: 'OFFICIAL-SENSITIVE', auto_lock_minutes: 5, readiness: { review_interval_days: 30, photo_max_age_days: 90 } },
+    staff: [], app_status: { keychain_available: true }, send_settings: sending, set_smtp: sending,
+    directory: [{ id: 'u1', kind: 'bcu', name: 'South BCU (fictional)', last_verified: '2025-01-01', channels: { placeholder: true } }],
+  };
+
+  it('keeps the saved password when the password field is left empty, and warns about placeholder contacts', async () => {
+    invoke.mockImplementation(async (cmd: string) => answers[cmd]);
+    render(Settings, { onSession: () => {} });
+    expect((await screen.findByText(/Leave empty to keep the saved password/)).textContent).toBeTruthy();
+    expect(screen.getByText(/Placeholder contacts/)).toBeTruthy();
+    await fireEvent.click(screen.getByTestId('save-smtp'));
+    await vi.waitFor(() => expect(callsOf('set_smtp')).toHaveLength(1));
+    expect(callsOf('set_smtp')[0]).toMatchObject({ host: 'smtp.example.invalid', port: 587, password: null, security: 'starttls' });
+  });
+
+  it('shows the answer of a failed test in staff words', async () => {
+    invoke.mockImplementation(async (cmd: string) => {
+      if (cmd === 'send_test') throw { code: 'send.auth_failed', message: '535 raw', fields: [] };
+      return answers[cmd];
+    });
+    render(Settings, { onSession: () => {} });
+    await fireEvent.click(await screen.findByTestId('test-smtp'));
+    expect((await screen.findByTestId('test-smtp-result')).textContent).toContain('refused the user name or password');
+  });
+});
