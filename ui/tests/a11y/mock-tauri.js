@@ -51,12 +51,13 @@
     { id: 'met-central-west', kind: 'bcu', name: 'Central West BCU (Metropolitan Police, fictional contacts)', parent: 'met', nation: 'england', last_verified: '2026-01-01', areas: ['Westminster', 'Kensington and Chelsea', 'Hammersmith and Fulham'], unit_name_confirmed: true, channels: { email: 'missing.centralwest@example.invalid', https_intake: null, phone_emergency: '999', phone_non_emergency: '101', placeholder: false } },
     { id: 'met-south', kind: 'bcu', name: 'South BCU (Metropolitan Police, fictional contacts)', parent: 'met', nation: 'england', last_verified: '2025-06-01', areas: ['Bromley', 'Croydon', 'Sutton'], unit_name_confirmed: true, channels: { email: null, https_intake: null, phone_emergency: '999', phone_non_emergency: '101', placeholder: true } },
   ];
-  let units = clone(fx.directory || fallbackUnits);
-  let sendSettings = clone(fx.send_settings || { extra_certificates: 0, home_police_unit: units[0].id, intakes: ['https://intake.example.invalid/grabpack'], smtp: { host: 'smtp.example.invalid', port: 587, security: 'starttls', username: 'maple.house@example.invalid', password_set: true, from: 'maple.house@example.invalid', from_name: 'Maple House (fictional)' } });
+  const has = (x) => Array.isArray(x) ? x.length > 0 : !!x;
+  let units = clone(has(fx.directory) ? fx.directory : fallbackUnits);
+  let sendSettings = clone(fx.send_settings || { extra_certificates: 0, home_police_unit: units[0] ? units[0].id : null, intakes: ['https://intake.example.invalid/grabpack'], smtp: { host: 'smtp.example.invalid', port: 587, security: 'starttls', username: 'maple.house@example.invalid', password_set: true, from: 'maple.house@example.invalid', from_name: 'Maple House (fictional)' } });
   const episodes = {};
   let openCards = [];
   if (scenario === 'missing-now') {
-    openCards = clone(fx.open_episodes || [
+    openCards = clone(has(fx.open_episodes) ? fx.open_episodes : [
       { episode_id: 'ep-open', child_id: firstChild.id, child_name: firstChild.legal_name, call_999_now: false, noticed_at: iso(134 * 60000), found_at: null, deliveries: [] },
     ]);
     for (const o of openCards) {
@@ -67,7 +68,7 @@
       v.episode.noticed_at = o.noticed_at;
       episodes[o.episode_id] = v;
     }
-    if (!fx.open_episodes) openCards[0].deliveries = deliveriesFor(episodes['ep-open'], [], []);
+    if (!has(fx.open_episodes)) openCards[0].deliveries = deliveriesFor(episodes['ep-open'], [], []);
   }
   function deliveriesFor(v, remove, add) {
     const chosen = v.proposal.recipients.filter((r) => !remove.includes(r.id));

@@ -201,6 +201,12 @@ for (const size of Object.keys(sizes)) {
     try {
       await page.getByTestId('child-card').first().waitFor();
       const k = page.keyboard;
+      // The helper itself must fail for something Tab never reaches (the page heading is only
+      // focused by the app after navigation), or passing it would prove nothing.
+      await page.evaluate(() => document.querySelector('main .card__name button')?.focus());
+      const proved = await tabTo(page, 'main h1', { limit: 60 }).then(() => false, () => true);
+      if (!proved) throw new Error('tabTo reached an element that is not in the tab order');
+      await page.evaluate(() => document.querySelector('main h1')?.focus());
       await tabTo(page, '[data-testid="missing-button"]');
       await k.press('Enter');
       await page.getByTestId('readout').waitFor();
