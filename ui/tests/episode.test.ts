@@ -251,6 +251,7 @@ describe('the episode screen', () => {
     expect(screen.queryByTestId('record-found')).toBeNull();
     expect(screen.getByTestId('close-episode')).toBeTruthy();
     expect(screen.getByTestId('elapsed').textContent).toContain('Found after 3 h');
+    expect(screen.getByTestId('found').textContent).toMatch(/\d at Bus station/);
     await fireEvent.input(document.getElementById('prevention-officer')!, { target: { value: 'PC Example' } });
     await fireEvent.click(screen.getByTestId('save-prevention'));
     await fireEvent.input(document.getElementById('rhi-by')!, { target: { value: 'Advocate' } });
