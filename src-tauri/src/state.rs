@@ -137,18 +137,13 @@ impl AppState {
     /// The sender's access to the store: the window's session if unlocked (not counted as
     /// activity, so sending never keeps the app unlocked), else the outbox keeper.
     pub fn with_outbox_store<T>(&self, f: impl FnOnce(&mut Store) -> T) -> Option<T> {
-        let mut f = Some(f);
         {
             let mut slot = self.slot();
-            if let (Some(session), Some(f)) = (slot.as_mut(), f.take()) {
+            if let Some(session) = slot.as_mut() {
                 return Some(f(&mut session.store));
             }
         }
-        let mut keeper = self.keeper();
-        match (keeper.as_mut(), f.take()) {
-            (Some(store), Some(f)) => Some(f(store)),
-            _ => None,
-        }
+        self.keeper().as_mut().map(f)
     }
 
     /// Let go of the keeper's store once nothing is left to deliver.
@@ -227,5 +222,117 @@ impl AppState {
     pub fn lock(&self) {
         let session = self.slot().take();
         self.retire(session);
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use grabpack_store::outbox::{Channel, NewDelivery, NewMessage};
+    use grabpack_store::{Sensitive, Setup};
+
+    use super::*;
+
+    /// A fictional home with one child and, when `queued`, one pack waiting in the outbox.
+    fn home(dir: &std::path::Path, queued: bool) -> Store {
+        let (mut store, _recovery) = Store::create(
+            dir,
+            Setup {
+                home_name: "Birch House (fictional)".into(),
+                manager_name: "Kim Manager (fictional)".into(),
+                manager_pin: None,
+                passphrase: Some(Sensitive::from("a fictional passphrase".to_owned())),
+            },
+            None,
+        )
+        .unwrap();
+        let mut form = grabpack_core::ChildForm::default();
+        form.identity.legal_name = "Test Child (fictional)".into();
+        let child_id = store.create_child(&form, "").unwrap();
+        if queued {
+            store
+                .enqueue(
+                    &NewMessage {
+                        id: "message-1".into(),
+                        episode_id: None,
+                        child_id,
+                        purpose: "pack".into(),
+                        pdf: Some(b"%PDF-1.7 fictional".to_vec()),
+                        readout: String::new(),
+                        cover_note: String::new(),
+                        deliveries: vec![NewDelivery {
+                            recipient_id: "police:kent".into(),
+                            recipient_name: "Kent Police (fictional)".into(),
+                            recipient_role: "police".into(),
+                            channel: Channel::Https,
+                            address: "https://intake.kent.police.example/".into(),
+                            payload: b"{}".to_vec(),
+                            idempotency_key: "key-1".into(),
+                            email_message_id: None,
+                        }],
+                    },
+                    jiff::Timestamp::now(),
+                )
+                .unwrap();
+        }
+        store
+    }
+
+    #[test]
+    fn locking_with_a_pack_still_to_send_keeps_the_store_for_the_sender_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::new(dir.path().into(), None, None, false);
+        state.begin_session(Session::new(home(dir.path(), true), None));
+        state.lock();
+        // The window is locked...
+        assert_eq!(state.with_store(|_| Ok(())).unwrap_err().code, "app.locked");
+        // ...but the sender can still reach the outbox.
+        assert!(state.keeper_active());
+        assert_eq!(
+            state.with_outbox_store(|s| s.undelivered_count().unwrap()),
+            Some(1)
+        );
+        // Once nothing is left to deliver, the store is let go.
+        state.with_outbox_store(|s| {
+            let id = s.outbox(None, None).unwrap()[0].deliveries[0].id.clone();
+            s.give_up_delivery(&id, "phoned the unit; they have it (fictional)")
+                .unwrap();
+        });
+        state.release_keeper_if_done();
+        assert!(!state.keeper_active());
+        assert!(state.with_outbox_store(|_| ()).is_none());
+    }
+
+    #[test]
+    fn locking_with_nothing_to_send_closes_the_store_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::new(dir.path().into(), None, None, false);
+        state.begin_session(Session::new(home(dir.path(), false), None));
+        state.lock();
+        assert!(!state.keeper_active());
+        assert!(state.with_outbox_store(|_| ()).is_none());
+    }
+
+    #[test]
+    fn unlocking_again_hands_the_outbox_back_to_the_window_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::new(dir.path().into(), None, None, false);
+        state.begin_session(Session::new(home(dir.path(), true), None));
+        state.lock();
+        assert!(state.keeper_active());
+        let again = Store::unlock(
+            dir.path(),
+            grabpack_store::Credential::Passphrase(&Sensitive::from(
+                "a fictional passphrase".to_owned(),
+            )),
+            None,
+        )
+        .unwrap();
+        state.begin_session(Session::new(again, None));
+        assert!(!state.keeper_active());
+        assert_eq!(
+            state.with_outbox_store(|s| s.undelivered_count().unwrap()),
+            Some(1)
+        );
     }
 }

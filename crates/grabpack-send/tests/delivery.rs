@@ -648,3 +648,81 @@ fn a_mail_server_that_offers_no_starttls_is_never_used_in_plaintext() {
         "not a byte of the pack went in the clear"
     );
 }
+
+#[test]
+fn send_test_proves_the_mail_account_and_sends_nothing() {
+    let ca = TestCa::new();
+    let smtp = SmtpServer::start(&ca, None);
+    let good = Transports::from_settings(&smtp_settings(&ca, smtp.port, SMTP_PASSWORD)).unwrap();
+    assert!(good.test_smtp().is_ok());
+    let wrong =
+        Transports::from_settings(&smtp_settings(&ca, smtp.port, "not-the-password")).unwrap();
+    assert_eq!(wrong.test_smtp().unwrap_err().code(), "send.auth_failed");
+    // A server nobody trusts is named as such, before any password is offered.
+    let mut untrusted = smtp_settings(&ca, smtp.port, SMTP_PASSWORD);
+    untrusted.extra_root_pem.clear();
+    let untrusted = Transports::from_settings(&untrusted).unwrap();
+    assert_eq!(
+        untrusted.test_smtp().unwrap_err().code(),
+        "send.untrusted_certificate"
+    );
+    assert!(smtp.received().is_empty(), "a test sends no message");
+}
+
+#[test]
+fn send_test_proves_an_intake_token_and_files_nothing() {
+    let ca = TestCa::new();
+    let intake = Intake::start(&ca);
+    let mut settings = smtp_settings(&ca, free_port(), SMTP_PASSWORD);
+    settings
+        .intake_tokens
+        .insert(intake.base_url(), TOKEN.into());
+    let transports = Transports::from_settings(&settings).unwrap();
+    assert!(transports.test_intake(&intake.base_url()).is_ok());
+    settings
+        .intake_tokens
+        .insert(intake.base_url(), "a-wrong-token".into());
+    let transports = Transports::from_settings(&settings).unwrap();
+    assert_eq!(
+        transports
+            .test_intake(&intake.base_url())
+            .unwrap_err()
+            .code(),
+        "send.intake_unauthorised"
+    );
+    assert!(intake.stored().is_empty());
+}
+
+#[test]
+fn an_edited_police_contact_is_checked_kept_for_the_home_and_marked_verified() {
+    let (_home, mut store) = TestHome::new();
+    let edit = grabpack_send::directory::ContactsEdit {
+        https_intake: Some("http://intake.kent.police.example/".into()),
+        ..Default::default()
+    };
+    let day = jiff::civil::date(2026, 11, 28);
+    let err = grabpack_send::Directory::edit_contacts(&mut store, "kent", &edit, day).unwrap_err();
+    assert_eq!(err.code(), "send.tls_required");
+    assert!(
+        !grabpack_send::Directory::load(&store)
+            .unwrap()
+            .unit("kent")
+            .unwrap()
+            .edited
+    );
+
+    let edit = grabpack_send::directory::ContactsEdit {
+        email: Some("missing.persons@kent.police.example".into()),
+        https_intake: Some("https://intake.kent.police.example/".into()),
+        phone_non_emergency: Some("101".into()),
+    };
+    grabpack_send::Directory::edit_contacts(&mut store, "kent", &edit, day).unwrap();
+    let reloaded = grabpack_send::Directory::load(&store).unwrap();
+    let kent = reloaded.unit("kent").unwrap();
+    assert!(kent.edited && !kent.channels.placeholder);
+    assert_eq!(kent.last_verified, "2026-11-28");
+    assert_eq!(
+        kent.channels.email.as_deref(),
+        Some("missing.persons@kent.police.example")
+    );
+}
