@@ -17,6 +17,7 @@ import {
   elapsed,
   lines,
   removedIds,
+  roleAfter,
   timeToIso,
 } from '../src/components/episode/format';
 import { describe as say, KNOWN_CODES } from '../src/lib/errors';
@@ -120,6 +121,13 @@ describe('the words and sums behind the episode screen', () => {
     expect(new Date(timeToIso('23:50', now)!).getDate()).toBe(28);
     expect(new Date(timeToIso('00:05', now)!).getDate()).toBe(29);
     expect(timeToIso('', now)).toBeNull();
+  });
+
+  it('adds the role after a name only when the name does not already say it', () => {
+    expect(roleAfter('Jordan Lee (fictional) (social worker)', 'social_worker')).toBe('');
+    expect(roleAfter('Jo Patel (fictional)', 'social_worker')).toBe('(Social worker)');
+    expect(roleAfter('Exampleton Emergency Duty Team (out-of-hours team)', 'out_of_hours')).toBe('');
+    expect(roleAfter('Metropolitan Police Central South BCU', 'police')).toBe('');
   });
 
   it('splits new places and people one per line, dropping empty lines', () => {

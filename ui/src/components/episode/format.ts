@@ -134,6 +134,13 @@ export const ROLE_WORDS: Record<string, string> = {
   other: 'Other',
 };
 
+/** The role in brackets after a name, unless the name already says it ("Jo (social worker)"). */
+export function roleAfter(name: string, role: string): string {
+  const words = ROLE_WORDS[role] ?? role;
+  const first = words.toLowerCase().split(' ')[0];
+  return name.toLowerCase().includes(first) ? '' : `(${words})`;
+}
+
 export const FLAG_WORDS: Record<string, string> = {
   review_after_episode: "Review the child's form with what was learned",
   strategy_meeting: 'Three or more episodes in 30 days: ask for a strategy meeting',
