@@ -401,4 +401,36 @@ mod tests {
             .collect();
         assert_eq!(handled, crate::command_names::COMMANDS);
     }
+
+    /// A command the capability does not grant fails in the window with a bare "not allowed":
+    /// the main window's capability must grant exactly the app's commands, no more.
+    #[test]
+    fn the_main_window_capability_grants_every_command_and_nothing_else() {
+        let text = include_str!("../capabilities/default.json");
+        let cap: serde_json::Value = serde_json::from_str(text).unwrap();
+        let granted: Vec<String> = cap["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p.as_str())
+            .filter(|p| p.starts_with("allow-"))
+            .map(str::to_owned)
+            .collect();
+        let wanted: Vec<String> = crate::command_names::COMMANDS
+            .iter()
+            .map(|c| format!("allow-{}", c.replace('_', "-")))
+            .collect();
+        assert_eq!(granted, wanted);
+        let others: Vec<&str> = cap["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p.as_str())
+            .filter(|p| !p.starts_with("allow-"))
+            .collect();
+        assert_eq!(
+            others,
+            ["core:event:allow-listen", "core:event:allow-unlisten"]
+        );
+    }
 }

@@ -331,6 +331,8 @@ pub struct PackFile {
 /// The home's sending settings as a manager sees them: no password or token ever comes back.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct SendSettingsView {
+    /// The id this home's packs carry: a police intake's administrator registers the home by it.
+    pub home_id: String,
     pub home_police_unit: Option<String>,
     pub smtp: Option<SmtpView>,
     /// Intake addresses the home holds a token for.

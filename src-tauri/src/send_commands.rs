@@ -14,8 +14,9 @@ use crate::state::AppState;
 type Res<T> = Result<T, UiError>;
 
 /// The settings as the window shows them: whether a secret is set, never the secret.
-pub fn settings_view(settings: &SendSettings) -> SendSettingsView {
+pub fn settings_view(store: &Store, settings: &SendSettings) -> SendSettingsView {
     SendSettingsView {
+        home_id: store.store_id().to_owned(),
         home_police_unit: settings.home_police_unit.clone(),
         smtp: settings.smtp.as_ref().map(|s| SmtpView {
             host: s.host.clone(),
@@ -40,12 +41,12 @@ fn change(
     f(&mut settings)?;
     Transports::from_settings(&settings)?;
     settings.save(store)?;
-    Ok(settings_view(&settings))
+    Ok(settings_view(store, &settings))
 }
 
 #[tauri::command]
 pub async fn send_settings(state: State<'_, AppState>) -> Res<SendSettingsView> {
-    state.with_store(|store| Ok(settings_view(&SendSettings::load(store)?)))
+    state.with_store(|store| Ok(settings_view(store, &SendSettings::load(store)?)))
 }
 
 #[tauri::command]

@@ -127,11 +127,24 @@ impl Drop for Driver {
 }
 
 async fn wait_css(c: &Client, css: &str) -> fantoccini::elements::Element {
-    c.wait()
+    match c
+        .wait()
         .at_most(Duration::from_secs(30))
         .for_element(Locator::Css(css))
         .await
-        .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
+    {
+        Ok(e) => e,
+        Err(e) => {
+            let seen = c
+                .execute(
+                    "return document.querySelector('main')?.innerText ?? ''",
+                    vec![],
+                )
+                .await
+                .unwrap_or_default();
+            panic!("{css} never appeared ({e}); the screen said:\n{seen}")
+        }
+    }
 }
 
 async fn wait_text(c: &Client, css: &str, text: &str) {
@@ -421,15 +434,16 @@ async fn wait_deliveries(c: &Client, state: &str, n: usize, within: Duration) {
     }
 }
 
-/// A home whose email goes to a loopback SMTP server and whose police area (Kent, in this test)
-/// takes packs at a loopback intake; one fictional child with a social worker, an out-of-hours
-/// team and a registered manager, each with an email address.
+/// Make the fictional home's email go to a loopback SMTP server and its police area (Kent, in this
+/// test) take packs at a loopback intake. Its one child has a social worker, an out-of-hours team
+/// and a registered manager, each with an email address, and a placing council in London.
 fn home_that_sends_to(
+    home: &common::TestHome,
     ca: &common::TestCa,
     smtp_port: u16,
     intake: &str,
-) -> (common::TestHome, String) {
-    let (home, mut store) = common::TestHome::new();
+) -> String {
+    let mut store = home.unlock();
     let mut settings = common::smtp_settings(ca, smtp_port, common::SMTP_PASSWORD);
     settings
         .intake_tokens
@@ -445,8 +459,7 @@ fn home_that_sends_to(
         jiff::Zoned::now().date(),
     )
     .unwrap();
-    let child = home.child_id.clone();
-    (home, child)
+    home.child_id.clone()
 }
 
 /// The missing flow in the real window, against real servers: mark missing, send, see each
@@ -460,9 +473,15 @@ fn a_missing_child_is_reported_to_real_servers_found_and_closed_from_the_window(
         return;
     }
     let ca = common::TestCa::new();
-    let inbox = common::RealInbox::start(&ca);
     let smtp_port = common::free_port();
-    let (home, child_id) = home_that_sends_to(&ca, smtp_port, &inbox.base);
+    // The intake's base address is only known once it listens, and it must know the home's id
+    // (its store id): start it for the home, then point the home at it.
+    let (home, store_id) = {
+        let (home, store) = common::TestHome::new();
+        (home, store.store_id().to_owned())
+    };
+    let inbox = common::RealInbox::start_for_home(&ca, &store_id);
+    let child_id = home_that_sends_to(&home, &ca, smtp_port, &inbox.base);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -486,6 +505,9 @@ fn a_missing_child_is_reported_to_real_servers_found_and_closed_from_the_window(
         for id in ["police:kent", "social_worker", "out_of_hours", "manager"] {
             wait_css(&c, &format!("[data-testid='recipient-{id}']")).await;
         }
+        // The rules also propose the BCU of the child's placing council (in London); this home
+        // has no confirmed address for it yet and phones them instead: the carer takes it off.
+        click(&c, "[data-testid='recipient-police:met-central-south']").await;
 
         // The mail server is down: the intake gets its copy, the emails wait with a reason.
         click(&c, "[data-testid=send-pack]").await;

@@ -88,6 +88,7 @@ fn write_ui_fixtures_from_a_demo_store() {
     let episode = grabpack_app_lib::episode_commands::episode_view(&store, &ep.id).unwrap();
     let open_episodes = grabpack_app_lib::episode_commands::open_episode_cards(&store).unwrap();
     let send_settings = grabpack_app_lib::send_commands::settings_view(
+        &store,
         &grabpack_send::SendSettings::load(&store).unwrap(),
     );
     let directory: Vec<grabpack_send::Unit> = grabpack_send::Directory::load(&store)

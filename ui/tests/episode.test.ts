@@ -388,7 +388,7 @@ describe('the dashboard', () => {
 });
 
 describe('the sending settings', () => {
-  const sending = { extra_certificates: 0, home_police_unit: null, intakes: [], smtp: { host: 'smtp.example.invalid', port: 587, security: 'starttls' as const, username: 'u', password_set: true, from: 'home@example.invalid', from_name: 'Home' } };
+  const sending = { home_id: 'home-0000-fictional', extra_certificates: 0, home_police_unit: null, intakes: [], smtp: { host: 'smtp.example.invalid', port: 587, security: 'starttls' as const, username: 'u', password_set: true, from: 'home@example.invalid', from_name: 'Home' } };
   const answers: Record<string, unknown> = {
     settings: { home_name: 'Home', protective_marking: 'OFFICIAL-SENSITIVE', auto_lock_minutes: 5, readiness: { review_interval_days: 30, photo_max_age_days: 90 } },
     staff: [], app_status: { keychain_available: true }, send_settings: sending, set_smtp: sending,

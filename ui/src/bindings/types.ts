@@ -2089,6 +2089,10 @@ export interface SaveFormInput {
  */
 export interface SendSettingsView {
   extra_certificates: number;
+  /**
+   * The id this home's packs carry: a police intake's administrator registers the home by it.
+   */
+  home_id: string;
   home_police_unit?: string | null;
   /**
    * Intake addresses the home holds a token for.

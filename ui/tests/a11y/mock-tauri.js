@@ -53,7 +53,7 @@
   ];
   const has = (x) => Array.isArray(x) ? x.length > 0 : !!x;
   let units = clone(has(fx.directory) ? fx.directory : fallbackUnits);
-  let sendSettings = clone(fx.send_settings || { extra_certificates: 0, home_police_unit: units[0] ? units[0].id : null, intakes: ['https://intake.example.invalid/grabpack'], smtp: { host: 'smtp.example.invalid', port: 587, security: 'starttls', username: 'maple.house@example.invalid', password_set: true, from: 'maple.house@example.invalid', from_name: 'Maple House (fictional)' } });
+  let sendSettings = clone(fx.send_settings || { home_id: 'home-0000-fictional', extra_certificates: 0, home_police_unit: units[0] ? units[0].id : null, intakes: ['https://intake.example.invalid/grabpack'], smtp: { host: 'smtp.example.invalid', port: 587, security: 'starttls', username: 'maple.house@example.invalid', password_set: true, from: 'maple.house@example.invalid', from_name: 'Maple House (fictional)' } });
   const episodes = {};
   let openCards = [];
   if (scenario === 'missing-now') {

@@ -627,6 +627,11 @@ pub struct RealInbox {
 
 impl RealInbox {
     pub fn start(ca: &TestCa) -> Self {
+        Self::start_for_home(ca, "maple-house")
+    }
+
+    /// Knowing the home by `home_id` (what the home's manifests carry: its store id).
+    pub fn start_for_home(ca: &TestCa, home_id: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("cert.pem"), &ca.cert_pem).unwrap();
         std::fs::write(dir.path().join("key.pem"), &ca.key_pem).unwrap();
@@ -641,7 +646,7 @@ impl RealInbox {
             upload_timeout_secs: 60,
             session_minutes: 30,
             homes: vec![grabpack_inbox::config::HomeConfig {
-                id: "maple-house".into(),
+                id: home_id.into(),
                 name: "Maple House (fictional)".into(),
                 token_sha256: hex::encode(grabpack_inbox::config::token_sha256(HOME_TOKEN)),
             }],
