@@ -140,11 +140,7 @@ pub async fn episode_not_accepted(
     let view = and_view(&state, &input.episode_id, |store| {
         let when = at(input.at);
         store.record_not_accepted(&input.episode_id, when, &input.refusal)?;
-        let r = &input.refusal;
-        let note = format!(
-            "Police did not accept the missing-child report ({when}). Reason given: {}. Officer: {} {}. The home has recorded this and will keep trying.",
-            r.reason, r.officer_name, r.collar_number
-        );
+        let note = grabpack_send::episode::not_accepted_note(when, &input.refusal);
         grabpack_send::queue_episode_pack(
             store,
             &input.episode_id,

@@ -18,11 +18,6 @@ pub mod send_commands;
 pub mod sender;
 pub mod state;
 
-/// The CLI's demo children, shared verbatim so the app's demo store is the CLI's.
-#[path = "../../crates/grabpack-cli/src/demo.rs"]
-#[allow(clippy::all, missing_debug_implementations)]
-mod demo_children;
-
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -81,7 +76,7 @@ pub fn create_demo_store(
         ..Default::default()
     };
     send.save(&mut store)?;
-    Ok(demo_children::populate(
+    Ok(grabpack_store::demo::populate(
         &mut store,
         jiff::Zoned::now().date(),
     )?)

@@ -4,7 +4,6 @@
 //! print the result (human-readable or `--json`) and map errors to their stable codes. Any rule
 //! about children, keys or photos found here belongs in a crate instead.
 
-mod demo;
 mod missing;
 mod pack;
 
@@ -369,7 +368,7 @@ fn run(cli: Cli) -> Result<()> {
                 },
                 None,
             )?;
-            let ids = demo::populate(&mut store, today())?;
+            let ids = grabpack_store::demo::populate(&mut store, today())?;
             if json {
                 println!(
                     "{}",

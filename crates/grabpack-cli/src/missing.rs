@@ -394,21 +394,15 @@ pub fn missing_command(cli: &Cli, dir: &Path, c: &MissingCommand) -> Result<()> 
                 }
             };
             if let Some(reason) = not_accepted {
-                let event = store.record_not_accepted(
-                    &id,
-                    at,
-                    &NotAccepted {
-                        reason: reason.clone(),
-                        officer_name: officer.clone(),
-                        collar_number: collar.clone(),
-                        reference: reference.clone(),
-                    },
-                )?;
+                let refusal = NotAccepted {
+                    reason: reason.clone(),
+                    officer_name: officer.clone(),
+                    collar_number: collar.clone(),
+                    reference: reference.clone(),
+                };
+                let event = store.record_not_accepted(&id, at, &refusal)?;
                 // The social worker (and out-of-hours team) are told at once.
-                let note = format!(
-                    "Police did not accept the missing-child report ({}). Reason given: {reason}. Officer: {officer} {collar}. The home is recording this and will keep trying.",
-                    at
-                );
+                let note = grabpack_send::episode::not_accepted_note(at, &refusal);
                 let msg = queue_pack(
                     &mut store,
                     &id,

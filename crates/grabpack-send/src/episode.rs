@@ -78,6 +78,17 @@ pub fn checklist_for_episode(store: &Store, episode: &Episode) -> Result<Checkli
     checklist_for(&directory, unit, episode.call_999_now)
 }
 
+/// The social worker's notice when police would not accept the report: when, why, who.
+pub fn not_accepted_note(at: Timestamp, refusal: &grabpack_store::episodes::NotAccepted) -> String {
+    format!(
+        "Police did not accept the missing-child report ({}). Reason given: {}. Officer: {} {}. The home has recorded this and will keep trying.",
+        grabpack_pack::layout::uk_and_utc(at),
+        refusal.reason,
+        refusal.officer_name,
+        refusal.collar_number
+    )
+}
+
 /// What a message about an episode is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -128,7 +139,7 @@ pub fn queue_episode_pack(
         cover_note: if note.trim().is_empty() {
             format!(
                 "{name} is missing from {home}. Absence noticed {}. The grab pack is attached; the read-out is below.",
-                ep.noticed_at
+                grabpack_pack::layout::uk_and_utc(ep.noticed_at)
             )
         } else {
             note.to_string()

@@ -1,12 +1,13 @@
-//! The demo store: fictional children covering every readiness state, with generated portraits.
+//! The demo store's children, shared by `grabpack demo` and the app's demo mode: fictional children
+//! covering every readiness state, with generated portraits.
 //!
 //! Everything here is invented. The photos are drawn by `grabpack_photo::synthetic_portrait`, not
 //! taken of anyone.
 
+use crate::{Store, StoreError};
 use grabpack_core::interchange::{ChildDocument, PhotoRecord};
 use grabpack_core::sample::complete_form;
 use grabpack_core::{Concern, PhotoKind, RiskEntry};
-use grabpack_store::{Store, StoreError};
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 
