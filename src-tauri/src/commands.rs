@@ -71,6 +71,8 @@ pub async fn setup_store(state: State<'_, AppState>, input: SetupInput) -> Res<S
     let (mut store, recovery) = Store::create(&state.data_dir, setup, state.keychain.clone())?;
     let settings = HomeSettings {
         home_name,
+        home_address: input.home_address.trim().to_owned(),
+        home_type: input.home_type,
         ..HomeSettings::default()
     };
     store.set_settings(&settings)?;

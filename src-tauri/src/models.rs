@@ -35,6 +35,10 @@ pub struct SessionView {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct SetupInput {
     pub home_name: String,
+    #[serde(default)]
+    pub home_address: String,
+    #[serde(default)]
+    pub home_type: grabpack_store::HomeType,
     pub manager_name: String,
     /// The first manager's PIN on this device (needs the keychain).
     pub manager_pin: Option<String>,

@@ -127,7 +127,13 @@ pub fn queue_episode_pack(
     let input = pack_input(store, &ep.child_id, Some(&ep))?;
     let pdf = grabpack_pack::render_pack(&input)?;
     let readout = grabpack_pack::readout(&input);
-    let home = store.settings()?.home_name;
+    let home_settings = store.settings()?;
+    let home = home_settings.home_name;
+    // Police want the address the child went missing from, not only the home's name.
+    let from = match home_settings.home_address.trim() {
+        "" => home.clone(),
+        address => format!("{home} ({})", address.replace('\n', ", ")),
+    };
     let name = display_name(&input.form);
     let out = Outgoing {
         child_id: ep.child_id.clone(),
@@ -138,7 +144,7 @@ pub fn queue_episode_pack(
         readout,
         cover_note: if note.trim().is_empty() {
             format!(
-                "{name} is missing from {home}. Absence noticed {}. The grab pack is attached; the read-out is below.",
+                "{name} is missing from {from}. Absence noticed {}. The grab pack is attached; the read-out is below.",
                 grabpack_pack::layout::uk_and_utc(ep.noticed_at)
             )
         } else {

@@ -108,12 +108,28 @@ pub struct Setup {
     pub passphrase: Option<Sensitive<String>>,
 }
 
+/// What kind of placement this store serves: the words on the pack and the checklist differ a
+/// little (a foster carer is not "staff on shift").
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HomeType {
+    #[default]
+    ChildrensHome,
+    FosterHome,
+    SupportedAccommodation,
+    Other,
+}
+
 /// Home-wide settings, kept encrypted in the store.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct HomeSettings {
     pub home_name: String,
+    /// The home's postal address (it goes to police with the pack's cover note).
+    pub home_address: String,
+    pub home_type: HomeType,
     pub readiness: ReadinessSettings,
     /// Printed on every page of every pack.
     pub protective_marking: String,
@@ -124,6 +140,8 @@ impl Default for HomeSettings {
     fn default() -> Self {
         Self {
             home_name: String::new(),
+            home_address: String::new(),
+            home_type: HomeType::default(),
             readiness: ReadinessSettings::default(),
             protective_marking: "OFFICIAL-SENSITIVE".into(),
             auto_lock_minutes: 5,

@@ -136,6 +136,14 @@ export type Priority = 'optional' | 'critical' | 'high';
  */
 export type SmtpSecurity = 'starttls' | 'implicit_tls';
 /**
+ * What kind of placement this store serves: the words on the pack and the checklist differ a
+ * little (a foster carer is not "staff on shift").
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "HomeType".
+ */
+export type HomeType = 'childrens_home' | 'foster_home' | 'supported_accommodation' | 'other';
+/**
  * This interface was referenced by `Bindings`'s JSON-Schema
  * via the `definition` "UnlockInput".
  */
@@ -2146,7 +2154,12 @@ export interface IntakeTokenInput {
  */
 export interface HomeSettings {
   auto_lock_minutes?: number;
+  /**
+   * The home's postal address (it goes to police with the pack's cover note).
+   */
+  home_address?: string;
   home_name?: string;
+  home_type?: HomeType & string;
   /**
    * Printed on every page of every pack.
    */
@@ -2190,7 +2203,9 @@ export interface SmtpInput {
  * via the `definition` "SetupInput".
  */
 export interface SetupInput {
+  home_address?: string;
   home_name: string;
+  home_type?: HomeType & string;
   manager_name: string;
   /**
    * The first manager's PIN on this device (needs the keychain).
