@@ -41,6 +41,7 @@ pub const COMMANDS: &[&str] = &[
     "episode_interview",
     "episode_close",
     "episode_pack",
+    "save_pack",
     "send_settings",
     "set_smtp",
     "set_intake_token",

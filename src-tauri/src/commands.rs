@@ -382,6 +382,7 @@ app_commands! {
     episode_interview: InterviewInput => EpisodeView,
     episode_close: CloseInput => EpisodeView,
     episode_pack: EpisodeRef => PackFile,
+    save_pack: SavePackInput => SavedPack,
     send_settings: () => SendSettingsView,
     set_smtp: SmtpInput => SendSettingsView,
     set_intake_token: IntakeTokenInput => SendSettingsView,

@@ -321,6 +321,21 @@ pub struct OpenEpisodeCard {
     pub deliveries: Vec<Delivery>,
 }
 
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct SavePackInput {
+    pub child_id: String,
+    /// The open episode, so its Part 2 is in the saved pack.
+    pub episode_id: Option<String>,
+}
+
+/// Where the saved pack went (not encrypted: the screen says so).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SavedPack {
+    pub path: String,
+    pub sha256_hex: String,
+    pub page_count: usize,
+}
+
 /// The pack as a file, for print, save and share.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct PackFile {

@@ -482,6 +482,7 @@ fn a_missing_child_is_reported_to_real_servers_found_and_closed_from_the_window(
     };
     let inbox = common::RealInbox::start_for_home(&ca, &store_id);
     let child_id = home_that_sends_to(&home, &ca, smtp_port, &inbox.base);
+    let saved = tempfile::tempdir().unwrap();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -489,7 +490,10 @@ fn a_missing_child_is_reported_to_real_servers_found_and_closed_from_the_window(
         .unwrap();
     let smtp = rt.block_on(async {
         let _serial = SERIAL.lock().await;
-        let driver = Driver::start(home.path(), &[]);
+        let driver = Driver::start(
+            home.path(),
+            &[("GRABPACK_SAVE_DIR", saved.path().to_str().unwrap())],
+        );
         let c = driver.session().await;
         wait_text(&c, "h1", "Unlock Grab Pack").await;
         unlock_with_passphrase(&c, common::PASSPHRASE).await;
@@ -534,6 +538,10 @@ fn a_missing_child_is_reported_to_real_servers_found_and_closed_from_the_window(
         click(&c, "[data-testid=retry]").await;
         wait_deliveries(&c, "delivered", 4, Duration::from_secs(90)).await;
         screenshot(&c, "episode-sent").await;
+
+        // Save the PDF from the window (for print or hand-over): the app writes it and says where.
+        click(&c, "[data-testid=save-pdf]").await;
+        wait_text(&c, "[data-testid=save-status]", "not encrypted").await;
 
         // The dashboard pins the open episode with each recipient's state.
         click_button(&c, "Children").await;
@@ -585,6 +593,31 @@ fn a_missing_child_is_reported_to_real_servers_found_and_closed_from_the_window(
     let pdfs: std::collections::BTreeSet<_> =
         received.iter().map(|r| r.pdf_sha256.clone()).collect();
     assert_eq!(pdfs.len(), 1, "every email carries the same pack");
+
+    // The saved PDF is a real pack for this child.
+    let files: Vec<_> = std::fs::read_dir(saved.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(files.len(), 1, "one PDF saved: {files:?}");
+    assert!(
+        files[0]
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("grab-pack-Jordan-Testchild")
+    );
+    let text = Command::new("pdftotext")
+        .arg(&files[0])
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(
+        text.status.success(),
+        "pdftotext could not read the saved pack"
+    );
+    assert!(String::from_utf8_lossy(&text.stdout).contains("Jordan Testchild (fictional)"));
 
     // And the store holds the whole episode.
     let store = home.unlock();

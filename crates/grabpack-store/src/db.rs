@@ -204,6 +204,13 @@ CREATE TABLE directory_entries (
 CREATE TRIGGER directory_entries_no_update BEFORE UPDATE ON directory_entries
 BEGIN SELECT RAISE(ABORT, 'directory history is immutable'); END;
 "#,
+    // 3: the dashboard reads only these indexes, never a photo's or a revision's row (each row
+    // carries a JPEG or a whole form): which photos each child has, and when each was reviewed.
+    r#"
+DROP INDEX photos_child;
+CREATE INDEX photos_dashboard ON photos (child_id, kind, taken_on, id);
+CREATE INDEX revisions_reviewed ON revisions (child_id, kind, saved_at);
+"#,
 ];
 
 /// The schema version this build writes.

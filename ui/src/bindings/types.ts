@@ -368,6 +368,12 @@ export interface Commands {
     };
     result: RevisionInfo;
   };
+  save_pack: {
+    args: {
+      input: SavePackInput;
+    };
+    result: SavedPack;
+  };
   send_settings: {
     args: null;
     result: SendSettingsView;
@@ -2088,6 +2094,28 @@ export interface SaveFormInput {
   child_id: string;
   form: ChildForm;
   note: string;
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "SavePackInput".
+ */
+export interface SavePackInput {
+  child_id: string;
+  /**
+   * The open episode, so its Part 2 is in the saved pack.
+   */
+  episode_id?: string | null;
+}
+/**
+ * Where the saved pack went (not encrypted: the screen says so).
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "SavedPack".
+ */
+export interface SavedPack {
+  page_count: number;
+  path: string;
+  sha256_hex: string;
 }
 /**
  * The home's sending settings as a manager sees them: no password or token ever comes back.
