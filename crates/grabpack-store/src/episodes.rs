@@ -982,6 +982,64 @@ mod tests {
     }
 
     #[test]
+    fn a_closed_episode_asks_for_a_review_unless_the_form_was_reviewed_after_it() {
+        use grabpack_core::ReadinessReason;
+        let (_dir, mut store, child) = home();
+        let tomorrow = Timestamp::now() + SignedDuration::from_hours(24);
+        let day_after = tomorrow.to_zoned(jiff::tz::TimeZone::UTC).date();
+        let ep = store
+            .open_episode(&NewEpisode {
+                child_id: child.clone(),
+                noticed_at: Timestamp::now(),
+                immediate_danger: false,
+                missing_from_unit: None,
+            })
+            .unwrap();
+        store
+            .close_episode(&ep.id, tomorrow, &Closure::default())
+            .unwrap();
+        let asks = |store: &Store| {
+            store
+                .readiness(&child, day_after)
+                .unwrap()
+                .reasons
+                .contains(&ReadinessReason::ReviewDueAfterEpisode)
+        };
+        assert!(asks(&store), "closed after the last review: review due");
+        let row = store.dashboard(day_after).unwrap().remove(0);
+        assert!(
+            row.readiness
+                .reasons
+                .contains(&ReadinessReason::ReviewDueAfterEpisode)
+        );
+
+        // An episode closed before the last review asks for nothing.
+        let (_dir2, mut store2, child2) = home();
+        let ep = store2
+            .open_episode(&NewEpisode {
+                child_id: child2.clone(),
+                noticed_at: t("2026-01-01T10:00:00Z"),
+                immediate_danger: false,
+                missing_from_unit: None,
+            })
+            .unwrap();
+        store2
+            .close_episode(&ep.id, t("2026-01-02T10:00:00Z"), &Closure::default())
+            .unwrap();
+        store2
+            .review(&child2, "reviewed after the episode")
+            .unwrap();
+        let today = Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
+        assert!(
+            !store2
+                .readiness(&child2, today)
+                .unwrap()
+                .reasons
+                .contains(&ReadinessReason::ReviewDueAfterEpisode)
+        );
+    }
+
+    #[test]
     fn every_step_is_timestamped_and_attributed() {
         let (_d, mut store, child) = home();
         let ep = open(&mut store, &child, "2026-11-01T21:00:00Z");

@@ -936,6 +936,7 @@ impl Store {
                 }
             }
         }
+        let closed = last_episode_closed(&self.conn, None)?;
         let mut stmt = self.conn.prepare(
             "SELECT c.id, r.form_json,
                     (SELECT max(saved_at) FROM revisions l WHERE l.child_id = c.id AND l.kind != 'import')
@@ -958,7 +959,7 @@ impl Store {
             let facts = ReadinessFacts {
                 photos,
                 last_reviewed: last_reviewed(saved_at.as_deref(), &form),
-                last_episode_closed: None,
+                last_episode_closed: closed.get(&id).copied(),
             };
             let readiness = assess(&form, &facts, &settings, today);
             out.push(DashboardRow {
@@ -998,7 +999,9 @@ impl Store {
                 })
                 .collect(),
             last_reviewed: last_reviewed(local.as_deref(), &record.form),
-            last_episode_closed: None,
+            last_episode_closed: last_episode_closed(&self.conn, Some(&record.id))?
+                .get(&record.id)
+                .copied(),
         };
         Ok(assess(
             &record.form,
@@ -1574,6 +1577,37 @@ fn date_of(ts: &str) -> Option<Date> {
 /// When Part 1 was last reviewed: the newest save or review stamp made in this store, or, for a
 /// child handed over from another placement, the date that placement completed the form (an
 /// import is not a review by anyone here).
+/// The UK date each child's most recent missing episode was closed (all children, or one): Part 1
+/// must be reviewed after every episode, so readiness needs it.
+fn last_episode_closed(
+    conn: &Connection,
+    child_id: Option<&str>,
+) -> Result<std::collections::HashMap<String, Date>> {
+    let mut stmt = conn.prepare(
+        "SELECT e.child_id, v.at FROM episode_events v JOIN episodes e ON e.id = v.episode_id
+         WHERE v.kind = 'close' AND (?1 IS NULL OR e.child_id = ?1)",
+    )?;
+    let rows = stmt.query_map([child_id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut out = std::collections::HashMap::new();
+    for row in rows {
+        let (child, at) = row?;
+        let Ok(at) = at.parse::<Timestamp>() else {
+            continue;
+        };
+        let day = at
+            .in_tz("Europe/London")
+            .map(|z| z.date())
+            .unwrap_or_else(|_| at.to_zoned(jiff::tz::TimeZone::UTC).date());
+        let latest = out.entry(child).or_insert(day);
+        if day > *latest {
+            *latest = day;
+        }
+    }
+    Ok(out)
+}
+
 fn last_reviewed(local_save: Option<&str>, form: &ChildForm) -> Option<Date> {
     local_save
         .and_then(date_of)
