@@ -126,6 +126,11 @@ impl Drop for Driver {
     }
 }
 
+/// What the window shows, for a failure message: the value of `script` run in the page.
+async fn screen_said(c: &Client, script: &str) -> Value {
+    c.execute(script, vec![]).await.unwrap_or_default()
+}
+
 async fn wait_css(c: &Client, css: &str) -> fantoccini::elements::Element {
     match c
         .wait()
@@ -135,13 +140,8 @@ async fn wait_css(c: &Client, css: &str) -> fantoccini::elements::Element {
     {
         Ok(e) => e,
         Err(e) => {
-            let seen = c
-                .execute(
-                    "return document.querySelector('main')?.innerText ?? ''",
-                    vec![],
-                )
-                .await
-                .unwrap_or_default();
+            let seen =
+                screen_said(c, "return document.querySelector('main')?.innerText ?? ''").await;
             panic!("{css} never appeared ({e}); the screen said:\n{seen}")
         }
     }
@@ -158,13 +158,8 @@ async fn wait_text(c: &Client, css: &str, text: &str) {
             }
         }
         if Instant::now() >= deadline {
-            let seen = c
-                .execute(
-                    "return document.querySelector('main')?.innerText ?? ''",
-                    vec![],
-                )
-                .await
-                .unwrap_or_default();
+            let seen =
+                screen_said(c, "return document.querySelector('main')?.innerText ?? ''").await;
             panic!("'{text}' never appeared in {css}; the screen said:\n{seen}");
         }
         tokio::time::sleep(Duration::from_millis(150)).await;
@@ -421,13 +416,11 @@ async fn wait_deliveries(c: &Client, state: &str, n: usize, within: Duration) {
     let deadline = Instant::now() + within;
     while deliveries_in(c, state).await < n {
         if Instant::now() >= deadline {
-            let seen = c
-                .execute(
-                    "return [...document.querySelectorAll('[data-testid=delivery]')].map(e => e.dataset.state + ': ' + e.innerText).join('\\n')",
-                    vec![],
-                )
-                .await
-                .unwrap_or_default();
+            let seen = screen_said(
+                c,
+                "return [...document.querySelectorAll('[data-testid=delivery]')].map(e => e.dataset.state + ': ' + e.innerText).join('\\n')",
+            )
+            .await;
             panic!("{n} deliveries never reached '{state}'; the rows said:\n{seen}");
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
