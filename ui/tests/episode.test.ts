@@ -326,9 +326,11 @@ describe('the episode screen', () => {
 
 describe('the Missing screen', () => {
   const preview = { age: 15, call_999_now: false, child_id: 'c1', legal_name: 'Maya Thompson (fictional)', page_count: 3, pdf_base64: 'JVBERi0=', readout: 'Name: Maya', revision: 2, sha256_hex: 'x', warnings: [] };
+  const units = [{ id: 'kent', kind: 'force', name: 'Kent Police', nation: 'England', parent: null, areas: [], channels: {}, last_verified: '2026-11-01', unit_name_confirmed: true, edited: false }];
+  const answer = (id: string) => async (cmd: string) => (cmd === 'missing_preview' ? preview : cmd === 'directory' ? units : view({ id }));
 
   it('starts the episode with immediate danger when the person says yes, then opens it', async () => {
-    invoke.mockImplementation(async (cmd: string) => (cmd === 'missing_preview' ? preview : view({ id: 'e42' })));
+    invoke.mockImplementation(answer('e42'));
     render(Missing, { id: 'c1' });
     await screen.findByTestId('readout');
     await fireEvent.click(screen.getByLabelText('Yes, or I am not sure'));
@@ -342,11 +344,21 @@ describe('the Missing screen', () => {
   });
 
   it('starts without immediate danger when the person has not said yes', async () => {
-    invoke.mockImplementation(async (cmd: string) => (cmd === 'missing_preview' ? preview : view({ id: 'e43' })));
+    invoke.mockImplementation(answer('e43'));
     render(Missing, { id: 'c1' });
     await fireEvent.click(await screen.findByTestId('start-episode'));
     await vi.waitFor(() => expect(callsOf('missing_start')).toHaveLength(1));
     expect((callsOf('missing_start')[0] as { immediate_danger: boolean }).immediate_danger).toBe(false);
+  });
+
+  it('starts the episode for another police area when the child went missing away from home', async () => {
+    invoke.mockImplementation(answer('e44'));
+    render(Missing, { id: 'c1' });
+    await screen.findByRole('option', { name: 'Kent Police' });
+    await fireEvent.change(screen.getByLabelText(/Where did .* go missing from\?/), { target: { value: 'kent' } });
+    await fireEvent.click(screen.getByTestId('start-episode'));
+    await vi.waitFor(() => expect(callsOf('missing_start')).toHaveLength(1));
+    expect((callsOf('missing_start')[0] as { missing_from_unit: string | null }).missing_from_unit).toBe('kent');
   });
 
   it('goes to the open episode instead of starting a second one', async () => {
