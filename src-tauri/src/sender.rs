@@ -111,7 +111,8 @@ fn pass(state: &AppState, me: &mut SenderState) -> bool {
         let mut changed = false;
         if claimed_any {
             if let Err(e) = record_outcomes(store, &work.claimed, outcomes, Timestamp::now()) {
-                // The deliveries stay `sending` and are recovered on the next start.
+                // What was not recorded stays `sending`: due again once its lease ends
+                // (`LEASE_MS`), or at once on the next start.
                 eprintln!(
                     "grabpack: a delivery outcome could not be recorded ({})",
                     e.code()
@@ -141,23 +142,28 @@ fn prepare(
         grabpack_send::recover(store, now)?;
         me.recovered = true;
     }
+    // Settings that cannot be read must not strand what is claimed: each delivery then fails
+    // with that reason, on screen, for a manager to mend and retry.
+    let settings = SendSettings::load(store);
     let claimed = claim_due(store, now)?;
-    let settings = SendSettings::load(store)?;
-    let feeds = if poll_acks && !store.list_episodes(None, true)?.is_empty() {
-        let mut feeds = Vec::new();
+    let mut feeds = Vec::new();
+    if let Ok(settings) = &settings
+        && poll_acks
+        && !store.list_episodes(None, true)?.is_empty()
+    {
         for base in settings.intake_tokens.keys() {
             feeds.push((base.clone(), store.intake_cursor(base)?));
         }
-        feeds
-    } else {
-        Vec::new()
-    };
+    }
     if claimed.is_empty() && feeds.is_empty() {
         return Ok(None);
     }
+    let transports = settings
+        .and_then(|s| Transports::from_settings(&s))
+        .map_err(|e| e.to_string());
     Ok(Some(Work {
         claimed,
-        transports: Transports::from_settings(&settings).map_err(|e| e.to_string()),
+        transports,
         feeds,
     }))
 }
