@@ -157,7 +157,7 @@ impl AppState {
         }
     }
 
-    /// Whether a store is held only for sending (for the lock screen's notice).
+    /// Whether a store is held only for sending.
     pub fn keeper_active(&self) -> bool {
         self.keeper().is_some()
     }
