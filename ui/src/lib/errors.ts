@@ -50,7 +50,7 @@ const MESSAGES: Record<string, string> = {
   'app.token_required': 'Enter the intake address and its token.',
   'send.tls_required': 'That address is not encrypted (it does not start with https). Packs are only sent over an encrypted link: ask for the https address.',
   'send.bad_address': 'That is not an email address or an https address Grab Pack can send to. Check it for typing mistakes.',
-  'send.smtp_not_configured': 'Email is not set up for this home yet, so nothing can be emailed. Save the pack PDF and hand it over or email it yourself, and phone 101 (999 in danger) with the read-out. A manager sets up email in Settings.',
+  'send.smtp_not_configured': 'Email is not set up for this home yet, so nothing can be emailed. Untick the email recipients to send to a police intake alone; save the pack PDF and hand it over or email it yourself, and phone 101 (999 in danger) with the read-out. A manager sets up email in Settings.',
   'send.no_address': 'This person has no email address or intake on record: phone them, and add the address to the form later.',
   'send.unknown_unit': 'That police area is not in the directory. Choose it again in Settings.',
   'send.directory_invalid': 'The police directory could not be read. Phone 101 and give the read-out; tell your manager.',
