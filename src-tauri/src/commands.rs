@@ -50,6 +50,7 @@ pub async fn app_status(state: State<'_, AppState>) -> Res<AppStatus> {
         staff_on_device: staff_on_device(&state),
         keychain_available: state.keychain.is_some(),
         demo: state.demo,
+        sending_while_locked: state.keeper_undelivered(),
     })
 }
 

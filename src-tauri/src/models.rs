@@ -18,6 +18,8 @@ pub struct AppStatus {
     pub keychain_available: bool,
     /// Started with GRABPACK_DEMO=1 or --demo on a demo store.
     pub demo: bool,
+    /// While locked: deliveries the app is still sending in the background (0 when none).
+    pub sending_while_locked: i64,
 }
 
 /// Who is unlocked, and what they may do.

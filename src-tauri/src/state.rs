@@ -162,6 +162,15 @@ impl AppState {
         self.keeper().is_some()
     }
 
+    /// How many deliveries the keeper still has to send (0 when it holds nothing): the unlock
+    /// screen says so, so nobody thinks locking stopped the pack.
+    pub fn keeper_undelivered(&self) -> i64 {
+        self.keeper()
+            .as_ref()
+            .and_then(|s| s.undelivered_count().ok())
+            .unwrap_or(0)
+    }
+
     /// Wake the sender at once (after a pack is queued or a retry asked for).
     pub fn wake_sender(&self) {
         let _ = self
@@ -286,8 +295,9 @@ mod tests {
         state.lock();
         // The window is locked...
         assert_eq!(state.with_store(|_| Ok(())).unwrap_err().code, "app.locked");
-        // ...but the sender can still reach the outbox.
+        // ...but the sender can still reach the outbox, and the unlock screen can say so.
         assert!(state.keeper_active());
+        assert_eq!(state.keeper_undelivered(), 1);
         assert_eq!(
             state.with_outbox_store(|s| s.undelivered_count().unwrap()),
             Some(1)
@@ -300,6 +310,7 @@ mod tests {
         });
         state.release_keeper_if_done();
         assert!(!state.keeper_active());
+        assert_eq!(state.keeper_undelivered(), 0);
         assert!(state.with_outbox_store(|_| ()).is_none());
     }
 

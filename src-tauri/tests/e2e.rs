@@ -526,6 +526,18 @@ fn a_missing_child_is_reported_to_real_servers_found_and_closed_from_the_window(
         }
         screenshot(&c, "episode-waiting").await;
 
+        // Locking does not stop the pack: the unlock screen says it is still going out.
+        click(&c, "[data-testid=lock-now]").await;
+        wait_text(
+            &c,
+            "[data-testid=sending-while-locked]",
+            "3 recipients to go",
+        )
+        .await;
+        unlock_with_passphrase(&c, common::PASSPHRASE).await;
+        click(&c, "[data-testid=open-episode] button").await;
+        wait_css(&c, "[data-testid=send-pack]").await;
+
         // The mail server comes up; one "try again now" and the backoff bring all three.
         let smtp = common::SmtpServer::start_on(&ca, smtp_port);
         click(&c, "[data-testid=retry]").await;

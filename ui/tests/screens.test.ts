@@ -13,6 +13,7 @@ const status = {
   staff_on_device: ['Amira Haddad (fictional)', 'Sam Jones (fictional)'],
   keychain_available: true,
   demo: false,
+  sending_while_locked: 0,
 };
 
 afterEach(() => {
@@ -21,6 +22,16 @@ afterEach(() => {
 });
 
 describe('the unlock screen', () => {
+  it('says the pack is still being sent while the app is locked', () => {
+    render(Unlock, { status: { ...status, sending_while_locked: 2 }, onUnlocked: () => {} });
+    expect(screen.getByTestId('sending-while-locked').textContent).toContain('2 recipients to go');
+  });
+
+  it('says nothing about sending when nothing is going out', () => {
+    render(Unlock, { status, onUnlocked: () => {} });
+    expect(screen.queryByTestId('sending-while-locked')).toBeNull();
+  });
+
   it('lists the staff on this device to pick from', () => {
     render(Unlock, { status, onUnlocked: () => {} });
     expect(screen.getByLabelText('Amira Haddad (fictional)')).toBeTruthy();

@@ -504,6 +504,10 @@ export interface AppStatus {
    * Whether the system keychain works here: PINs need it.
    */
   keychain_available: boolean;
+  /**
+   * While locked: deliveries the app is still sending in the background (0 when none).
+   */
+  sending_while_locked: number;
   session?: SessionView | null;
   /**
    * Staff with a PIN on this device, for the unlock screen's picker (names only).

@@ -114,6 +114,13 @@ for (const size of Object.keys(sizes)) {
     await check(page, 'unlock too many attempts', size);
     await context.close();
   }
+  // Locked while the pack is still going out: the unlock screen says so.
+  {
+    const { page, context } = await open(size, 'unlock-sending');
+    await page.getByTestId('sending-while-locked').waitFor();
+    await check(page, 'unlock while still sending', size);
+    await context.close();
+  }
   // The unlocked app.
   {
     const { page, context } = await open(size, 'app');
