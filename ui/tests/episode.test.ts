@@ -175,6 +175,29 @@ describe('the episode screen', () => {
     expect(input.getAttribute('aria-invalid')).toBe('true');
   });
 
+  it('still sends to everyone else when an address typed but not added cannot be used, and says so', async () => {
+    const v = view();
+    serve(v, { episode_send: () => v });
+    render(Episode, { id: 'e1' });
+    const input = await screen.findByLabelText('Also send to (email address or https intake address)');
+    await fireEvent.input(input, { target: { value: 'not an address' } });
+    await fireEvent.click(screen.getByTestId('send-pack'));
+    await vi.waitFor(() => expect(callsOf('episode_send')).toHaveLength(1));
+    expect((callsOf('episode_send')[0] as { add: string[] }).add).toEqual([]);
+    expect((await screen.findByRole('link', { name: /Sent to everyone else/ })).getAttribute('href')).toBe('#add-recipient');
+  });
+
+  it('sends to an address typed but not yet added', async () => {
+    const v = view();
+    serve(v, { episode_send: () => v });
+    render(Episode, { id: 'e1' });
+    const input = await screen.findByLabelText('Also send to (email address or https intake address)');
+    await fireEvent.input(input, { target: { value: 'duty@example.invalid' } });
+    await fireEvent.click(screen.getByTestId('send-pack'));
+    await vi.waitFor(() => expect(callsOf('episode_send')).toHaveLength(1));
+    expect((callsOf('episode_send')[0] as { add: string[] }).add).toEqual(['duty@example.invalid']);
+  });
+
   it('lists people with no address to phone', async () => {
     serve(view());
     render(Episode, { id: 'e1' });
