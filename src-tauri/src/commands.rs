@@ -299,8 +299,8 @@ pub fn build_missing_preview(store: &mut Store, child_id: &str) -> Res<MissingPr
         Some(e) => Some(store.episode(&e.id)?),
         None => None,
     };
-    let input = grabpack_send::pack_input(store, child_id, episode.as_ref())?;
-    let revision = store.child_unaudited(child_id)?.revision.seq;
+    let (input, revision) =
+        grabpack_send::episode::pack_input_and_revision(store, child_id, episode.as_ref())?;
     let age = input
         .form
         .identity

@@ -32,14 +32,13 @@ pub fn episode_view(store: &Store, episode_id: &str) -> Res<EpisodeView> {
         .and_then(|dob| age_on(dob, jiff::Zoned::now().date()));
     let checklist = grabpack_send::episode::checklist_for_episode(store, &episode)?;
     let proposal = grabpack_send::episode::proposal_for(store, &episode)?;
-    let input = grabpack_send::pack_input(store, &episode.child_id, Some(&episode))?;
     Ok(EpisodeView {
         child_name: grabpack_send::display_name(&form),
         age,
         checklist,
         proposal,
         messages: store.outbox(None, Some(episode_id))?,
-        readout: grabpack_pack::readout(&input),
+        readout: grabpack_send::episode::readout_for(form, &episode),
         flags: store
             .child_flags(&episode.child_id)?
             .into_iter()

@@ -224,6 +224,21 @@ fn grading(s: &str) -> Result<grabpack_core::RiskGrading> {
     })
 }
 
+/// One recipient's line: short id, state, name, address, and the last error after `error_sep`.
+fn delivery_line(d: &grabpack_store::outbox::Delivery, error_sep: &str) -> String {
+    format!(
+        "{}  {:<10} {} <{}>{}",
+        &d.id[..8],
+        d.state.as_str(),
+        d.recipient_name,
+        d.address,
+        d.last_error
+            .as_ref()
+            .map(|e| format!("{error_sep}{e}"))
+            .unwrap_or_default()
+    )
+}
+
 /// One pass of the worker, then the acknowledgement feeds; prints each recipient's state.
 fn attempt(store: &mut Store, json: bool) -> Result<()> {
     let settings = SendSettings::load(store).map_err(send_error)?;
@@ -239,19 +254,7 @@ fn attempt(store: &mut Store, json: bool) -> Result<()> {
             let mut out: Vec<String> = report
                 .attempted
                 .iter()
-                .map(|d| {
-                    format!(
-                        "{}  {:<10} {} <{}>{}",
-                        &d.id[..8],
-                        d.state.as_str(),
-                        d.recipient_name,
-                        d.address,
-                        d.last_error
-                            .as_ref()
-                            .map(|e| format!("\n            {e}"))
-                            .unwrap_or_default()
-                    )
-                })
+                .map(|d| delivery_line(d, "\n            "))
                 .collect();
             if out.is_empty() {
                 out.push("Nothing due.".into());
@@ -690,17 +693,7 @@ fn show_text(
     for m in outbox {
         s.push_str(&format!("  message {} ({})\n", &m.id[..8], m.purpose));
         for d in &m.deliveries {
-            s.push_str(&format!(
-                "    {}  {:<10} {} <{}>{}\n",
-                &d.id[..8],
-                d.state.as_str(),
-                d.recipient_name,
-                d.address,
-                d.last_error
-                    .as_ref()
-                    .map(|e| format!(": {e}"))
-                    .unwrap_or_default()
-            ));
+            s.push_str(&format!("    {}\n", delivery_line(d, ": ")));
         }
     }
     s.push_str(&format!(

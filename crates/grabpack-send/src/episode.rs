@@ -24,7 +24,17 @@ use crate::{Outgoing, queue};
 /// home's), the app's closed episodes for the missing history and, when a child is missing now,
 /// that episode's Part 2.
 pub fn pack_input(store: &Store, child_id: &str, episode: Option<&Episode>) -> Result<PackInput> {
+    Ok(pack_input_and_revision(store, child_id, episode)?.0)
+}
+
+/// [`pack_input`], with the revision number it was built from (for the screen that shows it).
+pub fn pack_input_and_revision(
+    store: &Store,
+    child_id: &str,
+    episode: Option<&Episode>,
+) -> Result<(PackInput, i64)> {
     let material = store.pack_material(child_id)?;
+    let revision = material.revision;
     let mut input = PackInput::new(
         material.form,
         format!("revision {}", material.revision),
@@ -42,7 +52,15 @@ pub fn pack_input(store: &Store, child_id: &str, episode: Option<&Episode>) -> R
         .collect();
     input.episode = episode.and_then(|e| e.part2.as_ref().map(|p| p.value.clone()));
     input.app_episodes = store.past_episodes(child_id)?;
-    Ok(input)
+    Ok((input, revision))
+}
+
+/// The read-out for the call during an episode. It needs only the form and the episode's Part 2,
+/// so it never reads the photos (the episode screen redraws it after every delivery change).
+pub fn readout_for(form: ChildForm, episode: &Episode) -> String {
+    let mut input = PackInput::new(form, String::new(), Timestamp::now());
+    input.episode = episode.part2.as_ref().map(|p| p.value.clone());
+    grabpack_pack::readout(&input)
 }
 
 /// "Known as (Legal Name)", or the legal name: how messages and lists name the child.
