@@ -6,7 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 npm --prefix ui run build
-cargo build --locked -p grabpack-app
+# The same build as scripts/test.sh (one shape: the whole workspace, all targets), so running the
+# app after the tests rebuilds nothing; `-p grabpack-app` would unify features differently and
+# rebuild much of the workspace. The crates on the hot paths (photos, the pack, the store, the
+# form) are optimised even in this profile (Cargo.toml), so the app is as quick as it ships.
+cargo build --workspace --all-targets --locked
 export GRABPACK_DEMO=1
 export GRABPACK_DATA_DIR=${GRABPACK_DATA_DIR:-$(mktemp -d)/grabpack-demo}
 echo "Demo store: $GRABPACK_DATA_DIR"
