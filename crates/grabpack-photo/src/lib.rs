@@ -12,6 +12,7 @@
 //! (the protocol asks for a *dated* photo).
 
 mod error;
+mod rebuild;
 mod sniff;
 mod synthetic;
 mod taken_at;
@@ -27,6 +28,7 @@ use image::{
 use sha2::{Digest, Sha256};
 
 pub use error::PhotoError;
+pub use rebuild::rebuild_jpeg;
 pub use synthetic::synthetic_portrait;
 
 /// What a photo may cost us, in file size, memory and output size.

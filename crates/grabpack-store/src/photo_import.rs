@@ -2,9 +2,11 @@
 //!
 //! A photo exported by Grab Pack is already upright, scaled and free of metadata; re-encoding it
 //! on every hand-over would blur it a little more each time. So an imported photo is decoded in
-//! full by the photo intake (which proves it is a sound image within the limits), and its original
-//! bytes are kept only when they carry no metadata segment at all; otherwise the cleaned re-encode
-//! is stored.
+//! full by the photo intake (which proves it is a sound image within the limits), then rebuilt
+//! from the segments a decoder needs (`grabpack_photo::rebuild_jpeg`: no APPn but a bare JFIF or
+//! Adobe header, no comment, nothing between scans or after the end). The rebuilt bytes are kept
+//! only when they decode to the same picture size; otherwise the cleaned re-encode is stored.
+//! The original bytes are never stored.
 
 use grabpack_photo::{PhotoError, PhotoLimits, ProcessedPhoto};
 
@@ -16,41 +18,37 @@ pub(crate) struct CleanPhoto {
 
 pub(crate) fn sanitise(bytes: &[u8]) -> Result<CleanPhoto, PhotoError> {
     let processed: ProcessedPhoto = grabpack_photo::process(bytes, &PhotoLimits::default())?;
-    let keep_original = has_no_metadata_segments(bytes)
-        && jpeg_dimensions(bytes) == Some((processed.width, processed.height));
+    let rebuilt = (!has_exif(bytes))
+        .then(|| grabpack_photo::rebuild_jpeg(bytes))
+        .flatten()
+        .filter(|rebuilt| {
+            jpeg_dimensions(rebuilt) == Some((processed.width, processed.height))
+                && grabpack_photo::process(rebuilt, &PhotoLimits::default()).is_ok()
+        });
     Ok(CleanPhoto {
-        jpeg: if keep_original {
-            bytes.to_vec()
-        } else {
-            processed.jpeg
-        },
+        jpeg: rebuilt.unwrap_or(processed.jpeg),
         width: processed.width,
         height: processed.height,
     })
 }
 
-/// Walk the JPEG's marker segments up to the image data: true when there is no APP1-APP15
-/// (EXIF, XMP, ICC, maker notes) and no comment segment.
-pub(crate) fn has_no_metadata_segments(b: &[u8]) -> bool {
-    if b.len() < 4 || b[0] != 0xFF || b[1] != 0xD8 {
-        return false;
-    }
+/// Whether the JPEG carries an EXIF block before its first scan. EXIF may turn the picture
+/// (orientation), which the rebuilt bytes would no longer say: such a photo is re-encoded upright.
+fn has_exif(b: &[u8]) -> bool {
     let mut i = 2;
-    while i + 4 <= b.len() {
-        if b[i] != 0xFF {
-            return false;
-        }
+    while i + 4 <= b.len() && b[i] == 0xFF {
         let marker = b[i + 1];
         if marker == 0xDA {
-            return true; // start of scan: no more headers
-        }
-        if (0xE1..=0xEF).contains(&marker) || marker == 0xFE {
             return false;
         }
         let len = usize::from(u16::from_be_bytes([b[i + 2], b[i + 3]]));
+        if marker == 0xE1 && b.get(i + 4..i + 10) == Some(b"Exif\0\0".as_slice()) {
+            return true;
+        }
         i += 2 + len;
     }
-    false
+    // A header this walk cannot follow: treat it as turned, so it is re-encoded.
+    true
 }
 
 fn jpeg_dimensions(b: &[u8]) -> Option<(u32, u32)> {
