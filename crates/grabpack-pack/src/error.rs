@@ -1,15 +1,16 @@
 //! Errors a pack build can end in, each with a stable code the UI and tests branch on.
 //!
 //! A pack is built during an emergency, so very little is allowed to fail: a character no font can
-//! print is drawn as U+FFFD (and still extracts as the right text) rather than stopping the pack;
-//! only [`crate::fonts::check_printable`] turns it into an error, for the form's readiness warnings.
+//! print is drawn as U+FFFD, named on the page and still extracts as the right text, rather than
+//! stopping the pack; only [`crate::fonts::check_printable`] turns it into an error, for the form's
+//! readiness warnings.
 
 /// Why a pack (or a check on it) failed.
 #[derive(Debug, thiserror::Error)]
 pub enum PackError {
     /// Some characters have no glyph in any vendored font.
     #[error(
-        "The pack's fonts cannot print these characters: {characters}. They will print as �; add a spelling in Latin letters too."
+        "The pack's fonts cannot print these characters: {characters}. The pack will show each as � with its Unicode name beside it; add a spelling in Latin letters too."
     )]
     FontMissingGlyphs {
         /// The characters, in order, without repeats.

@@ -1,10 +1,14 @@
 //! The fonts the pack is printed in, compiled into the binary.
 //!
 //! Why compiled in: a pack is built in an emergency, possibly on a shared laptop with no fonts for
-//! Bengali or Chinese installed; the pack must look the same everywhere. Why several fonts: no single
-//! font covers every script London's children write their names in, so each run of text is set in the
-//! first font of [`FALLBACK_ORDER`] that has glyphs for it (see [`crate::shape`]). krilla embeds only the
-//! glyphs a pack uses (subsetting), so the 6.8 MB of fonts cost a pack a few tens of kilobytes.
+//! Bengali or Korean installed; the pack must look the same everywhere. Why several fonts: no single
+//! font covers every script a child in England and Wales may write their name in, so each run of text
+//! is set in the first font of [`FALLBACK_ORDER`] that has glyphs for it (see [`crate::shape`]). The
+//! scripts, the languages that use them (from the Census 2021 main-language categories) and the file
+//! for each are listed in `assets/fonts/scripts.json`, and a test holds this table to that list. krilla
+//! embeds only the glyphs a pack uses (subsetting), so ~12 MB of fonts cost a pack a few tens of
+//! kilobytes. A character no font covers is drawn as U+FFFD *and named on the page*
+//! ([`unicode_name`], see [`crate::layout`]), never silently.
 
 use std::sync::OnceLock;
 
@@ -33,6 +37,30 @@ pub enum PackFont {
     Ethiopic,
     /// Chinese (simplified and common traditional characters) and Japanese kana; one weight only.
     Chinese,
+    /// Korean Hangul (all 11,172 precomposed syllables and the jamo); one weight only.
+    Korean,
+    /// Telugu.
+    Telugu,
+    /// Malayalam.
+    Malayalam,
+    /// Kannada.
+    Kannada,
+    /// Sinhala.
+    Sinhala,
+    /// Odia (Oriya).
+    Odia,
+    /// Thaana (Dhivehi), right to left.
+    Thaana,
+    /// Lao.
+    Lao,
+    /// Khmer.
+    Khmer,
+    /// Myanmar (Burmese).
+    Myanmar,
+    /// Georgian.
+    Georgian,
+    /// Armenian.
+    Armenian,
 }
 
 /// Regular or bold.
@@ -46,7 +74,7 @@ pub enum Weight {
 }
 
 /// The order in which fonts are tried for a character that the current run's font cannot print.
-pub const FALLBACK_ORDER: [PackFont; 11] = [
+pub const FALLBACK_ORDER: [PackFont; 23] = [
     PackFont::Latin,
     PackFont::Arabic,
     PackFont::Bengali,
@@ -58,6 +86,18 @@ pub const FALLBACK_ORDER: [PackFont; 11] = [
     PackFont::Thai,
     PackFont::Ethiopic,
     PackFont::Chinese,
+    PackFont::Korean,
+    PackFont::Telugu,
+    PackFont::Malayalam,
+    PackFont::Kannada,
+    PackFont::Sinhala,
+    PackFont::Odia,
+    PackFont::Thaana,
+    PackFont::Lao,
+    PackFont::Khmer,
+    PackFont::Myanmar,
+    PackFont::Georgian,
+    PackFont::Armenian,
 ];
 
 const SLOTS: usize = FALLBACK_ORDER.len() * 2;
@@ -76,7 +116,7 @@ macro_rules! font_file {
 }
 
 /// (file name, bytes) of each font's regular and bold weights, in [`FALLBACK_ORDER`].
-static FILES: [[(&str, &[u8]); 2]; 11] = [
+static FILES: [[(&str, &[u8]); 2]; FALLBACK_ORDER.len()] = [
     [
         font_file!("NotoSans-Regular.ttf"),
         font_file!("NotoSans-Bold.ttf"),
@@ -120,6 +160,54 @@ static FILES: [[(&str, &[u8]); 2]; 11] = [
     [
         font_file!("NotoSansCJKsc-Regular-subset.otf"),
         font_file!("NotoSansCJKsc-Regular-subset.otf"),
+    ],
+    [
+        font_file!("NotoSansCJKkr-Regular-subset.otf"),
+        font_file!("NotoSansCJKkr-Regular-subset.otf"),
+    ],
+    [
+        font_file!("NotoSansTelugu-Regular.ttf"),
+        font_file!("NotoSansTelugu-Bold.ttf"),
+    ],
+    [
+        font_file!("NotoSansMalayalam-Regular.ttf"),
+        font_file!("NotoSansMalayalam-Bold.ttf"),
+    ],
+    [
+        font_file!("NotoSansKannada-Regular.ttf"),
+        font_file!("NotoSansKannada-Bold.ttf"),
+    ],
+    [
+        font_file!("NotoSansSinhala-Regular.ttf"),
+        font_file!("NotoSansSinhala-Bold.ttf"),
+    ],
+    [
+        font_file!("NotoSansOriya-Regular.ttf"),
+        font_file!("NotoSansOriya-Bold.ttf"),
+    ],
+    [
+        font_file!("NotoSansThaana-Regular.ttf"),
+        font_file!("NotoSansThaana-Bold.ttf"),
+    ],
+    [
+        font_file!("NotoSansLao-Regular.ttf"),
+        font_file!("NotoSansLao-Bold.ttf"),
+    ],
+    [
+        font_file!("NotoSansKhmer-Regular.ttf"),
+        font_file!("NotoSansKhmer-Bold.ttf"),
+    ],
+    [
+        font_file!("NotoSansMyanmar-Regular.ttf"),
+        font_file!("NotoSansMyanmar-Bold.ttf"),
+    ],
+    [
+        font_file!("NotoSansGeorgian-Regular.ttf"),
+        font_file!("NotoSansGeorgian-Bold.ttf"),
+    ],
+    [
+        font_file!("NotoSansArmenian-Regular.ttf"),
+        font_file!("NotoSansArmenian-Bold.ttf"),
     ],
 ];
 
@@ -178,8 +266,9 @@ pub fn font_for(ch: char) -> Option<PackFont> {
     FALLBACK_ORDER.into_iter().find(|font| font.covers(ch))
 }
 
-/// Characters of `text` that no vendored font can print (the pack draws them as U+FFFD, although
-/// they still extract correctly). The form can warn a carer about such a name before it is needed.
+/// Characters of `text` that no vendored font can print, sorted, without repeats. The pack draws them
+/// as U+FFFD and names them on the page (they still extract correctly); the form can warn a carer about
+/// such a name before it is needed.
 pub fn missing_glyphs(text: &str) -> Vec<char> {
     let mut missing: Vec<char> = text
         .chars()
@@ -205,5 +294,15 @@ pub fn check_printable(text: &str) -> Result<(), crate::PackError> {
         Err(crate::PackError::FontMissingGlyphs {
             characters: missing.into_iter().collect(),
         })
+    }
+}
+
+/// "U+20BB7 CJK UNIFIED IDEOGRAPH-20BB7": the code point and its name in the Unicode standard, so an
+/// officer can tell which character the pack could not draw. Characters with no name (private use,
+/// unassigned) say so.
+pub fn unicode_name(ch: char) -> String {
+    match unicode_names2::name(ch) {
+        Some(name) => format!("U+{:04X} {name}", u32::from(ch)),
+        None => format!("U+{:04X} (a character with no Unicode name)", u32::from(ch)),
     }
 }

@@ -8,9 +8,12 @@
 //!
 //! Invariants the tests lean on: every line is at most its column wide (a word longer than the line is
 //! broken, and a line that still measures too wide after final shaping is drawn smaller); every block
-//! starts a new page rather than crossing the bottom margin; a photo's box is never drawn over.
+//! starts a new page rather than crossing the bottom margin; a photo's box is never drawn over; a
+//! character no vendored font can draw is never left as a silent "�": the block it is in (a paragraph,
+//! a label/value row, a table row, a callout, a gallery) is followed by a notice naming it
+//! ("U+20BB7 CJK UNIFIED IDEOGRAPH-20BB7"), so the officer knows what the page could not show.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use krilla::Document;
@@ -26,7 +29,7 @@ use krilla::text::{GlyphId, KrillaGlyph};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::PackError;
-use crate::fonts::Weight;
+use crate::fonts::{self, PackFont, Weight};
 use crate::shape::{self, ShapedRun};
 
 /// A4 width in points.
@@ -346,6 +349,24 @@ pub struct Layout {
     y: f32,
     left: f32,
     width: f32,
+    /// Characters drawn as U+FFFD (no vendored font has them) since the last notice.
+    undrawable: BTreeSet<char>,
+}
+
+/// The notice under a block with characters no font could draw: small, bold, in the marking's red.
+const NOTICE_STYLE: TextStyle = TextStyle {
+    size: 8.5,
+    weight: Weight::Bold,
+    colour: Colour::MARKING,
+};
+
+/// The words of that notice: each character's code point and Unicode name.
+pub fn undrawable_notice(characters: &BTreeSet<char>) -> String {
+    let names: Vec<String> = characters.iter().map(|&c| fonts::unicode_name(c)).collect();
+    format!(
+        "Shown as \u{FFFD} above, no font in this pack can draw: {}. The copyable text and the read-out have the exact characters.",
+        names.join("; ")
+    )
 }
 
 impl Default for Layout {
@@ -409,7 +430,18 @@ impl Layout {
             y: BODY_TOP,
             left: MARGIN_X,
             width: BODY_WIDTH,
+            undrawable: BTreeSet::new(),
         }
+    }
+
+    /// Ends a block: if it drew any character as U+FFFD, says which ones underneath it.
+    fn note_undrawable(&mut self) {
+        if self.undrawable.is_empty() {
+            return;
+        }
+        let notice = undrawable_notice(&std::mem::take(&mut self.undrawable));
+        // The notice is ASCII plus U+FFFD, which the Latin font has: it cannot add to the set.
+        self.text_with_background(&notice, NOTICE_STYLE, None);
     }
 
     /// Pages so far.
@@ -496,6 +528,13 @@ impl Layout {
     }
 
     fn draw_line(&mut self, line: &Line, x: f32, width: f32, top: f32, style: TextStyle) {
+        // Characters no font covers are set in the Latin font (drawn as U+FFFD): only non-ASCII Latin
+        // runs need looking at.
+        for run in &line.runs {
+            if run.font == PackFont::Latin && !run.text.is_ascii() {
+                self.undrawable.extend(fonts::missing_glyphs(&run.text));
+            }
+        }
         let scale = if line.width > width && line.width > 0.0 {
             width / line.width
         } else {
@@ -515,6 +554,7 @@ impl Layout {
     /// Wrapped text across the current column, continuing on new pages as needed.
     pub fn text(&mut self, text: &str, style: TextStyle) {
         self.text_with_background(text, style, None);
+        self.note_undrawable();
     }
 
     fn text_with_background(&mut self, text: &str, style: TextStyle, background: Option<Colour>) {
@@ -573,6 +613,7 @@ impl Layout {
             colour: Colour::WHITE,
         };
         self.text_with_background(text, style, Some(fill));
+        self.note_undrawable();
         self.space(3.0);
     }
 
@@ -606,6 +647,7 @@ impl Layout {
             }
             self.y += lh;
         }
+        self.note_undrawable();
         self.space(0.5);
     }
 
@@ -703,6 +745,7 @@ impl Layout {
                     self.table_header(&header, &widths, header_height);
                 }
             }
+            self.note_undrawable();
         }
         self.space(6.0);
     }
@@ -842,6 +885,7 @@ impl Layout {
                 x += cell_w + gap;
             }
             self.y += row_h + 6.0;
+            self.note_undrawable();
         }
         errors
     }
@@ -978,14 +1022,15 @@ fn draw_runs(
         let glyphs: Vec<KrillaGlyph> = run
             .glyphs
             .iter()
-            .map(|g| {
+            .zip(extraction_clusters(run))
+            .map(|(g, cluster)| {
                 KrillaGlyph::new(
                     GlyphId::new(u32::from(g.id)),
                     g.x_advance,
                     g.x_offset,
                     g.y_offset,
                     0.0,
-                    g.cluster.clone(),
+                    cluster,
                     None,
                 )
             })
@@ -1002,6 +1047,38 @@ fn draw_runs(
         }
         pen += run.width(size);
     }
+}
+
+/// The text each glyph stands for, as the PDF will say it. Usually the glyph's own cluster. But a mark
+/// shifted sideways onto its letter (Odia's vowel sign u, Thaana's vowel marks on every consonant) sits
+/// apart from where the text extractor expects it, and poppler then splits the word with a space. So in
+/// a left-to-right word with such a mark every glyph gets the whole word's range: krilla then writes the
+/// word once as an ActualText span, which extractors read as written. Not right to left: poppler
+/// reverses an ActualText span there (a Hebrew name came out backwards).
+fn extraction_clusters(run: &ShapedRun) -> Vec<std::ops::Range<usize>> {
+    let mut clusters: Vec<std::ops::Range<usize>> =
+        run.glyphs.iter().map(|g| g.cluster.clone()).collect();
+    let is_space = |range: &std::ops::Range<usize>| {
+        run.text
+            .get(range.clone())
+            .is_none_or(|t| t.chars().all(char::is_whitespace))
+    };
+    let mut start = 0;
+    while start < clusters.len() {
+        let end = (start..clusters.len())
+            .find(|&i| is_space(&clusters[i]))
+            .unwrap_or(clusters.len());
+        let word = &run.glyphs[start..end];
+        if !run.rtl && word.iter().any(|g| g.x_offset.abs() > 1e-4) {
+            let from = word.iter().map(|g| g.cluster.start).min().unwrap_or(0);
+            let to = word.iter().map(|g| g.cluster.end).max().unwrap_or(0);
+            for cluster in &mut clusters[start..end] {
+                *cluster = from..to;
+            }
+        }
+        start = end + 1;
+    }
+    clusters
 }
 
 /// The running header and footer, shaped once and drawn on every page.

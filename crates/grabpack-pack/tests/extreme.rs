@@ -35,7 +35,7 @@ proptest! {
         note_len in prop_oneof![Just(0usize), 1usize..500, Just(20_000usize)],
         associates in 0usize..=60,
         places in 0usize..=40,
-        name_index in 0usize..11,
+        name_index in 0usize..common::TEST_NAMES.len(),
     ) {
         let input = extreme_input(note_len, associates, places, name_index);
         let pack = render_pack(&input).unwrap();

@@ -126,6 +126,10 @@ fn the_childs_name_prints_in_every_script() {
         input.form.identity.legal_name = (*name).into();
         let pack = render_pack(&input).unwrap();
         let page1 = page_text(&pack.pdf, 1);
+        if common::POPPLER_REORDERS_MARKS.contains(script) {
+            common::assert_every_character_extracts(script, name, &page1);
+            continue;
+        }
         assert!(
             page1.contains(name),
             "{script}: {name} not extracted from page 1:\n{page1}"

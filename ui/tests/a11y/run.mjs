@@ -1,6 +1,8 @@
 // Every screen, at phone (360x640) and laptop (1366x768) size, checked with axe-core in Debian's
 // Chromium: zero violations allowed. Also takes the README's screenshots. Serves the built ui/dist
-// with a mocked Tauri bridge (mock-tauri.js). Run: npm run build && npm run a11y
+// with a mocked Tauri bridge (mock-tauri.js). Also checks that every fixture child's names, and a name
+// in every script of assets/fonts/scripts.json, are drawn entirely with the app's bundled fonts (no
+// empty boxes, no system font standing in). Run: npm run build && npm run a11y
 import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -12,6 +14,7 @@ const dist = here('../../dist');
 const shots = here('../../../docs/screenshots');
 const fixtures = await readFile(here('../fixtures/demo.json'), 'utf8');
 const mock = await readFile(here('./mock-tauri.js'), 'utf8');
+const scripts = JSON.parse(await readFile(here('../../../assets/fonts/scripts.json'), 'utf8')).scripts;
 const axeSource = await readFile(fileURLToPath(import.meta.resolve('axe-core/axe.min.js')), 'utf8');
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2' };
 
@@ -257,6 +260,69 @@ for (const size of Object.keys(sizes)) {
     }
     await context.close();
   }
+}
+
+// Names in every script draw with the bundled fonts (ui/src/fonts, "Grab Pack Sans"). Chromium reports,
+// through the DevTools protocol, which fonts drew each text node: a glyph the bundled fonts lack is
+// drawn by a system font (or the last-resort box), which reports isCustomFont false, so this fails when
+// a script's font is missing, even on a computer whose own fonts would have covered for it.
+async function checkNameFonts(page, context, selector, what) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('DOM.enable');
+  await cdp.send('CSS.enable');
+  const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+  const { nodeIds } = await cdp.send('DOM.querySelectorAll', { nodeId: root.nodeId, selector });
+  if (nodeIds.length === 0) failures.push(`${what}: nothing matched ${selector}`);
+  let checked = 0;
+  for (const nodeId of nodeIds) {
+    const { outerHTML } = await cdp.send('DOM.getOuterHTML', { nodeId });
+    const text = outerHTML.replace(/<[^>]*>/g, '').trim();
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+    const foreign = fonts.filter((f) => !f.isCustomFont);
+    if (fonts.length === 0 || foreign.length > 0) {
+      failures.push(`${what}: "${text}" is not drawn with the bundled fonts alone: ${fonts.map((f) => `${f.familyName}${f.isCustomFont ? '' : ' (system)'} x${f.glyphCount}`).join(', ') || 'no font'}`);
+    }
+    checked += 1;
+  }
+  await cdp.detach();
+  return checked;
+}
+{
+  const { page, context } = await open('laptop', 'app');
+  await page.getByTestId('child-card').first().waitFor();
+  const fixture = JSON.parse(fixtures);
+  const names = new Set();
+  for (const c of fixture.dashboard) [c.legal_name, ...c.known_as].forEach((n) => names.add(n));
+  for (const child of Object.values(fixture.children)) {
+    const id = child.form.identity;
+    [id.legal_name, ...id.known_as].forEach((n) => names.add(n));
+  }
+  for (const s of scripts) s.sample_names.forEach((n) => names.add(n));
+  // Load the faces the names need first (as the app would on a page that shows them), then lay them out.
+  await page.evaluate(async (list) => {
+    for (const name of list) {
+      await document.fonts.load('16px "Grab Pack Sans"', name);
+      await document.fonts.load('bold 16px "Grab Pack Sans"', name);
+    }
+    await document.fonts.ready;
+  }, [...names]);
+  // Every name as body text and as a bold heading, inside the app's own page and styles.
+  await page.evaluate((list) => {
+    const box = document.createElement('div');
+    box.id = 'font-check';
+    for (const name of list) {
+      for (const tag of ['p', 'h2']) {
+        const el = document.createElement(tag);
+        el.textContent = name;
+        box.append(el);
+      }
+    }
+    document.body.append(box);
+  }, [...names]);
+  const onCards = await checkNameFonts(page, context, '[data-testid="child-card"] .card__name button, [data-testid="child-card"] .card__body > p.body-s', 'dashboard');
+  const injected = await checkNameFonts(page, context, '#font-check > *', 'names in every script');
+  results.push(`${failures.some((f) => f.startsWith('dashboard:') || f.startsWith('names in every script:')) ? 'FAIL' : 'ok  '} names drawn with the bundled fonts (${onCards} dashboard texts, ${names.size} names in ${scripts.length} scripts)`);
+  await context.close();
 }
 
 await browser.close();
