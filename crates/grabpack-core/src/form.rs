@@ -140,6 +140,18 @@ pub enum MarkKind {
     Other,
 }
 
+impl MarkKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Scar => "Scar",
+            Self::Tattoo => "Tattoo",
+            Self::Piercing => "Piercing",
+            Self::Birthmark => "Birthmark",
+            Self::Other => "Mark",
+        }
+    }
+}
+
 /// D. Placement and professionals.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]

@@ -225,3 +225,106 @@ pub fn complete_form(
         ..ChildForm::default()
     }
 }
+
+/// A form with every field of Part 1 filled (every list with two items, every choice made, every
+/// yes/no answered yes), each text a unique marker `M7X`, `M12X`, ... and each date and number
+/// distinct; `confirmed_none` and `do_not_share` are left empty.
+///
+/// Built from the form's JSON Schema, so a field added to the form is filled here without anyone
+/// remembering to: tests use it to prove that every field reaches the pack under its label, and
+/// that a field marked "do not share" reaches no output at all. The markers cannot be mistaken for
+/// one another: none is part of another (`M1X` is not inside `M11X`).
+///
+/// # Errors
+/// [`CoreError::Malformed`] if the schema and the types disagree (a bug, caught by the tests).
+pub fn marked_form() -> Result<ChildForm, crate::CoreError> {
+    let schema = serde_json::to_value(schemars::schema_for!(ChildForm)).map_err(malformed)?;
+    let empty = serde_json::Map::new();
+    let defs = schema
+        .get("$defs")
+        .and_then(serde_json::Value::as_object)
+        .unwrap_or(&empty);
+    let mut counter = 0;
+    let value = fill_from_schema(&schema, defs, &mut counter);
+    let mut form: ChildForm = serde_json::from_value(value).map_err(malformed)?;
+    form.confirmed_none.clear();
+    form.do_not_share.clear();
+    Ok(form)
+}
+
+fn malformed(e: serde_json::Error) -> crate::CoreError {
+    crate::CoreError::Malformed {
+        path: "sample::marked_form".into(),
+        reason: e.to_string(),
+    }
+}
+
+/// A value for `schema` with everything filled; `counter` makes each leaf distinct.
+fn fill_from_schema(
+    schema: &serde_json::Value,
+    defs: &serde_json::Map<String, serde_json::Value>,
+    counter: &mut u32,
+) -> serde_json::Value {
+    use serde_json::Value;
+    if let Some(name) = schema.get("$ref").and_then(Value::as_str) {
+        let name = name.rsplit('/').next().unwrap_or_default();
+        return defs
+            .get(name)
+            .map_or(Value::Null, |def| fill_from_schema(def, defs, counter));
+    }
+    let is_null = |s: &&Value| s.get("type").and_then(Value::as_str) == Some("null");
+    if let Some(options) = schema
+        .get("anyOf")
+        .or_else(|| schema.get("oneOf"))
+        .and_then(Value::as_array)
+        && let Some(option) = options.iter().find(|s| !is_null(s))
+    {
+        return fill_from_schema(option, defs, counter);
+    }
+    if let Some(choices) = schema.get("enum").and_then(Value::as_array) {
+        // The last choice: the most serious one for risks ("known", "high").
+        return choices.last().cloned().unwrap_or(Value::Null);
+    }
+    let kind = match schema.get("type") {
+        Some(Value::String(t)) => t.as_str(),
+        Some(Value::Array(types)) => types
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null")
+            .unwrap_or_default(),
+        _ => "",
+    };
+    *counter += 1;
+    let n = *counter;
+    match kind {
+        "object" => Value::Object(
+            schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(k, s)| (k.clone(), fill_from_schema(s, defs, counter)))
+                .collect(),
+        ),
+        "array" => {
+            let item = schema.get("items").cloned().unwrap_or(Value::Null);
+            Value::Array(vec![
+                fill_from_schema(&item, defs, counter),
+                fill_from_schema(&item, defs, counter),
+            ])
+        }
+        "string" => match schema.get("format").and_then(Value::as_str) {
+            Some("date") => {
+                let day = date(1990, 1, 1)
+                    .checked_add(jiff::Span::new().days(i64::from(n)))
+                    .unwrap_or(date(1990, 1, 1));
+                Value::String(day.to_string())
+            }
+            _ => Value::String(format!("M{n}X")),
+        },
+        "integer" => Value::from(100 + n),
+        "number" => Value::from(f64::from(100 + n)),
+        "boolean" => Value::Bool(true),
+        _ => Value::Null,
+    }
+}

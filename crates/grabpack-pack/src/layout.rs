@@ -351,6 +351,7 @@ pub struct Layout {
     width: f32,
     /// Characters drawn as U+FFFD (no vendored font has them) since the last notice.
     undrawable: BTreeSet<char>,
+    label_max: f32,
 }
 
 /// The notice under a block with characters no font could draw: small, bold, in the marking's red.
@@ -431,6 +432,7 @@ impl Layout {
             left: MARGIN_X,
             width: BODY_WIDTH,
             undrawable: BTreeSet::new(),
+            label_max: 112.0,
         }
     }
 
@@ -442,6 +444,12 @@ impl Layout {
         let notice = undrawable_notice(&std::mem::take(&mut self.undrawable));
         // The notice is ASCII plus U+FFFD, which the Latin font has: it cannot add to the set.
         self.text_with_background(&notice, NOTICE_STYLE, None);
+    }
+
+    /// The widest a label column of [`Layout::label_value`] may be (at most 30% of the column):
+    /// page 1 keeps short labels and wide values; the profile's longer labels need more room.
+    pub fn set_label_width(&mut self, points: f32) {
+        self.label_max = points;
     }
 
     /// Pages so far.
@@ -619,10 +627,20 @@ impl Layout {
 
     /// A label and its value side by side; left out entirely when the value is empty.
     pub fn label_value(&mut self, label: &str, value: &str) {
+        self.label_value_on(label, value, None);
+    }
+
+    /// [`Layout::label_value`] on a coloured background, for what the reader must not miss
+    /// (contact restrictions, a suspected or known risk).
+    pub fn label_value_highlighted(&mut self, label: &str, value: &str, fill: Colour) {
+        self.label_value_on(label, value, Some(fill));
+    }
+
+    fn label_value_on(&mut self, label: &str, value: &str, background: Option<Colour>) {
         if value.trim().is_empty() {
             return;
         }
-        let label_width = (self.width * 0.3).min(112.0);
+        let label_width = (self.width * 0.3).min(self.label_max);
         let value_width = self.width - label_width - 8.0;
         let labels = wrap(label, &TextStyle::LABEL, label_width);
         let values = wrap(value, &TextStyle::BODY, value_width);
@@ -633,6 +651,15 @@ impl Layout {
         for i in 0..rows {
             self.ensure(lh);
             let top = self.y;
+            if let Some(fill) = background {
+                self.push(Item::Rect {
+                    x: self.left,
+                    y: top,
+                    w: self.width,
+                    h: lh + if i + 1 == rows { 0.5 } else { 0.0 },
+                    fill,
+                });
+            }
             if let Some(line) = labels.get(i) {
                 self.draw_line(line, self.left, label_width, top + 1.0, TextStyle::LABEL);
             }

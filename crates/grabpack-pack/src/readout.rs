@@ -1,8 +1,9 @@
 //! The plain-text read-out: page 1's facts in the order a 101 call handler asks for them, for the
 //! screen during the call and for pasting into an online report.
 //!
-//! Same facts, same "do not share" rules as the PDF (both read the same private `pack::Facts`), so what the
-//! carer says on the phone never contradicts the pack the police receive.
+//! Same facts, same "do not share" rules as the PDF (both read the same private `pack::Facts`, which
+//! reads every field through the field table), so what the carer says on the phone never
+//! contradicts the pack the police receive, and a withheld field is not read out either.
 
 use crate::layout::uk_and_utc;
 use crate::pack::{Facts, PackInput, join, taken_text};
@@ -13,7 +14,6 @@ pub const MISSING_PEOPLE_LINE: &str = "Missing People: 116 000 (call or text, fr
 /// The read-out of the page-1 facts, one fact per line.
 pub fn readout(input: &PackInput) -> String {
     let facts = Facts::new(input);
-    let form = facts.form;
     let mut lines: Vec<String> = Vec::new();
     let mut line = |label: &str, value: Option<String>| {
         if let Some(v) = value
@@ -43,14 +43,14 @@ pub fn readout(input: &PackInput) -> String {
         );
     }
     line("Name", Some(facts.name()));
-    line("Known as", facts.known_as());
+    line("Known as", facts.text_of("identity.known_as"));
     line("Age", facts.age_and_birth());
+    line("Gender", facts.text_of("identity.gender"));
+    line("Lives at (placement)", facts.text_of("placement.address"));
     line(
-        "Gender",
-        facts.text("identity.gender", &form.identity.gender),
+        "Home, 24/7 number",
+        facts.text_of("placement.home_phone_24h"),
     );
-    line("Lives at (placement)", facts.placement_address());
-    line("Home, 24/7 number", facts.home_phone());
     if let Some(e) = &input.episode {
         line("Last seen", e.last_seen_at.map(uk_and_utc));
         line(
@@ -82,19 +82,17 @@ pub fn readout(input: &PackInput) -> String {
             )),
         );
     }
-    line("Height", facts.height());
-    let d = &form.description;
-    line("Build", facts.text("description.build", &d.build));
-    line("Hair", facts.text("description.hair", &d.hair));
-    line("Eyes", facts.text("description.eyes", &d.eyes));
-    line(
-        "Appearance",
-        facts.text(
-            "identity.ethnicity_appearance",
-            &form.identity.ethnicity_appearance,
-        ),
-    );
-    line("Marks", facts.marks());
+    for (label, path) in [
+        ("Height", "description.height_cm"),
+        ("Build", "description.build"),
+        ("Hair", "description.hair"),
+        ("Facial hair", "description.facial_hair"),
+        ("Eyes", "description.eyes"),
+        ("Appearance", "identity.ethnicity_appearance"),
+        ("Marks", "description.marks"),
+    ] {
+        line(label, facts.text_of(path));
+    }
     for (text, _) in facts.critical_labels() {
         line("Risk", Some(text));
     }
@@ -102,8 +100,11 @@ pub fn readout(input: &PackInput) -> String {
     for (i, place) in facts.places_to_look().into_iter().enumerate() {
         line(&format!("Place to look {}", i + 1), Some(place));
     }
-    line("Social worker", facts.social_worker());
-    line("Out of hours (EDT)", facts.out_of_hours());
+    line("Social worker", facts.text_of("placement.social_worker"));
+    line(
+        "Out of hours (EDT)",
+        facts.text_of("placement.out_of_hours"),
+    );
     lines.push(MISSING_PEOPLE_LINE.to_owned());
     lines.join("\n") + "\n"
 }
