@@ -55,7 +55,7 @@ pub enum InboxError {
     #[error("The database could not be opened or read: {0}")]
     Database(#[from] rusqlite::Error),
     #[error("The audit log could not be written or read: {0}")]
-    Audit(#[from] grabpack_store::StoreError),
+    Audit(#[from] grabpack_audit::AuditError),
     #[error("Internal error: {0}")]
     Internal(String),
 }
