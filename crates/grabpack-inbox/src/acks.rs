@@ -12,7 +12,8 @@ use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use rusqlite::{Connection, params};
-use serde::{Deserialize, Serialize};
+
+use grabpack_protocol::{ACK_PAGE_MAX, AckPage, AckStatus, Acknowledgement, RiskGrading};
 
 use crate::auth;
 use crate::db;
@@ -20,78 +21,7 @@ use crate::error::{InboxError, Result};
 use crate::server::AppState;
 
 /// At most this many acknowledgements per poll; `next_cursor` fetches the rest.
-pub const PAGE: i64 = 100;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AckStatus {
-    Accepted,
-    NotAccepted,
-}
-
-impl AckStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Accepted => "accepted",
-            Self::NotAccepted => "not_accepted",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RiskGrading {
-    NoApparentRisk,
-    Low,
-    Medium,
-    High,
-}
-
-impl RiskGrading {
-    pub const ALL: [RiskGrading; 4] = [Self::NoApparentRisk, Self::Low, Self::Medium, Self::High];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::NoApparentRisk => "no_apparent_risk",
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::NoApparentRisk => "No apparent risk",
-            Self::Low => "Low",
-            Self::Medium => "Medium",
-            Self::High => "High",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-}
-
-/// One acknowledgement as the home receives it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Acknowledgement {
-    pub cursor: String,
-    pub receipt_id: String,
-    pub idempotency_key: String,
-    pub episode_id: Option<String>,
-    pub status: AckStatus,
-    pub officer_name: String,
-    pub collar_number: Option<String>,
-    pub police_reference: Option<String>,
-    pub risk_grading: Option<RiskGrading>,
-    pub note: Option<String>,
-    pub reason: Option<String>,
-    pub at: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AckPage {
-    pub acknowledgements: Vec<Acknowledgement>,
-    pub next_cursor: String,
-}
+pub const PAGE: i64 = ACK_PAGE_MAX as i64;
 
 /// What an officer records. Validated by [`NewAck::check`].
 #[derive(Debug, Clone, Default)]
@@ -223,6 +153,10 @@ const SELECT_ACK: &str = "SELECT a.cursor, a.receipt_id, p.idempotency_key, p.ep
 
 fn row_to_ack(r: &rusqlite::Row<'_>) -> rusqlite::Result<Acknowledgement> {
     let status: String = r.get(4)?;
+    // The table's CHECK constraints hold both columns to the wire vocabulary.
+    let status = AckStatus::parse(&status).ok_or_else(|| {
+        rusqlite::Error::InvalidColumnType(4, "status".into(), rusqlite::types::Type::Text)
+    })?;
     let grading: Option<String> = r.get(8)?;
     let cursor: i64 = r.get(0)?;
     Ok(Acknowledgement {
@@ -230,11 +164,7 @@ fn row_to_ack(r: &rusqlite::Row<'_>) -> rusqlite::Result<Acknowledgement> {
         receipt_id: r.get(1)?,
         idempotency_key: r.get(2)?,
         episode_id: r.get(3)?,
-        status: if status == "accepted" {
-            AckStatus::Accepted
-        } else {
-            AckStatus::NotAccepted
-        },
+        status,
         officer_name: r.get(5)?,
         collar_number: r.get(6)?,
         police_reference: r.get(7)?,

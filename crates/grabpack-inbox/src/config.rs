@@ -109,7 +109,7 @@ impl Config {
         }
         let mut homes = Vec::with_capacity(raw.homes.len());
         for h in raw.homes {
-            if !crate::intake::is_safe_id(&h.id) {
+            if !grabpack_protocol::is_valid_id(&h.id) {
                 return Err(InboxError::Config(format!(
                     "home id {:?} must be 1-128 of A-Z a-z 0-9 . _ : - and not start with a dot",
                     h.id

@@ -3,10 +3,10 @@
 //!
 //! Everything a sender supplies is stored here and nowhere else: no file is ever created from a
 //! client-supplied name, so path tricks in ids or filenames cannot reach the filesystem. The key
-//! is a raw 256-bit key (no KDF on open). The audit table has exactly the shape
-//! `grabpack_store::audit` expects, so the same append/verify code guards both sides; here its
-//! `child_id` column holds the subject of the entry (a receipt id), since the inbox never learns
-//! a child's real identity beyond what the home sent.
+//! is a raw 256-bit key (no KDF on open). The audit table and its chain are grabpack-audit's, the
+//! same code that guards the home's store; here its `child_id` column holds the subject of the
+//! entry (a receipt id), since the inbox never learns a child's real identity beyond what the
+//! home sent.
 //!
 //! rusqlite connections are not `Sync`, and SQLite has one writer at a time anyway, so one
 //! connection sits behind a mutex and every call runs on tokio's blocking pool.
@@ -18,7 +18,8 @@ use rusqlite::Connection;
 
 use crate::error::{InboxError, Result};
 
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[concat!(
+    r#"
 CREATE TABLE packs (
     receipt_id TEXT PRIMARY KEY,
     home_id TEXT NOT NULL,
@@ -73,27 +74,17 @@ CREATE TABLE login_failures (
     at_unix INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX login_failures_user ON login_failures (user_name, at_unix);
-CREATE TABLE audit (
-    seq INTEGER PRIMARY KEY,
-    at TEXT NOT NULL,
-    actor TEXT NOT NULL,
-    action TEXT NOT NULL,
-    child_id TEXT,
-    detail TEXT NOT NULL,
-    prev_hash TEXT NOT NULL,
-    hash TEXT NOT NULL
-) STRICT;
-CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
-BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
-BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-CREATE TRIGGER packs_no_delete BEFORE DELETE ON packs
+"#,
+    // The hash-chained audit log: grabpack-audit's table, the same chain as the home's store.
+    grabpack_audit::schema_sql!(),
+    r#"CREATE TRIGGER packs_no_delete BEFORE DELETE ON packs
 BEGIN SELECT RAISE(ABORT, 'received packs are kept'); END;
 CREATE TRIGGER packs_content_fixed BEFORE UPDATE OF receipt_id, home_id, idempotency_key, received_at, manifest, pdf, pdf_sha256 ON packs
 BEGIN SELECT RAISE(ABORT, 'a received pack never changes'); END;
 CREATE TRIGGER acks_no_change BEFORE UPDATE OF status, officer_name, collar_number, police_reference, risk_grading, note, reason, at, by_user ON acks
 BEGIN SELECT RAISE(ABORT, 'an acknowledgement never changes'); END;
-"#];
+"#
+)];
 
 /// Open (and, with `create`, create) the database with a raw key, then bring the schema up to date.
 pub fn open(path: &Path, key: &[u8; 32], create: bool) -> Result<Connection> {
@@ -191,6 +182,6 @@ pub fn audit(
     subject: Option<&str>,
     detail: &str,
 ) -> Result<()> {
-    grabpack_store::audit::append(conn, &now_rfc3339(), actor, action, subject, detail)?;
+    grabpack_audit::append(conn, &now_rfc3339(), actor, action, subject, detail)?;
     Ok(())
 }

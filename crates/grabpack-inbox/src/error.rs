@@ -8,7 +8,7 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use grabpack_protocol::ErrorBody;
 
 pub type Result<T, E = InboxError> = std::result::Result<T, E>;
 
@@ -55,7 +55,7 @@ pub enum InboxError {
     #[error("The database could not be opened or read: {0}")]
     Database(#[from] rusqlite::Error),
     #[error("The audit log could not be written or read: {0}")]
-    Audit(#[from] grabpack_store::StoreError),
+    Audit(#[from] grabpack_audit::AuditError),
     #[error("Internal error: {0}")]
     Internal(String),
 }
@@ -139,7 +139,7 @@ impl IntoResponse for InboxError {
         if self.status().is_server_error() {
             self.log();
         }
-        let body = json!({"error": {"code": self.code(), "message": self.public_message()}});
+        let body = ErrorBody::new(self.code(), self.public_message());
         let mut resp = (self.status(), Json(body)).into_response();
         if matches!(self, Self::Unauthorised) {
             resp.headers_mut().insert(

@@ -21,8 +21,12 @@ use axum::response::{IntoResponse, Response};
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
 use rusqlite::{OptionalExtension, params};
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+use grabpack_protocol::{
+    MANIFEST_MAX_BYTES, Manifest, PROTOCOL, READOUT_MAX_BYTES, Receipt, TEXT_MAX_BYTES,
+    is_safe_part_filename, is_valid_id,
+};
 
 use crate::auth;
 use crate::config::Home;
@@ -30,75 +34,8 @@ use crate::db;
 use crate::error::{InboxError, Result};
 use crate::server::AppState;
 
-/// The only protocol this service speaks.
-pub const PROTOCOL: &str = "grabpack.intake.v1";
-/// The manifest part may be at most this large.
-pub const MANIFEST_MAX: u64 = 64 * 1024;
 /// Allowance over `max_pack_bytes` for the manifest and the multipart framing.
-pub const ENVELOPE_ALLOWANCE: u64 = MANIFEST_MAX + 16 * 1024;
-const READOUT_MAX: usize = 32 * 1024;
-const NAME_MAX: usize = 200;
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct Manifest {
-    pub protocol: String,
-    pub idempotency_key: String,
-    pub home: ManifestHome,
-    pub child: ManifestChild,
-    /// `null` when a pack is sent outside a missing episode.
-    pub episode_id: Option<String>,
-    pub recipient_id: String,
-    pub sent_at: String,
-    pub pdf_sha256: String,
-    pub pdf_bytes: u64,
-    pub readout: String,
-    pub marking: String,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct ManifestHome {
-    pub id: String,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct ManifestChild {
-    #[serde(rename = "ref")]
-    pub child_ref: String,
-    pub display_name: String,
-}
-
-/// The receipt: the same body for the first delivery (201) and every replay (200).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-pub struct Receipt {
-    pub receipt_id: String,
-    pub received_at: String,
-    pub idempotency_key: String,
-}
-
-/// An identifier the protocol accepts: 1-128 of `A-Z a-z 0-9 . _ : -`, starting with a letter or
-/// digit, never `..`. Anything that could be a path (`/`, `\`, `..`, NUL) is refused, even though
-/// nothing here ever names a file after it.
-pub fn is_safe_id(s: &str) -> bool {
-    let ok_chars = s
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'));
-    !s.is_empty()
-        && s.len() <= 128
-        && ok_chars
-        && s.as_bytes()[0].is_ascii_alphanumeric()
-        && !s.contains("..")
-}
-
-/// A part's filename is only ever informational; refuse any that looks like a path.
-fn is_safe_filename(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 255
-        && !s.contains("..")
-        && !s
-            .chars()
-            .any(|c| c == '/' || c == '\\' || c == '%' || c.is_control())
-}
+pub const ENVELOPE_ALLOWANCE: u64 = MANIFEST_MAX_BYTES + 16 * 1024;
 
 fn is_clean_text(s: &str, max: usize, multiline: bool) -> bool {
     s.len() <= max
@@ -135,7 +72,7 @@ pub fn validate_manifest(
         ("recipient_id", Some(&m.recipient_id)),
     ];
     for (field, value) in ids.into_iter().filter_map(|(f, v)| v.map(|v| (f, v))) {
-        if !is_safe_id(value) {
+        if !is_valid_id(value) {
             return Err(malformed(format!(
                 "{field} must be 1-128 of A-Z a-z 0-9 . _ : - starting with a letter or digit"
             )));
@@ -151,15 +88,15 @@ pub fn validate_manifest(
         ("child.display_name", &m.child.display_name),
         ("marking", &m.marking),
     ] {
-        if value.trim().is_empty() || !is_clean_text(value, NAME_MAX, false) {
+        if value.trim().is_empty() || !is_clean_text(value, TEXT_MAX_BYTES, false) {
             return Err(malformed(format!(
-                "{field} must be 1-{NAME_MAX} bytes of text without control characters"
+                "{field} must be 1-{TEXT_MAX_BYTES} bytes of text without control characters"
             )));
         }
     }
-    if m.readout.trim().is_empty() || !is_clean_text(&m.readout, READOUT_MAX, true) {
+    if m.readout.trim().is_empty() || !is_clean_text(&m.readout, READOUT_MAX_BYTES, true) {
         return Err(malformed(format!(
-            "readout must be 1-{READOUT_MAX} bytes of plain text"
+            "readout must be 1-{READOUT_MAX_BYTES} bytes of plain text"
         )));
     }
     m.sent_at
@@ -427,7 +364,7 @@ async fn read_upload(
     let mut pdf: Option<Bytes> = None;
     while let Some(mut field) = multipart.next_field().await.map_err(map_err)? {
         if let Some(name) = field.file_name()
-            && !is_safe_filename(name)
+            && !is_safe_part_filename(name)
         {
             return Err(malformed(
                 "a part's filename may not contain /, \\, %, .. or control characters",
@@ -441,7 +378,7 @@ async fn read_upload(
                 }
                 let mut buf = BytesMut::new();
                 while let Some(chunk) = field.chunk().await.map_err(map_err)? {
-                    if (buf.len() + chunk.len()) as u64 > MANIFEST_MAX {
+                    if (buf.len() + chunk.len()) as u64 > MANIFEST_MAX_BYTES {
                         return Err(malformed("the manifest part is larger than 64 KiB"));
                     }
                     buf.extend_from_slice(&chunk);
@@ -489,55 +426,4 @@ async fn read_upload(
         manifest_text,
         pdf,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn identifiers_that_could_be_paths_are_not_identifiers() {
-        for ok in [
-            "home-oakfield",
-            "ep-2026-11-28-001",
-            "a",
-            "child:7f3a.v2",
-            "0b8a4e52-6c2d",
-        ] {
-            assert!(is_safe_id(ok), "{ok}");
-        }
-        for bad in [
-            "",
-            "..",
-            "../x",
-            "a/b",
-            "a\\b",
-            ".hidden",
-            "-flag",
-            "a..b",
-            "a b",
-            "a\0b",
-            "é",
-            "%2e%2e",
-            &"x".repeat(129),
-        ] {
-            assert!(!is_safe_id(bad), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn a_part_filename_is_refused_if_it_looks_like_a_path() {
-        assert!(is_safe_filename("grab-pack.pdf"));
-        assert!(is_safe_filename("Grab pack (Sam).pdf"));
-        for bad in [
-            "../x.pdf",
-            "a/b.pdf",
-            "c:\\x.pdf",
-            "%2e%2e%2fx",
-            "x\r\n.pdf",
-            "",
-        ] {
-            assert!(!is_safe_filename(bad), "{bad:?}");
-        }
-    }
 }

@@ -171,7 +171,7 @@ fn run(cli: Cli) -> Result<()> {
         } => {
             let cfg = Config::load(&config)?;
             let db = open_db(&cfg)?;
-            let report = db.with(|c| Ok(grabpack_store::audit::verify(c)?))?;
+            let report = db.with(|c| Ok(grabpack_audit::verify(c)?))?;
             match report.broken_at {
                 None => {
                     println!("audit log intact: {} entries", report.entries);

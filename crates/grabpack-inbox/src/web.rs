@@ -17,7 +17,9 @@ use maud::{DOCTYPE, Markup, html};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Deserialize;
 
-use crate::acks::{self, AckStatus, Acknowledgement, NewAck, RiskGrading};
+use grabpack_protocol::{AckStatus, Acknowledgement, RiskGrading};
+
+use crate::acks::{self, NewAck};
 use crate::auth::{self, Session};
 use crate::config::random_hex;
 use crate::db;

@@ -6,7 +6,8 @@
 mod common;
 
 use common::*;
-use grabpack_inbox::acks::{AckStatus, NewAck, RiskGrading};
+use grabpack_inbox::acks::NewAck;
+use grabpack_protocol::{AckStatus, RiskGrading};
 
 #[tokio::test]
 async fn a_pack_sent_over_https_gets_a_receipt_and_is_stored_once_even_when_replayed() {

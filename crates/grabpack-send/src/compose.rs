@@ -5,38 +5,17 @@
 //! Message-ID, Date, the read-out as the body, the PDF attached) and stored; each HTTPS manifest
 //! is rendered once, with its idempotency key and `sent_at`. The worker only ever replays them.
 
+use grabpack_protocol::{Manifest, ManifestChild, ManifestHome, PDF_FILE_NAME, PROTOCOL};
 use grabpack_store::Store;
 use grabpack_store::episodes::RecipientChoice;
 use grabpack_store::outbox::{Channel, NewDelivery, NewMessage, OutboxMessage};
 use jiff::Timestamp;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
-use serde::Serialize;
 
 use crate::error::{Result, SendError};
 use crate::recipients::{Proposal, Recipient};
 use crate::settings::SendSettings;
-
-pub const PROTOCOL: &str = "grabpack.intake.v1";
-pub const PDF_FILE_NAME: &str = "grab-pack.pdf";
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_recipient_typed_as_an_address_gets_an_id_the_intake_protocol_accepts() {
-        assert_eq!(
-            super::protocol_id("other:duty@council.example"),
-            "other:duty-council.example"
-        );
-        assert_eq!(
-            super::protocol_id("police:https://127.0.0.1:8443/"),
-            "police:https:--127.0.0.1:8443-"
-        );
-        assert_eq!(super::protocol_id("_x"), "rx");
-        assert_eq!(super::protocol_id(""), "r");
-        assert_eq!(super::protocol_id(&"a".repeat(300)).len(), 128);
-    }
-}
 
 /// What is being sent, and to whom.
 #[derive(Debug, Clone)]
@@ -54,57 +33,6 @@ pub struct Outgoing {
     /// The home's id and name for the manifest.
     pub home_id: String,
     pub home_name: String,
-}
-
-#[derive(Debug, Serialize)]
-struct Manifest<'a> {
-    protocol: &'a str,
-    idempotency_key: &'a str,
-    home: ManifestHome<'a>,
-    child: ManifestChild<'a>,
-    episode_id: Option<&'a str>,
-    recipient_id: &'a str,
-    sent_at: String,
-    pdf_sha256: String,
-    pdf_bytes: usize,
-    readout: &'a str,
-    marking: &'a str,
-}
-
-#[derive(Debug, Serialize)]
-struct ManifestHome<'a> {
-    id: &'a str,
-    name: &'a str,
-}
-
-#[derive(Debug, Serialize)]
-struct ManifestChild<'a> {
-    #[serde(rename = "ref")]
-    reference: &'a str,
-    display_name: &'a str,
-}
-
-/// The protocol allows ids of 1-128 of `A-Z a-z 0-9 . _ : -`, starting with a letter or digit;
-/// a recipient typed as an address (`other:duty@council.example`) is mapped into that set.
-pub fn protocol_id(id: &str) -> String {
-    let mut out: String = id
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '-') {
-                c
-            } else {
-                '-'
-            }
-        })
-        .take(128)
-        .collect();
-    if !out.starts_with(|c: char| c.is_ascii_alphanumeric()) {
-        out.replace_range(..out.chars().next().map_or(0, char::len_utf8), "r");
-    }
-    if out.is_empty() {
-        out.push('r');
-    }
-    out
 }
 
 fn domain_of(address: &str) -> &str {
@@ -193,23 +121,23 @@ fn manifest_bytes(
         .as_ref()
         .ok_or_else(|| SendError::Compose("an intake only takes a pack with its PDF".into()))?;
     let m = Manifest {
-        protocol: PROTOCOL,
-        idempotency_key: key,
+        protocol: PROTOCOL.into(),
+        idempotency_key: key.into(),
         home: ManifestHome {
-            id: &out.home_id,
-            name: &out.home_name,
+            id: out.home_id.clone(),
+            name: out.home_name.clone(),
         },
         child: ManifestChild {
-            reference: &out.child_id,
-            display_name: &out.child_display_name,
+            child_ref: out.child_id.clone(),
+            display_name: out.child_display_name.clone(),
         },
-        episode_id: out.episode_id.as_deref(),
-        recipient_id: &protocol_id(&to.id),
+        episode_id: out.episode_id.clone(),
+        recipient_id: grabpack_protocol::to_valid_id(&to.id),
         sent_at: now.to_string(),
         pdf_sha256: grabpack_store::outbox::sha256_hex(pdf),
-        pdf_bytes: pdf.len(),
-        readout: &out.readout,
-        marking: settings.marking(),
+        pdf_bytes: pdf.len() as u64,
+        readout: out.readout.clone(),
+        marking: settings.marking().to_string(),
     };
     serde_json::to_vec(&m).map_err(|e| SendError::Compose(e.to_string()))
 }

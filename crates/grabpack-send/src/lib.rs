@@ -5,7 +5,8 @@
 //! home), [`checklist`] (the pre-report steps as data), [`recipients`] (who the rules propose, and
 //! the sender's choice), [`compose`] (the exact bytes of each email and intake manifest, committed
 //! to the store's outbox before any attempt), [`episode`] (the pack an episode sends, built one way for every front end), [`transport`] (SMTP and HTTPS over rustls, TLS
-//! required) and [`worker`] (claim, send, record; retry with backoff; recover after a crash).
+//! required), [`wire`] (the intake protocol's vocabulary mapped to the form's and the store's) and
+//! [`worker`] (claim, send, record; retry with backoff; recover after a crash).
 //! The outbox rows themselves live in grabpack-store so they are encrypted with everything else.
 
 pub mod checklist;
@@ -16,6 +17,7 @@ pub mod error;
 pub mod recipients;
 pub mod settings;
 pub mod transport;
+pub mod wire;
 pub mod worker;
 
 pub use compose::{Outgoing, queue};

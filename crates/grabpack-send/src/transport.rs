@@ -8,16 +8,15 @@
 //! person.
 
 use std::collections::BTreeMap;
-use std::net::IpAddr;
 use std::time::Duration;
 
+use grabpack_protocol::{AckPage, ErrorBody, PDF_FILE_NAME, ProtocolError};
 use grabpack_store::Sensitive;
 use grabpack_store::outbox::{Channel, Claimed};
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{SmtpTransport, Transport as _};
-use serde::Deserialize;
 
 use crate::error::{Result, SendError};
 use crate::settings::{SendSettings, SmtpSecurity};
@@ -30,25 +29,13 @@ pub enum Outcome {
     Failed(SendError),
 }
 
-/// Refuse anything but https, except plain http to a loopback address (tests only).
+/// Refuse anything but https, except plain http to a loopback address (tests only): the
+/// protocol's rule ([`grabpack_protocol::check_intake_url`]), in the sender's own error codes.
 pub fn check_intake_url(url: &str) -> Result<url::Url> {
-    let u = url::Url::parse(url).map_err(|e| SendError::BadAddress(url.into(), e.to_string()))?;
-    match u.scheme() {
-        "https" => Ok(u),
-        "http" => {
-            let loopback = match u.host() {
-                Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-                Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-                _ => false,
-            };
-            if loopback {
-                Ok(u)
-            } else {
-                Err(SendError::TlsRequired(url.into()))
-            }
-        }
-        _ => Err(SendError::TlsRequired(url.into())),
-    }
+    grabpack_protocol::check_intake_url(url).map_err(|e| match e {
+        ProtocolError::BadUrl { url, reason } => SendError::BadAddress(url, reason),
+        ProtocolError::TlsRequired(url) => SendError::TlsRequired(url),
+    })
 }
 
 /// Configured transports, built once from the home's settings.
@@ -286,43 +273,12 @@ impl Transports {
     }
 }
 
-/// One page of an intake's acknowledgement feed.
-#[derive(Debug, Clone, Deserialize)]
-pub struct AckPage {
-    pub acknowledgements: Vec<AckItem>,
-    pub next_cursor: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct AckItem {
-    pub cursor: String,
-    #[serde(default)]
-    pub receipt_id: String,
-    pub idempotency_key: String,
-    #[serde(default)]
-    pub episode_id: Option<String>,
-    pub status: String,
-    #[serde(default)]
-    pub officer_name: Option<String>,
-    #[serde(default)]
-    pub collar_number: Option<String>,
-    #[serde(default)]
-    pub police_reference: Option<String>,
-    #[serde(default)]
-    pub risk_grading: Option<grabpack_core::RiskGrading>,
-    #[serde(default)]
-    pub note: Option<String>,
-    #[serde(default)]
-    pub reason: Option<String>,
-    pub at: jiff::Timestamp,
-}
-
 /// `manifest` (application/json) then `pack` (application/pdf, grab-pack.pdf), per protocol v1.
 fn multipart_body(boundary: &str, manifest: &[u8], pdf: &[u8]) -> Vec<u8> {
     let mut b = Vec::with_capacity(manifest.len() + pdf.len() + 512);
     b.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"manifest\"\r\nContent-Type: application/json\r\n\r\n").as_bytes());
     b.extend_from_slice(manifest);
-    b.extend_from_slice(format!("\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"pack\"; filename=\"{}\"\r\nContent-Type: application/pdf\r\n\r\n", crate::compose::PDF_FILE_NAME).as_bytes());
+    b.extend_from_slice(format!("\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"pack\"; filename=\"{}\"\r\nContent-Type: application/pdf\r\n\r\n", PDF_FILE_NAME).as_bytes());
     b.extend_from_slice(pdf);
     b.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     b
@@ -339,16 +295,8 @@ fn join(base: &url::Url, path: &str) -> Result<url::Url> {
 }
 
 fn error_code(body: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(body)
-        .ok()
-        .and_then(|v| {
-            let e = v.get("error")?;
-            Some(format!(
-                "{}: {}",
-                e.get("code")?.as_str()?,
-                e.get("message").and_then(|m| m.as_str()).unwrap_or("")
-            ))
-        })
+    serde_json::from_str::<ErrorBody>(body)
+        .map(|b| format!("{}: {}", b.error.code, b.error.message))
         .unwrap_or_default()
 }
 
@@ -467,5 +415,9 @@ mod tests {
             "send.tls_required"
         );
         assert!(check_intake_url("https://intake.police.example/").is_ok());
+        assert_eq!(
+            check_intake_url("not an address").unwrap_err().code(),
+            "send.bad_address"
+        );
     }
 }

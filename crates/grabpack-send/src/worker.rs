@@ -7,14 +7,15 @@
 //! the same Message-ID. Attempts for different recipients run in parallel, so one slow or broken
 //! server never holds up the others.
 
+use grabpack_protocol::{AckPage, AckStatus};
 use grabpack_store::Store;
-use grabpack_store::episodes::Acknowledgement;
 use grabpack_store::outbox::{Claimed, Delivery};
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
-use crate::error::Result;
+use crate::error::{Result, SendError};
 use crate::transport::{Outcome, Transports};
+use crate::wire;
 
 /// A `sending` row older than this belongs to a process that died (used when another process is
 /// still running; [`recover`] handles this process's own restart at once).
@@ -156,57 +157,53 @@ pub fn poll_acknowledgements(store: &mut Store, transports: &Transports) -> Resu
 pub fn record_acknowledgements(
     store: &mut Store,
     base: &str,
-    page: &crate::transport::AckPage,
+    page: &AckPage,
     cursor: Option<&str>,
 ) -> Result<(usize, Option<String>)> {
     let mut recorded = 0;
     if page.acknowledgements.is_empty() {
         return Ok((0, None));
     }
+    // The whole page is read before any of it is recorded: one unreadable time leaves the cursor
+    // where it was, as an unreadable page always has.
+    let mut timed = Vec::with_capacity(page.acknowledgements.len());
     for a in &page.acknowledgements {
+        let at: Timestamp = a.at.parse().map_err(|e| {
+            SendError::AckFeed(
+                base.into(),
+                format!("acknowledgement {} has no usable time: {e}", a.cursor),
+            )
+        })?;
+        timed.push((a, at));
+    }
+    for (a, at) in timed {
         let delivery = store.delivery_by_idempotency_key(&a.idempotency_key)?;
         let episode = delivery
             .as_ref()
             .and_then(|d| d.episode_id.clone())
             .or_else(|| a.episode_id.clone());
         let Some(episode) = episode else { continue };
-        let ack = Acknowledgement {
-            intake: base.to_string(),
-            cursor: a.cursor.clone(),
-            receipt_id: a.receipt_id.clone(),
-            idempotency_key: a.idempotency_key.clone(),
-            status: a.status.clone(),
-            officer_name: a.officer_name.clone().unwrap_or_default(),
-            collar_number: a.collar_number.clone().unwrap_or_default(),
-            police_reference: a.police_reference.clone().unwrap_or_default(),
-            risk_grading: a.risk_grading,
-            note: a.note.clone().unwrap_or_default(),
-            reason: a.reason.clone().unwrap_or_default(),
-        };
-        if store
-            .record_acknowledgement(&episode, a.at, &ack)?
-            .is_some()
-        {
+        let ack = wire::recorded_acknowledgement(base, a);
+        if store.record_acknowledgement(&episode, at, &ack)?.is_some() {
             recorded += 1;
             // A refusal is also the episode's own "police would not accept" record, so it
             // shows beside the home's own report and reaches the social worker's notice.
-            if a.status == "not_accepted" {
+            if a.status == AckStatus::NotAccepted {
                 let refusal = grabpack_store::episodes::NotAccepted {
                     reason: ack.reason.clone(),
                     officer_name: ack.officer_name.clone(),
                     collar_number: ack.collar_number.clone(),
                     reference: ack.police_reference.clone(),
                 };
-                match store.record_not_accepted(&episode, a.at, &refusal) {
+                match store.record_not_accepted(&episode, at, &refusal) {
                     Ok(_) | Err(grabpack_store::StoreError::EpisodeClosed) => {}
                     Err(e) => return Err(e.into()),
                 }
             }
         }
     }
-    let next = page
-        .next_cursor
-        .clone()
+    let next = Some(page.next_cursor.clone())
+        .filter(|c| !c.is_empty())
         .or_else(|| page.acknowledgements.last().map(|a| a.cursor.clone()));
     match next {
         Some(n) if Some(n.as_str()) != cursor => {

@@ -7,7 +7,8 @@
 mod common;
 
 use common::*;
-use grabpack_inbox::acks::{AckStatus, NewAck, RiskGrading as InboxGrading};
+use grabpack_inbox::acks::NewAck;
+use grabpack_protocol::{AckStatus, RiskGrading as WireGrading};
 use grabpack_send::{Transports, poll_acknowledgements, queue, send_due};
 use grabpack_store::episodes::NewEpisode;
 use grabpack_store::outbox::DeliveryState;
@@ -67,7 +68,7 @@ fn the_police_intake_service_stores_the_pack_once_and_its_acknowledgement_reache
             officer_name: "PC Jo Example (fictional)".into(),
             collar_number: "1234".into(),
             police_reference: "CAD 5678".into(),
-            risk_grading: Some(InboxGrading::Medium),
+            risk_grading: Some(WireGrading::Medium),
             ..Default::default()
         },
     );

@@ -14,7 +14,8 @@ pub const FILE_NAME: &str = "grabpack.db";
 
 /// Each entry upgrades the schema from version `i` to `i + 1`, in one transaction.
 const MIGRATIONS: &[&str] = &[
-    r#"
+    concat!(
+        r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
 
 CREATE TABLE staff (
@@ -66,21 +67,10 @@ CREATE TABLE photos (
 ) STRICT;
 CREATE INDEX photos_child ON photos (child_id, kind, taken_on);
 
-CREATE TABLE audit (
-    seq INTEGER PRIMARY KEY,
-    at TEXT NOT NULL,
-    actor TEXT NOT NULL,
-    action TEXT NOT NULL,
-    child_id TEXT,
-    detail TEXT NOT NULL,
-    prev_hash TEXT NOT NULL,
-    hash TEXT NOT NULL
-) STRICT;
-CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
-BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
-BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 "#,
+        // The hash-chained audit log: its table is grabpack-audit's, the same at the intake.
+        grabpack_audit::schema_sql!()
+    ),
     r#"
 -- Missing episodes: an immutable header and append-only events (an edit is a new event that
 -- supersedes the old one, which is kept).

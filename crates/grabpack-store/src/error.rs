@@ -139,4 +139,16 @@ impl StoreError {
     }
 }
 
+/// The audit chain lives inside the store's own database and commits in the same transaction as
+/// the change it records, so its failure *is* the database's: it becomes [`StoreError::Database`]
+/// (code `store.database`, words the app already has, the driver's text kept out of the UI).
+/// An exhaustive match, so a new kind of audit failure has to be given its store meaning here.
+impl From<grabpack_audit::AuditError> for StoreError {
+    fn from(e: grabpack_audit::AuditError) -> Self {
+        match e {
+            grabpack_audit::AuditError::Database(e) => Self::Database(e),
+        }
+    }
+}
+
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -167,7 +167,7 @@ impl TestInbox {
         self.running()
             .state
             .db
-            .call(|c| Ok(grabpack_store::audit::verify(c)?))
+            .call(|c| Ok(grabpack_audit::verify(c)?))
             .await
             .unwrap()
             .intact()

@@ -475,10 +475,11 @@ fn intake_app(state: Arc<Mutex<IntakeState>>) -> axum::Router {
             .filter(|a| a["cursor"].as_str().unwrap_or("") > after.as_str())
             .cloned()
             .collect();
+        // As the protocol says: with nothing new, `next_cursor` is the `after` asked for.
         let next = list
             .last()
             .map(|a| a["cursor"].clone())
-            .unwrap_or(serde_json::Value::Null);
+            .unwrap_or_else(|| serde_json::Value::from(after.clone()));
         axum::Json(serde_json::json!({"acknowledgements": list, "next_cursor": next}))
             .into_response()
     }

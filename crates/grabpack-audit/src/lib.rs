@@ -1,0 +1,195 @@
+//! The audit log: append-only and hash-chained, one implementation for every database that keeps one.
+//!
+//! Inspectors and courts ask who saw and changed a child's record; a police force asks who read a
+//! pack and when it was acknowledged. The home's store and the police intake keep their logs in
+//! their own encrypted databases, but the chain must be the *same* chain, so an auditor's
+//! `verify` means one thing everywhere: this crate owns the table's DDL, the row hash, append,
+//! verify and list, and knows nothing else about either side (no store, no keys, no clock: the
+//! caller passes `at`).
+//!
+//! Triggers refuse UPDATE and DELETE, and each row carries the SHA-256 of the previous row's hash
+//! and its own content, so an edit made behind the app's back (with the key, straight in SQL)
+//! breaks the chain at that row and [`verify`] says where. The `child_id` column holds the entry's
+//! subject: a child's id in the store, a receipt id at the intake.
+
+mod error;
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+pub use error::{AuditError, Result};
+
+/// The `prev_hash` of the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The audit table and its append-only triggers, as a string literal, so a caller can splice it
+/// into a migration with `concat!` and keep its migration list a list of plain SQL strings (a
+/// migration, once shipped, must never change its text; splicing keeps it byte for byte).
+#[macro_export]
+macro_rules! schema_sql {
+    () => {
+        "CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    child_id TEXT,
+    detail TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"
+    };
+}
+
+/// [`schema_sql!`] as a constant, for callers that run it on its own.
+pub const SCHEMA_SQL: &str = schema_sql!();
+
+/// One entry, as the audit screens show it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub child_id: Option<String>,
+    pub detail: String,
+    pub hash: String,
+}
+
+/// What [`verify`] found.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainReport {
+    pub entries: i64,
+    /// The first row whose hash does not follow from the rows before it.
+    pub broken_at: Option<i64>,
+}
+
+impl ChainReport {
+    pub fn intact(&self) -> bool {
+        self.broken_at.is_none()
+    }
+}
+
+/// Each part is length-prefixed, so moving text from one field to the next changes the hash.
+fn row_hash(
+    prev: &str,
+    seq: i64,
+    at: &str,
+    actor: &str,
+    action: &str,
+    child: Option<&str>,
+    detail: &str,
+) -> String {
+    let mut h = Sha256::new();
+    for part in [
+        prev,
+        &seq.to_string(),
+        at,
+        actor,
+        action,
+        child.unwrap_or(""),
+        detail,
+    ] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+/// Append one entry inside the caller's transaction, so the entry and the change it records
+/// commit together or not at all.
+pub fn append(
+    conn: &Connection,
+    at: &str,
+    actor: &str,
+    action: &str,
+    child: Option<&str>,
+    detail: &str,
+) -> Result<()> {
+    let last: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let (seq, prev) = match last {
+        Some((s, h)) => (s + 1, h),
+        None => (1, GENESIS.to_string()),
+    };
+    let hash = row_hash(&prev, seq, at, actor, action, child, detail);
+    conn.execute(
+        "INSERT INTO audit (seq, at, actor, action, child_id, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![seq, at, actor, action, child, detail, prev, hash],
+    )?;
+    Ok(())
+}
+
+/// Walk the whole chain from the start.
+pub fn verify(conn: &Connection) -> Result<ChainReport> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, at, actor, action, child_id, detail, prev_hash, hash FROM audit ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut prev = GENESIS.to_string();
+    let mut expected_seq = 1;
+    let mut n = 0;
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        let at: String = r.get(1)?;
+        let actor: String = r.get(2)?;
+        let action: String = r.get(3)?;
+        let child: Option<String> = r.get(4)?;
+        let detail: String = r.get(5)?;
+        let prev_hash: String = r.get(6)?;
+        let hash: String = r.get(7)?;
+        n += 1;
+        let computed = row_hash(&prev, seq, &at, &actor, &action, child.as_deref(), &detail);
+        if seq != expected_seq || prev_hash != prev || hash != computed {
+            return Ok(ChainReport {
+                entries: n,
+                broken_at: Some(seq),
+            });
+        }
+        prev = hash;
+        expected_seq += 1;
+    }
+    Ok(ChainReport {
+        entries: n,
+        broken_at: None,
+    })
+}
+
+/// Newest first, optionally for one subject (`child_id`) or one action.
+pub fn list(
+    conn: &Connection,
+    child: Option<&str>,
+    action: Option<&str>,
+    limit: i64,
+) -> Result<Vec<AuditEntry>> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, at, actor, action, child_id, detail, hash FROM audit
+         WHERE (?1 IS NULL OR child_id = ?1) AND (?2 IS NULL OR action = ?2)
+         ORDER BY seq DESC LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(params![child, action, limit], |r| {
+        Ok(AuditEntry {
+            seq: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            action: r.get(3)?,
+            child_id: r.get(4)?,
+            detail: r.get(5)?,
+            hash: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}

@@ -1,0 +1,65 @@
+//! Sending a pack (`POST {base}/v1/packs`): the manifest that travels beside the PDF and the
+//! receipt that comes back.
+
+use serde::{Deserialize, Serialize};
+
+/// The only protocol version there is; a later version changes this string.
+pub const PROTOCOL: &str = "grabpack.intake.v1";
+
+/// The file name a pack is sent under (the email attachment, the multipart `pack` part).
+/// Informational only: a receiver never names anything after a sender's file name.
+pub const PDF_FILE_NAME: &str = "grab-pack.pdf";
+
+/// The manifest part may be at most this large.
+pub const MANIFEST_MAX_BYTES: u64 = 64 * 1024;
+/// `readout` may be at most this long.
+pub const READOUT_MAX_BYTES: usize = 32 * 1024;
+/// `home.name`, `child.display_name` and `marking` may be at most this long.
+pub const TEXT_MAX_BYTES: usize = 200;
+
+/// The `manifest` part: what the pack is, for whom, and the hash of its PDF. Field order is the
+/// wire order. Unknown fields are ignored on reading (the receiver keeps the text as sent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Always [`PROTOCOL`].
+    pub protocol: String,
+    /// The same UUID as the `Idempotency-Key` header.
+    pub idempotency_key: String,
+    pub home: ManifestHome,
+    pub child: ManifestChild,
+    /// `null` when a pack is sent outside a missing episode.
+    pub episode_id: Option<String>,
+    pub recipient_id: String,
+    /// RFC 3339 with an offset.
+    pub sent_at: String,
+    /// 64 lower-case hex digits.
+    pub pdf_sha256: String,
+    pub pdf_bytes: u64,
+    /// The plain-text 101 read-out.
+    pub readout: String,
+    /// The protective marking, e.g. `OFFICIAL-SENSITIVE`.
+    pub marking: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestHome {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestChild {
+    /// The home's own reference for the child (never a name); `ref` on the wire.
+    #[serde(rename = "ref")]
+    pub child_ref: String,
+    /// The name officers should see.
+    pub display_name: String,
+}
+
+/// The receipt: the same body for the first delivery (201) and every replay (200).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub receipt_id: String,
+    pub received_at: String,
+    pub idempotency_key: String,
+}
