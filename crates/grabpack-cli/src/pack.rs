@@ -27,14 +27,9 @@ pub fn episode_for(
     let Some(query) = episode else {
         return Ok(None);
     };
-    let ep = store.episode(&store.find_episode(query)?)?;
-    if ep.child_id != child_id {
-        return Err(CliError::input(
-            "cli.episode_other_child",
-            "That episode belongs to another child.",
-        ));
-    }
-    Ok(Some(ep))
+    Ok(Some(
+        store.episode_of_child(child_id, &store.find_episode(query)?)?,
+    ))
 }
 
 pub fn render(

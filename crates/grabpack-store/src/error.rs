@@ -84,6 +84,12 @@ pub enum StoreError {
     EpisodeNotFound(String),
     #[error("This episode is closed; record a new episode if the child is missing again.")]
     EpisodeClosed,
+    #[error(
+        "This child already has an open missing episode ({episode_id}): carry on with that one. A new episode can be opened once it is closed."
+    )]
+    EpisodeAlreadyOpen { episode_id: String },
+    #[error("That episode belongs to another child. Go back to the children and start again.")]
+    EpisodeOtherChild { episode_id: String },
     #[error("There is no episode entry {0} to amend.")]
     EventNotFound(i64),
     #[error("There is no outbox delivery '{0}'.")]
@@ -131,6 +137,8 @@ impl StoreError {
             Self::TooManyAttempts { .. } => "store.too_many_attempts",
             Self::EpisodeNotFound(_) => "store.episode_not_found",
             Self::EpisodeClosed => "store.episode_closed",
+            Self::EpisodeAlreadyOpen { .. } => "store.episode_already_open",
+            Self::EpisodeOtherChild { .. } => "store.episode_other_child",
             Self::EventNotFound(_) => "store.event_not_found",
             Self::DeliveryNotFound(_) => "store.delivery_not_found",
             Self::DeliveryState { .. } => "store.delivery_state",

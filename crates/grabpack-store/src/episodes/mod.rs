@@ -214,6 +214,9 @@ mod tests {
         // Born 2011-03-14: 12 until 2024-03-14.
         let young = open(&mut store, &child, "2024-01-10T21:00:00Z");
         assert!(store.episode(&young).unwrap().call_999_now);
+        store
+            .close_episode(&young, t("2024-01-11T09:00:00Z"), &Closure::default())
+            .unwrap();
         let older = open(&mut store, &child, "2026-11-01T21:00:00Z");
         assert!(!store.episode(&older).unwrap().call_999_now);
     }

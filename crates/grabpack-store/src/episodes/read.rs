@@ -136,6 +136,16 @@ impl Store {
         Ok(ep)
     }
 
+    /// The episode, checked to be this child's: a pack or a read-out for one child must never
+    /// carry another child's Part 2. Refused with `store.episode_other_child`.
+    pub fn episode_of_child(&self, child_id: &str, episode_id: &str) -> Result<Episode> {
+        let ep = self.episode(episode_id)?;
+        if ep.child_id != child_id {
+            return Err(StoreError::EpisodeOtherChild { episode_id: ep.id });
+        }
+        Ok(ep)
+    }
+
     /// The child's episodes, newest first.
     pub fn episodes_for_child(&self, child_id: &str) -> Result<Vec<EpisodeSummary>> {
         self.list_episodes(Some(child_id), false)

@@ -17,6 +17,11 @@ use crate::store::Store;
 
 impl Store {
     /// Open an episode. Nothing is gated: a child with an incomplete form can still be reported.
+    ///
+    /// One open episode per child: while one is open, opening another is refused with
+    /// `store.episode_already_open`, naming the open one so a shell can carry on with it (a
+    /// second tap on "missing" must not start a second record of the same absence). The
+    /// database holds the rule too (`open_episodes`, migration 4).
     pub fn open_episode(&mut self, new: &NewEpisode) -> Result<Episode> {
         let id = uuid::Uuid::new_v4().to_string();
         let at = now_string();
@@ -32,6 +37,9 @@ impl Store {
         if exists.is_none() {
             return Err(StoreError::ChildNotFound(new.child_id.clone()));
         }
+        if let Some(episode_id) = newest_open_episode(&tx, &new.child_id)? {
+            return Err(StoreError::EpisodeAlreadyOpen { episode_id });
+        }
         tx.execute(
             "INSERT INTO episodes (id, child_id, noticed_at, noticed_ms, opened_at, opened_by, opened_by_name, immediate_danger, missing_from_unit)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -46,6 +54,10 @@ impl Store {
                 new.immediate_danger,
                 new.missing_from_unit
             ],
+        )?;
+        tx.execute(
+            "INSERT INTO open_episodes (child_id, episode_id) VALUES (?1, ?2)",
+            params![new.child_id, id],
         )?;
         audit::append(
             &tx,
@@ -95,6 +107,7 @@ impl Store {
             &format!("episode {episode_id}; entry {event_id}; {item_key}; at {at}"),
         )?;
         if kind == "close" {
+            release_open_episode(&tx, &child, episode_id)?;
             raise_flags_after_close(&tx, &child, episode_id, &recorded_at, body.as_str())?;
         }
         tx.commit()?;
@@ -416,6 +429,38 @@ fn raise_flags_after_close(
                 &format!("strategy_meeting; {count} episodes in 30 days"),
             )?;
         }
+    }
+    Ok(())
+}
+
+/// The child's newest episode with no close, if any (a store migrated with two open episodes for
+/// one child has more than one; the newest is the one a person is shown).
+fn newest_open_episode(conn: &Connection, child_id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT e.id FROM episodes e
+             WHERE e.child_id = ?1
+               AND NOT EXISTS (SELECT 1 FROM episode_events v WHERE v.episode_id = e.id AND v.kind = 'close')
+             ORDER BY e.noticed_ms DESC, e.rowid DESC LIMIT 1",
+            [child_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// A closed episode gives up the child's row in `open_episodes`; an older episode still open
+/// (only in a store migrated with duplicates) takes it over, so the row is there exactly while
+/// the child has an open episode.
+fn release_open_episode(tx: &Connection, child: &str, episode_id: &str) -> Result<()> {
+    tx.execute(
+        "DELETE FROM open_episodes WHERE episode_id = ?1",
+        [episode_id],
+    )?;
+    if let Some(still_open) = newest_open_episode(tx, child)? {
+        tx.execute(
+            "INSERT OR IGNORE INTO open_episodes (child_id, episode_id) VALUES (?1, ?2)",
+            params![child, still_open],
+        )?;
     }
     Ok(())
 }
