@@ -10,9 +10,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use grabpack_core::readiness::age_on;
 use grabpack_send::{Choice, Purpose};
-use grabpack_store::{Store, StoreError};
 use grabpack_store::episodes::NewEpisode;
 use grabpack_store::outbox::Delivery;
+use grabpack_store::{Store, StoreError};
 use jiff::Timestamp;
 use tauri::State;
 
@@ -394,7 +394,7 @@ pub fn open_episode_cards(store: &Store) -> Res<Vec<OpenEpisodeCard>> {
         let deliveries = store
             .outbox(None, Some(&ep.id))?
             .into_iter()
-            .find(|m| m.purpose == Purpose::Pack.as_str())
+            .find(|m| m.purpose == Purpose::Pack)
             .map(|m| m.deliveries)
             .unwrap_or_default();
         cards.push(OpenEpisodeCard {

@@ -16,13 +16,52 @@ use serde::Serialize;
 use crate::audit;
 use crate::error::{Result, StoreError};
 use crate::photos::{PhotoInfo, insert_photo_row};
-use crate::store::{Actor, Store, now, today};
+use crate::store::{Actor, Store, damaged, now, to_json, today};
+
+/// Why a revision was written. Stored as `as_str()`; a kind this build does not know is
+/// `store.damaged`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevisionKind {
+    /// The child's first revision, typed in this home.
+    Create,
+    /// A save that changed fields.
+    Edit,
+    /// "Reviewed, no changes" (a save that changed nothing is one too).
+    Review,
+    /// Handed over from another placement.
+    Import,
+}
+
+impl RevisionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Create => "create",
+            Self::Edit => "edit",
+            Self::Review => "review",
+            Self::Import => "import",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Create, Self::Edit, Self::Review, Self::Import]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for RevisionKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RevisionInfo {
     pub seq: i64,
-    pub kind: String,
+    pub kind: RevisionKind,
     pub saved_at: String,
     pub saved_by: String,
     pub saved_by_name: String,
@@ -58,7 +97,7 @@ impl Store {
             &tx,
             &id,
             1,
-            "create",
+            RevisionKind::Create,
             &at,
             &self.actor,
             form,
@@ -94,7 +133,11 @@ impl Store {
         }
         let previous = load_form(&tx, child_id, seq)?;
         let changed = diff(&previous, form);
-        let kind = if changed.is_empty() { "review" } else { "edit" };
+        let kind = if changed.is_empty() {
+            RevisionKind::Review
+        } else {
+            RevisionKind::Edit
+        };
         insert_revision(
             &tx,
             child_id,
@@ -139,7 +182,7 @@ impl Store {
             &tx,
             child_id,
             seq + 1,
-            "review",
+            RevisionKind::Review,
             &at,
             &self.actor,
             &form,
@@ -209,17 +252,31 @@ impl Store {
     pub fn find_child(&self, query: &str) -> Result<String> {
         let q = query.trim();
         let mut stmt = self.conn.prepare(
-            "SELECT c.id, r.form_json FROM children c JOIN revisions r ON r.child_id = c.id AND r.seq = c.latest_seq",
+            "SELECT c.id, r.form_json, r.seq FROM children c JOIN revisions r ON r.child_id = c.id AND r.seq = c.latest_seq",
         )?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?;
         let lower = q.to_lowercase();
         let mut by_name = Vec::new();
+        let mut unreadable = None;
         for row in rows {
-            let (id, json) = row?;
+            let (id, json, seq) = row?;
             if id == q || (q.len() >= 8 && id.starts_with(q)) {
                 return Ok(id);
             }
-            let form: ChildForm = serde_json::from_str(&json).unwrap_or_default();
+            let form = match parse_form(&id, seq, &json) {
+                Ok(form) => form,
+                // Its name cannot be searched: said below if nobody else matches.
+                Err(e) => {
+                    unreadable.get_or_insert(e);
+                    continue;
+                }
+            };
             let names =
                 std::iter::once(&form.identity.legal_name).chain(form.identity.known_as.iter());
             if !q.is_empty() && names.into_iter().any(|n| n.to_lowercase().contains(&lower)) {
@@ -228,7 +285,7 @@ impl Store {
         }
         match by_name.len() {
             1 => Ok(by_name.remove(0)),
-            0 => Err(StoreError::ChildNotFound(q.to_string())),
+            0 => Err(unreadable.unwrap_or_else(|| StoreError::ChildNotFound(q.to_string()))),
             _ => Err(StoreError::ChildAmbiguous(q.to_string())),
         }
     }
@@ -238,8 +295,12 @@ impl Store {
         let mut stmt = self.conn.prepare(
             "SELECT seq, kind, saved_at, saved_by, saved_by_name, changed_paths, note FROM revisions WHERE child_id = ?1 ORDER BY seq DESC",
         )?;
-        let rows = stmt.query_map([child_id], revision_from_row)?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
+        let mut rows = stmt.query([child_id])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(revision_from_row(child_id, r)?);
+        }
+        Ok(out)
     }
 
     pub fn revision_form(&self, child_id: &str, seq: i64) -> Result<ChildForm> {
@@ -255,14 +316,14 @@ impl Store {
     }
 
     fn revision_info(&self, child_id: &str, seq: i64) -> Result<RevisionInfo> {
-        self.conn
-            .query_row(
-                "SELECT seq, kind, saved_at, saved_by, saved_by_name, changed_paths, note FROM revisions WHERE child_id = ?1 AND seq = ?2",
-                params![child_id, seq],
-                revision_from_row,
-            )
-            .optional()?
-            .ok_or(StoreError::RevisionNotFound(seq))
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, kind, saved_at, saved_by, saved_by_name, changed_paths, note FROM revisions WHERE child_id = ?1 AND seq = ?2",
+        )?;
+        let mut rows = stmt.query(params![child_id, seq])?;
+        match rows.next()? {
+            Some(r) => revision_from_row(child_id, r),
+            None => Err(StoreError::RevisionNotFound(seq)),
+        }
     }
 
     /// The child as a document for the next placement. Audited; the caller decides where it goes.
@@ -270,7 +331,10 @@ impl Store {
         let record = self.child_unaudited(child_id)?;
         let mut photos = Vec::new();
         for p in &record.photos {
-            let added: Timestamp = p.added_at.parse().unwrap_or(Timestamp::UNIX_EPOCH);
+            let added: Timestamp = p
+                .added_at
+                .parse()
+                .map_err(|e| damaged(format!("photo {}: added at: {e}", p.id)))?;
             photos.push(PhotoRecord::new(
                 p.kind,
                 p.taken_on,
@@ -314,7 +378,7 @@ impl Store {
             &tx,
             &id,
             1,
-            "import",
+            RevisionKind::Import,
             &at,
             &self.actor,
             &imported.form,
@@ -369,13 +433,16 @@ pub(crate) fn load_form(conn: &Connection, child_id: &str, seq: i64) -> Result<C
         )
         .optional()?
         .ok_or(StoreError::RevisionNotFound(seq))?;
-    serde_json::from_str(&json).map_err(|e| {
-        StoreError::Damaged(rusqlite::Error::FromSqlConversionFailure(
-            0,
-            rusqlite::types::Type::Text,
-            Box::new(e),
-        ))
-    })
+    parse_form(child_id, seq, &json)
+}
+
+/// One way to read a stored form everywhere (a child's record, history, export, the pack, the
+/// search): a revision this build cannot read is `store.damaged` naming the child and revision,
+/// never an empty form. The dashboard alone lists such a child as damaged (`DashboardRow`), so
+/// every other child's card stays on screen.
+pub(crate) fn parse_form(child_id: &str, seq: i64, json: &str) -> Result<ChildForm> {
+    serde_json::from_str(json)
+        .map_err(|e| damaged(format!("revision {seq} of child {child_id}: {e}")))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -383,7 +450,7 @@ fn insert_revision(
     conn: &Connection,
     child_id: &str,
     seq: i64,
-    kind: &str,
+    kind: RevisionKind,
     at: &str,
     actor: &Actor,
     form: &ChildForm,
@@ -396,12 +463,12 @@ fn insert_revision(
         params![
             child_id,
             seq,
-            kind,
+            kind.as_str(),
             at,
             actor.id(),
             actor.display_name(),
-            serde_json::to_string(form).unwrap_or_default(),
-            serde_json::to_string(&paths(changed)).unwrap_or_default(),
+            to_json(form)?,
+            to_json(&paths(changed))?,
             note
         ],
     )?;
@@ -412,14 +479,22 @@ fn insert_revision(
     Ok(())
 }
 
-fn revision_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RevisionInfo> {
+fn revision_from_row(child_id: &str, r: &rusqlite::Row<'_>) -> Result<RevisionInfo> {
+    let seq: i64 = r.get(0)?;
+    let kind: String = r.get(1)?;
+    let changed: String = r.get(5)?;
     Ok(RevisionInfo {
-        seq: r.get(0)?,
-        kind: r.get(1)?,
+        seq,
+        kind: RevisionKind::parse(&kind)
+            .ok_or_else(|| damaged(format!("revision {seq} of child {child_id}: kind '{kind}'")))?,
         saved_at: r.get(2)?,
         saved_by: r.get(3)?,
         saved_by_name: r.get(4)?,
-        changed_paths: serde_json::from_str(&r.get::<_, String>(5)?).unwrap_or_default(),
+        changed_paths: serde_json::from_str(&changed).map_err(|e| {
+            damaged(format!(
+                "revision {seq} of child {child_id}: changed fields: {e}"
+            ))
+        })?,
         note: r.get(6)?,
     })
 }

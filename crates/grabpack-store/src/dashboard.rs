@@ -7,14 +7,14 @@
 use std::collections::HashMap;
 
 use grabpack_core::readiness::{PhotoFact, age_on, assess};
-use grabpack_core::{ChildForm, PhotoKind, Readiness, ReadinessFacts};
+use grabpack_core::{ChildForm, PhotoKind, Readiness, ReadinessFacts, ReadinessState};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::store::Store;
+use crate::store::{Store, damaged};
 
 /// One card on the dashboard.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -25,6 +25,10 @@ pub struct DashboardRow {
     pub age: Option<i16>,
     pub readiness: Readiness,
     pub face_photo_id: Option<String>,
+    /// The child's latest revision could not be read (`store.damaged` when opened). The card is
+    /// still listed, first and not ready, with no name: a care worker must see that a child's
+    /// record needs restoring, and every other child's card must still be there.
+    pub damaged: bool,
 }
 
 /// A child's photo facts for readiness, and their newest face photo (date, id) for the card.
@@ -49,8 +53,14 @@ impl Store {
             })?;
             for row in rows {
                 let (child, photo_id, kind, taken) = row?;
-                let kind = PhotoKind::parse(&kind).unwrap_or(PhotoKind::Mark);
-                let taken_on = taken.and_then(|t| t.parse::<Date>().ok());
+                let kind = PhotoKind::parse(&kind)
+                    .ok_or_else(|| damaged(format!("photo {photo_id}: kind '{kind}'")))?;
+                let taken_on = taken
+                    .map(|t| {
+                        t.parse::<Date>()
+                            .map_err(|e| damaged(format!("photo {photo_id}: date taken: {e}")))
+                    })
+                    .transpose()?;
                 let entry = photo_facts.entry(child).or_default();
                 entry.0.push(PhotoFact { kind, taken_on });
                 if kind == PhotoKind::Face {
@@ -79,8 +89,22 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (id, json, saved_at) = row?;
-            let form: ChildForm = serde_json::from_str(&json).unwrap_or_default();
             let (photos, face) = photo_facts.remove(&id).unwrap_or_default();
+            let Ok(form) = serde_json::from_str::<ChildForm>(&json) else {
+                out.push(DashboardRow {
+                    legal_name: String::new(),
+                    known_as: Vec::new(),
+                    age: None,
+                    readiness: Readiness {
+                        state: ReadinessState::NotReady,
+                        reasons: Vec::new(),
+                    },
+                    face_photo_id: face.map(|(_, id)| id),
+                    damaged: true,
+                    id,
+                });
+                continue;
+            };
             let facts = ReadinessFacts {
                 photos,
                 last_reviewed: last_reviewed(saved_at.as_deref(), &form),
@@ -93,13 +117,14 @@ impl Store {
                 known_as: form.identity.known_as,
                 readiness,
                 face_photo_id: face.map(|(_, id)| id),
+                damaged: false,
                 id,
             });
         }
         out.sort_by(|a, b| {
-            a.readiness
-                .state
-                .cmp(&b.readiness.state)
+            b.damaged
+                .cmp(&a.damaged)
+                .then_with(|| a.readiness.state.cmp(&b.readiness.state))
                 .then_with(|| b.readiness.reasons.len().cmp(&a.readiness.reasons.len()))
                 .then_with(|| a.legal_name.cmp(&b.legal_name))
         });

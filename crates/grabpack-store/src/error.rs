@@ -42,8 +42,14 @@ pub enum StoreError {
         "The database could not be read: it may be damaged. Restore from a backup; the key itself was right."
     )]
     Damaged(#[source] rusqlite::Error),
+    #[error(
+        "Part of the database could not be read ({0}): it may be damaged. Nothing was changed; restore from a backup."
+    )]
+    DamagedRecord(String),
+    #[error("The change could not be written down ({0}); nothing was saved.")]
+    Unencodable(#[source] serde_json::Error),
     #[error("The database refused the change: {0}")]
-    Database(#[from] rusqlite::Error),
+    Database(rusqlite::Error),
     #[error("A file in the store folder could not be read or written: {0}")]
     Io(#[from] std::io::Error),
     #[error("No child matches '{0}'.")]
@@ -116,7 +122,8 @@ impl StoreError {
             Self::NotInitialised => "store.not_initialised",
             Self::AlreadyInitialised => "store.already_initialised",
             Self::NewerSchema { .. } => "store.newer_schema",
-            Self::Damaged(_) => "store.damaged",
+            Self::Damaged(_) | Self::DamagedRecord(_) => "store.damaged",
+            Self::Unencodable(_) => "store.unencodable",
             Self::Database(_) => "store.database",
             Self::Io(_) => "store.io",
             Self::ChildNotFound(_) => "store.child_not_found",
@@ -143,6 +150,20 @@ impl StoreError {
             Self::DeliveryNotFound(_) => "store.delivery_not_found",
             Self::DeliveryState { .. } => "store.delivery_state",
             Self::NoRecipients => "store.no_recipients",
+        }
+    }
+}
+
+/// A value in the database that does not convert to what this build expects (an unknown event
+/// kind, a date that does not parse, a column of the wrong type) is damage, `store.damaged`; any
+/// other database error is `store.database`.
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e {
+            rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::InvalidColumnType(..)
+            | rusqlite::Error::IntegralValueOutOfRange(..) => Self::Damaged(e),
+            e => Self::Database(e),
         }
     }
 }

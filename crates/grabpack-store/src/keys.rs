@@ -22,7 +22,7 @@ use crate::keyslots::{self, Generation, PinInput, SlotFile, SlotKind, SlotSecret
 use crate::secret::{Sensitive, format_recovery_key, parse_recovery_key, random_bytes, random_key};
 use crate::settings::HomeSettings;
 use crate::staff::load_staff_actor;
-use crate::store::{Actor, Store, exists, now};
+use crate::store::{Actor, Store, exists, now, to_json};
 
 const FAILURES_FILE: &str = "unlock-failures.jsonl";
 /// Failed unlocks allowed before a wait is imposed.
@@ -190,14 +190,14 @@ impl Store {
             )?;
             tx.execute(
                 "INSERT INTO meta (key, value) VALUES ('settings', ?1)",
-                [serde_json::to_string(&settings).unwrap_or_default()],
+                [to_json(&settings)?],
             )?;
             tx.execute(
                 "INSERT INTO staff (id, name, role_json, created_at, pin_salt, pin_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
                     manager_id,
                     setup.manager_name,
-                    serde_json::to_string(&role).unwrap_or_default(),
+                    to_json(&role)?,
                     at,
                     pin_material.as_ref().map(|(s, _)| s.to_vec()),
                     pin_material.as_ref().map(|(_, k)| k.expose().to_vec()),
@@ -610,13 +610,14 @@ fn lockout_remaining(failures: &[FailedUnlock]) -> Option<u64> {
 
 fn record_failure(dir: &Path, method: &str, staff: Option<String>, reason: &str) {
     use std::io::Write as _;
-    let line = serde_json::to_string(&FailedUnlock {
+    let Ok(line) = serde_json::to_string(&FailedUnlock {
         at: now(),
         method: method.to_string(),
         staff,
         reason: reason.to_string(),
-    })
-    .unwrap_or_default();
+    }) else {
+        return;
+    };
     // Best effort: failing to record a failure must not turn a wrong PIN into a different error.
     if let Ok(mut f) = std::fs::OpenOptions::new()
         .create(true)

@@ -24,7 +24,7 @@ mod staff;
 mod store;
 
 pub use audit::{AuditEntry, ChainReport};
-pub use children::{ChildRecord, RevisionInfo};
+pub use children::{ChildRecord, RevisionInfo, RevisionKind};
 pub use dashboard::DashboardRow;
 pub use error::{Result, StoreError};
 pub use keychain::{DeviceKeychain, KeyringKeychain};

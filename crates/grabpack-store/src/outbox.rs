@@ -38,12 +38,10 @@ impl Channel {
         }
     }
 
-    fn parse(s: &str) -> Self {
-        if s == "https" {
-            Self::Https
-        } else {
-            Self::Email
-        }
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Email, Self::Https]
+            .into_iter()
+            .find(|c| c.as_str() == s)
     }
 }
 
@@ -70,14 +68,75 @@ impl DeliveryState {
         }
     }
 
-    fn parse(s: &str) -> Self {
-        match s {
-            "sending" => Self::Sending,
-            "delivered" => Self::Delivered,
-            "failed" => Self::Failed,
-            "given_up" => Self::GivenUp,
-            _ => Self::Queued,
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Queued,
+            Self::Sending,
+            Self::Delivered,
+            Self::Failed,
+            Self::GivenUp,
+        ]
+        .into_iter()
+        .find(|st| st.as_str() == s)
+    }
+}
+
+/// Why a message was queued. Stored as `as_str()`; unknown is `store.damaged`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    /// The grab pack itself, to police and the people around the child.
+    Pack,
+    /// "Police would not accept the report": to the social worker and out-of-hours team only.
+    NotAcceptedNotice,
+}
+
+impl Purpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pack => "pack",
+            Self::NotAcceptedNotice => "not_accepted_notice",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Pack, Self::NotAcceptedNotice]
+            .into_iter()
+            .find(|p| p.as_str() == s)
+    }
+}
+
+/// The outbox's words travel as their stored text; reading an unknown word fails the conversion,
+/// which the store reports as `store.damaged` (a delivery is never quietly "queued" or "email").
+macro_rules! stored_as_text {
+    ($t:ty) => {
+        impl rusqlite::types::ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(self.as_str().into())
+            }
+        }
+        impl rusqlite::types::FromSql for $t {
+            fn column_result(
+                v: rusqlite::types::ValueRef<'_>,
+            ) -> rusqlite::types::FromSqlResult<Self> {
+                let s = v.as_str()?;
+                Self::parse(s).ok_or_else(|| {
+                    rusqlite::types::FromSqlError::Other(
+                        format!("unknown {} '{s}'", stringify!($t)).into(),
+                    )
+                })
+            }
+        }
+    };
+}
+stored_as_text!(Channel);
+stored_as_text!(DeliveryState);
+stored_as_text!(Purpose);
+
+impl std::fmt::Display for Purpose {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
     }
 }
 
@@ -104,7 +163,7 @@ pub struct NewMessage {
     pub episode_id: Option<String>,
     pub child_id: String,
     /// pack, not_accepted_notice, update.
-    pub purpose: String,
+    pub purpose: Purpose,
     pub pdf: Option<Vec<u8>>,
     pub readout: String,
     pub cover_note: String,
@@ -156,7 +215,7 @@ pub struct OutboxMessage {
     pub id: String,
     pub episode_id: Option<String>,
     pub child_id: String,
-    pub purpose: String,
+    pub purpose: Purpose,
     pub created_at: String,
     pub created_by: String,
     pub pdf_sha256: Option<String>,
@@ -180,13 +239,13 @@ fn delivery_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Delivery> {
         recipient_id: r.get(4)?,
         recipient_name: r.get(5)?,
         recipient_role: r.get(6)?,
-        channel: Channel::parse(&r.get::<_, String>(7)?),
+        channel: r.get(7)?,
         address: r.get(8)?,
         payload_sha256: r.get(9)?,
         pdf_sha256: r.get(10)?,
         idempotency_key: r.get(11)?,
         email_message_id: r.get(12)?,
-        state: DeliveryState::parse(&r.get::<_, String>(13)?),
+        state: r.get(13)?,
         attempts: r.get(14)?,
         next_attempt_at: next.and_then(|ms| Timestamp::from_millisecond(ms).ok()),
         last_error_code: r.get(16)?,
@@ -263,7 +322,7 @@ impl Store {
             &format!(
                 "message {}; purpose {}; pdf_sha256 {}; {} recipients",
                 msg.id,
-                msg.purpose,
+                msg.purpose.as_str(),
                 pdf_sha.as_deref().unwrap_or("-"),
                 msg.deliveries.len()
             ),
@@ -657,7 +716,7 @@ mod tests {
             id: uuid::Uuid::new_v4().to_string(),
             episode_id: None,
             child_id: child.into(),
-            purpose: "pack".into(),
+            purpose: Purpose::Pack,
             pdf: Some(b"%PDF-1.7 test (fictional)".to_vec()),
             readout: "read-out".into(),
             cover_note: "cover".into(),

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::audit;
 use crate::children::latest_seq;
 use crate::error::{Result, StoreError};
-use crate::store::{Store, now};
+use crate::store::{Store, damaged, now};
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -124,17 +124,34 @@ impl Store {
                       taken_on IS NULL, taken_on DESC, added_at DESC",
         )?;
         let rows = stmt.query_map([child_id], |r| {
-            Ok(PhotoInfo {
-                id: r.get(0)?,
-                kind: PhotoKind::parse(&r.get::<_, String>(1)?).unwrap_or(PhotoKind::Mark),
-                taken_on: r.get::<_, Option<String>>(2)?.and_then(|t| t.parse().ok()),
-                added_at: r.get(3)?,
-                width: r.get(4)?,
-                height: r.get(5)?,
-                sha256: r.get(6)?,
-            })
+            Ok((
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                PhotoInfo {
+                    id: r.get(0)?,
+                    kind: PhotoKind::Mark,
+                    taken_on: None,
+                    added_at: r.get(3)?,
+                    width: r.get(4)?,
+                    height: r.get(5)?,
+                    sha256: r.get(6)?,
+                },
+            ))
         })?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
+        let mut out = Vec::new();
+        for row in rows {
+            let (kind, taken_on, mut info) = row?;
+            info.kind = PhotoKind::parse(&kind)
+                .ok_or_else(|| damaged(format!("photo {}: kind '{kind}'", info.id)))?;
+            info.taken_on = taken_on
+                .map(|t| {
+                    t.parse()
+                        .map_err(|e| damaged(format!("photo {}: date taken: {e}", info.id)))
+                })
+                .transpose()?;
+            out.push(info);
+        }
+        Ok(out)
     }
 
     pub fn photo_jpeg(&self, photo_id: &str) -> Result<Vec<u8>> {

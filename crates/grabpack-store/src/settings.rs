@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::audit;
 use crate::error::{Result, StoreError};
 use crate::outbox::sha256_hex;
-use crate::store::{Store, now};
+use crate::store::{Store, damaged, now, to_json};
 
 /// What kind of placement this store serves: the words on the pack and the checklist differ a
 /// little (a foster carer is not "staff on shift").
@@ -64,9 +64,12 @@ impl Store {
                 r.get(0)
             })
             .optional()?;
-        Ok(json
-            .and_then(|j| serde_json::from_str(&j).ok())
-            .unwrap_or_default())
+        // No row yet (a store created before settings existed) is the defaults; a row this build
+        // cannot read is damage, not a reason to forget the home's marking and address.
+        match json {
+            None => Ok(HomeSettings::default()),
+            Some(j) => serde_json::from_str(&j).map_err(|e| damaged(format!("home settings: {e}"))),
+        }
     }
 
     pub fn set_settings(&mut self, settings: &HomeSettings) -> Result<()> {
@@ -74,7 +77,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('settings', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [serde_json::to_string(settings).unwrap_or_default()],
+            [to_json(settings)?],
         )?;
         audit::append(&tx, &now(), &self.actor.id(), "settings_changed", None, "")?;
         tx.commit()?;

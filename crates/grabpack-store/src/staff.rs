@@ -14,7 +14,7 @@ use crate::error::{Result, StoreError};
 use crate::keys::check_pin;
 use crate::keyslots::{self, PinInput, SlotFile, SlotSecret};
 use crate::secret::{Sensitive, random_bytes};
-use crate::store::{Actor, Store, now, today};
+use crate::store::{Actor, Store, damaged, now, to_json, today};
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -33,16 +33,25 @@ impl Store {
             .conn
             .prepare("SELECT id, name, role_json, created_at, disabled_at, pin_key IS NOT NULL FROM staff ORDER BY name")?;
         let rows = stmt.query_map([], |r| {
-            Ok(StaffMember {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                role: serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or(StaffRole::Keyworker),
-                created_at: r.get(3)?,
-                disabled_at: r.get(4)?,
-                has_pin: r.get(5)?,
-            })
+            Ok((
+                r.get::<_, String>(2)?,
+                StaffMember {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    role: StaffRole::Keyworker,
+                    created_at: r.get(3)?,
+                    disabled_at: r.get(4)?,
+                    has_pin: r.get(5)?,
+                },
+            ))
         })?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
+        let mut out = Vec::new();
+        for row in rows {
+            let (role, mut member) = row?;
+            member.role = parse_role(&member.name, &role)?;
+            out.push(member);
+        }
+        Ok(out)
     }
 
     /// Add a staff member, with a PIN for this device when given.
@@ -77,7 +86,7 @@ impl Store {
             params![
                 id,
                 name,
-                serde_json::to_string(&role).unwrap_or_default(),
+                to_json(&role)?,
                 at,
                 material.as_ref().map(|m| m.0.to_vec()),
                 material.as_ref().map(|m| m.1.expose().to_vec()),
@@ -176,7 +185,7 @@ pub(crate) fn load_staff_actor(conn: &Connection, id: &str) -> Result<Actor> {
         None => Err(StoreError::NoSuchStaff(id.to_string())),
         Some((name, _, Some(_))) => Err(StoreError::StaffDisabled(name)),
         Some((name, role, None)) => {
-            let role = serde_json::from_str(&role).unwrap_or(StaffRole::Keyworker);
+            let role = parse_role(&name, &role)?;
             if let StaffRole::Agency { ends_on } = role
                 && ends_on < today()
             {
@@ -189,4 +198,9 @@ pub(crate) fn load_staff_actor(conn: &Connection, id: &str) -> Result<Actor> {
             })
         }
     }
+}
+
+/// A role this build cannot read is damage: never quietly a keyworker (or anything else).
+fn parse_role(name: &str, json: &str) -> Result<StaffRole> {
+    serde_json::from_str(json).map_err(|e| damaged(format!("the role of {name}: {e}")))
 }

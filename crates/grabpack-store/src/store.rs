@@ -92,6 +92,18 @@ pub(crate) fn now() -> String {
     Timestamp::now().to_string()
 }
 
+/// The JSON of something about to be stored. Never an empty string in its place: a record that
+/// cannot be written down is refused, not stored blank.
+pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(StoreError::Unencodable)
+}
+
+/// A value read back from the database that this build cannot understand: `store.damaged`,
+/// never skipped or replaced by a default.
+pub(crate) fn damaged(what: impl std::fmt::Display) -> StoreError {
+    StoreError::DamagedRecord(what.to_string())
+}
+
 pub(crate) fn today() -> Date {
     Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date()
 }

@@ -154,3 +154,26 @@ fn an_episode_asked_for_under_another_child_is_refused() {
         jordans.id
     );
 }
+
+/// A kind of entry this build does not know (written by a newer build, or damage) must stop the
+/// episode being shown as if complete: today's reader would have dropped the entry silently.
+#[test]
+fn an_unknown_event_kind_in_the_database_is_store_damaged_not_skipped() {
+    let (_home, mut store) = TestHome::new();
+    let jordan = child(&mut store, "Jordan Test (fictional)");
+    let ep = store
+        .open_episode(&missing(&jordan, "2026-11-01T21:00:00Z"))
+        .unwrap();
+    store
+        .connection_for_tests()
+        .execute(
+            "INSERT INTO episode_events (episode_id, kind, item_key, at, recorded_at, recorded_by, recorded_by_name, body_json)
+             VALUES (?1, 'sighting_by_drone', 'x', '2026-11-01T22:00:00Z', '2026-11-01T22:00:00Z', 'passphrase', 'P', '{}')",
+            [&ep.id],
+        )
+        .unwrap();
+
+    let err = store.episode(&ep.id).unwrap_err();
+
+    assert_eq!(err.code(), "store.damaged");
+}

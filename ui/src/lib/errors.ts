@@ -37,6 +37,7 @@ const MESSAGES: Record<string, string> = {
   'store.engagement_ended': "This agency worker's engagement has ended. A manager can extend it.",
   'store.episode_not_found': 'That missing episode could not be found. Go back to the children and open it again.',
   'store.episode_closed': 'This missing episode is closed, so nothing more can be added to it. If the child is missing again, start a new one.',
+  'store.unencodable': 'That change could not be written down, so nothing was saved. Try again; if it happens again, tell your manager.',
   'store.episode_already_open': 'This child is already recorded as missing. Carry on with that episode; a new one can be started once it is closed.',
   'store.episode_other_child': 'That episode belongs to another child. Go back to the children and start again.',
   'store.event_not_found': 'The entry you are correcting could not be found. Reload the episode and try again.',

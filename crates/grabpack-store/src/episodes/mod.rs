@@ -30,8 +30,24 @@ pub const RETURN_HOME_INTERVIEW_WITHIN: SignedDuration = SignedDuration::from_ho
 pub const STRATEGY_WINDOW: SignedDuration = SignedDuration::from_hours(30 * 24);
 pub const STRATEGY_THRESHOLD: i64 = 3;
 
-pub(crate) fn ts(s: &str) -> Timestamp {
-    s.parse().unwrap_or(Timestamp::UNIX_EPOCH)
+/// A stored time, read back. One that does not parse is damage (`store.damaged` through
+/// `StoreError::from`), never the epoch.
+pub(crate) fn ts_col(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Timestamp> {
+    let s: String = r.get(i)?;
+    s.parse().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+/// A stored JSON body, read back; one that does not parse is damage.
+pub(crate) fn json_col<T: serde::de::DeserializeOwned>(
+    r: &rusqlite::Row<'_>,
+    i: usize,
+) -> rusqlite::Result<T> {
+    let s: String = r.get(i)?;
+    serde_json::from_str(&s).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
 pub(crate) fn now_string() -> String {
@@ -309,7 +325,7 @@ mod tests {
             .unwrap();
         let flags = store.child_flags(&child).unwrap();
         assert_eq!(flags.len(), 1);
-        assert_eq!(flags[0].kind, "review_after_episode");
+        assert_eq!(flags[0].kind, FlagKind::ReviewAfterEpisode);
         assert_eq!(
             flags[0].detail["suggested_places"][0],
             "A flat on Test Road (fictional)"
@@ -351,7 +367,7 @@ mod tests {
                 .child_flags(&child)
                 .unwrap()
                 .into_iter()
-                .filter(|f| f.kind == "strategy_meeting")
+                .filter(|f| f.kind == FlagKind::StrategyMeeting)
                 .count();
             assert_eq!(strategy, usize::from(i == 2), "after episode {}", i + 1);
         }
@@ -371,7 +387,7 @@ mod tests {
                 .child_flags(&child)
                 .unwrap()
                 .iter()
-                .all(|f| f.kind != "strategy_meeting")
+                .all(|f| f.kind != FlagKind::StrategyMeeting)
         );
     }
 }

@@ -10,26 +10,26 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Deserialize;
 
 use super::{
-    ChildFlag, Episode, EpisodeSummary, EventInfo, RETURN_HOME_INTERVIEW_WITHIN, RhiDeadline,
-    Timed, ts,
+    ChildFlag, Episode, EpisodeSummary, EventInfo, EventKind, RETURN_HOME_INTERVIEW_WITHIN,
+    RhiDeadline, Timed, json_col, ts_col,
 };
+use crate::children::parse_form;
 use crate::error::{Result, StoreError};
-use crate::store::Store;
+use crate::store::{Store, damaged};
 
 impl Store {
     /// The episode as it stands now, with its whole history.
     pub fn episode(&self, episode_id: &str) -> Result<Episode> {
         let conn = self.conn();
-        let header: Option<(String, String, String, String, bool, Option<String>)> = conn
+        let header: Option<(String, Timestamp, String, String, bool, Option<String>)> = conn
             .query_row(
                 "SELECT child_id, noticed_at, opened_at, opened_by_name, immediate_danger, missing_from_unit FROM episodes WHERE id = ?1",
                 [episode_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+                |r| Ok((r.get(0)?, ts_col(r, 1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
             )
             .optional()?;
         let (child_id, noticed_at, opened_at, opened_by_name, immediate_danger, missing_from_unit) =
             header.ok_or_else(|| StoreError::EpisodeNotFound(episode_id.to_string()))?;
-        let noticed_at = ts(&noticed_at);
         let mut stmt = conn.prepare(
             "SELECT e.id, e.kind, e.item_key, e.at, e.recorded_at, e.recorded_by, e.recorded_by_name, e.body_json, e.supersedes, e.reason,
                     (SELECT min(l.id) FROM episode_events l WHERE l.supersedes = e.id)
@@ -37,16 +37,15 @@ impl Store {
         )?;
         let history: Vec<EventInfo> = stmt
             .query_map([episode_id], |r| {
-                let body: String = r.get(7)?;
                 Ok(EventInfo {
                     id: r.get(0)?,
                     kind: r.get(1)?,
                     item_key: r.get(2)?,
-                    at: ts(&r.get::<_, String>(3)?),
+                    at: ts_col(r, 3)?,
                     recorded_at: r.get(4)?,
                     recorded_by: r.get(5)?,
                     recorded_by_name: r.get(6)?,
-                    body: serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
+                    body: json_col(r, 7)?,
                     supersedes: r.get(8)?,
                     reason: r.get(9)?,
                     superseded_by: r.get(10)?,
@@ -63,15 +62,21 @@ impl Store {
             }
             current.insert(e.item_key.clone(), e);
         }
-        fn timed<T: for<'de> Deserialize<'de>>(e: &EventInfo) -> Option<Timed<T>> {
-            serde_json::from_value(e.body.clone())
-                .ok()
-                .map(|value| Timed {
-                    event_id: e.id,
-                    at: e.at,
-                    recorded_by_name: e.recorded_by_name.clone(),
-                    value,
-                })
+        // An entry whose body this build cannot read is damage, never left out of the episode.
+        fn timed<T: for<'de> Deserialize<'de>>(e: &EventInfo) -> Result<Option<Timed<T>>> {
+            let value = serde_json::from_value(e.body.clone()).map_err(|err| {
+                damaged(format!(
+                    "episode entry {} ({}): {err}",
+                    e.id,
+                    e.kind.as_str()
+                ))
+            })?;
+            Ok(Some(Timed {
+                event_id: e.id,
+                at: e.at,
+                recorded_by_name: e.recorded_by_name.clone(),
+                value,
+            }))
         }
         let mut ep = Episode {
             id: episode_id.to_string(),
@@ -98,19 +103,18 @@ impl Store {
         };
         for key in &first_seen {
             let Some(e) = current.get(key) else { continue };
-            match e.kind.as_str() {
-                "step" => ep.steps.extend(timed(e)),
-                "part2" => ep.part2 = timed(e),
-                "report" => ep.reports.extend(timed(e)),
-                "not_accepted" => ep.not_accepted.extend(timed(e)),
-                "update" => ep.updates.extend(timed(e)),
-                "found" => ep.found = timed(e),
-                "prevention_interview" => ep.prevention_interview = timed(e),
-                "return_home_interview" => ep.return_home_interview = timed(e),
-                "acknowledgement" => ep.acknowledgements.extend(timed(e)),
-                "recipients" => ep.recipients.extend(timed(e)),
-                "close" => ep.closed = timed(e),
-                _ => {}
+            match e.kind {
+                EventKind::Step => ep.steps.extend(timed(e)?),
+                EventKind::Part2 => ep.part2 = timed(e)?,
+                EventKind::Report => ep.reports.extend(timed(e)?),
+                EventKind::NotAccepted => ep.not_accepted.extend(timed(e)?),
+                EventKind::Update => ep.updates.extend(timed(e)?),
+                EventKind::Found => ep.found = timed(e)?,
+                EventKind::PreventionInterview => ep.prevention_interview = timed(e)?,
+                EventKind::ReturnHomeInterview => ep.return_home_interview = timed(e)?,
+                EventKind::Acknowledgement => ep.acknowledgements.extend(timed(e)?),
+                EventKind::Recipients => ep.recipients.extend(timed(e)?),
+                EventKind::Close => ep.closed = timed(e)?,
             }
         }
         ep.steps.sort_by_key(|s| s.at);
@@ -166,7 +170,7 @@ impl Store {
             Ok(EpisodeSummary {
                 id: r.get(0)?,
                 child_id: r.get(1)?,
-                noticed_at: ts(&r.get::<_, String>(2)?),
+                noticed_at: ts_col(r, 2)?,
                 closed: r.get(3)?,
             })
         })?;
@@ -198,14 +202,13 @@ impl Store {
              WHERE child_id = ?1 AND cleared_at IS NULL ORDER BY id",
         )?;
         let rows = stmt.query_map([child_id], |r| {
-            let detail: String = r.get(5)?;
             Ok(ChildFlag {
                 id: r.get(0)?,
                 child_id: r.get(1)?,
                 kind: r.get(2)?,
                 episode_id: r.get(3)?,
                 raised_at: r.get(4)?,
-                detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
+                detail: json_col(r, 5)?,
             })
         })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
@@ -241,14 +244,15 @@ impl Store {
 }
 
 fn child_date_of_birth(conn: &Connection, child_id: &str) -> Result<Option<jiff::civil::Date>> {
-    let json: Option<String> = conn
+    let row: Option<(i64, String)> = conn
         .query_row(
-            "SELECT form_json FROM revisions WHERE child_id = ?1 ORDER BY seq DESC LIMIT 1",
+            "SELECT seq, form_json FROM revisions WHERE child_id = ?1 ORDER BY seq DESC LIMIT 1",
             [child_id],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    Ok(json
-        .and_then(|j| serde_json::from_str::<grabpack_core::ChildForm>(&j).ok())
-        .and_then(|f| f.identity.date_of_birth))
+    match row {
+        None => Ok(None),
+        Some((seq, json)) => Ok(parse_form(child_id, seq, &json)?.identity.date_of_birth),
+    }
 }

@@ -7,13 +7,13 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::{
-    Acknowledgement, Closure, Episode, EpisodeUpdate, Found, NewEpisode, NotAccepted, PoliceReport,
-    PreventionInterview, RecipientChoice, ReturnHomeInterview, STRATEGY_THRESHOLD, STRATEGY_WINDOW,
-    StepEntry, episode_child, is_closed, now_string,
+    Acknowledgement, Closure, Episode, EpisodeUpdate, EventKind, FlagKind, Found, NewEpisode,
+    NotAccepted, PoliceReport, PreventionInterview, RecipientChoice, ReturnHomeInterview,
+    STRATEGY_THRESHOLD, STRATEGY_WINDOW, StepEntry, episode_child, is_closed, now_string,
 };
 use crate::audit;
 use crate::error::{Result, StoreError};
-use crate::store::Store;
+use crate::store::{Store, damaged, to_json};
 
 impl Store {
     /// Open an episode. Nothing is gated: a child with an incomplete form can still be reported.
@@ -78,18 +78,19 @@ impl Store {
     fn record_event<T: Serialize>(
         &mut self,
         episode_id: &str,
-        kind: &str,
+        kind: EventKind,
         item_key: &str,
         at: Timestamp,
         body: &T,
     ) -> Result<i64> {
-        let body =
-            serde_json::to_string(body).map_err(|e| StoreError::Io(std::io::Error::other(e)))?;
+        let body = to_json(body)?;
         let recorded_at = now_string();
         let actor = self.actor().clone();
         let tx = self.conn_mut().transaction()?;
         let child = episode_child(&tx, episode_id)?;
-        if kind != "acknowledgement" && kind != "recipients" && is_closed(&tx, episode_id)? {
+        if !matches!(kind, EventKind::Acknowledgement | EventKind::Recipients)
+            && is_closed(&tx, episode_id)?
+        {
             return Err(StoreError::EpisodeClosed);
         }
         tx.execute(
@@ -102,11 +103,11 @@ impl Store {
             &tx,
             &recorded_at,
             &actor.id(),
-            &format!("episode_{kind}"),
+            &format!("episode_{}", kind.as_str()),
             Some(&child),
             &format!("episode {episode_id}; entry {event_id}; {item_key}; at {at}"),
         )?;
-        if kind == "close" {
+        if kind == EventKind::Close {
             release_open_episode(&tx, &child, episode_id)?;
             raise_flags_after_close(&tx, &child, episode_id, &recorded_at, body.as_str())?;
         }
@@ -122,12 +123,12 @@ impl Store {
         step: &StepEntry,
     ) -> Result<i64> {
         let key = format!("step:{}", step.step_id);
-        self.record_or_supersede(episode_id, "step", &key, at, step)
+        self.record_or_supersede(episode_id, EventKind::Step, &key, at, step)
     }
 
     /// Save the Part 2 answers (a later save supersedes, the earlier one is kept).
     pub fn record_part2(&mut self, episode_id: &str, at: Timestamp, part2: &Part2) -> Result<i64> {
-        self.record_or_supersede(episode_id, "part2", "part2", at, part2)
+        self.record_or_supersede(episode_id, EventKind::Part2, "part2", at, part2)
     }
 
     pub fn record_report(
@@ -137,7 +138,7 @@ impl Store {
         report: &PoliceReport,
     ) -> Result<i64> {
         let key = format!("report:{}", uuid::Uuid::new_v4());
-        self.record_event(episode_id, "report", &key, at, report)
+        self.record_event(episode_id, EventKind::Report, &key, at, report)
     }
 
     /// Police would not accept the report. The caller tells the social worker at once
@@ -149,7 +150,7 @@ impl Store {
         what: &NotAccepted,
     ) -> Result<i64> {
         let key = format!("not_accepted:{}", uuid::Uuid::new_v4());
-        self.record_event(episode_id, "not_accepted", &key, at, what)
+        self.record_event(episode_id, EventKind::NotAccepted, &key, at, what)
     }
 
     pub fn record_update(
@@ -159,11 +160,11 @@ impl Store {
         update: &EpisodeUpdate,
     ) -> Result<i64> {
         let key = format!("update:{}", uuid::Uuid::new_v4());
-        self.record_event(episode_id, "update", &key, at, update)
+        self.record_event(episode_id, EventKind::Update, &key, at, update)
     }
 
     pub fn record_found(&mut self, episode_id: &str, at: Timestamp, found: &Found) -> Result<i64> {
-        self.record_or_supersede(episode_id, "found", "found", at, found)
+        self.record_or_supersede(episode_id, EventKind::Found, "found", at, found)
     }
 
     pub fn record_prevention_interview(
@@ -174,7 +175,7 @@ impl Store {
     ) -> Result<i64> {
         self.record_or_supersede(
             episode_id,
-            "prevention_interview",
+            EventKind::PreventionInterview,
             "prevention_interview",
             at,
             pi,
@@ -189,7 +190,7 @@ impl Store {
     ) -> Result<i64> {
         self.record_or_supersede(
             episode_id,
-            "return_home_interview",
+            EventKind::ReturnHomeInterview,
             "return_home_interview",
             at,
             rhi,
@@ -204,7 +205,7 @@ impl Store {
         choice: &RecipientChoice,
     ) -> Result<i64> {
         let key = format!("recipients:{}", choice.outbox_message_id);
-        self.record_event(episode_id, "recipients", &key, at, choice)
+        self.record_event(episode_id, EventKind::Recipients, &key, at, choice)
     }
 
     /// Record an acknowledgement from an intake, once per cursor. Returns `None` when it was
@@ -227,7 +228,7 @@ impl Store {
         if seen.is_some() {
             return Ok(None);
         }
-        self.record_event(episode_id, "acknowledgement", &key, at, ack)
+        self.record_event(episode_id, EventKind::Acknowledgement, &key, at, ack)
             .map(Some)
     }
 
@@ -239,7 +240,7 @@ impl Store {
         at: Timestamp,
         closure: &Closure,
     ) -> Result<i64> {
-        self.record_event(episode_id, "close", "close", at, closure)
+        self.record_event(episode_id, EventKind::Close, "close", at, closure)
     }
 
     /// Correct an earlier entry: a new entry that supersedes it; the original is kept.
@@ -250,7 +251,7 @@ impl Store {
         body: &T,
         reason: &str,
     ) -> Result<i64> {
-        let row: Option<(String, String, String)> = self
+        let row: Option<(String, EventKind, String)> = self
             .conn()
             .query_row(
                 "SELECT episode_id, kind, item_key FROM episode_events WHERE id = ?1",
@@ -259,13 +260,13 @@ impl Store {
             )
             .optional()?;
         let (episode_id, kind, key) = row.ok_or(StoreError::EventNotFound(event_id))?;
-        self.insert_superseding(&episode_id, &kind, &key, at, body, Some(event_id), reason)
+        self.insert_superseding(&episode_id, kind, &key, at, body, Some(event_id), reason)
     }
 
     fn record_or_supersede<T: Serialize>(
         &mut self,
         episode_id: &str,
-        kind: &str,
+        kind: EventKind,
         key: &str,
         at: Timestamp,
         body: &T,
@@ -291,25 +292,27 @@ impl Store {
     fn insert_superseding<T: Serialize>(
         &mut self,
         episode_id: &str,
-        kind: &str,
+        kind: EventKind,
         key: &str,
         at: Timestamp,
         body: &T,
         supersedes: Option<i64>,
         reason: &str,
     ) -> Result<i64> {
-        let body =
-            serde_json::to_string(body).map_err(|e| StoreError::Io(std::io::Error::other(e)))?;
+        let body = to_json(body)?;
         let recorded_at = now_string();
         let actor = self.actor().clone();
         let tx = self.conn_mut().transaction()?;
         let child = episode_child(&tx, episode_id)?;
-        if kind != "close" && is_closed(&tx, episode_id)? && kind != "acknowledgement" {
+        if kind != EventKind::Close
+            && kind != EventKind::Acknowledgement
+            && is_closed(&tx, episode_id)?
+        {
             // Late corrections to a closed episode are allowed only for the record itself:
             // return-home interviews and found details often arrive after closure.
             if !matches!(
                 kind,
-                "found" | "prevention_interview" | "return_home_interview"
+                EventKind::Found | EventKind::PreventionInterview | EventKind::ReturnHomeInterview
             ) {
                 return Err(StoreError::EpisodeClosed);
             }
@@ -324,7 +327,7 @@ impl Store {
             &tx,
             &recorded_at,
             &actor.id(),
-            &format!("episode_{kind}_amended"),
+            &format!("episode_{}_amended", kind.as_str()),
             Some(&child),
             &format!(
                 "episode {episode_id}; entry {event_id} supersedes {}; {key}; reason: {reason}",
@@ -343,23 +346,25 @@ fn raise_flags_after_close(
     at: &str,
     closure_json: &str,
 ) -> Result<()> {
-    let closure: Closure = serde_json::from_str(closure_json).unwrap_or_default();
+    let closure: Closure = serde_json::from_str(closure_json)
+        .map_err(|e| damaged(format!("the closure of episode {episode_id}: {e}")))?;
     // Places and people met in this episode, offered as additions to Part 1.
     let mut places = closure.new_places.clone();
     let mut people = closure.new_people.clone();
     let mut stmt = tx.prepare(
-        "SELECT kind, body_json FROM episode_events WHERE episode_id = ?1 AND kind IN ('found', 'part2') ORDER BY id",
+        "SELECT id, kind, body_json FROM episode_events WHERE episode_id = ?1 AND kind IN ('found', 'part2') ORDER BY id",
     )?;
-    let rows: Vec<(String, String)> = stmt
-        .query_map([episode_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+    let rows: Vec<(i64, EventKind, String)> = stmt
+        .query_map([episode_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<std::result::Result<_, _>>()?;
-    for (kind, body) in rows {
-        if kind == "found" {
-            if let Ok(f) = serde_json::from_str::<Found>(&body) {
-                places.push(f.found_where);
-                people.push(f.found_with);
-            }
-        } else if let Ok(p) = serde_json::from_str::<Part2>(&body) {
+    for (id, kind, body) in rows {
+        let unreadable = |e: serde_json::Error| damaged(format!("episode entry {id}: {e}"));
+        if kind == EventKind::Found {
+            let f: Found = serde_json::from_str(&body).map_err(unreadable)?;
+            places.push(f.found_where);
+            people.push(f.found_with);
+        } else {
+            let p: Part2 = serde_json::from_str(&body).map_err(unreadable)?;
             people.push(p.who_with);
             places.push(p.intended_destination);
         }
@@ -380,8 +385,8 @@ fn raise_flags_after_close(
         "suggested_people": clean(people),
     });
     tx.execute(
-        "INSERT INTO child_flags (child_id, kind, episode_id, raised_at, detail_json) VALUES (?1, 'review_after_episode', ?2, ?3, ?4)",
-        params![child, episode_id, at, detail.to_string()],
+        "INSERT INTO child_flags (child_id, kind, episode_id, raised_at, detail_json) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![child, FlagKind::ReviewAfterEpisode, episode_id, at, detail.to_string()],
     )?;
     audit::append(
         tx,
@@ -417,8 +422,8 @@ fn raise_flags_after_close(
                 "episodes_in_30_days": count,
             });
             tx.execute(
-                "INSERT INTO child_flags (child_id, kind, episode_id, raised_at, detail_json) VALUES (?1, 'strategy_meeting', ?2, ?3, ?4)",
-                params![child, episode_id, at, detail.to_string()],
+                "INSERT INTO child_flags (child_id, kind, episode_id, raised_at, detail_json) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![child, FlagKind::StrategyMeeting, episode_id, at, detail.to_string()],
             )?;
             audit::append(
                 tx,

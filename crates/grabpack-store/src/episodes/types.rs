@@ -160,12 +160,131 @@ pub struct RecipientChoice {
     pub outbox_message_id: String,
 }
 
+/// What an entry records. Stored as `as_str()` (the audit action is `episode_<kind>`); a kind
+/// this build does not know is `store.damaged`, never skipped.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Step,
+    Part2,
+    Report,
+    NotAccepted,
+    Update,
+    Found,
+    PreventionInterview,
+    ReturnHomeInterview,
+    Acknowledgement,
+    Recipients,
+    Close,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 11] = [
+        Self::Step,
+        Self::Part2,
+        Self::Report,
+        Self::NotAccepted,
+        Self::Update,
+        Self::Found,
+        Self::PreventionInterview,
+        Self::ReturnHomeInterview,
+        Self::Acknowledgement,
+        Self::Recipients,
+        Self::Close,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Step => "step",
+            Self::Part2 => "part2",
+            Self::Report => "report",
+            Self::NotAccepted => "not_accepted",
+            Self::Update => "update",
+            Self::Found => "found",
+            Self::PreventionInterview => "prevention_interview",
+            Self::ReturnHomeInterview => "return_home_interview",
+            Self::Acknowledgement => "acknowledgement",
+            Self::Recipients => "recipients",
+            Self::Close => "close",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// A flag raised on a child. Stored as `as_str()`; unknown is `store.damaged`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlagKind {
+    /// Review Part 1 with what the episode taught.
+    ReviewAfterEpisode,
+    /// Three or more episodes in 30 days.
+    StrategyMeeting,
+}
+
+impl FlagKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ReviewAfterEpisode => "review_after_episode",
+            Self::StrategyMeeting => "strategy_meeting",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::ReviewAfterEpisode, Self::StrategyMeeting]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// Both kinds travel as their stored words; reading an unknown word fails the conversion, which
+/// the store reports as `store.damaged`.
+macro_rules! stored_as_text {
+    ($t:ty) => {
+        impl rusqlite::types::ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(self.as_str().into())
+            }
+        }
+        impl rusqlite::types::FromSql for $t {
+            fn column_result(
+                v: rusqlite::types::ValueRef<'_>,
+            ) -> rusqlite::types::FromSqlResult<Self> {
+                let s = v.as_str()?;
+                Self::parse(s).ok_or_else(|| {
+                    rusqlite::types::FromSqlError::Other(
+                        format!("unknown {} '{s}'", stringify!($t)).into(),
+                    )
+                })
+            }
+        }
+    };
+}
+stored_as_text!(EventKind);
+stored_as_text!(FlagKind);
+
+impl std::fmt::Display for EventKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl std::fmt::Display for FlagKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
 /// One recorded entry: kept for ever, even when a later entry corrects it.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EventInfo {
     pub id: i64,
-    pub kind: String,
+    pub kind: EventKind,
     pub item_key: String,
     /// When it happened (as the person said).
     pub at: Timestamp,
@@ -240,8 +359,7 @@ impl Episode {
 pub struct ChildFlag {
     pub id: i64,
     pub child_id: String,
-    /// `review_after_episode` or `strategy_meeting`.
-    pub kind: String,
+    pub kind: FlagKind,
     pub episode_id: Option<String>,
     pub raised_at: String,
     pub detail: serde_json::Value,
