@@ -272,7 +272,7 @@ pub async fn episode_pack(state: State<'_, AppState>, input: EpisodeRef) -> Res<
         let child_id = store.episode(&input.episode_id)?.child_id;
         let (pack, file_name) = render_for(store, &child_id, Some(&input.episode_id))?;
         store.record(
-            "pack_rendered",
+            grabpack_store::AuditAction::PackRendered,
             Some(&child_id),
             &format!(
                 "episode {}; {} pages, sha256 {}",
@@ -344,7 +344,7 @@ pub async fn save_pack<R: tauri::Runtime>(
             )
         })?;
         store.record(
-            "pack_saved",
+            grabpack_store::AuditAction::PackSaved,
             Some(&input.child_id),
             &format!(
                 "sha256 {} ({} pages) saved as {}",

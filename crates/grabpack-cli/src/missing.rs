@@ -839,7 +839,7 @@ pub fn outbox_command(cli: &Cli, dir: &Path, c: &OutboxCommand) -> Result<()> {
             })?;
             let child = store.outbox_message(message)?.child_id;
             store.record(
-                "pack_saved",
+                grabpack_store::AuditAction::PackSaved,
                 Some(&child),
                 &format!(
                     "sha256 {} from outbox message {message} to a file chosen by the user",

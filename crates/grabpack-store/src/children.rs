@@ -14,6 +14,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use crate::audit;
+use crate::audit_action::AuditAction;
 use crate::error::{Result, StoreError};
 use crate::photos::{PhotoInfo, insert_photo_row};
 use crate::store::{Actor, Store, damaged, now, to_json, today};
@@ -108,7 +109,7 @@ impl Store {
             &tx,
             &at,
             &self.actor.id(),
-            "child_created",
+            AuditAction::ChildCreated.as_str(),
             Some(&id),
             &format!("revision 1; {} fields", changed.len()),
         )?;
@@ -154,9 +155,9 @@ impl Store {
             &at,
             &self.actor.id(),
             if changed.is_empty() {
-                "reviewed"
+                AuditAction::Reviewed.as_str()
             } else {
-                "edited"
+                AuditAction::Edited.as_str()
             },
             Some(child_id),
             &format!(
@@ -193,7 +194,7 @@ impl Store {
             &tx,
             &at,
             &self.actor.id(),
-            "reviewed",
+            AuditAction::Reviewed.as_str(),
             Some(child_id),
             &format!("revision {}", seq + 1),
         )?;
@@ -214,7 +215,14 @@ impl Store {
             "UPDATE children SET archived_at = ?1 WHERE id = ?2",
             params![at, child_id],
         )?;
-        audit::append(&tx, &at, &self.actor.id(), "archived", Some(child_id), "")?;
+        audit::append(
+            &tx,
+            &at,
+            &self.actor.id(),
+            AuditAction::Archived.as_str(),
+            Some(child_id),
+            "",
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -223,7 +231,7 @@ impl Store {
     pub fn child(&mut self, child_id: &str) -> Result<ChildRecord> {
         let record = self.child_unaudited(child_id)?;
         self.record(
-            "viewed",
+            AuditAction::Viewed,
             Some(child_id),
             &format!("revision {}", record.revision.seq),
         )?;
@@ -343,7 +351,7 @@ impl Store {
             ));
         }
         self.record(
-            "exported",
+            AuditAction::Exported,
             Some(child_id),
             &format!("revision {}; {} photos", record.revision.seq, photos.len()),
         )?;
@@ -401,7 +409,7 @@ impl Store {
             &tx,
             &at,
             &self.actor.id(),
-            "imported",
+            AuditAction::Imported.as_str(),
             Some(&id),
             &format!("{note}; {} photos", photos.len()),
         )?;

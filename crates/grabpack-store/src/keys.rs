@@ -15,6 +15,7 @@ use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
 use crate::audit;
+use crate::audit_action::AuditAction;
 use crate::db;
 use crate::error::{Result, StoreError};
 use crate::keychain::DeviceKeychain;
@@ -208,7 +209,7 @@ impl Store {
                 &tx,
                 &at,
                 &actor,
-                "store_created",
+                AuditAction::StoreCreated.as_str(),
                 None,
                 &format!("home: {}", setup.home_name),
             )?;
@@ -216,7 +217,7 @@ impl Store {
                 &tx,
                 &at,
                 &actor,
-                "staff_added",
+                AuditAction::StaffAdded.as_str(),
                 None,
                 &format!("{} (manager)", setup.manager_name),
             )?;
@@ -389,13 +390,20 @@ impl Store {
                     .unwrap_or_default(),
                 f.reason
             );
-            audit::append(&tx, &f.at, "unknown", "unlock_failed", None, &detail)?;
+            audit::append(
+                &tx,
+                &f.at,
+                "unknown",
+                AuditAction::UnlockFailed.as_str(),
+                None,
+                &detail,
+            )?;
         }
         audit::append(
             &tx,
             &at,
             &actor,
-            "unlock",
+            AuditAction::Unlock.as_str(),
             None,
             &format!("method: {method}"),
         )?;
@@ -438,7 +446,7 @@ impl Store {
             g.slots.push(slot);
         }
         file.write(&self.dir)?;
-        self.record("passphrase_set", None, "")
+        self.record(AuditAction::PassphraseSet, None, "")
     }
 
     /// Rotate the database key: a new random key, every page re-encrypted, every slot re-wrapped
@@ -559,8 +567,7 @@ impl Store {
         // 4. Only the new generation remains.
         file.generations.truncate(1);
         file.write(&self.dir)?;
-        self.record(
-            "keys_rotated",
+        self.record(AuditAction::KeysRotated,
             None,
             &format!(
                 "new database key; new recovery key; {pins_rewrapped} PIN slots re-wrapped; passphrase {}",
@@ -582,7 +589,7 @@ impl Store {
         if let Some(kc) = &self.keychain {
             let device_secret = random_key()?;
             kc.save(&self.store_id, device_secret.expose())?;
-            self.record("device_secret_replaced", None, "")?;
+            self.record(AuditAction::DeviceSecretReplaced, None, "")?;
         }
         self.rotate(passphrase, drop_passphrase)
     }

@@ -6,6 +6,7 @@
 //! knows about windows, commands or the network.
 
 pub mod audit;
+mod audit_action;
 mod children;
 mod dashboard;
 pub mod db;
@@ -24,6 +25,7 @@ mod staff;
 mod store;
 
 pub use audit::{AuditEntry, ChainReport};
+pub use audit_action::AuditAction;
 pub use children::{ChildRecord, RevisionInfo, RevisionKind};
 pub use dashboard::DashboardRow;
 pub use error::{Result, StoreError};

@@ -17,6 +17,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::audit;
+use crate::audit_action::AuditAction;
 use crate::episodes::now_string;
 use crate::error::{Result, StoreError};
 use crate::store::Store;
@@ -317,7 +318,7 @@ impl Store {
             &tx,
             &at,
             &actor,
-            "outbox_queued",
+            AuditAction::OutboxQueued.as_str(),
             Some(&msg.child_id),
             &format!(
                 "message {}; purpose {}; pdf_sha256 {}; {} recipients",

@@ -12,6 +12,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::audit;
+use crate::audit_action::AuditAction;
 use crate::children::latest_seq;
 use crate::error::{Result, StoreError};
 use crate::store::{Store, damaged, now};
@@ -100,7 +101,7 @@ impl Store {
             &tx,
             &at,
             &self.actor.id(),
-            "photo_added",
+            AuditAction::PhotoAdded.as_str(),
             Some(child_id),
             &format!(
                 "{} photo {}, taken {}, sha256 {}",

@@ -11,6 +11,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use crate::audit;
+use crate::audit_action::AuditAction;
 use crate::error::{Result, StoreError};
 use crate::outbox::sha256_hex;
 use crate::store::{Store, damaged, now, to_json};
@@ -79,7 +80,14 @@ impl Store {
             "INSERT INTO meta (key, value) VALUES ('settings', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             [to_json(settings)?],
         )?;
-        audit::append(&tx, &now(), &self.actor.id(), "settings_changed", None, "")?;
+        audit::append(
+            &tx,
+            &now(),
+            &self.actor.id(),
+            AuditAction::SettingsChanged.as_str(),
+            None,
+            "",
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -129,7 +137,14 @@ impl Store {
             "INSERT INTO meta (key, value) VALUES ('send_settings', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             [json],
         )?;
-        audit::append(&tx, &at, &actor, "send_settings_changed", None, summary)?;
+        audit::append(
+            &tx,
+            &at,
+            &actor,
+            AuditAction::SendSettingsChanged.as_str(),
+            None,
+            summary,
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -160,7 +175,7 @@ impl Store {
             &tx,
             &at,
             &actor,
-            "directory_edited",
+            AuditAction::DirectoryEdited.as_str(),
             None,
             &format!(
                 "unit {unit_id}; sha256 {}",

@@ -10,6 +10,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use crate::audit;
+use crate::audit_action::AuditAction;
 use crate::error::{Result, StoreError};
 use crate::keys::check_pin;
 use crate::keyslots::{self, PinInput, SlotFile, SlotSecret};
@@ -96,7 +97,7 @@ impl Store {
             &tx,
             &at,
             &self.actor.id(),
-            "staff_added",
+            AuditAction::StaffAdded.as_str(),
             None,
             &format!("{name} ({})", role.label()),
         )?;
@@ -164,7 +165,7 @@ impl Store {
             &tx,
             &at,
             &self.actor.id(),
-            "staff_disabled",
+            AuditAction::StaffDisabled.as_str(),
             None,
             &member.name,
         )?;

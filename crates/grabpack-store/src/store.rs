@@ -19,6 +19,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::audit::{self, AuditEntry, ChainReport};
+use crate::audit_action::AuditAction;
 use crate::db;
 use crate::error::{Result, StoreError};
 use crate::keychain::DeviceKeychain;
@@ -135,9 +136,21 @@ impl Store {
     }
 
     /// Append an audit entry on its own (for actions outside the store, such as rendering a pack).
-    pub fn record(&mut self, action: &str, child_id: Option<&str>, detail: &str) -> Result<()> {
+    pub fn record(
+        &mut self,
+        action: AuditAction,
+        child_id: Option<&str>,
+        detail: &str,
+    ) -> Result<()> {
         let tx = self.conn.transaction()?;
-        audit::append(&tx, &now(), &self.actor.id(), action, child_id, detail)?;
+        audit::append(
+            &tx,
+            &now(),
+            &self.actor.id(),
+            action.as_str(),
+            child_id,
+            detail,
+        )?;
         tx.commit()?;
         Ok(())
     }

@@ -12,6 +12,7 @@ use super::{
     STRATEGY_THRESHOLD, STRATEGY_WINDOW, StepEntry, episode_child, is_closed, now_string,
 };
 use crate::audit;
+use crate::audit_action::AuditAction;
 use crate::error::{Result, StoreError};
 use crate::store::{Store, damaged, to_json};
 
@@ -63,7 +64,7 @@ impl Store {
             &tx,
             &at,
             &actor.id(),
-            "episode_opened",
+            AuditAction::EpisodeOpened.as_str(),
             Some(&new.child_id),
             &format!(
                 "episode {id}; noticed {}; immediate danger: {}",
@@ -392,7 +393,7 @@ fn raise_flags_after_close(
         tx,
         at,
         "system",
-        "flag_raised",
+        AuditAction::FlagRaised.as_str(),
         Some(child),
         &format!("review_after_episode; episode {episode_id}"),
     )?;
@@ -429,7 +430,7 @@ fn raise_flags_after_close(
                 tx,
                 at,
                 "system",
-                "flag_raised",
+                AuditAction::FlagRaised.as_str(),
                 Some(child),
                 &format!("strategy_meeting; {count} episodes in 30 days"),
             )?;
