@@ -307,7 +307,11 @@ pub fn build_missing_preview(store: &mut Store, child_id: &str) -> Res<MissingPr
         .date_of_birth
         .and_then(|dob| age_on(dob, today()));
     let pack = render_pack(&input)?;
-    store.record("pack_previewed", Some(child_id), &pack.sha256_hex)?;
+    store.record(
+        grabpack_store::AuditAction::PackPreviewed,
+        Some(child_id),
+        &pack.sha256_hex,
+    )?;
     Ok(MissingPreview {
         child_id: child_id.to_owned(),
         legal_name: input.form.identity.legal_name.clone(),

@@ -10,9 +10,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use grabpack_core::readiness::age_on;
 use grabpack_send::{Choice, Purpose};
-use grabpack_store::Store;
 use grabpack_store::episodes::NewEpisode;
 use grabpack_store::outbox::Delivery;
+use grabpack_store::{Store, StoreError};
 use jiff::Timestamp;
 use tauri::State;
 
@@ -72,23 +72,21 @@ pub async fn missing_start(
     input: StartEpisodeInput,
 ) -> Res<EpisodeView> {
     state.with_store(|store| {
-        if let Some(open) = store
-            .list_episodes(Some(&input.child_id), true)?
-            .into_iter()
-            .next()
-        {
-            return episode_view(store, &open.id);
-        }
         if let Some(unit) = &input.missing_from_unit {
             grabpack_send::Directory::load(store)?.unit(unit)?;
         }
-        let ep = store.open_episode(&NewEpisode {
+        // The store allows one open episode per child: a second tap carries on with that one.
+        let episode_id = match store.open_episode(&NewEpisode {
             child_id: input.child_id.clone(),
             noticed_at: at(input.noticed_at),
             immediate_danger: input.immediate_danger,
             missing_from_unit: input.missing_from_unit.clone(),
-        })?;
-        episode_view(store, &ep.id)
+        }) {
+            Ok(ep) => ep.id,
+            Err(StoreError::EpisodeAlreadyOpen { episode_id }) => episode_id,
+            Err(e) => return Err(e.into()),
+        };
+        episode_view(store, &episode_id)
     })
 }
 
@@ -259,16 +257,7 @@ fn render_for(
     episode_id: Option<&str>,
 ) -> Res<(grabpack_pack::RenderedPack, String)> {
     let episode = match episode_id {
-        Some(id) => {
-            let ep = store.episode(id)?;
-            if ep.child_id != child_id {
-                return Err(UiError::new(
-                    "app.episode_other_child",
-                    "That episode belongs to another child. Go back to the children and start again.",
-                ));
-            }
-            Some(ep)
-        }
+        Some(id) => Some(store.episode_of_child(child_id, id)?),
         None => None,
     };
     let input = grabpack_send::pack_input(store, child_id, episode.as_ref())?;
@@ -283,7 +272,7 @@ pub async fn episode_pack(state: State<'_, AppState>, input: EpisodeRef) -> Res<
         let child_id = store.episode(&input.episode_id)?.child_id;
         let (pack, file_name) = render_for(store, &child_id, Some(&input.episode_id))?;
         store.record(
-            "pack_rendered",
+            grabpack_store::AuditAction::PackRendered,
             Some(&child_id),
             &format!(
                 "episode {}; {} pages, sha256 {}",
@@ -355,7 +344,7 @@ pub async fn save_pack<R: tauri::Runtime>(
             )
         })?;
         store.record(
-            "pack_saved",
+            grabpack_store::AuditAction::PackSaved,
             Some(&input.child_id),
             &format!(
                 "sha256 {} ({} pages) saved as {}",
@@ -405,7 +394,7 @@ pub fn open_episode_cards(store: &Store) -> Res<Vec<OpenEpisodeCard>> {
         let deliveries = store
             .outbox(None, Some(&ep.id))?
             .into_iter()
-            .find(|m| m.purpose == Purpose::Pack.as_str())
+            .find(|m| m.purpose == Purpose::Pack)
             .map(|m| m.deliveries)
             .unwrap_or_default();
         cards.push(OpenEpisodeCard {

@@ -162,7 +162,11 @@ pub async fn send_test(state: State<'_, AppState>, input: SendTestInput) -> Res<
         .as_ref()
         .map_or_else(|e| e.code().to_owned(), |_| "ok".to_owned());
     state.with_store(|store| {
-        Ok(store.record("send_test", None, &format!("{}: {outcome}", input.target))?)
+        Ok(store.record(
+            grabpack_store::AuditAction::SendTest,
+            None,
+            &format!("{}: {outcome}", input.target),
+        )?)
     })?;
     Ok(result?)
 }

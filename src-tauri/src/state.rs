@@ -265,7 +265,7 @@ mod tests {
                         id: "message-1".into(),
                         episode_id: None,
                         child_id,
-                        purpose: "pack".into(),
+                        purpose: grabpack_store::outbox::Purpose::Pack,
                         pdf: Some(b"%PDF-1.7 fictional".to_vec()),
                         readout: String::new(),
                         cover_note: String::new(),

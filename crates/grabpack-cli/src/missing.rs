@@ -12,11 +12,11 @@ use clap::Subcommand;
 use grabpack_send::{
     Choice, Directory, Purpose, SendSettings, SmtpSecurity, SmtpSettings, Transports, display_name,
 };
-use grabpack_store::Store;
 use grabpack_store::episodes::{
     Closure, EpisodeUpdate, Found, NewEpisode, NotAccepted, PoliceReport, PreventionInterview,
     ReportChannel, ReturnHomeInterview, StepEntry, UpdateKind,
 };
+use grabpack_store::{Store, StoreError};
 use jiff::Timestamp;
 
 use crate::{Cli, CliError, Result, print, unlock};
@@ -296,12 +296,26 @@ pub fn missing_command(cli: &Cli, dir: &Path, c: &MissingCommand) -> Result<()> 
             if let Some(u) = unit {
                 directory.unit(u).map_err(send_error)?;
             }
-            let ep = store.open_episode(&NewEpisode {
+            let ep = match store.open_episode(&NewEpisode {
                 child_id: child_id.clone(),
                 noticed_at: noticed.unwrap_or_else(Timestamp::now),
                 immediate_danger: *danger,
                 missing_from_unit: unit.clone(),
-            })?;
+            }) {
+                Ok(ep) => ep,
+                // The store refuses a second open episode: show the one to carry on with.
+                Err(StoreError::EpisodeAlreadyOpen { episode_id }) => {
+                    if !json {
+                        let open = store.episode(&episode_id)?;
+                        println!(
+                            "{}",
+                            show_text(&open, &store.outbox(None, Some(&episode_id))?)
+                        );
+                    }
+                    return Err(StoreError::EpisodeAlreadyOpen { episode_id }.into());
+                }
+                Err(e) => return Err(e.into()),
+            };
             let checklist =
                 grabpack_send::episode::checklist_for_episode(&store, &ep).map_err(send_error)?;
             let form = store.child_unaudited(&child_id)?.form;
@@ -825,7 +839,7 @@ pub fn outbox_command(cli: &Cli, dir: &Path, c: &OutboxCommand) -> Result<()> {
             })?;
             let child = store.outbox_message(message)?.child_id;
             store.record(
-                "pack_saved",
+                grabpack_store::AuditAction::PackSaved,
                 Some(&child),
                 &format!(
                     "sha256 {} from outbox message {message} to a file chosen by the user",

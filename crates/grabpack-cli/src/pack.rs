@@ -27,14 +27,9 @@ pub fn episode_for(
     let Some(query) = episode else {
         return Ok(None);
     };
-    let ep = store.episode(&store.find_episode(query)?)?;
-    if ep.child_id != child_id {
-        return Err(CliError::input(
-            "cli.episode_other_child",
-            "That episode belongs to another child.",
-        ));
-    }
-    Ok(Some(ep))
+    Ok(Some(
+        store.episode_of_child(child_id, &store.find_episode(query)?)?,
+    ))
 }
 
 pub fn render(
@@ -48,7 +43,7 @@ pub fn render(
     let pack = grabpack_pack::render_pack(&input(store, child_id, episode.as_ref())?)
         .map_err(|e| CliError::input(e.code(), e.to_string()))?;
     store.record(
-        "pack_rendered",
+        grabpack_store::AuditAction::PackRendered,
         Some(child_id),
         &format!("{} pages, sha256 {}", pack.page_count, pack.sha256_hex),
     )?;
@@ -59,7 +54,7 @@ pub fn render(
         )
     })?;
     store.record(
-        "pack_saved",
+        grabpack_store::AuditAction::PackSaved,
         Some(child_id),
         &format!("sha256 {} to a file chosen by the user", pack.sha256_hex),
     )?;
@@ -88,7 +83,11 @@ pub fn readout(
 ) -> Result<(), CliError> {
     let episode = episode_for(store, child_id, episode)?;
     let text = grabpack_pack::readout(&input(store, child_id, episode.as_ref())?);
-    store.record("readout_shown", Some(child_id), "")?;
+    store.record(
+        grabpack_store::AuditAction::ReadoutShown,
+        Some(child_id),
+        "",
+    )?;
     if json {
         println!("{}", serde_json::json!({ "readout": text }));
     } else {

@@ -398,3 +398,73 @@ fn a_pack_for_an_open_episode_carries_its_part_two() {
         "Part 2 only with --episode"
     );
 }
+
+#[test]
+fn missing_start_for_a_child_already_missing_shows_the_open_episode_and_opens_no_second() {
+    let f = folders();
+    ok(&grabpack(&f.data, &f.tmp, &["demo"]));
+    let started: serde_json::Value = serde_json::from_str(&ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["--json", "missing", "start", "maya"],
+    )))
+    .unwrap();
+    let episode = started["episode"]["id"].as_str().unwrap().to_string();
+
+    let again = grabpack(&f.data, &f.tmp, &["missing", "start", "maya"]);
+
+    assert_eq!(again.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        stderr.contains("error[store.episode_already_open]"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&episode),
+        "the open episode is named: {stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(
+        stdout.contains(&episode[..8]),
+        "the open episode is shown: {stdout}"
+    );
+    let open: serde_json::Value = serde_json::from_str(&ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["--json", "missing", "list"],
+    )))
+    .unwrap();
+    assert_eq!(open.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_pack_asked_for_with_another_childs_episode_is_refused_with_the_stores_code() {
+    let f = folders();
+    ok(&grabpack(&f.data, &f.tmp, &["demo"]));
+    let started: serde_json::Value = serde_json::from_str(&ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["--json", "missing", "start", "maya"],
+    )))
+    .unwrap();
+    let episode = started["episode"]["id"].as_str().unwrap().to_string();
+    let dashboard: serde_json::Value =
+        serde_json::from_str(&ok(&grabpack(&f.data, &f.tmp, &["--json", "dashboard"]))).unwrap();
+    let other = dashboard
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["id"].as_str().unwrap().to_string())
+        .find(|id| *id != started["episode"]["child_id"].as_str().unwrap())
+        .unwrap();
+
+    let out = grabpack(
+        &f.data,
+        &f.tmp,
+        &["--json", "pack", "readout", &other, "--episode", &episode],
+    );
+
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["error"]["code"], "store.episode_other_child");
+}

@@ -8,7 +8,7 @@
 use grabpack_protocol::{Manifest, ManifestChild, ManifestHome, PDF_FILE_NAME, PROTOCOL};
 use grabpack_store::Store;
 use grabpack_store::episodes::RecipientChoice;
-use grabpack_store::outbox::{Channel, NewDelivery, NewMessage, OutboxMessage};
+use grabpack_store::outbox::{Channel, NewDelivery, NewMessage, OutboxMessage, Purpose};
 use jiff::Timestamp;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
@@ -24,8 +24,7 @@ pub struct Outgoing {
     /// The name police will use: known-as first, then the legal name.
     pub child_display_name: String,
     pub episode_id: Option<String>,
-    /// `pack`, `not_accepted_notice`, `update`.
-    pub purpose: String,
+    pub purpose: Purpose,
     pub pdf: Option<Vec<u8>>,
     pub readout: String,
     pub cover_note: String,
@@ -68,12 +67,12 @@ fn email_bytes(
             SendError::BadAddress(to.address.clone(), e.to_string())
         })?;
     let marking = settings.marking();
-    let subject = match out.purpose.as_str() {
-        "not_accepted_notice" => format!(
+    let subject = match out.purpose {
+        Purpose::NotAcceptedNotice => format!(
             "[{marking}] Police did not accept the missing report: {}",
             out.child_display_name
         ),
-        _ => format!(
+        Purpose::Pack => format!(
             "[{marking}] MISSING CHILD: {} - grab pack",
             out.child_display_name
         ),
@@ -184,7 +183,7 @@ pub fn queue(
         id: message_id.clone(),
         episode_id: out.episode_id.clone(),
         child_id: out.child_id.clone(),
-        purpose: out.purpose.clone(),
+        purpose: out.purpose,
         pdf: out.pdf.clone(),
         readout: out.readout.clone(),
         cover_note: out.cover_note.clone(),

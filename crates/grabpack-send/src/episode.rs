@@ -107,23 +107,8 @@ pub fn not_accepted_note(at: Timestamp, refusal: &grabpack_store::episodes::NotA
     )
 }
 
-/// What a message about an episode is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
-    /// The grab pack itself, to police and the people around the child.
-    Pack,
-    /// "Police would not accept the report": to the social worker and out-of-hours team only.
-    NotAcceptedNotice,
-}
-
-impl Purpose {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pack => "pack",
-            Self::NotAcceptedNotice => "not_accepted_notice",
-        }
-    }
-}
+/// What a message about an episode is for (kept in the outbox row, so defined by the store).
+pub use grabpack_store::outbox::Purpose;
 
 /// Build the pack for an episode and commit it to the outbox for the proposed recipients as the
 /// sender changed them. Nothing is sent here: the worker sends what the outbox holds.
@@ -157,7 +142,7 @@ pub fn queue_episode_pack(
         child_id: ep.child_id.clone(),
         child_display_name: name.clone(),
         episode_id: Some(ep.id.clone()),
-        purpose: purpose.as_str().into(),
+        purpose,
         pdf: Some(pdf.pdf),
         readout,
         cover_note: if note.trim().is_empty() {

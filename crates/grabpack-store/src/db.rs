@@ -201,6 +201,29 @@ DROP INDEX photos_child;
 CREATE INDEX photos_dashboard ON photos (child_id, kind, taken_on, id);
 CREATE INDEX revisions_reviewed ON revisions (child_id, kind, saved_at);
 "#,
+    // 4: one open missing episode per child, held by the database and not only by a shell's check
+    // (`grabpack missing start` used to open a second one). The episode header is immutable and a
+    // close is an event row, so a partial unique index over `episodes` cannot see whether an
+    // episode is closed; this table is that index: a row per child with an open episode, added in
+    // the transaction that opens it and removed in the one that closes it, and its primary key
+    // refuses a second. A store may already hold two open episodes for one child: nothing is
+    // closed or hidden on anyone's behalf, the newest holds the child's row (so this migration
+    // cannot fail on them), the older ones stay open until a person closes them, and no new
+    // episode opens while any is open (`Store::open_episode`).
+    r#"
+CREATE TABLE open_episodes (
+    child_id TEXT PRIMARY KEY REFERENCES children(id),
+    episode_id TEXT NOT NULL UNIQUE REFERENCES episodes(id)
+) STRICT;
+INSERT INTO open_episodes (child_id, episode_id)
+SELECT e.child_id, e.id FROM episodes e
+WHERE e.id = (
+    SELECT x.id FROM episodes x
+    WHERE x.child_id = e.child_id
+      AND NOT EXISTS (SELECT 1 FROM episode_events v WHERE v.episode_id = x.id AND v.kind = 'close')
+    ORDER BY x.noticed_ms DESC, x.rowid DESC LIMIT 1
+);
+"#,
 ];
 
 /// The schema version this build writes.

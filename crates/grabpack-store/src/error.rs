@@ -42,8 +42,14 @@ pub enum StoreError {
         "The database could not be read: it may be damaged. Restore from a backup; the key itself was right."
     )]
     Damaged(#[source] rusqlite::Error),
+    #[error(
+        "Part of the database could not be read ({0}): it may be damaged. Nothing was changed; restore from a backup."
+    )]
+    DamagedRecord(String),
+    #[error("The change could not be written down ({0}); nothing was saved.")]
+    Unencodable(#[source] serde_json::Error),
     #[error("The database refused the change: {0}")]
-    Database(#[from] rusqlite::Error),
+    Database(rusqlite::Error),
     #[error("A file in the store folder could not be read or written: {0}")]
     Io(#[from] std::io::Error),
     #[error("No child matches '{0}'.")]
@@ -84,6 +90,12 @@ pub enum StoreError {
     EpisodeNotFound(String),
     #[error("This episode is closed; record a new episode if the child is missing again.")]
     EpisodeClosed,
+    #[error(
+        "This child already has an open missing episode ({episode_id}): carry on with that one. A new episode can be opened once it is closed."
+    )]
+    EpisodeAlreadyOpen { episode_id: String },
+    #[error("That episode belongs to another child. Go back to the children and start again.")]
+    EpisodeOtherChild { episode_id: String },
     #[error("There is no episode entry {0} to amend.")]
     EventNotFound(i64),
     #[error("There is no outbox delivery '{0}'.")]
@@ -110,7 +122,8 @@ impl StoreError {
             Self::NotInitialised => "store.not_initialised",
             Self::AlreadyInitialised => "store.already_initialised",
             Self::NewerSchema { .. } => "store.newer_schema",
-            Self::Damaged(_) => "store.damaged",
+            Self::Damaged(_) | Self::DamagedRecord(_) => "store.damaged",
+            Self::Unencodable(_) => "store.unencodable",
             Self::Database(_) => "store.database",
             Self::Io(_) => "store.io",
             Self::ChildNotFound(_) => "store.child_not_found",
@@ -131,6 +144,8 @@ impl StoreError {
             Self::TooManyAttempts { .. } => "store.too_many_attempts",
             Self::EpisodeNotFound(_) => "store.episode_not_found",
             Self::EpisodeClosed => "store.episode_closed",
+            Self::EpisodeAlreadyOpen { .. } => "store.episode_already_open",
+            Self::EpisodeOtherChild { .. } => "store.episode_other_child",
             Self::EventNotFound(_) => "store.event_not_found",
             Self::DeliveryNotFound(_) => "store.delivery_not_found",
             Self::DeliveryState { .. } => "store.delivery_state",
@@ -141,12 +156,27 @@ impl StoreError {
 
 /// The audit chain lives inside the store's own database and commits in the same transaction as
 /// the change it records, so its failure *is* the database's: it becomes [`StoreError::Database`]
-/// (code `store.database`, words the app already has, the driver's text kept out of the UI).
+/// (through `From<rusqlite::Error>` below: `store.database`, or `store.damaged` for a value that
+/// does not convert).
 /// An exhaustive match, so a new kind of audit failure has to be given its store meaning here.
 impl From<grabpack_audit::AuditError> for StoreError {
     fn from(e: grabpack_audit::AuditError) -> Self {
         match e {
-            grabpack_audit::AuditError::Database(e) => Self::Database(e),
+            grabpack_audit::AuditError::Database(e) => Self::from(e),
+        }
+    }
+}
+
+/// A value in the database that does not convert to what this build expects (an unknown event
+/// kind, a date that does not parse, a column of the wrong type) is damage, `store.damaged`; any
+/// other database error is `store.database`.
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e {
+            rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::InvalidColumnType(..)
+            | rusqlite::Error::IntegralValueOutOfRange(..) => Self::Damaged(e),
+            e => Self::Database(e),
         }
     }
 }

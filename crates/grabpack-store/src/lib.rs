@@ -6,19 +6,33 @@
 //! knows about windows, commands or the network.
 
 pub mod audit;
+mod audit_action;
+mod children;
+mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod episodes;
 pub mod error;
 pub mod keychain;
+mod keys;
 pub mod keyslots;
 pub mod outbox;
 mod photo_import;
+mod photos;
 pub mod secret;
+mod settings;
+mod staff;
 mod store;
 
 pub use audit::{AuditEntry, ChainReport};
+pub use audit_action::AuditAction;
+pub use children::{ChildRecord, RevisionInfo, RevisionKind};
+pub use dashboard::DashboardRow;
 pub use error::{Result, StoreError};
 pub use keychain::{DeviceKeychain, KeyringKeychain};
+pub use keys::{Credential, FREE_ATTEMPTS, Setup, staff_on_this_device};
+pub use photos::{PackMaterial, PackMaterialPhoto, PhotoInfo};
 pub use secret::Sensitive;
-pub use store::*;
+pub use settings::{HomeSettings, HomeType};
+pub use staff::StaffMember;
+pub use store::{Actor, Store, exists};

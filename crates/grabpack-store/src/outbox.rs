@@ -17,6 +17,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::audit;
+use crate::audit_action::AuditAction;
 use crate::episodes::now_string;
 use crate::error::{Result, StoreError};
 use crate::store::Store;
@@ -38,12 +39,10 @@ impl Channel {
         }
     }
 
-    fn parse(s: &str) -> Self {
-        if s == "https" {
-            Self::Https
-        } else {
-            Self::Email
-        }
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Email, Self::Https]
+            .into_iter()
+            .find(|c| c.as_str() == s)
     }
 }
 
@@ -70,14 +69,75 @@ impl DeliveryState {
         }
     }
 
-    fn parse(s: &str) -> Self {
-        match s {
-            "sending" => Self::Sending,
-            "delivered" => Self::Delivered,
-            "failed" => Self::Failed,
-            "given_up" => Self::GivenUp,
-            _ => Self::Queued,
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Queued,
+            Self::Sending,
+            Self::Delivered,
+            Self::Failed,
+            Self::GivenUp,
+        ]
+        .into_iter()
+        .find(|st| st.as_str() == s)
+    }
+}
+
+/// Why a message was queued. Stored as `as_str()`; unknown is `store.damaged`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    /// The grab pack itself, to police and the people around the child.
+    Pack,
+    /// "Police would not accept the report": to the social worker and out-of-hours team only.
+    NotAcceptedNotice,
+}
+
+impl Purpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pack => "pack",
+            Self::NotAcceptedNotice => "not_accepted_notice",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Pack, Self::NotAcceptedNotice]
+            .into_iter()
+            .find(|p| p.as_str() == s)
+    }
+}
+
+/// The outbox's words travel as their stored text; reading an unknown word fails the conversion,
+/// which the store reports as `store.damaged` (a delivery is never quietly "queued" or "email").
+macro_rules! stored_as_text {
+    ($t:ty) => {
+        impl rusqlite::types::ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(self.as_str().into())
+            }
+        }
+        impl rusqlite::types::FromSql for $t {
+            fn column_result(
+                v: rusqlite::types::ValueRef<'_>,
+            ) -> rusqlite::types::FromSqlResult<Self> {
+                let s = v.as_str()?;
+                Self::parse(s).ok_or_else(|| {
+                    rusqlite::types::FromSqlError::Other(
+                        format!("unknown {} '{s}'", stringify!($t)).into(),
+                    )
+                })
+            }
+        }
+    };
+}
+stored_as_text!(Channel);
+stored_as_text!(DeliveryState);
+stored_as_text!(Purpose);
+
+impl std::fmt::Display for Purpose {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
     }
 }
 
@@ -104,7 +164,7 @@ pub struct NewMessage {
     pub episode_id: Option<String>,
     pub child_id: String,
     /// pack, not_accepted_notice, update.
-    pub purpose: String,
+    pub purpose: Purpose,
     pub pdf: Option<Vec<u8>>,
     pub readout: String,
     pub cover_note: String,
@@ -156,7 +216,7 @@ pub struct OutboxMessage {
     pub id: String,
     pub episode_id: Option<String>,
     pub child_id: String,
-    pub purpose: String,
+    pub purpose: Purpose,
     pub created_at: String,
     pub created_by: String,
     pub pdf_sha256: Option<String>,
@@ -180,13 +240,13 @@ fn delivery_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Delivery> {
         recipient_id: r.get(4)?,
         recipient_name: r.get(5)?,
         recipient_role: r.get(6)?,
-        channel: Channel::parse(&r.get::<_, String>(7)?),
+        channel: r.get(7)?,
         address: r.get(8)?,
         payload_sha256: r.get(9)?,
         pdf_sha256: r.get(10)?,
         idempotency_key: r.get(11)?,
         email_message_id: r.get(12)?,
-        state: DeliveryState::parse(&r.get::<_, String>(13)?),
+        state: r.get(13)?,
         attempts: r.get(14)?,
         next_attempt_at: next.and_then(|ms| Timestamp::from_millisecond(ms).ok()),
         last_error_code: r.get(16)?,
@@ -258,12 +318,12 @@ impl Store {
             &tx,
             &at,
             &actor,
-            "outbox_queued",
+            AuditAction::OutboxQueued.as_str(),
             Some(&msg.child_id),
             &format!(
                 "message {}; purpose {}; pdf_sha256 {}; {} recipients",
                 msg.id,
-                msg.purpose,
+                msg.purpose.as_str(),
                 pdf_sha.as_deref().unwrap_or("-"),
                 msg.deliveries.len()
             ),
@@ -627,93 +687,6 @@ impl Store {
         }
         Ok(msgs)
     }
-
-    /// Where an intake's acknowledgement feed was read up to.
-    pub fn intake_cursor(&self, base_url: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT cursor FROM intake_cursors WHERE base_url = ?1",
-                [base_url],
-                |r| r.get(0),
-            )
-            .optional()?)
-    }
-
-    pub fn set_intake_cursor(&mut self, base_url: &str, cursor: &str) -> Result<()> {
-        self.conn().execute(
-            "INSERT INTO intake_cursors (base_url, cursor) VALUES (?1, ?2) ON CONFLICT (base_url) DO UPDATE SET cursor = excluded.cursor",
-            params![base_url, cursor],
-        )?;
-        Ok(())
-    }
-
-    /// Sending settings (SMTP, intakes, the home's police unit) as JSON, kept encrypted in the
-    /// store because they hold the SMTP password and bearer tokens.
-    pub fn send_settings_json(&self) -> Result<Option<String>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'send_settings'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?)
-    }
-
-    /// Replace the sending settings (managers only). The audit names what changed, never a secret.
-    pub fn set_send_settings_json(&mut self, json: &str, summary: &str) -> Result<()> {
-        if !self.actor().can_administer() {
-            return Err(StoreError::NotPermitted);
-        }
-        let at = now_string();
-        let actor = self.actor().id();
-        let tx = self.conn_mut().transaction()?;
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('send_settings', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [json],
-        )?;
-        audit::append(&tx, &at, &actor, "send_settings_changed", None, summary)?;
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// The home's edits to the police directory: the newest entry per unit.
-    pub fn directory_overrides(&self) -> Result<Vec<(String, String)>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT unit_id, entry_json FROM directory_entries d
-             WHERE seq = (SELECT max(seq) FROM directory_entries x WHERE x.unit_id = d.unit_id) ORDER BY unit_id",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
-    }
-
-    /// Save an edited directory entry (managers only); earlier versions are kept.
-    pub fn save_directory_entry(&mut self, unit_id: &str, entry_json: &str) -> Result<()> {
-        if !self.actor().can_administer() {
-            return Err(StoreError::NotPermitted);
-        }
-        let at = now_string();
-        let actor = self.actor().id();
-        let tx = self.conn_mut().transaction()?;
-        tx.execute(
-            "INSERT INTO directory_entries (unit_id, entry_json, saved_at, saved_by) VALUES (?1, ?2, ?3, ?4)",
-            params![unit_id, entry_json, at, actor],
-        )?;
-        audit::append(
-            &tx,
-            &at,
-            &actor,
-            "directory_edited",
-            None,
-            &format!(
-                "unit {unit_id}; sha256 {}",
-                sha256_hex(entry_json.as_bytes())
-            ),
-        )?;
-        tx.commit()?;
-        Ok(())
-    }
 }
 
 #[cfg(test)]
@@ -744,7 +717,7 @@ mod tests {
             id: uuid::Uuid::new_v4().to_string(),
             episode_id: None,
             child_id: child.into(),
-            purpose: "pack".into(),
+            purpose: Purpose::Pack,
             pdf: Some(b"%PDF-1.7 test (fictional)".to_vec()),
             readout: "read-out".into(),
             cover_note: "cover".into(),

@@ -25,7 +25,7 @@ fn each_save_is_a_new_revision_naming_who_and_what_changed() {
     f.description.hair = "Shaved".into();
     let rev = store.save_form(&id, &f, "new haircut").unwrap();
     assert_eq!(rev.seq, 2);
-    assert_eq!(rev.kind, "edit");
+    assert_eq!(rev.kind, grabpack_store::RevisionKind::Edit);
     assert_eq!(rev.changed_paths, vec!["description.hair".to_string()]);
     assert_eq!(rev.saved_by_name, MANAGER);
     let history = store.history(&id).unwrap();
@@ -156,4 +156,41 @@ fn the_dashboard_sorts_what_needs_attention_first() {
         "{:?}",
         rows[1].readiness
     );
+}
+
+/// Revisions are immutable, so an unreadable one can only come from damage. Opening that child is
+/// `store.damaged` naming them; the dashboard still lists every other child, and shows this one
+/// first, as damaged, instead of as an empty form.
+#[test]
+fn an_unreadable_revision_is_damaged_when_opened_and_flagged_on_a_dashboard_that_keeps_the_others()
+{
+    let (_home, mut store) = TestHome::new();
+    let fine = store.create_child(&sample(), "").unwrap();
+    let mut other = sample();
+    other.identity.legal_name = "Second Child (fictional)".into();
+    let broken = store.create_child(&other, "").unwrap();
+    let conn = store.connection_for_tests();
+    conn.execute_batch("DROP TRIGGER revisions_no_update")
+        .unwrap();
+    conn.execute(
+        "UPDATE revisions SET form_json = '{not json' WHERE child_id = ?1",
+        [&broken],
+    )
+    .unwrap();
+
+    let err = store.child(&broken).unwrap_err();
+    assert_eq!(err.code(), "store.damaged");
+    assert!(err.to_string().contains(&broken), "{err}");
+
+    let rows = store.dashboard(date(2026, 11, 25)).unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        (rows[0].id.as_str(), rows[0].damaged),
+        (broken.as_str(), true)
+    );
+    assert_eq!(
+        (rows[1].id.as_str(), rows[1].damaged),
+        (fine.as_str(), false)
+    );
+    assert_eq!(rows[1].legal_name, "Demo Child (fictional)");
 }

@@ -63,6 +63,14 @@ export type RiskGrading = 'no_apparent_risk' | 'low' | 'medium' | 'high';
  */
 export type Concern = 'no_concern' | 'suspected' | 'known';
 /**
+ * Why a revision was written. Stored as `as_str()`; a kind this build does not know is
+ * `store.damaged`.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "RevisionKind".
+ */
+export type RevisionKind = 'create' | 'edit' | 'review' | 'import';
+/**
  * This interface was referenced by `Bindings`'s JSON-Schema
  * via the `definition` "ReadinessState".
  */
@@ -82,6 +90,25 @@ export type Channel = 'email' | 'https';
  */
 export type DeliveryState = 'queued' | 'sending' | 'delivered' | 'failed' | 'given_up';
 /**
+ * What an entry records. Stored as `as_str()` (the audit action is `episode_<kind>`); a kind
+ * this build does not know is `store.damaged`, never skipped.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "EventKind".
+ */
+export type EventKind =
+  | 'step'
+  | 'part2'
+  | 'report'
+  | 'not_accepted'
+  | 'update'
+  | 'found'
+  | 'prevention_interview'
+  | 'return_home_interview'
+  | 'acknowledgement'
+  | 'recipients'
+  | 'close';
+/**
  * This interface was referenced by `Bindings`'s JSON-Schema
  * via the `definition` "NotifiedParty".
  */
@@ -98,6 +125,20 @@ export type ReportChannel = 'phone999' | 'phone101' | 'email' | 'online_portal' 
  * via the `definition` "UpdateKind".
  */
 export type UpdateKind = 'sighting' | 'information' | 'call' | 'passed_to_police';
+/**
+ * A flag raised on a child. Stored as `as_str()`; unknown is `store.damaged`.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "FlagKind".
+ */
+export type FlagKind = 'review_after_episode' | 'strategy_meeting';
+/**
+ * Why a message was queued. Stored as `as_str()`; unknown is `store.damaged`.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Purpose".
+ */
+export type Purpose = 'pack' | 'not_accepted_notice';
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema
  * via the `definition` "Role".
@@ -1114,7 +1155,7 @@ export interface RiskEntry {
  */
 export interface RevisionInfo {
   changed_paths: string[];
-  kind: string;
+  kind: RevisionKind;
   note: string;
   saved_at: string;
   saved_by: string;
@@ -1481,7 +1522,7 @@ export interface EventInfo {
   body: unknown;
   id: number;
   item_key: string;
-  kind: string;
+  kind: EventKind;
   reason: string;
   /**
    * When it was written down, and by whom.
@@ -1700,10 +1741,7 @@ export interface ChildFlag {
   detail: unknown;
   episode_id?: string | null;
   id: number;
-  /**
-   * `review_after_episode` or `strategy_meeting`.
-   */
-  kind: string;
+  kind: FlagKind;
   raised_at: string;
 }
 /**
@@ -1721,7 +1759,7 @@ export interface OutboxMessage {
   episode_id?: string | null;
   id: string;
   pdf_sha256?: string | null;
-  purpose: string;
+  purpose: Purpose;
 }
 /**
  * What the rules propose, and who they could not reach by email or intake.

@@ -605,7 +605,7 @@ pub fn outgoing(
         child_id: home.child_id.clone(),
         child_display_name: "JJ (Jordan Testchild, fictional)".into(),
         episode_id: episode.map(str::to_string),
-        purpose: "pack".into(),
+        purpose: grabpack_store::outbox::Purpose::Pack,
         pdf: Some(pdf),
         readout: "Jordan Testchild (fictional), known as JJ, aged 15. Test read-out.".into(),
         cover_note: "Test cover note: Jordan is missing from Maple House (fictional).".into(),

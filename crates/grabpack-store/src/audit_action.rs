@@ -1,0 +1,102 @@
+//! The names of audited actions, as one enum, so a shell cannot misspell one and the audit log's
+//! vocabulary is read in one place.
+//!
+//! Why the strings are fixed: they are already in every store's hash-chained audit log, and
+//! inspectors search by them. `as_str()` gives exactly the words written before this enum
+//! existed; a variant is only ever added, never renamed. Entries whose action names an episode
+//! entry kind or a delivery state (`episode_step`, `delivery_failed` ...) are composed from those
+//! enums inside the store.
+
+/// An action written to the audit log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    StoreCreated,
+    StaffAdded,
+    StaffDisabled,
+    Unlock,
+    UnlockFailed,
+    PassphraseSet,
+    KeysRotated,
+    DeviceSecretReplaced,
+    SettingsChanged,
+    SendSettingsChanged,
+    DirectoryEdited,
+    ChildCreated,
+    Edited,
+    Reviewed,
+    Archived,
+    Viewed,
+    Exported,
+    Imported,
+    PhotoAdded,
+    EpisodeOpened,
+    FlagRaised,
+    OutboxQueued,
+    /// A pack PDF was built (to show, share or send).
+    PackRendered,
+    /// A pack PDF was written to a file the person chose (it is not encrypted there).
+    PackSaved,
+    /// A pack PDF was shown on screen before sending.
+    PackPreviewed,
+    /// The 101/999 read-out was shown.
+    ReadoutShown,
+    /// A test message to the mail account or an intake.
+    SendTest,
+}
+
+impl AuditAction {
+    /// The stored word: never change one (see the module comment).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::StoreCreated => "store_created",
+            Self::StaffAdded => "staff_added",
+            Self::StaffDisabled => "staff_disabled",
+            Self::Unlock => "unlock",
+            Self::UnlockFailed => "unlock_failed",
+            Self::PassphraseSet => "passphrase_set",
+            Self::KeysRotated => "keys_rotated",
+            Self::DeviceSecretReplaced => "device_secret_replaced",
+            Self::SettingsChanged => "settings_changed",
+            Self::SendSettingsChanged => "send_settings_changed",
+            Self::DirectoryEdited => "directory_edited",
+            Self::ChildCreated => "child_created",
+            Self::Edited => "edited",
+            Self::Reviewed => "reviewed",
+            Self::Archived => "archived",
+            Self::Viewed => "viewed",
+            Self::Exported => "exported",
+            Self::Imported => "imported",
+            Self::PhotoAdded => "photo_added",
+            Self::EpisodeOpened => "episode_opened",
+            Self::FlagRaised => "flag_raised",
+            Self::OutboxQueued => "outbox_queued",
+            Self::PackRendered => "pack_rendered",
+            Self::PackSaved => "pack_saved",
+            Self::PackPreviewed => "pack_previewed",
+            Self::ReadoutShown => "readout_shown",
+            Self::SendTest => "send_test",
+        }
+    }
+}
+
+impl std::fmt::Display for AuditAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AuditAction;
+
+    /// The words already in every store's audit log: a change here breaks searches and inspections.
+    #[test]
+    fn the_stored_words_are_the_ones_already_in_every_audit_log() {
+        assert_eq!(AuditAction::PackSaved.as_str(), "pack_saved");
+        assert_eq!(AuditAction::PackRendered.as_str(), "pack_rendered");
+        assert_eq!(AuditAction::PackPreviewed.as_str(), "pack_previewed");
+        assert_eq!(AuditAction::ReadoutShown.as_str(), "readout_shown");
+        assert_eq!(AuditAction::Unlock.as_str(), "unlock");
+        assert_eq!(AuditAction::Edited.as_str(), "edited");
+    }
+}

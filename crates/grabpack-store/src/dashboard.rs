@@ -1,0 +1,206 @@
+//! The dashboard and readiness: every child's card, computed on the fly from the latest revision,
+//! the photos and the last closed episode.
+//!
+//! Why computed and never stored: readiness depends on today's date and on thresholds a manager
+//! can change, so a stored value would go stale without anyone noticing.
+
+use std::collections::HashMap;
+
+use grabpack_core::readiness::{PhotoFact, age_on, assess};
+use grabpack_core::{ChildForm, PhotoKind, Readiness, ReadinessFacts, ReadinessState};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use rusqlite::Connection;
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::store::{Store, damaged};
+
+/// One card on the dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DashboardRow {
+    pub id: String,
+    pub legal_name: String,
+    pub known_as: Vec<String>,
+    pub age: Option<i16>,
+    pub readiness: Readiness,
+    pub face_photo_id: Option<String>,
+    /// The child's latest revision could not be read (`store.damaged` when opened). The card is
+    /// still listed, first and not ready, with no name: a care worker must see that a child's
+    /// record needs restoring, and every other child's card must still be there.
+    pub damaged: bool,
+}
+
+/// A child's photo facts for readiness, and their newest face photo (date, id) for the card.
+type ChildPhotoFacts = (Vec<PhotoFact>, Option<(Date, String)>);
+
+impl Store {
+    /// Every child not archived, with readiness, sorted so what needs attention comes first.
+    pub fn dashboard(&self, today: Date) -> Result<Vec<DashboardRow>> {
+        let settings = self.settings()?.readiness;
+        let mut photo_facts: HashMap<String, ChildPhotoFacts> = HashMap::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT p.child_id, p.id, p.kind, p.taken_on FROM photos p JOIN children c ON c.id = p.child_id WHERE c.archived_at IS NULL")?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                ))
+            })?;
+            for row in rows {
+                let (child, photo_id, kind, taken) = row?;
+                let kind = PhotoKind::parse(&kind)
+                    .ok_or_else(|| damaged(format!("photo {photo_id}: kind '{kind}'")))?;
+                let taken_on = taken
+                    .map(|t| {
+                        t.parse::<Date>()
+                            .map_err(|e| damaged(format!("photo {photo_id}: date taken: {e}")))
+                    })
+                    .transpose()?;
+                let entry = photo_facts.entry(child).or_default();
+                entry.0.push(PhotoFact { kind, taken_on });
+                if kind == PhotoKind::Face {
+                    let d = taken_on.unwrap_or(Date::MIN);
+                    if entry.1.as_ref().is_none_or(|(best, _)| d >= *best) {
+                        entry.1 = Some((d, photo_id));
+                    }
+                }
+            }
+        }
+        let closed = last_episode_closed(&self.conn, None)?;
+        let mut stmt = self.conn.prepare(
+            "SELECT c.id, r.form_json,
+                    (SELECT max(saved_at) FROM revisions l WHERE l.child_id = c.id AND l.kind != 'import')
+             FROM children c
+             JOIN revisions r ON r.child_id = c.id AND r.seq = c.latest_seq
+             WHERE c.archived_at IS NULL",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, json, saved_at) = row?;
+            let (photos, face) = photo_facts.remove(&id).unwrap_or_default();
+            let Ok(form) = serde_json::from_str::<ChildForm>(&json) else {
+                out.push(DashboardRow {
+                    legal_name: String::new(),
+                    known_as: Vec::new(),
+                    age: None,
+                    readiness: Readiness {
+                        state: ReadinessState::NotReady,
+                        reasons: Vec::new(),
+                    },
+                    face_photo_id: face.map(|(_, id)| id),
+                    damaged: true,
+                    id,
+                });
+                continue;
+            };
+            let facts = ReadinessFacts {
+                photos,
+                last_reviewed: last_reviewed(saved_at.as_deref(), &form),
+                last_episode_closed: closed.get(&id).copied(),
+            };
+            let readiness = assess(&form, &facts, &settings, today);
+            out.push(DashboardRow {
+                age: form.identity.date_of_birth.and_then(|d| age_on(d, today)),
+                legal_name: form.identity.legal_name,
+                known_as: form.identity.known_as,
+                readiness,
+                face_photo_id: face.map(|(_, id)| id),
+                damaged: false,
+                id,
+            });
+        }
+        out.sort_by(|a, b| {
+            b.damaged
+                .cmp(&a.damaged)
+                .then_with(|| a.readiness.state.cmp(&b.readiness.state))
+                .then_with(|| b.readiness.reasons.len().cmp(&a.readiness.reasons.len()))
+                .then_with(|| a.legal_name.cmp(&b.legal_name))
+        });
+        Ok(out)
+    }
+
+    /// Readiness of one child today.
+    pub fn readiness(&self, child_id: &str, today: Date) -> Result<Readiness> {
+        let record = self.child_unaudited(child_id)?;
+        let local: Option<String> = self.conn.query_row(
+            "SELECT max(saved_at) FROM revisions WHERE child_id = ?1 AND kind != 'import'",
+            [child_id],
+            |r| r.get(0),
+        )?;
+        let facts = ReadinessFacts {
+            photos: record
+                .photos
+                .iter()
+                .map(|p| PhotoFact {
+                    kind: p.kind,
+                    taken_on: p.taken_on,
+                })
+                .collect(),
+            last_reviewed: last_reviewed(local.as_deref(), &record.form),
+            last_episode_closed: last_episode_closed(&self.conn, Some(&record.id))?
+                .get(&record.id)
+                .copied(),
+        };
+        Ok(assess(
+            &record.form,
+            &facts,
+            &self.settings()?.readiness,
+            today,
+        ))
+    }
+}
+
+fn date_of(ts: &str) -> Option<Date> {
+    ts.parse::<Timestamp>()
+        .ok()
+        .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
+}
+
+/// The UK date each child's most recent missing episode was closed (all children, or one): Part 1
+/// must be reviewed after every episode, so readiness needs it.
+fn last_episode_closed(conn: &Connection, child_id: Option<&str>) -> Result<HashMap<String, Date>> {
+    let mut stmt = conn.prepare(
+        "SELECT e.child_id, v.at FROM episode_events v JOIN episodes e ON e.id = v.episode_id
+         WHERE v.kind = 'close' AND (?1 IS NULL OR e.child_id = ?1)",
+    )?;
+    let rows = stmt.query_map([child_id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let (child, at) = row?;
+        let Ok(at) = at.parse::<Timestamp>() else {
+            continue;
+        };
+        let day = at
+            .in_tz("Europe/London")
+            .map(|z| z.date())
+            .unwrap_or_else(|_| at.to_zoned(jiff::tz::TimeZone::UTC).date());
+        let latest = out.entry(child).or_insert(day);
+        if day > *latest {
+            *latest = day;
+        }
+    }
+    Ok(out)
+}
+
+/// When Part 1 was last reviewed: the newest save or review stamp made in this store, or, for a
+/// child handed over from another placement, the date that placement completed the form (an
+/// import is not a review by anyone here).
+fn last_reviewed(local_save: Option<&str>, form: &ChildForm) -> Option<Date> {
+    local_save
+        .and_then(date_of)
+        .max(form.administration.completed_on)
+}

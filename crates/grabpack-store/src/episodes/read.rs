@@ -1,0 +1,258 @@
+//! Reading episodes: the episode as it stands (the newest version of each entry, in the order the
+//! entries were first made), lists, open flags, and closed episodes as Part 1's missing history.
+
+use std::collections::BTreeMap;
+
+use grabpack_core::PastEpisode;
+use grabpack_core::readiness::age_on;
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Deserialize;
+
+use super::{
+    ChildFlag, Episode, EpisodeSummary, EventInfo, EventKind, RETURN_HOME_INTERVIEW_WITHIN,
+    RhiDeadline, Timed, json_col, ts_col,
+};
+use crate::children::parse_form;
+use crate::error::{Result, StoreError};
+use crate::store::{Store, damaged};
+
+impl Store {
+    /// The episode as it stands now, with its whole history.
+    pub fn episode(&self, episode_id: &str) -> Result<Episode> {
+        let conn = self.conn();
+        let header: Option<(String, Timestamp, String, String, bool, Option<String>)> = conn
+            .query_row(
+                "SELECT child_id, noticed_at, opened_at, opened_by_name, immediate_danger, missing_from_unit FROM episodes WHERE id = ?1",
+                [episode_id],
+                |r| Ok((r.get(0)?, ts_col(r, 1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+            )
+            .optional()?;
+        let (child_id, noticed_at, opened_at, opened_by_name, immediate_danger, missing_from_unit) =
+            header.ok_or_else(|| StoreError::EpisodeNotFound(episode_id.to_string()))?;
+        let mut stmt = conn.prepare(
+            "SELECT e.id, e.kind, e.item_key, e.at, e.recorded_at, e.recorded_by, e.recorded_by_name, e.body_json, e.supersedes, e.reason,
+                    (SELECT min(l.id) FROM episode_events l WHERE l.supersedes = e.id)
+             FROM episode_events e WHERE e.episode_id = ?1 ORDER BY e.id",
+        )?;
+        let history: Vec<EventInfo> = stmt
+            .query_map([episode_id], |r| {
+                Ok(EventInfo {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    item_key: r.get(2)?,
+                    at: ts_col(r, 3)?,
+                    recorded_at: r.get(4)?,
+                    recorded_by: r.get(5)?,
+                    recorded_by_name: r.get(6)?,
+                    body: json_col(r, 7)?,
+                    supersedes: r.get(8)?,
+                    reason: r.get(9)?,
+                    superseded_by: r.get(10)?,
+                })
+            })?
+            .collect::<std::result::Result<_, _>>()?;
+
+        // The newest version of each entry, in the order the entries were first made.
+        let mut current: BTreeMap<String, &EventInfo> = BTreeMap::new();
+        let mut first_seen: Vec<String> = Vec::new();
+        for e in &history {
+            if !current.contains_key(&e.item_key) {
+                first_seen.push(e.item_key.clone());
+            }
+            current.insert(e.item_key.clone(), e);
+        }
+        // An entry whose body this build cannot read is damage, never left out of the episode.
+        fn timed<T: for<'de> Deserialize<'de>>(e: &EventInfo) -> Result<Option<Timed<T>>> {
+            let value = serde_json::from_value(e.body.clone()).map_err(|err| {
+                damaged(format!(
+                    "episode entry {} ({}): {err}",
+                    e.id,
+                    e.kind.as_str()
+                ))
+            })?;
+            Ok(Some(Timed {
+                event_id: e.id,
+                at: e.at,
+                recorded_by_name: e.recorded_by_name.clone(),
+                value,
+            }))
+        }
+        let mut ep = Episode {
+            id: episode_id.to_string(),
+            child_id: child_id.clone(),
+            noticed_at,
+            opened_at,
+            opened_by_name,
+            immediate_danger,
+            missing_from_unit,
+            call_999_now: immediate_danger,
+            steps: vec![],
+            part2: None,
+            reports: vec![],
+            not_accepted: vec![],
+            updates: vec![],
+            found: None,
+            prevention_interview: None,
+            return_home_interview: None,
+            return_home_interview_deadline: None,
+            acknowledgements: vec![],
+            recipients: vec![],
+            closed: None,
+            history: vec![],
+        };
+        for key in &first_seen {
+            let Some(e) = current.get(key) else { continue };
+            match e.kind {
+                EventKind::Step => ep.steps.extend(timed(e)?),
+                EventKind::Part2 => ep.part2 = timed(e)?,
+                EventKind::Report => ep.reports.extend(timed(e)?),
+                EventKind::NotAccepted => ep.not_accepted.extend(timed(e)?),
+                EventKind::Update => ep.updates.extend(timed(e)?),
+                EventKind::Found => ep.found = timed(e)?,
+                EventKind::PreventionInterview => ep.prevention_interview = timed(e)?,
+                EventKind::ReturnHomeInterview => ep.return_home_interview = timed(e)?,
+                EventKind::Acknowledgement => ep.acknowledgements.extend(timed(e)?),
+                EventKind::Recipients => ep.recipients.extend(timed(e)?),
+                EventKind::Close => ep.closed = timed(e)?,
+            }
+        }
+        ep.steps.sort_by_key(|s| s.at);
+        ep.updates.sort_by_key(|s| s.at);
+        if let Some(found) = &ep.found {
+            let due_by = found
+                .at
+                .checked_add(RETURN_HOME_INTERVIEW_WITHIN)
+                .unwrap_or(found.at);
+            let offered = ep.return_home_interview.is_some();
+            ep.return_home_interview_deadline = Some(RhiDeadline {
+                due_by,
+                offered,
+                overdue: !offered && Timestamp::now() > due_by,
+            });
+        }
+        // A child aged 12 or under always goes straight to 999.
+        let dob = child_date_of_birth(conn, &child_id)?;
+        let day = noticed_at.to_zoned(jiff::tz::TimeZone::UTC).date();
+        let age = dob.and_then(|dob| age_on(dob, day));
+        ep.call_999_now = grabpack_core::readiness::must_call_999(age, ep.immediate_danger);
+        ep.history = history;
+        Ok(ep)
+    }
+
+    /// The episode, checked to be this child's: a pack or a read-out for one child must never
+    /// carry another child's Part 2. Refused with `store.episode_other_child`.
+    pub fn episode_of_child(&self, child_id: &str, episode_id: &str) -> Result<Episode> {
+        let ep = self.episode(episode_id)?;
+        if ep.child_id != child_id {
+            return Err(StoreError::EpisodeOtherChild { episode_id: ep.id });
+        }
+        Ok(ep)
+    }
+
+    /// The child's episodes, newest first.
+    pub fn episodes_for_child(&self, child_id: &str) -> Result<Vec<EpisodeSummary>> {
+        self.list_episodes(Some(child_id), false)
+    }
+
+    /// Every episode (or only the open ones), newest first.
+    pub fn list_episodes(
+        &self,
+        child_id: Option<&str>,
+        open_only: bool,
+    ) -> Result<Vec<EpisodeSummary>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT e.id, e.child_id, e.noticed_at,
+                    EXISTS (SELECT 1 FROM episode_events v WHERE v.episode_id = e.id AND v.kind = 'close')
+             FROM episodes e WHERE (?1 IS NULL OR e.child_id = ?1) ORDER BY e.noticed_ms DESC",
+        )?;
+        let rows = stmt.query_map(params![child_id], |r| {
+            Ok(EpisodeSummary {
+                id: r.get(0)?,
+                child_id: r.get(1)?,
+                noticed_at: ts_col(r, 2)?,
+                closed: r.get(3)?,
+            })
+        })?;
+        let all: Vec<EpisodeSummary> = rows.collect::<std::result::Result<_, _>>()?;
+        Ok(all
+            .into_iter()
+            .filter(|e| !open_only || !e.closed)
+            .collect())
+    }
+
+    /// Find an episode by id or unique id prefix.
+    pub fn find_episode(&self, query: &str) -> Result<String> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT id FROM episodes WHERE id LIKE ?1 || '%' LIMIT 2")?;
+        let ids: Vec<String> = stmt
+            .query_map([query], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?;
+        match ids.as_slice() {
+            [one] if !query.is_empty() => Ok(one.clone()),
+            _ => Err(StoreError::EpisodeNotFound(query.to_string())),
+        }
+    }
+
+    /// Flags raised on a child and not yet cleared.
+    pub fn child_flags(&self, child_id: &str) -> Result<Vec<ChildFlag>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT id, child_id, kind, episode_id, raised_at, detail_json FROM child_flags
+             WHERE child_id = ?1 AND cleared_at IS NULL ORDER BY id",
+        )?;
+        let rows = stmt.query_map([child_id], |r| {
+            Ok(ChildFlag {
+                id: r.get(0)?,
+                child_id: r.get(1)?,
+                kind: r.get(2)?,
+                episode_id: r.get(3)?,
+                raised_at: r.get(4)?,
+                detail: json_col(r, 5)?,
+            })
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Closed episodes as Part 1's missing history, for the pack.
+    pub fn past_episodes(&self, child_id: &str) -> Result<Vec<PastEpisode>> {
+        let mut out = Vec::new();
+        for summary in self.episodes_for_child(child_id)? {
+            let ep = self.episode(&summary.id)?;
+            let Some(closed) = &ep.closed else { continue };
+            let end = ep.found.as_ref().map(|f| f.at).unwrap_or(closed.at);
+            let hours = end.duration_since(ep.noticed_at).as_hours().max(0);
+            out.push(PastEpisode {
+                started: Some(ep.noticed_at.to_zoned(jiff::tz::TimeZone::UTC).date()),
+                duration_hours: u32::try_from(hours).ok(),
+                where_found: ep
+                    .found
+                    .as_ref()
+                    .map(|f| f.value.found_where.clone())
+                    .unwrap_or_default(),
+                who_with: ep
+                    .found
+                    .as_ref()
+                    .map(|f| f.value.found_with.clone())
+                    .unwrap_or_default(),
+                harm: closed.value.harm.clone(),
+                ..Default::default()
+            });
+        }
+        Ok(out)
+    }
+}
+
+fn child_date_of_birth(conn: &Connection, child_id: &str) -> Result<Option<jiff::civil::Date>> {
+    let row: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT seq, form_json FROM revisions WHERE child_id = ?1 ORDER BY seq DESC LIMIT 1",
+            [child_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match row {
+        None => Ok(None),
+        Some((seq, json)) => Ok(parse_form(child_id, seq, &json)?.identity.date_of_birth),
+    }
+}

@@ -1,0 +1,376 @@
+//! What an episode is, as the shells, the pack and the outbox see it. No queries here.
+
+use grabpack_core::{Part2, RiskGrading};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// What opening an episode needs.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewEpisode {
+    pub child_id: String,
+    /// When staff noticed the child was absent.
+    pub noticed_at: Timestamp,
+    /// The child may be in immediate danger: report at once on 999.
+    pub immediate_danger: bool,
+    /// The police unit for where the child went missing, when not the home's own area.
+    pub missing_from_unit: Option<String>,
+}
+
+/// One checklist step, ticked with its time and outcome.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepEntry {
+    pub step_id: String,
+    pub label: String,
+    pub outcome: String,
+}
+
+/// How the report reached the police.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportChannel {
+    Phone999,
+    Phone101,
+    Email,
+    OnlinePortal,
+    Intake,
+    InPerson,
+}
+
+/// The report to police, as the call handler or officer gave it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PoliceReport {
+    pub how: Option<ReportChannel>,
+    pub unit: String,
+    /// Incident or CAD reference.
+    pub reference: String,
+    pub officer_name: String,
+    pub collar_number: String,
+    pub risk_grading: Option<RiskGrading>,
+}
+
+/// "Police would not accept the report": the record councils say they never get.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NotAccepted {
+    pub reason: String,
+    pub officer_name: String,
+    pub collar_number: String,
+    pub reference: String,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UpdateKind {
+    Sighting,
+    Information,
+    Call,
+    PassedToPolice,
+}
+
+/// New information or a sighting during the episode.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EpisodeUpdate {
+    pub kind: UpdateKind,
+    pub text: String,
+    #[serde(default)]
+    pub from: String,
+}
+
+/// Found or returned.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Found {
+    pub found_where: String,
+    pub found_by: String,
+    pub found_with: String,
+    pub injuries: String,
+    pub disclosures: String,
+    pub new_risks: String,
+}
+
+/// The police prevention interview (safe-and-well check).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PreventionInterview {
+    pub officer: String,
+    pub note: String,
+}
+
+/// The independent return-home interview offer.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReturnHomeInterview {
+    pub by: String,
+    pub accepted: Option<bool>,
+    pub note: String,
+}
+
+/// Closing the episode, with what was learned for Part 1.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Closure {
+    pub summary: String,
+    /// Places from this episode that Part 1 should now list.
+    pub new_places: Vec<String>,
+    /// People from this episode that Part 1 should now list.
+    pub new_people: Vec<String>,
+    pub harm: String,
+}
+
+/// An acknowledgement from a police intake, as it travelled back.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Acknowledgement {
+    pub intake: String,
+    pub cursor: String,
+    pub receipt_id: String,
+    pub idempotency_key: String,
+    /// "accepted" or "not_accepted".
+    pub status: String,
+    pub officer_name: String,
+    pub collar_number: String,
+    pub police_reference: String,
+    pub risk_grading: Option<RiskGrading>,
+    pub note: String,
+    pub reason: String,
+}
+
+/// Who the pack was sent to: what the rules proposed and what the person chose.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RecipientChoice {
+    pub proposed: Vec<serde_json::Value>,
+    pub chosen: Vec<serde_json::Value>,
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    pub outbox_message_id: String,
+}
+
+/// What an entry records. Stored as `as_str()` (the audit action is `episode_<kind>`); a kind
+/// this build does not know is `store.damaged`, never skipped.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Step,
+    Part2,
+    Report,
+    NotAccepted,
+    Update,
+    Found,
+    PreventionInterview,
+    ReturnHomeInterview,
+    Acknowledgement,
+    Recipients,
+    Close,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 11] = [
+        Self::Step,
+        Self::Part2,
+        Self::Report,
+        Self::NotAccepted,
+        Self::Update,
+        Self::Found,
+        Self::PreventionInterview,
+        Self::ReturnHomeInterview,
+        Self::Acknowledgement,
+        Self::Recipients,
+        Self::Close,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Step => "step",
+            Self::Part2 => "part2",
+            Self::Report => "report",
+            Self::NotAccepted => "not_accepted",
+            Self::Update => "update",
+            Self::Found => "found",
+            Self::PreventionInterview => "prevention_interview",
+            Self::ReturnHomeInterview => "return_home_interview",
+            Self::Acknowledgement => "acknowledgement",
+            Self::Recipients => "recipients",
+            Self::Close => "close",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// A flag raised on a child. Stored as `as_str()`; unknown is `store.damaged`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlagKind {
+    /// Review Part 1 with what the episode taught.
+    ReviewAfterEpisode,
+    /// Three or more episodes in 30 days.
+    StrategyMeeting,
+}
+
+impl FlagKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ReviewAfterEpisode => "review_after_episode",
+            Self::StrategyMeeting => "strategy_meeting",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::ReviewAfterEpisode, Self::StrategyMeeting]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// Both kinds travel as their stored words; reading an unknown word fails the conversion, which
+/// the store reports as `store.damaged`.
+macro_rules! stored_as_text {
+    ($t:ty) => {
+        impl rusqlite::types::ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(self.as_str().into())
+            }
+        }
+        impl rusqlite::types::FromSql for $t {
+            fn column_result(
+                v: rusqlite::types::ValueRef<'_>,
+            ) -> rusqlite::types::FromSqlResult<Self> {
+                let s = v.as_str()?;
+                Self::parse(s).ok_or_else(|| {
+                    rusqlite::types::FromSqlError::Other(
+                        format!("unknown {} '{s}'", stringify!($t)).into(),
+                    )
+                })
+            }
+        }
+    };
+}
+stored_as_text!(EventKind);
+stored_as_text!(FlagKind);
+
+impl std::fmt::Display for EventKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl std::fmt::Display for FlagKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// One recorded entry: kept for ever, even when a later entry corrects it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventInfo {
+    pub id: i64,
+    pub kind: EventKind,
+    pub item_key: String,
+    /// When it happened (as the person said).
+    pub at: Timestamp,
+    /// When it was written down, and by whom.
+    pub recorded_at: String,
+    pub recorded_by: String,
+    pub recorded_by_name: String,
+    pub body: serde_json::Value,
+    pub supersedes: Option<i64>,
+    pub reason: String,
+    /// A later entry corrected this one.
+    pub superseded_by: Option<i64>,
+}
+
+/// An entry as currently true, with when it happened.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Timed<T> {
+    pub event_id: i64,
+    pub at: Timestamp,
+    pub recorded_by_name: String,
+    #[serde(flatten)]
+    pub value: T,
+}
+
+/// The return-home interview deadline, computed from when the child was found.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RhiDeadline {
+    pub due_by: Timestamp,
+    pub offered: bool,
+    pub overdue: bool,
+}
+
+/// The whole episode as it stands, and its full history.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Episode {
+    pub id: String,
+    pub child_id: String,
+    pub noticed_at: Timestamp,
+    pub opened_at: String,
+    pub opened_by_name: String,
+    pub immediate_danger: bool,
+    pub missing_from_unit: Option<String>,
+    /// Immediate danger, or a child aged 12 or under: call 999 now, before any checklist step.
+    pub call_999_now: bool,
+    pub steps: Vec<Timed<StepEntry>>,
+    pub part2: Option<Timed<Part2>>,
+    pub reports: Vec<Timed<PoliceReport>>,
+    pub not_accepted: Vec<Timed<NotAccepted>>,
+    pub updates: Vec<Timed<EpisodeUpdate>>,
+    pub found: Option<Timed<Found>>,
+    pub prevention_interview: Option<Timed<PreventionInterview>>,
+    pub return_home_interview: Option<Timed<ReturnHomeInterview>>,
+    pub return_home_interview_deadline: Option<RhiDeadline>,
+    pub acknowledgements: Vec<Timed<Acknowledgement>>,
+    pub recipients: Vec<Timed<RecipientChoice>>,
+    pub closed: Option<Timed<Closure>>,
+    pub history: Vec<EventInfo>,
+}
+
+impl Episode {
+    pub fn is_open(&self) -> bool {
+        self.closed.is_none()
+    }
+}
+
+/// A flag raised on a child by an episode.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChildFlag {
+    pub id: i64,
+    pub child_id: String,
+    pub kind: FlagKind,
+    pub episode_id: Option<String>,
+    pub raised_at: String,
+    pub detail: serde_json::Value,
+}
+
+/// A short line for lists.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EpisodeSummary {
+    pub id: String,
+    pub child_id: String,
+    pub noticed_at: Timestamp,
+    pub closed: bool,
+}

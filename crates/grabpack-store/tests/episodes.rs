@@ -1,0 +1,179 @@
+//! The rules about missing episodes that the store holds for every shell (app, CLI, scripts).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
+
+mod common;
+
+use common::*;
+use grabpack_core::sample::complete_form;
+use grabpack_store::Store;
+use grabpack_store::episodes::{Closure, NewEpisode};
+use jiff::Timestamp;
+use jiff::civil::date;
+
+fn child(store: &mut Store, name: &str) -> String {
+    let form = complete_form(name, "JT", date(2011, 5, 4), date(2026, 11, 20));
+    store.create_child(&form, "placement start").unwrap()
+}
+
+fn t(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+fn missing(child: &str, noticed: &str) -> NewEpisode {
+    NewEpisode {
+        child_id: child.into(),
+        noticed_at: t(noticed),
+        immediate_danger: false,
+        missing_from_unit: None,
+    }
+}
+
+#[test]
+fn a_second_open_episode_for_a_child_is_refused_naming_the_open_one() {
+    let (_home, mut store) = TestHome::new();
+    let jordan = child(&mut store, "Jordan Test (fictional)");
+    let first = store
+        .open_episode(&missing(&jordan, "2026-11-01T21:00:00Z"))
+        .unwrap();
+
+    let err = store
+        .open_episode(&missing(&jordan, "2026-11-01T21:05:00Z"))
+        .unwrap_err();
+
+    assert_eq!(err.code(), "store.episode_already_open");
+    match err {
+        grabpack_store::StoreError::EpisodeAlreadyOpen { episode_id } => {
+            assert_eq!(episode_id, first.id)
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert_eq!(store.episodes_for_child(&jordan).unwrap().len(), 1);
+}
+
+#[test]
+fn another_child_can_go_missing_while_one_episode_is_open() {
+    let (_home, mut store) = TestHome::new();
+    let jordan = child(&mut store, "Jordan Test (fictional)");
+    let sam = child(&mut store, "Sam Test (fictional)");
+    store
+        .open_episode(&missing(&jordan, "2026-11-01T21:00:00Z"))
+        .unwrap();
+    store
+        .open_episode(&missing(&sam, "2026-11-01T21:10:00Z"))
+        .unwrap();
+    assert_eq!(store.list_episodes(None, true).unwrap().len(), 2);
+}
+
+#[test]
+fn once_the_episode_is_closed_the_child_can_be_reported_missing_again() {
+    let (_home, mut store) = TestHome::new();
+    let jordan = child(&mut store, "Jordan Test (fictional)");
+    let first = store
+        .open_episode(&missing(&jordan, "2026-11-01T21:00:00Z"))
+        .unwrap();
+    store
+        .close_episode(&first.id, t("2026-11-02T09:00:00Z"), &Closure::default())
+        .unwrap();
+
+    let second = store
+        .open_episode(&missing(&jordan, "2026-11-03T21:00:00Z"))
+        .unwrap();
+    assert_ne!(second.id, first.id);
+}
+
+/// A store written before the rule may hold two open episodes for one child. Opening it must not
+/// fail (the migration cannot build its unique rows over them), nothing is closed on anyone's
+/// behalf, and no third episode opens until both are closed.
+#[test]
+fn a_store_already_holding_two_open_episodes_for_one_child_still_opens_and_keeps_both() {
+    let (home, mut store) = TestHome::new();
+    let jordan = child(&mut store, "Jordan Test (fictional)");
+    let older = store
+        .open_episode(&missing(&jordan, "2026-11-01T21:00:00Z"))
+        .unwrap();
+    // Back to the schema before the rule, with a second open episode written as the old CLI did.
+    let conn = store.connection_for_tests();
+    conn.execute_batch("DROP TABLE open_episodes; PRAGMA user_version = 3;")
+        .unwrap();
+    conn.execute(
+        "INSERT INTO episodes (id, child_id, noticed_at, noticed_ms, opened_at, opened_by, opened_by_name, immediate_danger, missing_from_unit)
+         SELECT 'second-open-episode', child_id, '2026-11-01T21:05:00Z', noticed_ms + 300000, opened_at, opened_by, opened_by_name, 0, NULL
+         FROM episodes WHERE id = ?1",
+        [&older.id],
+    )
+    .unwrap();
+    drop(store);
+
+    let mut store = home.unlock_passphrase(PASSPHRASE).unwrap();
+    assert_eq!(store.list_episodes(Some(&jordan), true).unwrap().len(), 2);
+    let err = store
+        .open_episode(&missing(&jordan, "2026-11-02T21:00:00Z"))
+        .unwrap_err();
+    assert_eq!(err.code(), "store.episode_already_open");
+
+    // Closing the newer one leaves the older one open, and still the only open one.
+    store
+        .close_episode(
+            "second-open-episode",
+            t("2026-11-02T09:00:00Z"),
+            &Closure::default(),
+        )
+        .unwrap();
+    match store
+        .open_episode(&missing(&jordan, "2026-11-02T21:00:00Z"))
+        .unwrap_err()
+    {
+        grabpack_store::StoreError::EpisodeAlreadyOpen { episode_id } => {
+            assert_eq!(episode_id, older.id)
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    store
+        .close_episode(&older.id, t("2026-11-02T09:30:00Z"), &Closure::default())
+        .unwrap();
+    store
+        .open_episode(&missing(&jordan, "2026-11-03T21:00:00Z"))
+        .unwrap();
+}
+
+#[test]
+fn an_episode_asked_for_under_another_child_is_refused() {
+    let (_home, mut store) = TestHome::new();
+    let jordan = child(&mut store, "Jordan Test (fictional)");
+    let sam = child(&mut store, "Sam Test (fictional)");
+    let jordans = store
+        .open_episode(&missing(&jordan, "2026-11-01T21:00:00Z"))
+        .unwrap();
+
+    let err = store.episode_of_child(&sam, &jordans.id).unwrap_err();
+
+    assert_eq!(err.code(), "store.episode_other_child");
+    assert_eq!(
+        store.episode_of_child(&jordan, &jordans.id).unwrap().id,
+        jordans.id
+    );
+}
+
+/// A kind of entry this build does not know (written by a newer build, or damage) must stop the
+/// episode being shown as if complete: today's reader would have dropped the entry silently.
+#[test]
+fn an_unknown_event_kind_in_the_database_is_store_damaged_not_skipped() {
+    let (_home, mut store) = TestHome::new();
+    let jordan = child(&mut store, "Jordan Test (fictional)");
+    let ep = store
+        .open_episode(&missing(&jordan, "2026-11-01T21:00:00Z"))
+        .unwrap();
+    store
+        .connection_for_tests()
+        .execute(
+            "INSERT INTO episode_events (episode_id, kind, item_key, at, recorded_at, recorded_by, recorded_by_name, body_json)
+             VALUES (?1, 'sighting_by_drone', 'x', '2026-11-01T22:00:00Z', '2026-11-01T22:00:00Z', 'passphrase', 'P', '{}')",
+            [&ep.id],
+        )
+        .unwrap();
+
+    let err = store.episode(&ep.id).unwrap_err();
+
+    assert_eq!(err.code(), "store.damaged");
+}
