@@ -1,5 +1,5 @@
-//! `grabpack missing ...`, `grabpack outbox ...`, `grabpack directory ...`: the missing episode,
-//! the outbox and the police directory from the command line.
+//! `grabpack missing ...`: the missing episode from the command line (the outbox and the police
+//! directory have their own modules).
 //!
 //! Thin glue over grabpack-store (episodes, outbox rows) and grabpack-send (directory, recipient
 //! rules, transports, worker). Sending is always two steps, as in the app: the pack is committed to
@@ -9,9 +9,7 @@
 use std::path::Path;
 
 use clap::Subcommand;
-use grabpack_send::{
-    Choice, Directory, Purpose, SendSettings, SmtpSecurity, SmtpSettings, Transports, display_name,
-};
+use grabpack_send::{Choice, Directory, Purpose, display_name};
 use grabpack_store::Store;
 use grabpack_store::episodes::{
     Closure, EpisodeUpdate, Found, NewEpisode, NotAccepted, PoliceReport, PreventionInterview,
@@ -19,7 +17,11 @@ use grabpack_store::episodes::{
 };
 use jiff::Timestamp;
 
-use crate::{Cli, CliError, Result, print, unlock};
+use crate::Cli;
+use crate::error::{CliError, Result, send_error};
+use crate::outbox::attempt;
+use crate::output::{delivery_line, print};
+use crate::session::unlock;
 
 #[derive(Subcommand, Debug)]
 pub enum MissingCommand {
@@ -141,80 +143,6 @@ pub enum MissingCommand {
     },
 }
 
-#[derive(Subcommand, Debug)]
-pub enum OutboxCommand {
-    /// Every message and each recipient's state.
-    List,
-    /// Try every due delivery now, and read intake acknowledgements.
-    Send,
-    /// Try one delivery again now (after fixing a setting, say).
-    Retry { delivery: String },
-    /// Stop trying one delivery; your name and reason are recorded.
-    Abandon {
-        delivery: String,
-        #[arg(long)]
-        reason: String,
-    },
-    /// Set the home's SMTP submission account (password from GRABPACK_SMTP_PASSWORD).
-    Smtp {
-        #[arg(long)]
-        host: String,
-        #[arg(long)]
-        port: Option<u16>,
-        /// starttls or implicit_tls
-        #[arg(long, default_value = "starttls")]
-        security: String,
-        #[arg(long)]
-        username: String,
-        #[arg(long)]
-        from: String,
-        #[arg(long, default_value = "")]
-        from_name: String,
-    },
-    /// Add an HTTPS intake's bearer token (GRABPACK_INTAKE_TOKEN).
-    Intake { url: String },
-    /// Trust an extra certificate authority (PEM file) for SMTP and intakes.
-    TrustCa { pem: std::path::PathBuf },
-    /// Save a message's pack PDF to FILE (NOT encrypted) to print or hand over.
-    SavePdf {
-        message: String,
-        output: std::path::PathBuf,
-    },
-}
-
-#[derive(Subcommand, Debug)]
-pub enum DirectoryCommand {
-    /// Police units (forces, BCUs), optionally those covering an area.
-    List {
-        #[arg(long)]
-        area: Option<String>,
-    },
-    /// Edit a unit's contacts for this home (kept in the store; every version kept).
-    Edit {
-        unit: String,
-        #[arg(long)]
-        email: Option<String>,
-        #[arg(long)]
-        intake: Option<String>,
-        #[arg(long)]
-        phone: Option<String>,
-        /// The date a person checked these contacts (YYYY-MM-DD); default today.
-        #[arg(long)]
-        verified: Option<String>,
-        /// Make this the home's own police area.
-        #[arg(long)]
-        home: bool,
-    },
-}
-
-/// A sending error as the command line reports it (store errors keep their own codes).
-pub fn send_error(e: grabpack_send::SendError) -> CliError {
-    match e {
-        grabpack_send::SendError::Store(s) => CliError::Store(s),
-        other => CliError::input(other.code(), other.to_string()),
-    }
-}
-
 fn grading(s: &str) -> Result<grabpack_core::RiskGrading> {
     serde_json::from_value(serde_json::Value::String(s.replace([' ', '-'], "_"))).map_err(|_| {
         CliError::input(
@@ -222,52 +150,6 @@ fn grading(s: &str) -> Result<grabpack_core::RiskGrading> {
             "Grading is no_apparent_risk, low, medium or high.",
         )
     })
-}
-
-/// One recipient's line: short id, state, name, address, and the last error after `error_sep`.
-fn delivery_line(d: &grabpack_store::outbox::Delivery, error_sep: &str) -> String {
-    format!(
-        "{}  {:<10} {} <{}>{}",
-        &d.id[..8],
-        d.state.as_str(),
-        d.recipient_name,
-        d.address,
-        d.last_error
-            .as_ref()
-            .map(|e| format!("{error_sep}{e}"))
-            .unwrap_or_default()
-    )
-}
-
-/// One pass of the worker, then the acknowledgement feeds; prints each recipient's state.
-fn attempt(store: &mut Store, json: bool) -> Result<()> {
-    let settings = SendSettings::load(store).map_err(send_error)?;
-    let transports = Transports::from_settings(&settings).map_err(send_error)?;
-    grabpack_send::recover(store, Timestamp::now()).map_err(send_error)?;
-    let report =
-        grabpack_send::send_due(store, &transports, Timestamp::now()).map_err(send_error)?;
-    let acks = grabpack_send::poll_acknowledgements(store, &transports).unwrap_or(0);
-    print(
-        json,
-        &serde_json::json!({"attempted": report.attempted, "acknowledgements": acks}),
-        |_| {
-            let mut out: Vec<String> = report
-                .attempted
-                .iter()
-                .map(|d| delivery_line(d, "\n            "))
-                .collect();
-            if out.is_empty() {
-                out.push("Nothing due.".into());
-            }
-            if acks > 0 {
-                out.push(format!(
-                    "{acks} acknowledgement(s) from police intakes recorded."
-                ));
-            }
-            out.join("\n")
-        },
-    );
-    Ok(())
 }
 
 fn queue_pack(
@@ -281,7 +163,7 @@ fn queue_pack(
         .map_err(send_error)
 }
 
-pub fn missing_command(cli: &Cli, dir: &Path, c: &MissingCommand) -> Result<()> {
+pub fn run(cli: &Cli, dir: &Path, c: &MissingCommand) -> Result<()> {
     let json = cli.json;
     let mut store = unlock(cli, dir)?;
     match c {
@@ -701,215 +583,4 @@ fn show_text(
         ep.history.len()
     ));
     s
-}
-
-pub fn outbox_command(cli: &Cli, dir: &Path, c: &OutboxCommand) -> Result<()> {
-    let json = cli.json;
-    let mut store = unlock(cli, dir)?;
-    match c {
-        OutboxCommand::List => {
-            let msgs = store.outbox(None, None)?;
-            print(json, &msgs, |ms| {
-                let mut s = String::new();
-                for m in ms {
-                    s.push_str(&format!(
-                        "{}  {}  {}\n",
-                        &m.id[..8],
-                        m.created_at,
-                        m.purpose
-                    ));
-                    for d in &m.deliveries {
-                        s.push_str(&format!(
-                            "  {}  {:<10} {} <{}> attempts {}{}\n",
-                            &d.id[..8],
-                            d.state.as_str(),
-                            d.recipient_name,
-                            d.address,
-                            d.attempts,
-                            d.last_error_code
-                                .as_ref()
-                                .map(|c| format!(" [{c}]"))
-                                .unwrap_or_default()
-                        ));
-                    }
-                }
-                if s.is_empty() {
-                    "The outbox is empty.".into()
-                } else {
-                    s.trim_end().to_string()
-                }
-            });
-        }
-        OutboxCommand::Send => attempt(&mut store, json)?,
-        OutboxCommand::Retry { delivery } => {
-            let id = store.find_delivery(delivery)?;
-            store.retry_delivery(&id, Timestamp::now())?;
-            attempt(&mut store, json)?;
-        }
-        OutboxCommand::Abandon { delivery, reason } => {
-            let id = store.find_delivery(delivery)?;
-            let d = store.give_up_delivery(&id, reason)?;
-            print(json, &d, |d| {
-                format!(
-                    "Given up on {} by {}: {}",
-                    d.recipient_name,
-                    d.given_up_by.clone().unwrap_or_default(),
-                    reason
-                )
-            });
-        }
-        OutboxCommand::Smtp {
-            host,
-            port,
-            security,
-            username,
-            from,
-            from_name,
-        } => {
-            let password = crate::secret("GRABPACK_SMTP_PASSWORD", "SMTP password: ")?;
-            let mut settings = SendSettings::load(&store).map_err(send_error)?;
-            settings.smtp = Some(SmtpSettings {
-                host: host.clone(),
-                port: *port,
-                security: match security.as_str() {
-                    "implicit_tls" | "tls" => SmtpSecurity::ImplicitTls,
-                    "starttls" => SmtpSecurity::Starttls,
-                    _ => {
-                        return Err(CliError::input(
-                            "cli.bad_security",
-                            "Security is starttls or implicit_tls; plaintext is never used.",
-                        ));
-                    }
-                },
-                username: username.clone(),
-                password: password.expose().clone(),
-                from: from.clone(),
-                from_name: from_name.clone(),
-                timeout_seconds: None,
-            });
-            settings.save(&mut store).map_err(send_error)?;
-            print(json, &serde_json::json!({"smtp": host}), |_| {
-                format!("SMTP set to {host} ({security}).")
-            });
-        }
-        OutboxCommand::Intake { url } => {
-            grabpack_send::check_intake_url(url).map_err(send_error)?;
-            let token = crate::secret("GRABPACK_INTAKE_TOKEN", "Intake bearer token: ")?;
-            let mut settings = SendSettings::load(&store).map_err(send_error)?;
-            settings
-                .intake_tokens
-                .insert(url.clone(), token.expose().clone());
-            settings.save(&mut store).map_err(send_error)?;
-            print(json, &serde_json::json!({"intake": url}), |_| {
-                format!("Token saved for {url}.")
-            });
-        }
-        OutboxCommand::TrustCa { pem } => {
-            let text = std::fs::read_to_string(pem).map_err(|e| {
-                CliError::input("cli.file_unreadable", format!("{}: {e}", pem.display()))
-            })?;
-            let mut settings = SendSettings::load(&store).map_err(send_error)?;
-            settings.extra_root_pem.push(text);
-            Transports::from_settings(&settings).map_err(send_error)?;
-            settings.save(&mut store).map_err(send_error)?;
-            print(json, &serde_json::json!({"trusted": pem}), |_| {
-                "Certificate authority trusted for sending.".into()
-            });
-        }
-        OutboxCommand::SavePdf { message, output } => {
-            let pdf = store
-                .message_pdf(message)?
-                .ok_or_else(|| CliError::input("cli.no_pdf", "That message has no pack PDF."))?;
-            std::fs::write(output, &pdf).map_err(|e| {
-                CliError::input("cli.file_unwritable", format!("{}: {e}", output.display()))
-            })?;
-            let child = store.outbox_message(message)?.child_id;
-            store.record(
-                "pack_saved",
-                Some(&child),
-                &format!(
-                    "sha256 {} from outbox message {message} to a file chosen by the user",
-                    grabpack_store::outbox::sha256_hex(&pdf)
-                ),
-            )?;
-            print(json, &serde_json::json!({"written": output}), |_| {
-                format!(
-                    "Pack written to {}. This file is NOT encrypted: print or hand it over, then delete it.",
-                    output.display()
-                )
-            });
-        }
-    }
-    Ok(())
-}
-
-pub fn directory_command(cli: &Cli, dir: &Path, c: &DirectoryCommand) -> Result<()> {
-    let json = cli.json;
-    let mut store = unlock(cli, dir)?;
-    let directory = Directory::load(&store).map_err(send_error)?;
-    match c {
-        DirectoryCommand::List { area } => {
-            let units: Vec<&grabpack_send::Unit> = match area {
-                Some(a) => directory.unit_for_area(a).into_iter().collect(),
-                None => directory.units().collect(),
-            };
-            print(json, &units, |us| {
-                us.iter()
-                    .map(|u| {
-                        format!(
-                            "{:<28} {:<48} verified {}{}  {}",
-                            u.id,
-                            u.name,
-                            u.last_verified,
-                            if u.edited { " (edited)" } else { "" },
-                            u.channels.email.as_deref().unwrap_or("-")
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            });
-        }
-        DirectoryCommand::Edit {
-            unit,
-            email,
-            intake,
-            phone,
-            verified,
-            home,
-        } => {
-            let mut u = directory.unit(unit).map_err(send_error)?.clone();
-            if email.is_some() || intake.is_some() || phone.is_some() {
-                let verified = match verified {
-                    Some(v) => v.parse().map_err(|_| {
-                        CliError::input("cli.bad_date", "--verified is a date, YYYY-MM-DD.")
-                    })?,
-                    None => crate::today(),
-                };
-                let edit = grabpack_send::directory::ContactsEdit {
-                    email: email.clone(),
-                    https_intake: intake.clone(),
-                    phone_non_emergency: phone.clone(),
-                };
-                u = Directory::edit_contacts(&mut store, unit, &edit, verified)
-                    .map_err(send_error)?;
-            }
-            if *home {
-                let mut settings = SendSettings::load(&store).map_err(send_error)?;
-                settings.home_police_unit = Some(u.id.clone());
-                settings.save(&mut store).map_err(send_error)?;
-            }
-            print(json, &u, |u| {
-                format!(
-                    "{} saved{}.",
-                    u.name,
-                    if *home {
-                        "; it is now the home's police area"
-                    } else {
-                        ""
-                    }
-                )
-            });
-        }
-    }
-    Ok(())
 }
