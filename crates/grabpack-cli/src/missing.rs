@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use grabpack_send::{Choice, Directory, Purpose, display_name};
 use grabpack_store::Store;
 use grabpack_store::episodes::{
@@ -26,121 +26,153 @@ use crate::session::unlock;
 #[derive(Subcommand, Debug)]
 pub enum MissingCommand {
     /// Open a missing episode: shows the checklist (999 first when needed) and who the pack would go to.
-    Start {
-        child: String,
-        /// When the absence was noticed (RFC 3339); default now.
-        #[arg(long)]
-        noticed: Option<Timestamp>,
-        /// The child may be in immediate danger: call 999 now.
-        #[arg(long)]
-        danger: bool,
-        /// Police unit (directory id) for where the child went missing, if not the home's area.
-        #[arg(long)]
-        unit: Option<String>,
-    },
+    Start(StartArgs),
     /// Tick a checklist step with its time and outcome (ticking it again corrects it; the original is kept).
-    Step {
-        episode: String,
-        step: String,
-        #[arg(long, default_value = "")]
-        outcome: String,
-        #[arg(long)]
-        label: Option<String>,
-        #[arg(long)]
-        at: Option<Timestamp>,
-    },
+    Step(StepArgs),
     /// Save the Part 2 answers from a JSON file (fields as in the form's Part 2).
-    Part2 {
-        episode: String,
-        file: std::path::PathBuf,
-    },
+    Part2(Part2Args),
     /// Record the report to police; `--not-accepted REASON` records a refusal and tells the social worker at once.
-    Report {
-        episode: String,
-        /// 999, 101, email, portal, intake, in_person
-        #[arg(long, default_value = "101")]
-        how: String,
-        #[arg(long, default_value = "")]
-        reference: String,
-        #[arg(long, default_value = "")]
-        officer: String,
-        #[arg(long, default_value = "")]
-        collar: String,
-        /// no_apparent_risk, low, medium, high
-        #[arg(long)]
-        grading: Option<String>,
-        #[arg(long)]
-        not_accepted: Option<String>,
-        #[arg(long)]
-        at: Option<Timestamp>,
-    },
+    Report(ReportArgs),
     /// Send the grab pack now: proposed recipients, minus --remove, plus --add; queued, then tried.
-    Send {
-        episode: String,
-        #[arg(long)]
-        remove: Vec<String>,
-        /// An extra email address or https intake URL.
-        #[arg(long)]
-        add: Vec<String>,
-        #[arg(long, default_value = "")]
-        note: String,
-        /// Only queue it (for example with no network); `outbox send` tries later.
-        #[arg(long)]
-        queue_only: bool,
-    },
+    Send(SendArgs),
     /// New information or a sighting.
-    Update {
-        episode: String,
-        text: String,
-        /// sighting, information, call, passed_to_police
-        #[arg(long, default_value = "information")]
-        kind: String,
-        #[arg(long, default_value = "")]
-        from: String,
-        #[arg(long)]
-        at: Option<Timestamp>,
-    },
+    Update(UpdateArgs),
     /// Found or returned; also the prevention interview and the return-home interview offer.
-    Found {
-        episode: String,
-        #[arg(long)]
-        at: Option<Timestamp>,
-        #[arg(long = "where", default_value = "")]
-        found_where: String,
-        #[arg(long, default_value = "")]
-        by: String,
-        #[arg(long, default_value = "")]
-        with: String,
-        #[arg(long)]
-        prevention_officer: Option<String>,
-        #[arg(long)]
-        prevention_at: Option<Timestamp>,
-        #[arg(long)]
-        rhi_by: Option<String>,
-        #[arg(long)]
-        rhi_at: Option<Timestamp>,
-        #[arg(long)]
-        rhi_accepted: Option<bool>,
-    },
+    Found(FoundArgs),
     /// Close the episode: the child's form is flagged for review.
-    Close {
-        episode: String,
-        #[arg(long, default_value = "")]
-        summary: String,
-        #[arg(long)]
-        place: Vec<String>,
-        #[arg(long)]
-        person: Vec<String>,
-        #[arg(long, default_value = "")]
-        harm: String,
-    },
+    Close(CloseArgs),
     /// The episode as it stands, every entry, and each recipient's delivery state.
-    Show { episode: String },
+    Show(ShowArgs),
     /// Open (or all) episodes.
-    List {
-        #[arg(long)]
-        all: bool,
-    },
+    List(ListArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct StartArgs {
+    pub child: String,
+    /// When the absence was noticed (RFC 3339); default now.
+    #[arg(long)]
+    pub noticed: Option<Timestamp>,
+    /// The child may be in immediate danger: call 999 now.
+    #[arg(long)]
+    pub danger: bool,
+    /// Police unit (directory id) for where the child went missing, if not the home's area.
+    #[arg(long)]
+    pub unit: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct StepArgs {
+    pub episode: String,
+    pub step: String,
+    #[arg(long, default_value = "")]
+    pub outcome: String,
+    #[arg(long)]
+    pub label: Option<String>,
+    #[arg(long)]
+    pub at: Option<Timestamp>,
+}
+
+#[derive(Args, Debug)]
+pub struct Part2Args {
+    pub episode: String,
+    pub file: std::path::PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    pub episode: String,
+    /// 999, 101, email, portal, intake, in_person
+    #[arg(long, default_value = "101")]
+    pub how: String,
+    #[arg(long, default_value = "")]
+    pub reference: String,
+    #[arg(long, default_value = "")]
+    pub officer: String,
+    #[arg(long, default_value = "")]
+    pub collar: String,
+    /// no_apparent_risk, low, medium, high
+    #[arg(long)]
+    pub grading: Option<String>,
+    #[arg(long)]
+    pub not_accepted: Option<String>,
+    #[arg(long)]
+    pub at: Option<Timestamp>,
+}
+
+#[derive(Args, Debug)]
+pub struct SendArgs {
+    pub episode: String,
+    #[arg(long)]
+    pub remove: Vec<String>,
+    /// An extra email address or https intake URL.
+    #[arg(long)]
+    pub add: Vec<String>,
+    #[arg(long, default_value = "")]
+    pub note: String,
+    /// Only queue it (for example with no network); `outbox send` tries later.
+    #[arg(long)]
+    pub queue_only: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct UpdateArgs {
+    pub episode: String,
+    pub text: String,
+    /// sighting, information, call, passed_to_police
+    #[arg(long, default_value = "information")]
+    pub kind: String,
+    #[arg(long, default_value = "")]
+    pub from: String,
+    #[arg(long)]
+    pub at: Option<Timestamp>,
+}
+
+#[derive(Args, Debug)]
+pub struct FoundArgs {
+    pub episode: String,
+    #[arg(long)]
+    pub at: Option<Timestamp>,
+    #[arg(long = "where", default_value = "")]
+    pub found_where: String,
+    #[arg(long, default_value = "")]
+    pub by: String,
+    #[arg(long, default_value = "")]
+    pub with: String,
+    #[arg(long)]
+    pub prevention_officer: Option<String>,
+    #[arg(long)]
+    pub prevention_at: Option<Timestamp>,
+    #[arg(long)]
+    pub rhi_by: Option<String>,
+    #[arg(long)]
+    pub rhi_at: Option<Timestamp>,
+    #[arg(long)]
+    pub rhi_accepted: Option<bool>,
+}
+
+#[derive(Args, Debug)]
+pub struct CloseArgs {
+    pub episode: String,
+    #[arg(long, default_value = "")]
+    pub summary: String,
+    #[arg(long)]
+    pub place: Vec<String>,
+    #[arg(long)]
+    pub person: Vec<String>,
+    #[arg(long, default_value = "")]
+    pub harm: String,
+}
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    pub episode: String,
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    #[arg(long)]
+    pub all: bool,
 }
 
 fn grading(s: &str) -> Result<grabpack_core::RiskGrading> {
@@ -167,335 +199,372 @@ pub fn run(cli: &Cli, dir: &Path, c: &MissingCommand) -> Result<()> {
     let json = cli.json;
     let mut store = unlock(cli, dir)?;
     match c {
-        MissingCommand::Start {
-            child,
-            noticed,
-            danger,
-            unit,
-        } => {
-            let child_id = store.find_child(child)?;
-            let directory = Directory::load(&store).map_err(send_error)?;
-            if let Some(u) = unit {
-                directory.unit(u).map_err(send_error)?;
-            }
-            let ep = store.open_episode(&NewEpisode {
-                child_id: child_id.clone(),
-                noticed_at: noticed.unwrap_or_else(Timestamp::now),
-                immediate_danger: *danger,
-                missing_from_unit: unit.clone(),
-            })?;
-            let checklist =
-                grabpack_send::episode::checklist_for_episode(&store, &ep).map_err(send_error)?;
-            let form = store.child_unaudited(&child_id)?.form;
-            let proposal = grabpack_send::episode::proposal_for(&store, &ep).map_err(send_error)?;
-            print(
-                json,
-                &serde_json::json!({"episode": ep, "checklist": checklist, "proposed_recipients": proposal}),
-                |_| {
-                    let mut s = format!("Episode {} opened for {}.\n", ep.id, display_name(&form));
-                    if ep.call_999_now {
-                        s.push_str("CALL 999 NOW: immediate danger or a child aged 12 or under. Say a Philomena form exists.\n");
-                    }
-                    s.push_str("Checklist (nothing here has to be finished before you report):\n");
-                    for st in &checklist.steps {
-                        s.push_str(&format!("  [ ] {:<24} {}\n", st.id, st.label));
-                    }
-                    s.push_str("The pack would go to:\n");
-                    for r in &proposal.recipients {
-                        s.push_str(&format!(
-                            "  {:<28} {} <{}> ({})\n",
-                            r.id, r.name, r.address, r.reason
-                        ));
-                    }
-                    for u in &proposal.unreachable {
-                        s.push_str(&format!("  no address: {u}\n"));
-                    }
-                    s.push_str(&format!(
-                        "Send it with: grabpack missing send {}",
-                        &ep.id[..8]
-                    ));
-                    s
-                },
-            );
-        }
-        MissingCommand::Step {
-            episode,
-            step,
-            outcome,
-            label,
-            at,
-        } => {
-            let id = store.find_episode(episode)?;
-            let event = store.record_step(
-                &id,
-                at.unwrap_or_else(Timestamp::now),
-                &StepEntry {
-                    step_id: step.clone(),
-                    label: label.clone().unwrap_or_else(|| step.clone()),
-                    outcome: outcome.clone(),
-                },
-            )?;
-            print(json, &serde_json::json!({"entry": event}), |_| {
-                format!("Step '{step}' recorded (entry {event}).")
-            });
-        }
-        MissingCommand::Part2 { episode, file } => {
-            let id = store.find_episode(episode)?;
-            let text = std::fs::read_to_string(file).map_err(|e| {
-                CliError::input("cli.file_unreadable", format!("{}: {e}", file.display()))
-            })?;
-            let part2: grabpack_core::Part2 = serde_json::from_str(&text).map_err(|e| {
-                CliError::input("cli.bad_part2", format!("Part 2 is not valid: {e}"))
-            })?;
-            let event = store.record_part2(&id, Timestamp::now(), &part2)?;
-            print(json, &serde_json::json!({"entry": event}), |_| {
-                format!("Part 2 saved (entry {event}).")
-            });
-        }
-        MissingCommand::Report {
-            episode,
-            how,
-            reference,
-            officer,
-            collar,
-            grading: g,
-            not_accepted,
-            at,
-        } => {
-            let id = store.find_episode(episode)?;
-            let at = at.unwrap_or_else(Timestamp::now);
-            let how = match how.as_str() {
-                "999" => ReportChannel::Phone999,
-                "101" => ReportChannel::Phone101,
-                "email" => ReportChannel::Email,
-                "portal" => ReportChannel::OnlinePortal,
-                "intake" => ReportChannel::Intake,
-                "in_person" => ReportChannel::InPerson,
-                other => {
-                    return Err(CliError::input(
-                        "cli.bad_channel",
-                        format!("'{other}' is not 999, 101, email, portal, intake or in_person."),
-                    ));
-                }
-            };
-            if let Some(reason) = not_accepted {
-                let refusal = NotAccepted {
-                    reason: reason.clone(),
-                    officer_name: officer.clone(),
-                    collar_number: collar.clone(),
-                    reference: reference.clone(),
-                };
-                let event = store.record_not_accepted(&id, at, &refusal)?;
-                // The social worker (and out-of-hours team) are told at once.
-                let note = grabpack_send::episode::not_accepted_note(at, &refusal);
-                let msg = queue_pack(
-                    &mut store,
-                    &id,
-                    &Choice::default(),
-                    &note,
-                    Purpose::NotAcceptedNotice,
-                )?;
-                print(
-                    json,
-                    &serde_json::json!({"entry": event, "notice": msg.id}),
-                    |_| {
-                        format!(
-                            "Recorded that police would not accept the report (entry {event}); the social worker's notice is queued ({}).",
-                            &msg.id[..8]
-                        )
-                    },
-                );
-                return attempt(&mut store, json);
-            }
-            let event = store.record_report(
-                &id,
-                at,
-                &PoliceReport {
-                    how: Some(how),
-                    unit: String::new(),
-                    reference: reference.clone(),
-                    officer_name: officer.clone(),
-                    collar_number: collar.clone(),
-                    risk_grading: g.as_deref().map(grading).transpose()?,
-                },
-            )?;
-            print(json, &serde_json::json!({"entry": event}), |_| {
-                format!("Report recorded (entry {event}).")
-            });
-        }
-        MissingCommand::Send {
-            episode,
-            remove,
-            add,
-            note,
-            queue_only,
-        } => {
-            let id = store.find_episode(episode)?;
-            let choice = Choice {
-                remove: remove.clone(),
-                add: add
-                    .iter()
-                    .map(|a| grabpack_send::recipients::extra(a, ""))
-                    .collect(),
-            };
-            let msg = queue_pack(&mut store, &id, &choice, note, Purpose::Pack)?;
-            print(json, &msg, |m| {
-                format!(
-                    "Queued to {} recipient(s) (message {}); committed before sending.",
-                    m.deliveries.len(),
-                    &m.id[..8]
-                )
-            });
-            if !queue_only {
-                attempt(&mut store, json)?;
-            }
-        }
-        MissingCommand::Update {
-            episode,
-            text,
-            kind,
-            from,
-            at,
-        } => {
-            let id = store.find_episode(episode)?;
-            let kind: UpdateKind = serde_json::from_value(serde_json::Value::String(kind.clone()))
-                .map_err(|_| {
-                    CliError::input(
-                        "cli.bad_kind",
-                        "Kind is sighting, information, call or passed_to_police.",
-                    )
-                })?;
-            let event = store.record_update(
-                &id,
-                at.unwrap_or_else(Timestamp::now),
-                &EpisodeUpdate {
-                    kind,
-                    text: text.clone(),
-                    from: from.clone(),
-                },
-            )?;
-            print(json, &serde_json::json!({"entry": event}), |_| {
-                format!("Update recorded (entry {event}).")
-            });
-        }
-        MissingCommand::Found {
-            episode,
-            at,
-            found_where,
-            by,
-            with,
-            prevention_officer,
-            prevention_at,
-            rhi_by,
-            rhi_at,
-            rhi_accepted,
-        } => {
-            let id = store.find_episode(episode)?;
-            let at = at.unwrap_or_else(Timestamp::now);
-            store.record_found(
-                &id,
-                at,
-                &Found {
-                    found_where: found_where.clone(),
-                    found_by: by.clone(),
-                    found_with: with.clone(),
-                    ..Default::default()
-                },
-            )?;
-            if let Some(officer) = prevention_officer {
-                store.record_prevention_interview(
-                    &id,
-                    prevention_at.unwrap_or(at),
-                    &PreventionInterview {
-                        officer: officer.clone(),
-                        note: String::new(),
-                    },
-                )?;
-            }
-            if let Some(by) = rhi_by {
-                store.record_return_home_interview(
-                    &id,
-                    rhi_at.unwrap_or_else(Timestamp::now),
-                    &ReturnHomeInterview {
-                        by: by.clone(),
-                        accepted: *rhi_accepted,
-                        note: String::new(),
-                    },
-                )?;
-            }
-            let ep = store.episode(&id)?;
-            print(json, &ep.return_home_interview_deadline, |d| match d {
-                Some(d) => format!(
-                    "Found recorded. Return-home interview due by {} ({}).",
-                    d.due_by,
-                    if d.offered {
-                        "offered"
-                    } else {
-                        "not yet offered"
-                    }
-                ),
-                None => "Found recorded.".into(),
-            });
-        }
-        MissingCommand::Close {
-            episode,
-            summary,
-            place,
-            person,
-            harm,
-        } => {
-            let id = store.find_episode(episode)?;
-            store.close_episode(
-                &id,
-                Timestamp::now(),
-                &Closure {
-                    summary: summary.clone(),
-                    new_places: place.clone(),
-                    new_people: person.clone(),
-                    harm: harm.clone(),
-                },
-            )?;
-            let child = store.episode(&id)?.child_id;
-            let flags = store.child_flags(&child)?;
-            print(json, &flags, |fs| {
-                let mut s = String::from("Episode closed.\n");
-                for f in fs {
-                    s.push_str(&format!(
-                        "FLAG {}: {}\n",
-                        f.kind,
-                        f.detail["reason"].as_str().unwrap_or("")
-                    ));
-                }
-                s
-            });
-        }
-        MissingCommand::Show { episode } => {
-            let id = store.find_episode(episode)?;
-            let ep = store.episode(&id)?;
-            let outbox = store.outbox(None, Some(&id))?;
-            print(
-                json,
-                &serde_json::json!({"episode": ep, "outbox": outbox}),
-                |_| show_text(&ep, &outbox),
-            );
-        }
-        MissingCommand::List { all } => {
-            let eps = store.list_episodes(None, !*all)?;
-            print(json, &eps, |es| {
-                es.iter()
-                    .map(|e| {
-                        format!(
-                            "{}  {}  {}",
-                            &e.id[..8],
-                            e.noticed_at,
-                            if e.closed { "closed" } else { "OPEN" }
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            });
-        }
+        MissingCommand::Start(a) => start(&mut store, json, a),
+        MissingCommand::Step(a) => step(&mut store, json, a),
+        MissingCommand::Part2(a) => part2(&mut store, json, a),
+        MissingCommand::Report(a) => report(&mut store, json, a),
+        MissingCommand::Send(a) => send(&mut store, json, a),
+        MissingCommand::Update(a) => update(&mut store, json, a),
+        MissingCommand::Found(a) => found(&mut store, json, a),
+        MissingCommand::Close(a) => close(&mut store, json, a),
+        MissingCommand::Show(a) => show(&mut store, json, a),
+        MissingCommand::List(a) => list(&mut store, json, a),
     }
+}
+
+fn start(store: &mut Store, json: bool, a: &StartArgs) -> Result<()> {
+    let StartArgs {
+        child,
+        noticed,
+        danger,
+        unit,
+    } = a;
+    let child_id = store.find_child(child)?;
+    let directory = Directory::load(store).map_err(send_error)?;
+    if let Some(u) = unit {
+        directory.unit(u).map_err(send_error)?;
+    }
+    let ep = store.open_episode(&NewEpisode {
+        child_id: child_id.clone(),
+        noticed_at: noticed.unwrap_or_else(Timestamp::now),
+        immediate_danger: *danger,
+        missing_from_unit: unit.clone(),
+    })?;
+    let checklist =
+        grabpack_send::episode::checklist_for_episode(store, &ep).map_err(send_error)?;
+    let form = store.child_unaudited(&child_id)?.form;
+    let proposal = grabpack_send::episode::proposal_for(store, &ep).map_err(send_error)?;
+    print(
+        json,
+        &serde_json::json!({"episode": ep, "checklist": checklist, "proposed_recipients": proposal}),
+        |_| {
+            let mut s = format!("Episode {} opened for {}.\n", ep.id, display_name(&form));
+            if ep.call_999_now {
+                s.push_str("CALL 999 NOW: immediate danger or a child aged 12 or under. Say a Philomena form exists.\n");
+            }
+            s.push_str("Checklist (nothing here has to be finished before you report):\n");
+            for st in &checklist.steps {
+                s.push_str(&format!("  [ ] {:<24} {}\n", st.id, st.label));
+            }
+            s.push_str("The pack would go to:\n");
+            for r in &proposal.recipients {
+                s.push_str(&format!(
+                    "  {:<28} {} <{}> ({})\n",
+                    r.id, r.name, r.address, r.reason
+                ));
+            }
+            for u in &proposal.unreachable {
+                s.push_str(&format!("  no address: {u}\n"));
+            }
+            s.push_str(&format!(
+                "Send it with: grabpack missing send {}",
+                &ep.id[..8]
+            ));
+            s
+        },
+    );
+    Ok(())
+}
+
+fn step(store: &mut Store, json: bool, a: &StepArgs) -> Result<()> {
+    let StepArgs {
+        episode,
+        step,
+        outcome,
+        label,
+        at,
+    } = a;
+    let id = store.find_episode(episode)?;
+    let event = store.record_step(
+        &id,
+        at.unwrap_or_else(Timestamp::now),
+        &StepEntry {
+            step_id: step.clone(),
+            label: label.clone().unwrap_or_else(|| step.clone()),
+            outcome: outcome.clone(),
+        },
+    )?;
+    print(json, &serde_json::json!({"entry": event}), |_| {
+        format!("Step '{step}' recorded (entry {event}).")
+    });
+    Ok(())
+}
+
+fn part2(store: &mut Store, json: bool, a: &Part2Args) -> Result<()> {
+    let Part2Args { episode, file } = a;
+    let id = store.find_episode(episode)?;
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| CliError::input("cli.file_unreadable", format!("{}: {e}", file.display())))?;
+    let part2: grabpack_core::Part2 = serde_json::from_str(&text)
+        .map_err(|e| CliError::input("cli.bad_part2", format!("Part 2 is not valid: {e}")))?;
+    let event = store.record_part2(&id, Timestamp::now(), &part2)?;
+    print(json, &serde_json::json!({"entry": event}), |_| {
+        format!("Part 2 saved (entry {event}).")
+    });
+    Ok(())
+}
+
+fn report(store: &mut Store, json: bool, a: &ReportArgs) -> Result<()> {
+    let ReportArgs {
+        episode,
+        how,
+        reference,
+        officer,
+        collar,
+        grading: g,
+        not_accepted,
+        at,
+    } = a;
+    let id = store.find_episode(episode)?;
+    let at = at.unwrap_or_else(Timestamp::now);
+    let how = match how.as_str() {
+        "999" => ReportChannel::Phone999,
+        "101" => ReportChannel::Phone101,
+        "email" => ReportChannel::Email,
+        "portal" => ReportChannel::OnlinePortal,
+        "intake" => ReportChannel::Intake,
+        "in_person" => ReportChannel::InPerson,
+        other => {
+            return Err(CliError::input(
+                "cli.bad_channel",
+                format!("'{other}' is not 999, 101, email, portal, intake or in_person."),
+            ));
+        }
+    };
+    if let Some(reason) = not_accepted {
+        let refusal = NotAccepted {
+            reason: reason.clone(),
+            officer_name: officer.clone(),
+            collar_number: collar.clone(),
+            reference: reference.clone(),
+        };
+        let event = store.record_not_accepted(&id, at, &refusal)?;
+        // The social worker (and out-of-hours team) are told at once.
+        let note = grabpack_send::episode::not_accepted_note(at, &refusal);
+        let msg = queue_pack(
+            store,
+            &id,
+            &Choice::default(),
+            &note,
+            Purpose::NotAcceptedNotice,
+        )?;
+        print(
+            json,
+            &serde_json::json!({"entry": event, "notice": msg.id}),
+            |_| {
+                format!(
+                    "Recorded that police would not accept the report (entry {event}); the social worker's notice is queued ({}).",
+                    &msg.id[..8]
+                )
+            },
+        );
+        return attempt(store, json);
+    }
+    let event = store.record_report(
+        &id,
+        at,
+        &PoliceReport {
+            how: Some(how),
+            unit: String::new(),
+            reference: reference.clone(),
+            officer_name: officer.clone(),
+            collar_number: collar.clone(),
+            risk_grading: g.as_deref().map(grading).transpose()?,
+        },
+    )?;
+    print(json, &serde_json::json!({"entry": event}), |_| {
+        format!("Report recorded (entry {event}).")
+    });
+    Ok(())
+}
+
+fn send(store: &mut Store, json: bool, a: &SendArgs) -> Result<()> {
+    let SendArgs {
+        episode,
+        remove,
+        add,
+        note,
+        queue_only,
+    } = a;
+    let id = store.find_episode(episode)?;
+    let choice = Choice {
+        remove: remove.clone(),
+        add: add
+            .iter()
+            .map(|a| grabpack_send::recipients::extra(a, ""))
+            .collect(),
+    };
+    let msg = queue_pack(store, &id, &choice, note, Purpose::Pack)?;
+    print(json, &msg, |m| {
+        format!(
+            "Queued to {} recipient(s) (message {}); committed before sending.",
+            m.deliveries.len(),
+            &m.id[..8]
+        )
+    });
+    if !queue_only {
+        attempt(store, json)?;
+    }
+    Ok(())
+}
+
+fn update(store: &mut Store, json: bool, a: &UpdateArgs) -> Result<()> {
+    let UpdateArgs {
+        episode,
+        text,
+        kind,
+        from,
+        at,
+    } = a;
+    let id = store.find_episode(episode)?;
+    let kind: UpdateKind = serde_json::from_value(serde_json::Value::String(kind.clone()))
+        .map_err(|_| {
+            CliError::input(
+                "cli.bad_kind",
+                "Kind is sighting, information, call or passed_to_police.",
+            )
+        })?;
+    let event = store.record_update(
+        &id,
+        at.unwrap_or_else(Timestamp::now),
+        &EpisodeUpdate {
+            kind,
+            text: text.clone(),
+            from: from.clone(),
+        },
+    )?;
+    print(json, &serde_json::json!({"entry": event}), |_| {
+        format!("Update recorded (entry {event}).")
+    });
+    Ok(())
+}
+
+fn found(store: &mut Store, json: bool, a: &FoundArgs) -> Result<()> {
+    let FoundArgs {
+        episode,
+        at,
+        found_where,
+        by,
+        with,
+        prevention_officer,
+        prevention_at,
+        rhi_by,
+        rhi_at,
+        rhi_accepted,
+    } = a;
+    let id = store.find_episode(episode)?;
+    let at = at.unwrap_or_else(Timestamp::now);
+    store.record_found(
+        &id,
+        at,
+        &Found {
+            found_where: found_where.clone(),
+            found_by: by.clone(),
+            found_with: with.clone(),
+            ..Default::default()
+        },
+    )?;
+    if let Some(officer) = prevention_officer {
+        store.record_prevention_interview(
+            &id,
+            prevention_at.unwrap_or(at),
+            &PreventionInterview {
+                officer: officer.clone(),
+                note: String::new(),
+            },
+        )?;
+    }
+    if let Some(by) = rhi_by {
+        store.record_return_home_interview(
+            &id,
+            rhi_at.unwrap_or_else(Timestamp::now),
+            &ReturnHomeInterview {
+                by: by.clone(),
+                accepted: *rhi_accepted,
+                note: String::new(),
+            },
+        )?;
+    }
+    let ep = store.episode(&id)?;
+    print(json, &ep.return_home_interview_deadline, |d| match d {
+        Some(d) => format!(
+            "Found recorded. Return-home interview due by {} ({}).",
+            d.due_by,
+            if d.offered {
+                "offered"
+            } else {
+                "not yet offered"
+            }
+        ),
+        None => "Found recorded.".into(),
+    });
+    Ok(())
+}
+
+fn close(store: &mut Store, json: bool, a: &CloseArgs) -> Result<()> {
+    let CloseArgs {
+        episode,
+        summary,
+        place,
+        person,
+        harm,
+    } = a;
+    let id = store.find_episode(episode)?;
+    store.close_episode(
+        &id,
+        Timestamp::now(),
+        &Closure {
+            summary: summary.clone(),
+            new_places: place.clone(),
+            new_people: person.clone(),
+            harm: harm.clone(),
+        },
+    )?;
+    let child = store.episode(&id)?.child_id;
+    let flags = store.child_flags(&child)?;
+    print(json, &flags, |fs| {
+        let mut s = String::from("Episode closed.\n");
+        for f in fs {
+            s.push_str(&format!(
+                "FLAG {}: {}\n",
+                f.kind,
+                f.detail["reason"].as_str().unwrap_or("")
+            ));
+        }
+        s
+    });
+    Ok(())
+}
+
+fn show(store: &mut Store, json: bool, a: &ShowArgs) -> Result<()> {
+    let ShowArgs { episode } = a;
+    let id = store.find_episode(episode)?;
+    let ep = store.episode(&id)?;
+    let outbox = store.outbox(None, Some(&id))?;
+    print(
+        json,
+        &serde_json::json!({"episode": ep, "outbox": outbox}),
+        |_| show_text(&ep, &outbox),
+    );
+    Ok(())
+}
+
+fn list(store: &mut Store, json: bool, a: &ListArgs) -> Result<()> {
+    let ListArgs { all } = a;
+    let eps = store.list_episodes(None, !*all)?;
+    print(json, &eps, |es| {
+        es.iter()
+            .map(|e| {
+                format!(
+                    "{}  {}  {}",
+                    &e.id[..8],
+                    e.noticed_at,
+                    if e.closed { "closed" } else { "OPEN" }
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
     Ok(())
 }
 
