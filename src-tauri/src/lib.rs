@@ -1,6 +1,6 @@
 //! The Grab Pack app shell: a Tauri 2 window over the domain crates.
 //!
-//! Deliberately thin: [`commands`], [`episode_commands`] and [`send_commands`] parse, call one
+//! Deliberately thin: [`commands`] (one file per area) parse, call one
 //! domain function and map errors; [`state`] holds the one unlocked store and the idle lock;
 //! [`sender`] sends what the outbox holds on its own thread; [`platform`] keeps the desktop/phone
 //! differences behind `cfg`. No rule about children, forms or readiness lives here, and the
@@ -10,11 +10,9 @@ pub mod bindings;
 /// The app's command names, shared with build.rs (which cannot link the library).
 pub mod command_names;
 pub mod commands;
-pub mod episode_commands;
 pub mod error;
 pub mod models;
 pub mod platform;
-pub mod send_commands;
 pub mod sender;
 pub mod state;
 

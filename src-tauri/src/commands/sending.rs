@@ -7,11 +7,11 @@ use grabpack_send::{Directory, SendSettings, SmtpSettings, Transports, Unit};
 use grabpack_store::Store;
 use tauri::State;
 
+use super::Res;
 use crate::error::UiError;
 use crate::models::*;
 use crate::state::AppState;
 
-type Res<T> = Result<T, UiError>;
 
 /// The settings as the window shows them: whether a secret is set, never the secret.
 pub fn settings_view(store: &Store, settings: &SendSettings) -> SendSettingsView {
