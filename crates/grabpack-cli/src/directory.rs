@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use clap::Subcommand;
-use grabpack_send::{Directory, SendSettings};
+use grabpack_send::Directory;
 
 use crate::Cli;
 use crate::error::{CliError, Result, send_error};
@@ -87,9 +87,7 @@ pub fn run(cli: &Cli, dir: &Path, c: &DirectoryCommand) -> Result<()> {
                     .map_err(send_error)?;
             }
             if *home {
-                let mut settings = SendSettings::load(&store).map_err(send_error)?;
-                settings.home_police_unit = Some(u.id.clone());
-                settings.save(&mut store).map_err(send_error)?;
+                grabpack_send::set_home_police_unit(&mut store, Some(&u.id)).map_err(send_error)?;
             }
             print(json, &u, |u| {
                 format!(

@@ -6,7 +6,7 @@ use std::path::Path;
 use clap::Args;
 use grabpack_store::{Sensitive, Setup, Store};
 
-use crate::error::{CliError, Result};
+use crate::error::{CliError, Result, send_error};
 use crate::output::{dashboard_text, print_recovery_key};
 use crate::session::{keychain, secret, today};
 
@@ -57,17 +57,17 @@ pub fn init(json: bool, dir: &Path, args: &InitArgs) -> Result<()> {
 
 pub fn demo(json: bool, dir: &Path) -> Result<()> {
     let passphrase = secret("GRABPACK_PASSPHRASE", "Passphrase for the demo store: ")?;
-    let (mut store, recovery) = Store::create(
+    let demo = grabpack_send::demo::create(
         dir,
-        Setup {
-            home_name: "Maple House Children's Home (fictional demo)".into(),
-            manager_name: "Demo Manager (fictional)".into(),
+        grabpack_send::demo::DemoSecrets {
+            passphrase,
             manager_pin: None,
-            passphrase: Some(passphrase),
         },
         None,
-    )?;
-    let ids = grabpack_store::demo::populate(&mut store, today())?;
+        today(),
+    )
+    .map_err(send_error)?;
+    let (ids, recovery) = (&demo.children, &demo.recovery_key);
     if json {
         println!(
             "{}",
@@ -83,7 +83,7 @@ pub fn demo(json: bool, dir: &Path) -> Result<()> {
             "Recovery key (fictional demo store): {}\n",
             recovery.expose()
         );
-        println!("{}", dashboard_text(&store.dashboard(today())?));
+        println!("{}", dashboard_text(&demo.store.dashboard(today())?));
     }
     Ok(())
 }

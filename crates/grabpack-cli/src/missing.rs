@@ -9,7 +9,7 @@
 use std::path::Path;
 
 use clap::{Args, Subcommand};
-use grabpack_send::{Choice, Directory, Purpose, display_name};
+use grabpack_send::{Choice, Directory, Purpose, episode};
 use grabpack_store::Store;
 use grabpack_store::episodes::{
     Closure, EpisodeUpdate, Found, NewEpisode, NotAccepted, PoliceReport, PreventionInterview,
@@ -21,7 +21,7 @@ use crate::Cli;
 use crate::error::{CliError, Result, send_error};
 use crate::outbox::attempt;
 use crate::output::{delivery_line, print};
-use crate::session::unlock;
+use crate::session::{today, unlock};
 
 #[derive(Subcommand, Debug)]
 pub enum MissingCommand {
@@ -184,17 +184,6 @@ fn grading(s: &str) -> Result<grabpack_core::RiskGrading> {
     })
 }
 
-fn queue_pack(
-    store: &mut Store,
-    episode_id: &str,
-    choice: &Choice,
-    note: &str,
-    purpose: Purpose,
-) -> Result<grabpack_store::outbox::OutboxMessage> {
-    grabpack_send::queue_episode_pack(store, episode_id, choice, note, purpose, Timestamp::now())
-        .map_err(send_error)
-}
-
 pub fn run(cli: &Cli, dir: &Path, c: &MissingCommand) -> Result<()> {
     let json = cli.json;
     let mut store = unlock(cli, dir)?;
@@ -230,15 +219,13 @@ fn start(store: &mut Store, json: bool, a: &StartArgs) -> Result<()> {
         immediate_danger: *danger,
         missing_from_unit: unit.clone(),
     })?;
-    let checklist =
-        grabpack_send::episode::checklist_for_episode(store, &ep).map_err(send_error)?;
-    let form = store.child_unaudited(&child_id)?.form;
-    let proposal = grabpack_send::episode::proposal_for(store, &ep).map_err(send_error)?;
+    let view = episode::view(store, &ep.id, today()).map_err(send_error)?;
+    let (checklist, proposal) = (&view.checklist, &view.proposal);
     print(
         json,
         &serde_json::json!({"episode": ep, "checklist": checklist, "proposed_recipients": proposal}),
         |_| {
-            let mut s = format!("Episode {} opened for {}.\n", ep.id, display_name(&form));
+            let mut s = format!("Episode {} opened for {}.\n", ep.id, view.child_name);
             if ep.call_999_now {
                 s.push_str("CALL 999 NOW: immediate danger or a child aged 12 or under. Say a Philomena form exists.\n");
             }
@@ -338,16 +325,9 @@ fn report(store: &mut Store, json: bool, a: &ReportArgs) -> Result<()> {
             collar_number: collar.clone(),
             reference: reference.clone(),
         };
-        let event = store.record_not_accepted(&id, at, &refusal)?;
-        // The social worker (and out-of-hours team) are told at once.
-        let note = grabpack_send::episode::not_accepted_note(at, &refusal);
-        let msg = queue_pack(
-            store,
-            &id,
-            &Choice::default(),
-            &note,
-            Purpose::NotAcceptedNotice,
-        )?;
+        let done = episode::record_not_accepted(store, &id, at, &refusal, Timestamp::now())
+            .map_err(send_error)?;
+        let (event, msg) = (done.entry, done.notice);
         print(
             json,
             &serde_json::json!({"entry": event, "notice": msg.id}),
@@ -387,14 +367,16 @@ fn send(store: &mut Store, json: bool, a: &SendArgs) -> Result<()> {
         queue_only,
     } = a;
     let id = store.find_episode(episode)?;
-    let choice = Choice {
-        remove: remove.clone(),
-        add: add
-            .iter()
-            .map(|a| grabpack_send::recipients::extra(a, ""))
-            .collect(),
-    };
-    let msg = queue_pack(store, &id, &choice, note, Purpose::Pack)?;
+    let choice = Choice::typed(remove.clone(), add);
+    let msg = grabpack_send::queue_episode_pack(
+        store,
+        &id,
+        &choice,
+        note,
+        Purpose::Pack,
+        Timestamp::now(),
+    )
+    .map_err(send_error)?;
     print(json, &msg, |m| {
         format!(
             "Queued to {} recipient(s) (message {}); committed before sending.",
@@ -539,13 +521,8 @@ fn close(store: &mut Store, json: bool, a: &CloseArgs) -> Result<()> {
 fn show(store: &mut Store, json: bool, a: &ShowArgs) -> Result<()> {
     let ShowArgs { episode } = a;
     let id = store.find_episode(episode)?;
-    let ep = store.episode(&id)?;
-    let outbox = store.outbox(None, Some(&id))?;
-    print(
-        json,
-        &serde_json::json!({"episode": ep, "outbox": outbox}),
-        |_| show_text(&ep, &outbox),
-    );
+    let view = episode::view(store, &id, today()).map_err(send_error)?;
+    print(json, &view, show_text);
     Ok(())
 }
 
@@ -568,13 +545,12 @@ fn list(store: &mut Store, json: bool, a: &ListArgs) -> Result<()> {
     Ok(())
 }
 
-fn show_text(
-    ep: &grabpack_store::episodes::Episode,
-    outbox: &[grabpack_store::outbox::OutboxMessage],
-) -> String {
+fn show_text(view: &episode::EpisodeView) -> String {
+    let (ep, outbox) = (&view.episode, &view.messages);
     let mut s = format!(
-        "Episode {} ({}), noticed {}, opened by {}\n",
+        "Episode {} for {} ({}), noticed {}, opened by {}\n",
         ep.id,
+        view.child_name,
         if ep.is_open() { "OPEN" } else { "closed" },
         ep.noticed_at,
         ep.opened_by_name

@@ -152,38 +152,37 @@ pub fn run(cli: &Cli, dir: &Path, c: &OutboxCommand) -> Result<()> {
             from_name,
         } => {
             let password = crate::session::secret("GRABPACK_SMTP_PASSWORD", "SMTP password: ")?;
+            let parsed = SmtpSecurity::parse(security).ok_or_else(|| {
+                CliError::input(
+                    "cli.bad_security",
+                    "Security is starttls or implicit_tls; plaintext is never used.",
+                )
+            })?;
             let mut settings = SendSettings::load(&store).map_err(send_error)?;
-            settings.smtp = Some(SmtpSettings {
-                host: host.clone(),
-                port: *port,
-                security: match security.as_str() {
-                    "implicit_tls" | "tls" => SmtpSecurity::ImplicitTls,
-                    "starttls" => SmtpSecurity::Starttls,
-                    _ => {
-                        return Err(CliError::input(
-                            "cli.bad_security",
-                            "Security is starttls or implicit_tls; plaintext is never used.",
-                        ));
-                    }
-                },
-                username: username.clone(),
-                password: password.expose().clone(),
-                from: from.clone(),
-                from_name: from_name.clone(),
-                timeout_seconds: None,
-            });
+            settings
+                .set_smtp(SmtpSettings {
+                    host: host.clone(),
+                    port: *port,
+                    security: parsed,
+                    username: username.clone(),
+                    password: password.expose().clone(),
+                    from: from.clone(),
+                    from_name: from_name.clone(),
+                    timeout_seconds: None,
+                })
+                .map_err(send_error)?;
             settings.save(&mut store).map_err(send_error)?;
             print(json, &serde_json::json!({"smtp": host}), |_| {
                 format!("SMTP set to {host} ({security}).")
             });
         }
         OutboxCommand::Intake { url } => {
-            grabpack_send::check_intake_url(url).map_err(send_error)?;
+            grabpack_send::check_intake_url(url.trim()).map_err(send_error)?;
             let token = crate::session::secret("GRABPACK_INTAKE_TOKEN", "Intake bearer token: ")?;
             let mut settings = SendSettings::load(&store).map_err(send_error)?;
             settings
-                .intake_tokens
-                .insert(url.clone(), token.expose().clone());
+                .set_intake_token(url, token.expose())
+                .map_err(send_error)?;
             settings.save(&mut store).map_err(send_error)?;
             print(json, &serde_json::json!({"intake": url}), |_| {
                 format!("Token saved for {url}.")
@@ -194,7 +193,7 @@ pub fn run(cli: &Cli, dir: &Path, c: &OutboxCommand) -> Result<()> {
                 CliError::input("cli.file_unreadable", format!("{}: {e}", pem.display()))
             })?;
             let mut settings = SendSettings::load(&store).map_err(send_error)?;
-            settings.extra_root_pem.push(text);
+            settings.trust_certificate(&text).map_err(send_error)?;
             Transports::from_settings(&settings).map_err(send_error)?;
             settings.save(&mut store).map_err(send_error)?;
             print(json, &serde_json::json!({"trusted": pem}), |_| {

@@ -25,7 +25,7 @@ use jiff::Timestamp;
 use tauri::State;
 
 use super::{Res, today};
-use crate::error::UiError;
+use crate::error::{AppCode, UiError};
 use crate::models::*;
 use crate::state::{AppState, Session};
 
@@ -71,30 +71,9 @@ pub fn build_missing_preview(store: &mut Store, child_id: &str) -> Res<MissingPr
     })
 }
 
-/// The episode screen's whole view.
+/// The episode screen's whole view (grabpack-send reads it once for the app and the CLI).
 pub fn episode_view(store: &Store, episode_id: &str) -> Res<EpisodeView> {
-    let episode = store.episode(episode_id)?;
-    let form = store.child_unaudited(&episode.child_id)?.form;
-    let age = form
-        .identity
-        .date_of_birth
-        .and_then(|dob| age_on(dob, jiff::Zoned::now().date()));
-    let checklist = grabpack_send::episode::checklist_for_episode(store, &episode)?;
-    let proposal = grabpack_send::episode::proposal_for(store, &episode)?;
-    Ok(EpisodeView {
-        child_name: grabpack_send::display_name(&form),
-        age,
-        checklist,
-        proposal,
-        messages: store.outbox(None, Some(episode_id))?,
-        readout: grabpack_send::episode::readout_for(form, &episode),
-        flags: store
-            .child_flags(&episode.child_id)?
-            .into_iter()
-            .filter(|f| f.episode_id.as_deref() == Some(episode_id))
-            .collect(),
-        episode,
-    })
+    Ok(grabpack_send::episode::view(store, episode_id, today())?)
 }
 
 /// Run `f` on the store, then answer with the episode as it now stands.
@@ -186,15 +165,11 @@ pub async fn episode_not_accepted(
     input: NotAcceptedInput,
 ) -> Res<EpisodeView> {
     let view = and_view(&state, &input.episode_id, |store| {
-        let when = at(input.at);
-        store.record_not_accepted(&input.episode_id, when, &input.refusal)?;
-        let note = grabpack_send::episode::not_accepted_note(when, &input.refusal);
-        grabpack_send::queue_episode_pack(
+        grabpack_send::episode::record_not_accepted(
             store,
             &input.episode_id,
-            &Choice::default(),
-            &note,
-            Purpose::NotAcceptedNotice,
+            at(input.at),
+            &input.refusal,
             Timestamp::now(),
         )?;
         Ok(())
@@ -207,16 +182,7 @@ pub async fn episode_not_accepted(
 /// as the outbox holds it; each recipient's state follows on the `grabpack://outbox` event.
 #[tauri::command]
 pub async fn episode_send(state: State<'_, AppState>, input: SendPackInput) -> Res<EpisodeView> {
-    let choice = Choice {
-        remove: input.remove.clone(),
-        add: input
-            .add
-            .iter()
-            .map(|a| a.trim())
-            .filter(|a| !a.is_empty())
-            .map(|a| grabpack_send::recipients::extra(a, ""))
-            .collect(),
-    };
+    let choice = Choice::typed(input.remove.clone(), &input.add);
     let view = and_view(&state, &input.episode_id, |store| {
         grabpack_send::queue_episode_pack(
             store,
@@ -245,8 +211,8 @@ pub async fn delivery_retry(state: State<'_, AppState>, input: DeliveryRef) -> R
 #[tauri::command]
 pub async fn delivery_give_up(state: State<'_, AppState>, input: GiveUpInput) -> Res<Delivery> {
     if input.reason.trim().is_empty() {
-        return Err(UiError::new(
-            "app.reason_required",
+        return Err(UiError::app(
+            AppCode::ReasonRequired,
             "Say why this recipient will not be tried again (for example: \"phoned them, they have it\").",
         ));
     }
@@ -256,8 +222,8 @@ pub async fn delivery_give_up(state: State<'_, AppState>, input: GiveUpInput) ->
 #[tauri::command]
 pub async fn episode_update(state: State<'_, AppState>, input: UpdateInput) -> Res<EpisodeView> {
     if input.update.text.trim().is_empty() {
-        return Err(UiError::new(
-            "app.update_empty",
+        return Err(UiError::app(
+            AppCode::UpdateEmpty,
             "Write what is new: a sighting, a call, or information passed on.",
         ));
     }

@@ -19,10 +19,9 @@ use jiff::Timestamp;
 use tauri::State;
 
 use super::{Res, today};
-use crate::error::UiError;
+use crate::error::{AppCode, UiError};
 use crate::models::*;
 use crate::state::{AppState, Session};
-
 
 /// The pack for a child as it stands (with the episode's Part 2 when there is one), and the file
 /// name it is saved under.
@@ -35,8 +34,8 @@ fn render_for(
         Some(id) => {
             let ep = store.episode(id)?;
             if ep.child_id != child_id {
-                return Err(UiError::new(
-                    "app.episode_other_child",
+                return Err(UiError::app(
+                    AppCode::EpisodeOtherChild,
                     "That episode belongs to another child. Go back to the children and start again.",
                 ));
             }
@@ -84,8 +83,8 @@ fn save_dir<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> Res<std::path::Path
         .download_dir()
         .or_else(|_| app.path().home_dir().map(|h| h.join("Downloads")))
         .map_err(|_| {
-            UiError::new(
-                "app.no_save_folder",
+            UiError::app(
+                AppCode::NoSaveFolder,
                 "This device has no folder to save into. Use Share or Print instead.",
             )
         })
@@ -119,8 +118,7 @@ pub async fn save_pack<R: tauri::Runtime>(
             std::fs::write(&path, &pack.pdf).map(|()| path)
         });
         let path = written.map_err(|_| {
-            UiError::new(
-                "app.save_failed",
+            UiError::app(AppCode::SaveFailed,
                 format!(
                     "The PDF could not be saved in {}. Check the disk is not full, or use Share or Print.",
                     dir.display()

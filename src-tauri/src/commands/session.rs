@@ -19,7 +19,7 @@ use jiff::Timestamp;
 use tauri::State;
 
 use super::{Res, today};
-use crate::error::UiError;
+use crate::error::{AppCode, UiError};
 use crate::models::*;
 use crate::state::{AppState, Session};
 
@@ -54,8 +54,8 @@ pub async fn setup_store(state: State<'_, AppState>, input: SetupInput) -> Res<S
         passphrase: input.passphrase.filter(|p| !p.is_empty()).map(secret),
     };
     if setup.home_name.is_empty() || setup.manager_name.is_empty() {
-        return Err(UiError::new(
-            "app.setup_incomplete",
+        return Err(UiError::app(
+            AppCode::SetupIncomplete,
             "Enter the home's name and the first manager's name.",
         ));
     }
