@@ -20,6 +20,7 @@ mod pack;
 mod photo;
 mod review;
 mod session;
+mod settings;
 mod staff;
 
 use std::path::PathBuf;
@@ -80,6 +81,9 @@ enum Command {
     Directory(directory::DirectoryCommand),
     #[command(subcommand)]
     Pack(pack::PackCommand),
+    /// The home's name, address, type and police area.
+    #[command(subcommand)]
+    Settings(settings::SettingsCommand),
 }
 
 fn main() -> ExitCode {
@@ -109,5 +113,6 @@ fn run(cli: &Cli) -> Result<()> {
         Command::Outbox(c) => outbox::run(cli, &dir, c),
         Command::Directory(c) => directory::run(cli, &dir, c),
         Command::Pack(c) => pack::run(cli, &dir, c),
+        Command::Settings(c) => settings::run(cli, &dir, c),
     }
 }
