@@ -183,13 +183,12 @@ pub struct MissingPreview {
 
 // ---- The missing episode -------------------------------------------------------------------
 
-use grabpack_send::checklist::Checklist;
-use grabpack_send::{Proposal, SmtpSecurity, Unit};
+use grabpack_send::{SmtpSecurity, Unit};
 use grabpack_store::episodes::{
-    ChildFlag, Closure, Episode, EpisodeUpdate, Found, NotAccepted, PoliceReport,
-    PreventionInterview, ReturnHomeInterview,
+    Closure, EpisodeUpdate, Found, NotAccepted, PoliceReport, PreventionInterview,
+    ReturnHomeInterview,
 };
-use grabpack_store::outbox::{Delivery, OutboxMessage};
+use grabpack_store::outbox::Delivery;
 use jiff::Timestamp;
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

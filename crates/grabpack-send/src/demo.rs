@@ -30,6 +30,7 @@ pub struct DemoSecrets {
 }
 
 /// A new demo store in `dir`.
+#[derive(Debug)]
 pub struct Demo {
     pub store: Store,
     pub recovery_key: Sensitive<String>,

@@ -1,26 +1,13 @@
 //! The home: its staff, its settings (name, address, type, auto-lock) and the audit log.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as B64;
-use grabpack_core::diff::FieldChange;
-use grabpack_core::readiness::{age_on, must_call_999};
-use grabpack_core::{FIELDS, ReadinessReason};
-use grabpack_pack::{readout, render_pack};
-use grabpack_send::{Choice, Purpose};
 use grabpack_store::audit::{AuditEntry, ChainReport};
-use grabpack_store::episodes::NewEpisode;
-use grabpack_store::outbox::Delivery;
-use grabpack_store::{
-    ChildRecord, Credential, HomeSettings, PhotoInfo, RevisionInfo, Sensitive, Setup, StaffMember,
-    Store,
-};
-use jiff::Timestamp;
+use grabpack_store::{HomeSettings, StaffMember};
 use tauri::State;
 
-use super::{Res, today};
+use super::Res;
 use crate::error::UiError;
 use crate::models::*;
-use crate::state::{AppState, Session};
+use crate::state::AppState;
 
 #[tauri::command]
 pub async fn staff(state: State<'_, AppState>) -> Res<Vec<StaffMember>> {

@@ -1,24 +1,10 @@
 //! Opening and closing the store: whether one exists, set-up, unlock (PIN, passphrase, recovery
 //! key), lock, and "still here" (which postpones the idle lock).
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as B64;
-use grabpack_core::diff::FieldChange;
-use grabpack_core::readiness::{age_on, must_call_999};
-use grabpack_core::{FIELDS, ReadinessReason};
-use grabpack_pack::{readout, render_pack};
-use grabpack_send::{Choice, Purpose};
-use grabpack_store::audit::{AuditEntry, ChainReport};
-use grabpack_store::episodes::NewEpisode;
-use grabpack_store::outbox::Delivery;
-use grabpack_store::{
-    ChildRecord, Credential, HomeSettings, PhotoInfo, RevisionInfo, Sensitive, Setup, StaffMember,
-    Store,
-};
-use jiff::Timestamp;
+use grabpack_store::{Credential, HomeSettings, Sensitive, Setup, Store};
 use tauri::State;
 
-use super::{Res, today};
+use super::Res;
 use crate::error::{AppCode, UiError};
 use crate::models::*;
 use crate::state::{AppState, Session};
