@@ -5,6 +5,7 @@ use grabpack_store::{HomeSettings, StaffMember};
 use tauri::State;
 
 use super::Res;
+use super::session::secret;
 use crate::error::UiError;
 use crate::models::*;
 use crate::state::AppState;

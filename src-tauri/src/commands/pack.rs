@@ -3,7 +3,6 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
-use grabpack_pack::render_pack;
 use grabpack_store::Store;
 use tauri::State;
 

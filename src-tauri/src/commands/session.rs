@@ -9,7 +9,7 @@ use crate::error::{AppCode, UiError};
 use crate::models::*;
 use crate::state::{AppState, Session};
 
-fn secret(s: String) -> Sensitive<String> {
+pub(super) fn secret(s: String) -> Sensitive<String> {
     Sensitive::from(s)
 }
 
