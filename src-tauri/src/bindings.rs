@@ -6,7 +6,7 @@ use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
 
 use crate::commands;
-use crate::error::UiError;
+use crate::error::{UiError, error_codes};
 
 /// Where the committed schema lives, relative to src-tauri.
 pub const SCHEMA_PATH: &str = "../ui/src/bindings/schema.json";
@@ -45,6 +45,16 @@ pub fn schema() -> Value {
         }
         definitions.insert(name, def);
     }
+    // Every code an error can carry: the UI's words table is a Record<ErrorCode, string>.
+    definitions.insert(
+        "ErrorCode".into(),
+        json!({
+            "title": "ErrorCode",
+            "description": "Every error code a command can answer with (each crate's CODES and the app's own).",
+            "type": "string",
+            "enum": error_codes(),
+        }),
+    );
     let required: Vec<&String> = command_props.keys().collect();
     json!({
         "$schema": "http://json-schema.org/draft-07/schema#",
@@ -93,6 +103,14 @@ mod tests {
             committed == current,
             "ui/src/bindings/schema.json is out of date: run UPDATE_BINDINGS=1 cargo test -p grabpack-app bindings, then npm --prefix ui run bindings"
         );
+    }
+
+    #[test]
+    fn the_bindings_name_every_error_code() {
+        let s = schema();
+        let codes = s["definitions"]["ErrorCode"]["enum"].as_array().unwrap();
+        assert_eq!(codes.len(), error_codes().len());
+        assert!(codes.iter().any(|c| c == "send.smtp_incomplete"));
     }
 
     #[test]

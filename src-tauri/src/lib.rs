@@ -1,6 +1,6 @@
 //! The Grab Pack app shell: a Tauri 2 window over the domain crates.
 //!
-//! Deliberately thin: [`commands`], [`episode_commands`] and [`send_commands`] parse, call one
+//! Deliberately thin: [`commands`] (one file per area) parse, call one
 //! domain function and map errors; [`state`] holds the one unlocked store and the idle lock;
 //! [`sender`] sends what the outbox holds on its own thread; [`platform`] keeps the desktop/phone
 //! differences behind `cfg`. No rule about children, forms or readiness lives here, and the
@@ -10,11 +10,9 @@ pub mod bindings;
 /// The app's command names, shared with build.rs (which cannot link the library).
 pub mod command_names;
 pub mod commands;
-pub mod episode_commands;
 pub mod error;
 pub mod models;
 pub mod platform;
-pub mod send_commands;
 pub mod sender;
 pub mod state;
 
@@ -22,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use grabpack_store::{DeviceKeychain, Sensitive, Setup, Store};
+use grabpack_store::{DeviceKeychain, Sensitive};
 use tauri::{Emitter, Manager};
 
 use crate::state::AppState;
@@ -35,51 +33,24 @@ pub const LOCKED_EVENT: &str = "grabpack://locked";
 pub const DEMO_PASSPHRASE: &str = "maple house demo";
 /// The demo manager's PIN, when this device has a keychain.
 pub const DEMO_PIN: &str = "2468";
-pub const DEMO_MANAGER: &str = "Demo Manager (fictional)";
+pub const DEMO_MANAGER: &str = grabpack_send::demo::MANAGER;
 
-/// Create the demo store in `dir` (five fictional children covering every readiness state).
+/// Create the demo store in `dir` (grabpack-send's demo home, as `grabpack demo` makes it; here
+/// with the demo manager's PIN when the device has a keychain).
 pub fn create_demo_store(
     dir: &Path,
     keychain: Option<Arc<dyn DeviceKeychain>>,
 ) -> Result<Vec<String>, grabpack_send::SendError> {
     let passphrase =
         std::env::var("GRABPACK_PASSPHRASE").unwrap_or_else(|_| DEMO_PASSPHRASE.to_owned());
-    let (mut store, _recovery) = Store::create(
-        dir,
-        Setup {
-            home_name: "Maple House Children's Home (fictional demo)".into(),
-            manager_name: DEMO_MANAGER.into(),
-            manager_pin: keychain
-                .as_ref()
-                .map(|_| Sensitive::from(DEMO_PIN.to_owned())),
-            passphrase: Some(Sensitive::from(passphrase)),
-        },
-        keychain,
-    )?;
-    let mut settings = store.settings()?;
-    settings.home_name = "Maple House Children's Home (fictional demo)".into();
-    store.set_settings(&settings)?;
-    // A mail account at a host that does not exist: in the demo a sent pack waits in the outbox
-    // and retries, as it would with no network, and Settings shows what a manager fills in.
-    let send = grabpack_send::SendSettings {
-        home_police_unit: Some("met-central-south".into()),
-        smtp: Some(grabpack_send::SmtpSettings {
-            host: "smtp.maple-house.invalid".into(),
-            port: Some(587),
-            security: grabpack_send::SmtpSecurity::Starttls,
-            username: "grabpack@maple-house.invalid".into(),
-            password: "demo-password-fictional".into(),
-            from: "grabpack@maple-house.invalid".into(),
-            from_name: "Maple House (fictional demo)".into(),
-            timeout_seconds: Some(10),
-        }),
-        ..Default::default()
+    let secrets = grabpack_send::demo::DemoSecrets {
+        passphrase: Sensitive::from(passphrase),
+        manager_pin: keychain
+            .as_ref()
+            .map(|_| Sensitive::from(DEMO_PIN.to_owned())),
     };
-    send.save(&mut store)?;
-    Ok(grabpack_store::demo::populate(
-        &mut store,
-        jiff::Zoned::now().date(),
-    )?)
+    let demo = grabpack_send::demo::create(dir, secrets, keychain, jiff::Zoned::now().date())?;
+    Ok(demo.children)
 }
 
 fn data_dir(app: &tauri::App, options: &platform::LaunchOptions) -> tauri::Result<PathBuf> {

@@ -183,13 +183,12 @@ pub struct MissingPreview {
 
 // ---- The missing episode -------------------------------------------------------------------
 
-use grabpack_send::checklist::Checklist;
-use grabpack_send::{Proposal, SmtpSecurity, Unit};
+use grabpack_send::{SmtpSecurity, Unit};
 use grabpack_store::episodes::{
-    ChildFlag, Closure, Episode, EpisodeUpdate, Found, NotAccepted, PoliceReport,
-    PreventionInterview, ReturnHomeInterview,
+    Closure, EpisodeUpdate, Found, NotAccepted, PoliceReport, PreventionInterview,
+    ReturnHomeInterview,
 };
-use grabpack_store::outbox::{Delivery, OutboxMessage};
+use grabpack_store::outbox::Delivery;
 use jiff::Timestamp;
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -208,22 +207,8 @@ pub struct EpisodeRef {
     pub episode_id: String,
 }
 
-/// Everything the episode screen draws, in one answer.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct EpisodeView {
-    pub episode: Episode,
-    pub child_name: String,
-    pub age: Option<i16>,
-    pub checklist: Checklist,
-    /// Who the rules propose; the sender may remove any and add others.
-    pub proposal: Proposal,
-    /// Every message sent about this episode, newest first, with each recipient's state.
-    pub messages: Vec<OutboxMessage>,
-    /// The read-out for the 101 or 999 call, from the current revision and this episode's Part 2.
-    pub readout: String,
-    /// Flags the episode raised on the child (shown after closing).
-    pub flags: Vec<ChildFlag>,
-}
+/// Everything the episode screen draws, in one answer (built by grabpack-send, shared with the CLI).
+pub use grabpack_send::episode::EpisodeView;
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct StepInput {

@@ -85,9 +85,9 @@ fn write_ui_fixtures_from_a_demo_store() {
         jiff::Timestamp::now(),
     )
     .unwrap();
-    let episode = grabpack_app_lib::episode_commands::episode_view(&store, &ep.id).unwrap();
-    let open_episodes = grabpack_app_lib::episode_commands::open_episode_cards(&store).unwrap();
-    let send_settings = grabpack_app_lib::send_commands::settings_view(
+    let episode = grabpack_app_lib::commands::episode_view(&store, &ep.id).unwrap();
+    let open_episodes = grabpack_app_lib::commands::open_episode_cards(&store).unwrap();
+    let send_settings = grabpack_app_lib::commands::settings_view(
         &store,
         &grabpack_send::SendSettings::load(&store).unwrap(),
     );

@@ -140,7 +140,7 @@ describe('the words and sums behind the episode screen', () => {
       'send.directory_invalid', 'send.settings_invalid', 'send.bad_certificate', 'send.compose_failed', 'send.auth_failed',
       'send.untrusted_certificate', 'send.unknown_host', 'send.unreachable', 'send.timeout', 'send.too_large', 'send.rejected',
       'send.server_busy', 'send.intake_unauthorised', 'send.intake_conflict', 'send.intake_rejected', 'send.no_token', 'send.ack_feed',
-      'app.reason_required', 'app.update_empty', 'app.smtp_incomplete', 'app.token_required', 'store.episode_not_found',
+      'app.reason_required', 'app.update_empty', 'send.smtp_incomplete', 'send.token_required', 'store.episode_not_found',
       'store.episode_closed', 'store.event_not_found', 'store.delivery_not_found', 'store.delivery_state', 'store.no_recipients',
       'store.engagement_ended',
     ];

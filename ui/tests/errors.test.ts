@@ -1,25 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppError, toAppError } from '../src/lib/api';
 import { describe as say, formatWait, KNOWN_CODES } from '../src/lib/errors';
 
-// Every code the app can send, read from the Rust sources themselves: each crate's error enum
-// (its `code()` strings) and the app's own `app.*` codes. A new code without words here fails.
-// vitest runs in ui/ (npm test, npm --prefix ui test): the repository is one level up.
-const root = join(process.cwd(), '..');
-const sources = [
-  ...['grabpack-core', 'grabpack-photo', 'grabpack-store', 'grabpack-pack', 'grabpack-send'].map((c) => join(root, 'crates', c, 'src', 'error.rs')),
-  ...readdirSync(join(root, 'src-tauri', 'src')).filter((f) => f.endsWith('.rs')).map((f) => join(root, 'src-tauri', 'src', f)),
-];
-const CODES_FROM_RUST = [
-  ...new Set(sources.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/"((?:store|photo|pack|send|form|interchange|app)\.[a-z0-9_]+)"/g)].map((m) => m[1]))),
-];
-
 describe('error messages', () => {
-  it('has specific words for every error code', () => {
-    expect(CODES_FROM_RUST.length).toBeGreaterThan(80);
-    for (const code of CODES_FROM_RUST) expect(KNOWN_CODES, code).toContain(code);
+  // Words for every code, and none for a code that is gone, are checked by the compiler:
+  // MESSAGES is a Record<ErrorCode, string> over the generated ErrorCode union.
+  it('has words for every code, among them the app\'s, the store\'s and the sender\'s', () => {
+    expect(KNOWN_CODES.length).toBeGreaterThan(80);
+    for (const code of ['app.locked', 'store.wrong_secret', 'send.tls_required', 'form.invalid']) expect(KNOWN_CODES).toContain(code);
   });
   it('shows the wait after too many wrong PINs', () => {
     expect(say({ code: 'store.too_many_attempts', retryAfterSeconds: 30 })).toContain('30 seconds');

@@ -4,10 +4,53 @@
 //! and then they are told the file is not encrypted. Rendering and saving are audited with the
 //! pack's SHA-256, so what was handed over can be proven later.
 
-use grabpack_store::Store;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::CliError;
+use clap::Subcommand;
+use grabpack_store::Store;
+
+use crate::Cli;
+use crate::error::{CliError, send_error};
+use crate::session::unlock;
+
+#[derive(Subcommand, Debug)]
+pub enum PackCommand {
+    /// Build the grab-pack PDF in memory and save it to FILE (not encrypted: you are told so).
+    Render {
+        child: String,
+        /// Include this missing episode's Part 2 (when the child is missing now).
+        #[arg(long)]
+        episode: Option<String>,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
+    /// The page-1 facts as text, in the order a 101 call handler asks for them.
+    Readout {
+        child: String,
+        #[arg(long)]
+        episode: Option<String>,
+    },
+}
+
+pub fn run(cli: &Cli, dir: &Path, c: &PackCommand) -> Result<(), CliError> {
+    let json = cli.json;
+    match c {
+        PackCommand::Render {
+            child,
+            episode,
+            output,
+        } => {
+            let mut store = unlock(cli, dir)?;
+            let id = store.find_child(child)?;
+            render(&mut store, &id, episode.as_deref(), output, json)
+        }
+        PackCommand::Readout { child, episode } => {
+            let mut store = unlock(cli, dir)?;
+            let id = store.find_child(child)?;
+            readout(&mut store, &id, episode.as_deref(), json)
+        }
+    }
+}
 
 /// What a pack is built from: one builder for every front end (grabpack-send's `pack_input`).
 pub fn input(
@@ -15,7 +58,7 @@ pub fn input(
     child_id: &str,
     episode: Option<&grabpack_store::episodes::Episode>,
 ) -> Result<grabpack_pack::PackInput, CliError> {
-    grabpack_send::pack_input(store, child_id, episode).map_err(crate::missing::send_error)
+    grabpack_send::pack_input(store, child_id, episode).map_err(send_error)
 }
 
 /// The episode named on the command line, checked to be this child's.

@@ -468,3 +468,182 @@ fn a_pack_asked_for_with_another_childs_episode_is_refused_with_the_stores_code(
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["error"]["code"], "store.episode_other_child");
 }
+
+/// `grabpack` run with extra environment (a second secret such as the SMTP password).
+fn grabpack_env(data: &Path, tmp: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_grabpack"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("GRABPACK_PASSPHRASE", PASSPHRASE)
+        .env_remove("GRABPACK_STAFF")
+        .envs(env.iter().copied())
+        .env("TMPDIR", tmp)
+        .output()
+        .unwrap()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_str(&ok(out)).unwrap()
+}
+
+#[test]
+fn a_store_made_by_the_command_line_can_be_given_its_police_area_and_packs_are_routed_there() {
+    // A child to report, from a demo store's export.
+    let demo = folders();
+    ok(&grabpack(&demo.data, &demo.tmp, &["demo"]));
+    let file = demo.tmp.join("maya.json");
+    ok(&grabpack(
+        &demo.data,
+        &demo.tmp,
+        &["child", "export", "maya", "-o", file.to_str().unwrap()],
+    ));
+
+    let f = folders();
+    ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &[
+            "init",
+            "--home",
+            "Oak Lodge (fictional)",
+            "--manager",
+            "Ola Manager (fictional)",
+        ],
+    ));
+    ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["child", "import", file.to_str().unwrap()],
+    ));
+
+    // No police area yet: the settings say so.
+    let before = json(&grabpack(&f.data, &f.tmp, &["--json", "settings", "show"]));
+    assert!(before["police_unit"].is_null(), "{before}");
+
+    // A unit that is not in the directory is refused, and nothing changes.
+    let refused = grabpack(
+        &f.data,
+        &f.tmp,
+        &[
+            "--json",
+            "settings",
+            "set",
+            "--police-unit",
+            "atlantis-constabulary",
+        ],
+    );
+    assert!(!refused.status.success());
+    let err: serde_json::Value = serde_json::from_slice(&refused.stdout).unwrap();
+    assert_eq!(err["error"]["code"], "send.unknown_unit");
+    let still = json(&grabpack(&f.data, &f.tmp, &["--json", "settings", "show"]));
+    assert!(still["police_unit"].is_null(), "{still}");
+
+    let set = json(&grabpack(
+        &f.data,
+        &f.tmp,
+        &[
+            "--json",
+            "settings",
+            "set",
+            "--police-unit",
+            "kent",
+            "--address",
+            "1 Example Road, Exampletown (fictional)",
+            "--type",
+            "childrens_home",
+        ],
+    ));
+    assert_eq!(set["police_unit"]["id"], "kent");
+    assert_eq!(
+        set["home"]["home_address"],
+        "1 Example Road, Exampletown (fictional)"
+    );
+
+    // `missing start` proposes the home's police area.
+    let started = json(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["--json", "missing", "start", "maya"],
+    ));
+    let proposed: Vec<&str> = started["proposed_recipients"]["recipients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(proposed.contains(&"police:kent"), "{proposed:?}");
+    let episode = started["episode"]["id"].as_str().unwrap().to_string();
+
+    // `missing send` queues the pack to that unit (once a mail account is set).
+    ok(&grabpack_env(
+        &f.data,
+        &f.tmp,
+        &[("GRABPACK_SMTP_PASSWORD", "pw (fictional)")],
+        &[
+            "outbox",
+            "smtp",
+            "--host",
+            "smtp.oak-lodge.invalid",
+            "--username",
+            "grabpack@oak-lodge.invalid",
+            "--from",
+            "grabpack@oak-lodge.invalid",
+        ],
+    ));
+    let queued = json(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["--json", "missing", "send", &episode, "--queue-only"],
+    ));
+    let to: Vec<(&str, &str)> = queued["deliveries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["recipient_id"].as_str().unwrap(),
+                d["address"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        to.contains(&("police:kent", "missing-persons@kent.police.example")),
+        "{to:?}"
+    );
+}
+
+#[test]
+fn a_typed_extra_address_is_trimmed_on_the_command_line_as_in_the_app() {
+    let f = folders();
+    ok(&grabpack(&f.data, &f.tmp, &["demo"]));
+    let started = json(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["--json", "missing", "start", "maya"],
+    ));
+    let episode = started["episode"]["id"].as_str().unwrap().to_string();
+    let queued = json(&grabpack(
+        &f.data,
+        &f.tmp,
+        &[
+            "--json",
+            "missing",
+            "send",
+            &episode,
+            "--queue-only",
+            "--add",
+            "  duty@council.example  ",
+            "--add",
+            "   ",
+        ],
+    ));
+    let extra: Vec<&str> = queued["deliveries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["recipient_id"].as_str().unwrap().starts_with("other:"))
+        .map(|d| d["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(extra, ["duty@council.example"]);
+}

@@ -31,6 +31,15 @@ fn describe_invalid(errors: &[FieldError]) -> String {
 }
 
 impl CoreError {
+    /// Every code [`CoreError::code`] returns for this crate's own failures (wrapped errors keep
+    /// their own crate's codes). The app exports them to the UI as the `ErrorCode` type.
+    pub const CODES: &'static [&'static str] = &[
+        "interchange.unknown_format",
+        "interchange.unknown_version",
+        "interchange.malformed",
+        "form.invalid",
+    ];
+
     pub fn code(&self) -> &'static str {
         match self {
             Self::UnknownFormat { .. } => "interchange.unknown_format",
@@ -38,5 +47,58 @@ impl CoreError {
             Self::Malformed { .. } => "interchange.malformed",
             Self::Invalid(_) => "form.invalid",
         }
+    }
+}
+
+#[cfg(test)]
+mod codes_tests {
+    use super::*;
+
+    /// Which variant this is: `Some(n)` for a failure of this crate's own, `None` for a wrapped
+    /// error of another crate (its codes are listed there). No `_` arm, so a new variant does not
+    /// compile until it is numbered here, and the test below fails until it has a sample.
+    fn variant(e: &CoreError) -> Option<usize> {
+        match e {
+            CoreError::UnknownFormat { .. } => Some(0),
+            CoreError::UnknownVersion { .. } => Some(1),
+            CoreError::Malformed { .. } => Some(2),
+            CoreError::Invalid { .. } => Some(3),
+        }
+    }
+
+    /// One of each of this crate's own variants.
+    fn one_of_each() -> Vec<CoreError> {
+        vec![
+            CoreError::UnknownFormat { found: "x".into() },
+            CoreError::UnknownVersion {
+                found: 9,
+                supported: 1,
+            },
+            CoreError::Malformed {
+                path: "p".into(),
+                reason: "r".into(),
+            },
+            CoreError::Invalid(Vec::new()),
+        ]
+    }
+
+    #[test]
+    fn codes_lists_the_code_of_every_variant_and_nothing_else() {
+        let samples = one_of_each();
+        let mut seen: Vec<usize> = samples.iter().filter_map(variant).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        let wrapped: &[usize] = &[];
+        let own: Vec<usize> = (0..4).filter(|k| !wrapped.contains(k)).collect();
+        assert_eq!(seen, own, "one sample of every own variant");
+        let mut from_variants: Vec<&str> = samples.iter().map(CoreError::code).collect();
+        from_variants.sort_unstable();
+        let mut listed = CoreError::CODES.to_vec();
+        listed.sort_unstable();
+        let before = listed.len();
+        listed.dedup();
+        assert_eq!(before, listed.len(), "a code listed twice");
+        assert!(!listed.is_empty());
+        assert_eq!(from_variants, listed);
     }
 }

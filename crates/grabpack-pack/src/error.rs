@@ -32,6 +32,14 @@ pub enum PackError {
 }
 
 impl PackError {
+    /// Every code [`PackError::code`] returns for this crate's own failures (wrapped errors keep
+    /// their own crate's codes). The app exports them to the UI as the `ErrorCode` type.
+    pub const CODES: &'static [&'static str] = &[
+        "pack.font_missing_glyphs",
+        "pack.photo_unreadable",
+        "pack.render_failed",
+    ];
+
     /// Stable across releases and languages: match on this, never on the message.
     pub fn code(&self) -> &'static str {
         match self {
@@ -39,5 +47,55 @@ impl PackError {
             Self::PhotoUnreadable { .. } => "pack.photo_unreadable",
             Self::RenderFailed(_) => "pack.render_failed",
         }
+    }
+}
+
+#[cfg(test)]
+mod codes_tests {
+    use super::*;
+
+    /// Which variant this is: `Some(n)` for a failure of this crate's own, `None` for a wrapped
+    /// error of another crate (its codes are listed there). No `_` arm, so a new variant does not
+    /// compile until it is numbered here, and the test below fails until it has a sample.
+    fn variant(e: &PackError) -> Option<usize> {
+        match e {
+            PackError::FontMissingGlyphs { .. } => Some(0),
+            PackError::PhotoUnreadable { .. } => Some(1),
+            PackError::RenderFailed { .. } => Some(2),
+        }
+    }
+
+    /// One of each of this crate's own variants.
+    fn one_of_each() -> Vec<PackError> {
+        vec![
+            PackError::FontMissingGlyphs {
+                characters: "x".into(),
+            },
+            PackError::PhotoUnreadable {
+                index: 0,
+                reason: "r".into(),
+            },
+            PackError::RenderFailed("r".into()),
+        ]
+    }
+
+    #[test]
+    fn codes_lists_the_code_of_every_variant_and_nothing_else() {
+        let samples = one_of_each();
+        let mut seen: Vec<usize> = samples.iter().filter_map(variant).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        let wrapped: &[usize] = &[];
+        let own: Vec<usize> = (0..3).filter(|k| !wrapped.contains(k)).collect();
+        assert_eq!(seen, own, "one sample of every own variant");
+        let mut from_variants: Vec<&str> = samples.iter().map(PackError::code).collect();
+        from_variants.sort_unstable();
+        let mut listed = PackError::CODES.to_vec();
+        listed.sort_unstable();
+        let before = listed.len();
+        listed.dedup();
+        assert_eq!(before, listed.len(), "a code listed twice");
+        assert!(!listed.is_empty());
+        assert_eq!(from_variants, listed);
     }
 }

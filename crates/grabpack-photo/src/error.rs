@@ -77,6 +77,18 @@ pub enum PhotoError {
 }
 
 impl PhotoError {
+    /// Every code [`PhotoError::code`] returns for this crate's own failures (wrapped errors keep
+    /// their own crate's codes). The app exports them to the UI as the `ErrorCode` type.
+    pub const CODES: &'static [&'static str] = &[
+        "photo.empty",
+        "photo.file_too_large",
+        "photo.too_many_pixels",
+        "photo.heic_unsupported",
+        "photo.unsupported_format",
+        "photo.corrupt",
+        "photo.encode_failed",
+    ];
+
     /// Stable across releases and languages: the UI and tests match on this, never on the message.
     pub fn code(&self) -> &'static str {
         match self {
@@ -94,4 +106,65 @@ impl PhotoError {
 /// Rounds up, so "41 MB is over the 40 MB limit" never reads as "40 MB is over 40 MB".
 fn whole_megabytes(bytes: u64) -> u64 {
     bytes.div_ceil(1024 * 1024)
+}
+
+#[cfg(test)]
+mod codes_tests {
+    use super::*;
+
+    /// Which variant this is: `Some(n)` for a failure of this crate's own, `None` for a wrapped
+    /// error of another crate (its codes are listed there). No `_` arm, so a new variant does not
+    /// compile until it is numbered here, and the test below fails until it has a sample.
+    fn variant(e: &PhotoError) -> Option<usize> {
+        match e {
+            PhotoError::Empty { .. } => Some(0),
+            PhotoError::FileTooLarge { .. } => Some(1),
+            PhotoError::TooManyPixels { .. } => Some(2),
+            PhotoError::HeicUnsupported { .. } => Some(3),
+            PhotoError::UnsupportedFormat { .. } => Some(4),
+            PhotoError::Corrupt { .. } => Some(5),
+            PhotoError::EncodeFailed { .. } => Some(6),
+        }
+    }
+
+    /// One of each of this crate's own variants.
+    fn one_of_each() -> Vec<PhotoError> {
+        vec![
+            PhotoError::Empty,
+            PhotoError::FileTooLarge { size: 2, max: 1 },
+            PhotoError::TooManyPixels {
+                width: 1,
+                height: 1,
+                max_pixels: 0,
+            },
+            PhotoError::HeicUnsupported,
+            PhotoError::UnsupportedFormat,
+            PhotoError::Corrupt { source: None },
+            PhotoError::EncodeFailed {
+                source: image::ImageError::Limits(image::error::LimitError::from_kind(
+                    image::error::LimitErrorKind::InsufficientMemory,
+                )),
+            },
+        ]
+    }
+
+    #[test]
+    fn codes_lists_the_code_of_every_variant_and_nothing_else() {
+        let samples = one_of_each();
+        let mut seen: Vec<usize> = samples.iter().filter_map(variant).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        let wrapped: &[usize] = &[];
+        let own: Vec<usize> = (0..7).filter(|k| !wrapped.contains(k)).collect();
+        assert_eq!(seen, own, "one sample of every own variant");
+        let mut from_variants: Vec<&str> = samples.iter().map(PhotoError::code).collect();
+        from_variants.sort_unstable();
+        let mut listed = PhotoError::CODES.to_vec();
+        listed.sort_unstable();
+        let before = listed.len();
+        listed.dedup();
+        assert_eq!(before, listed.len(), "a code listed twice");
+        assert!(!listed.is_empty());
+        assert_eq!(from_variants, listed);
+    }
 }

@@ -142,7 +142,7 @@ fn manifest_bytes(
 }
 
 /// Render every recipient's bytes and commit the message to the outbox, before any attempt.
-/// Records the proposal and the sender's choice on the episode.
+/// The proposal and the sender's choice are recorded on the episode in the same transaction.
 pub fn queue(
     store: &mut Store,
     settings: &SendSettings,
@@ -189,13 +189,12 @@ pub fn queue(
         cover_note: out.cover_note.clone(),
         deliveries,
     };
-    let queued = store.enqueue(&msg, now)?;
-    if let Some(episode) = &out.episode_id {
+    let choice = out.episode_id.as_ref().map(|_| {
         let proposed: Vec<&Recipient> = proposal
             .map(|p| p.recipients.iter().collect())
             .unwrap_or_default();
         let chosen_ids: Vec<&str> = out.recipients.iter().map(|r| r.id.as_str()).collect();
-        let choice = RecipientChoice {
+        RecipientChoice {
             proposed: proposed
                 .iter()
                 .filter_map(|r| serde_json::to_value(r).ok())
@@ -216,9 +215,8 @@ pub fn queue(
                 .filter(|p| !chosen_ids.contains(&p.id.as_str()))
                 .map(|p| p.id.clone())
                 .collect(),
-            outbox_message_id: message_id,
-        };
-        store.record_recipients(episode, now, &choice)?;
-    }
-    Ok(queued)
+            outbox_message_id: message_id.clone(),
+        }
+    });
+    Ok(store.enqueue_with_recipients(&msg, choice.as_ref(), now)?)
 }

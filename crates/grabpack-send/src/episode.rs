@@ -3,15 +3,24 @@
 //! Why here: the pack a police officer receives must not depend on which front end sent it. What
 //! goes in (the current revision, photos, the child's or the home's marking, the app's past
 //! episodes, this episode's Part 2), who the rules propose, and the cover note are decided once.
+//! So is what an episode screen shows ([`view`]: the app's episode screen and `grabpack missing
+//! show`), and what happens when police will not accept a report ([`record_not_accepted`]).
+//!
+//! Each operation reads the sending settings, the police directory and the child's form once
+//! ([`EpisodeContext`]): the episode screen is redrawn after every delivery change, on the
+//! emergency path.
 
 use std::sync::Arc;
 
 use grabpack_core::ChildForm;
+use grabpack_core::readiness::age_on;
 use grabpack_pack::{PackInput, PackPhoto};
 use grabpack_store::Store;
-use grabpack_store::episodes::Episode;
+use grabpack_store::episodes::{ChildFlag, Episode, NotAccepted};
 use grabpack_store::outbox::OutboxMessage;
 use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::Serialize;
 
 use crate::checklist::{Checklist, checklist_for};
 use crate::directory::Directory;
@@ -71,29 +80,106 @@ pub fn display_name(form: &ChildForm) -> String {
     }
 }
 
+/// What every episode operation reads from the store, read once: the sending settings, the
+/// police directory and the child's current form.
+#[derive(Debug)]
+pub struct EpisodeContext {
+    pub settings: SendSettings,
+    pub directory: Directory,
+    pub form: ChildForm,
+}
+
+impl EpisodeContext {
+    /// Settings and directory from the store, with the form the caller already holds.
+    pub fn with_form(store: &Store, form: ChildForm) -> Result<Self> {
+        Ok(Self {
+            settings: SendSettings::load(store)?,
+            directory: Directory::load(store)?,
+            form,
+        })
+    }
+
+    /// Settings, directory and the episode's child's current form.
+    pub fn load(store: &Store, episode: &Episode) -> Result<Self> {
+        let form = store.child_unaudited(&episode.child_id)?.form;
+        Self::with_form(store, form)
+    }
+
+    /// Who the rules propose for this episode (the unit it went missing from, else the home's).
+    pub fn proposal(&self, episode: &Episode) -> Proposal {
+        propose(
+            &self.form,
+            episode.missing_from_unit.as_deref(),
+            &self.directory,
+            &self.settings,
+        )
+    }
+
+    /// The pre-report checklist for this episode: the unit it went missing from, else the home's.
+    pub fn checklist(&self, episode: &Episode) -> Result<Checklist> {
+        let unit_id = episode
+            .missing_from_unit
+            .as_deref()
+            .or(self.settings.home_police_unit.as_deref());
+        let unit = unit_id.and_then(|id| self.directory.unit(id).ok());
+        checklist_for(&self.directory, unit, episode.call_999_now)
+    }
+}
+
 /// Who the rules propose for this episode (the unit it went missing from, else the home's).
 pub fn proposal_for(store: &Store, episode: &Episode) -> Result<Proposal> {
-    let settings = SendSettings::load(store)?;
-    let directory = Directory::load(store)?;
-    let form = store.child_unaudited(&episode.child_id)?.form;
-    Ok(propose(
-        &form,
-        episode.missing_from_unit.as_deref(),
-        &directory,
-        &settings,
-    ))
+    Ok(EpisodeContext::load(store, episode)?.proposal(episode))
 }
 
 /// The pre-report checklist for this episode: the unit it went missing from, else the home's.
 pub fn checklist_for_episode(store: &Store, episode: &Episode) -> Result<Checklist> {
-    let settings = SendSettings::load(store)?;
-    let directory = Directory::load(store)?;
-    let unit_id = episode
-        .missing_from_unit
-        .clone()
-        .or(settings.home_police_unit.clone());
-    let unit = unit_id.as_deref().and_then(|id| directory.unit(id).ok());
-    checklist_for(&directory, unit, episode.call_999_now)
+    EpisodeContext::load(store, episode)?.checklist(episode)
+}
+
+/// Everything the episode screen draws, in one answer.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Serialize)]
+pub struct EpisodeView {
+    pub episode: Episode,
+    pub child_name: String,
+    pub age: Option<i16>,
+    pub checklist: Checklist,
+    /// Who the rules propose; the sender may remove any and add others.
+    pub proposal: Proposal,
+    /// Every message sent about this episode, newest first, with each recipient's state.
+    pub messages: Vec<OutboxMessage>,
+    /// The read-out for the 101 or 999 call, from the current revision and this episode's Part 2.
+    pub readout: String,
+    /// Flags the episode raised on the child (shown after closing).
+    pub flags: Vec<ChildFlag>,
+}
+
+/// The episode as it stands, for the app's episode screen and `grabpack missing show`: settings,
+/// directory and form are read once, the form parsed once. `today` gives the child's age.
+pub fn view(store: &Store, episode_id: &str, today: Date) -> Result<EpisodeView> {
+    let episode = store.episode(episode_id)?;
+    let ctx = EpisodeContext::load(store, &episode)?;
+    let checklist = ctx.checklist(&episode)?;
+    let proposal = ctx.proposal(&episode);
+    let flags = store
+        .child_flags(&episode.child_id)?
+        .into_iter()
+        .filter(|f| f.episode_id.as_deref() == Some(episode_id))
+        .collect();
+    let form = ctx.form;
+    Ok(EpisodeView {
+        child_name: display_name(&form),
+        age: form
+            .identity
+            .date_of_birth
+            .and_then(|dob| age_on(dob, today)),
+        checklist,
+        proposal,
+        messages: store.outbox(None, Some(episode_id))?,
+        readout: readout_for(form, &episode),
+        flags,
+        episode,
+    })
 }
 
 /// The social worker's notice when police would not accept the report: when, why, who.
@@ -121,13 +207,14 @@ pub fn queue_episode_pack(
     now: Timestamp,
 ) -> Result<OutboxMessage> {
     let ep = store.episode(episode_id)?;
-    let settings = SendSettings::load(store)?;
-    let proposal = proposal_for(store, &ep)?;
+    let input = pack_input(store, &ep.child_id, Some(&ep))?;
+    // The pack's own copy of the form decides the recipients too: one read, one parse.
+    let ctx = EpisodeContext::with_form(store, input.form.clone())?;
+    let proposal = ctx.proposal(&ep);
     let mut chosen = choose(&proposal, choice);
     if purpose == Purpose::NotAcceptedNotice {
         chosen = not_accepted_notice(chosen);
     }
-    let input = pack_input(store, &ep.child_id, Some(&ep))?;
     let pdf = grabpack_pack::render_pack(&input)?;
     let readout = grabpack_pack::readout(&input);
     let home_settings = store.settings()?;
@@ -157,5 +244,38 @@ pub fn queue_episode_pack(
         home_id: store.store_id().to_string(),
         home_name: home,
     };
-    queue(store, &settings, &out, Some(&proposal), now)
+    queue(store, &ctx.settings, &out, Some(&proposal), now)
+}
+
+/// A refusal recorded, and the notice that went with it.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotAcceptedRecorded {
+    /// The refusal's entry on the episode.
+    pub entry: i64,
+    /// The notice to the social worker and out-of-hours team, committed to the outbox.
+    pub notice: OutboxMessage,
+}
+
+/// Police would not accept the report: record the refusal on the episode, then queue a notice
+/// (when, why, who) to the social worker and the out-of-hours team at once, the people councils
+/// told the London Assembly were never told. The refusal is recorded first, so it is kept even
+/// when nobody can be sent the notice (`store.no_recipients`: then phone them).
+pub fn record_not_accepted(
+    store: &mut Store,
+    episode_id: &str,
+    at: Timestamp,
+    refusal: &NotAccepted,
+    now: Timestamp,
+) -> Result<NotAcceptedRecorded> {
+    let entry = store.record_not_accepted(episode_id, at, refusal)?;
+    let note = not_accepted_note(at, refusal);
+    let notice = queue_episode_pack(
+        store,
+        episode_id,
+        &Choice::default(),
+        &note,
+        Purpose::NotAcceptedNotice,
+        now,
+    )?;
+    Ok(NotAcceptedRecorded { entry, notice })
 }

@@ -34,6 +34,10 @@ pub enum SendError {
     Directory(String),
     #[error("The sending settings are not valid: {0}")]
     Settings(String),
+    #[error("Enter the mail server's name and the home's own email address (the From address).")]
+    SmtpIncomplete,
+    #[error("Enter the token the intake's administrator gave the home.")]
+    TokenRequired,
     #[error("The extra trusted certificate could not be read: {0}")]
     Certificate(String),
     #[error("The message could not be put together: {0}")]
@@ -81,6 +85,35 @@ pub enum SendError {
 }
 
 impl SendError {
+    /// Every code [`SendError::code`] returns for this crate's own failures (wrapped errors keep
+    /// their own crate's codes). The app exports them to the UI as the `ErrorCode` type.
+    pub const CODES: &'static [&'static str] = &[
+        "send.tls_required",
+        "send.bad_address",
+        "send.smtp_not_configured",
+        "send.no_address",
+        "send.unknown_unit",
+        "send.directory_invalid",
+        "send.settings_invalid",
+        "send.smtp_incomplete",
+        "send.token_required",
+        "send.bad_certificate",
+        "send.compose_failed",
+        "send.auth_failed",
+        "send.untrusted_certificate",
+        "send.unknown_host",
+        "send.unreachable",
+        "send.timeout",
+        "send.too_large",
+        "send.rejected",
+        "send.server_busy",
+        "send.intake_unauthorised",
+        "send.intake_conflict",
+        "send.intake_rejected",
+        "send.no_token",
+        "send.ack_feed",
+    ];
+
     /// Stable across releases and languages: the UI and tests match on this, never on the message.
     pub fn code(&self) -> &'static str {
         match self {
@@ -93,6 +126,8 @@ impl SendError {
             Self::UnknownUnit(_) => "send.unknown_unit",
             Self::Directory(_) => "send.directory_invalid",
             Self::Settings(_) => "send.settings_invalid",
+            Self::SmtpIncomplete => "send.smtp_incomplete",
+            Self::TokenRequired => "send.token_required",
             Self::Certificate(_) => "send.bad_certificate",
             Self::Compose(_) => "send.compose_failed",
             Self::AuthFailed(_) => "send.auth_failed",
@@ -122,3 +157,92 @@ impl SendError {
 }
 
 pub type Result<T, E = SendError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod codes_tests {
+    use super::*;
+
+    /// Which variant this is: `Some(n)` for a failure of this crate's own, `None` for a wrapped
+    /// error of another crate (its codes are listed there). No `_` arm, so a new variant does not
+    /// compile until it is numbered here, and the test below fails until it has a sample.
+    fn variant(e: &SendError) -> Option<usize> {
+        match e {
+            SendError::Store { .. } => None,
+            SendError::Pack { .. } => None,
+            SendError::TlsRequired { .. } => Some(2),
+            SendError::BadAddress { .. } => Some(3),
+            SendError::SmtpNotConfigured { .. } => Some(4),
+            SendError::NoAddress { .. } => Some(5),
+            SendError::UnknownUnit { .. } => Some(6),
+            SendError::Directory { .. } => Some(7),
+            SendError::Settings { .. } => Some(8),
+            SendError::SmtpIncomplete { .. } => Some(9),
+            SendError::TokenRequired { .. } => Some(10),
+            SendError::Certificate { .. } => Some(11),
+            SendError::Compose { .. } => Some(12),
+            SendError::AuthFailed { .. } => Some(13),
+            SendError::UntrustedCertificate { .. } => Some(14),
+            SendError::UnknownHost { .. } => Some(15),
+            SendError::Unreachable { .. } => Some(16),
+            SendError::Timeout { .. } => Some(17),
+            SendError::TooLarge { .. } => Some(18),
+            SendError::Rejected { .. } => Some(19),
+            SendError::ServerBusy { .. } => Some(20),
+            SendError::IntakeUnauthorised { .. } => Some(21),
+            SendError::IntakeConflict { .. } => Some(22),
+            SendError::IntakeRejected { .. } => Some(23),
+            SendError::NoToken { .. } => Some(24),
+            SendError::AckFeed { .. } => Some(25),
+        }
+    }
+
+    /// One of each of this crate's own variants.
+    fn one_of_each() -> Vec<SendError> {
+        vec![
+            SendError::TlsRequired("x".into()),
+            SendError::BadAddress("x".into(), "y".into()),
+            SendError::SmtpNotConfigured,
+            SendError::NoAddress("x".into()),
+            SendError::UnknownUnit("x".into()),
+            SendError::Directory("x".into()),
+            SendError::Settings("x".into()),
+            SendError::SmtpIncomplete,
+            SendError::TokenRequired,
+            SendError::Certificate("x".into()),
+            SendError::Compose("x".into()),
+            SendError::AuthFailed("x".into()),
+            SendError::UntrustedCertificate("x".into()),
+            SendError::UnknownHost("x".into()),
+            SendError::Unreachable("x".into()),
+            SendError::Timeout,
+            SendError::TooLarge("x".into()),
+            SendError::Rejected("x".into()),
+            SendError::ServerBusy("x".into()),
+            SendError::IntakeUnauthorised,
+            SendError::IntakeConflict("x".into()),
+            SendError::IntakeRejected("x".into()),
+            SendError::NoToken("x".into()),
+            SendError::AckFeed("x".into(), "y".into()),
+        ]
+    }
+
+    #[test]
+    fn codes_lists_the_code_of_every_variant_and_nothing_else() {
+        let samples = one_of_each();
+        let mut seen: Vec<usize> = samples.iter().filter_map(variant).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        let wrapped: &[usize] = &[0, 1];
+        let own: Vec<usize> = (0..26).filter(|k| !wrapped.contains(k)).collect();
+        assert_eq!(seen, own, "one sample of every own variant");
+        let mut from_variants: Vec<&str> = samples.iter().map(SendError::code).collect();
+        from_variants.sort_unstable();
+        let mut listed = SendError::CODES.to_vec();
+        listed.sort_unstable();
+        let before = listed.len();
+        listed.dedup();
+        assert_eq!(before, listed.len(), "a code listed twice");
+        assert!(!listed.is_empty());
+        assert_eq!(from_variants, listed);
+    }
+}

@@ -6,11 +6,14 @@
 //! the sender's choice), [`compose`] (the exact bytes of each email and intake manifest, committed
 //! to the store's outbox before any attempt), [`episode`] (the pack an episode sends, built one way for every front end), [`transport`] (SMTP and HTTPS over rustls, TLS
 //! required), [`wire`] (the intake protocol's vocabulary mapped to the form's and the store's) and
-//! [`worker`] (claim, send, record; retry with backoff; recover after a crash).
+//! [`worker`] (claim, send, record; retry with backoff; recover after a crash); [`settings`]
+//! checks every sending setting the same way for every front end, and [`demo`] builds the
+//! fictional demo home.
 //! The outbox rows themselves live in grabpack-store so they are encrypted with everything else.
 
 pub mod checklist;
 pub mod compose;
+pub mod demo;
 pub mod directory;
 pub mod episode;
 pub mod error;
@@ -25,7 +28,7 @@ pub use directory::{Directory, Unit};
 pub use episode::{Purpose, display_name, pack_input, queue_episode_pack};
 pub use error::{Result, SendError};
 pub use recipients::{Choice, Proposal, Recipient, Role, choose, propose};
-pub use settings::{SendSettings, SmtpSecurity, SmtpSettings};
+pub use settings::{SendSettings, SmtpSecurity, SmtpSettings, set_home_police_unit};
 pub use transport::{Outcome, Transports, check_intake_url};
 pub use worker::{
     backoff, claim_due, deliver_all, poll_acknowledgements, record_acknowledgements,

@@ -196,6 +196,25 @@ pub struct Choice {
     pub add: Vec<Recipient>,
 }
 
+impl Choice {
+    /// The sender's choice as typed on any screen or command line: ids to leave out, and extra
+    /// addresses (email or https intake). Each typed address is trimmed and blank ones dropped,
+    /// so the app and the command line make the same choice from the same typing. An address
+    /// that is still unusable is not refused here: it fails as that recipient's own delivery and
+    /// never holds the pack back from everyone else.
+    pub fn typed<S: AsRef<str>>(remove: Vec<String>, add: &[S]) -> Self {
+        Self {
+            remove,
+            add: add
+                .iter()
+                .map(|a| a.as_ref().trim())
+                .filter(|a| !a.is_empty())
+                .map(|a| extra(a, ""))
+                .collect(),
+        }
+    }
+}
+
 /// Apply the sender's choice to the proposal.
 pub fn choose(proposal: &Proposal, choice: &Choice) -> Vec<Recipient> {
     let mut out: Vec<Recipient> = proposal
@@ -224,6 +243,8 @@ pub fn not_accepted_notice(chosen: Vec<Recipient>) -> Vec<Recipient> {
 
 /// An extra recipient typed by the sender: an email address or an https intake URL.
 pub fn extra(address: &str, name: &str) -> Recipient {
+    let address = address.trim();
+    let name = name.trim();
     let https = address.starts_with("https://") || address.starts_with("http://");
     Recipient {
         id: format!("other:{address}"),
@@ -321,5 +342,31 @@ mod tests {
                 "other:duty@council.example"
             ]
         );
+    }
+
+    #[test]
+    fn typed_addresses_are_trimmed_and_blank_ones_dropped() {
+        let choice = Choice::typed(
+            vec![],
+            &[
+                "  duty@council.example \n",
+                "   ",
+                "",
+                "\thttps://intake.example/ ",
+            ],
+        );
+        let added: Vec<(&str, &str)> = choice
+            .add
+            .iter()
+            .map(|r| (r.id.as_str(), r.address.as_str()))
+            .collect();
+        assert_eq!(
+            added,
+            [
+                ("other:duty@council.example", "duty@council.example"),
+                ("other:https://intake.example/", "https://intake.example/")
+            ]
+        );
+        assert_eq!(choice.add[1].channel, Channel::Https);
     }
 }

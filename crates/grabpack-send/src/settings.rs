@@ -2,12 +2,18 @@
 //!
 //! Kept as JSON inside the encrypted store (it holds the SMTP password and bearer tokens), changed
 //! only by a manager, audited without the secrets. Debug output never shows a secret.
+//!
+//! Every change goes through a method here ([`SendSettings::set_smtp`],
+//! [`SendSettings::set_intake_token`], [`SendSettings::trust_certificate`],
+//! [`set_home_police_unit`]) so the app and the command line accept exactly the same settings
+//! and refuse the same mistakes with the same codes.
 
 use std::collections::BTreeMap;
 
 use grabpack_store::Store;
 use serde::{Deserialize, Serialize};
 
+use crate::directory::Directory;
 use crate::error::{Result, SendError};
 
 /// STARTTLS on the submission port, or TLS from the first byte. There is no plaintext option.
@@ -45,6 +51,35 @@ impl std::fmt::Debug for SmtpSettings {
             .field("password", &"<redacted>")
             .field("from", &self.from)
             .finish()
+    }
+}
+
+impl SmtpSecurity {
+    /// `starttls`, or `implicit_tls` (also `tls`); there is no plaintext.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "starttls" => Some(Self::Starttls),
+            "implicit_tls" | "tls" => Some(Self::ImplicitTls),
+            _ => None,
+        }
+    }
+}
+
+impl SmtpSettings {
+    /// The account as typed, trimmed, and refused (`send.smtp_incomplete`) without a server name
+    /// or a From address: nothing could be sent from it.
+    pub fn validated(self) -> Result<Self> {
+        let s = Self {
+            host: self.host.trim().to_owned(),
+            username: self.username.trim().to_owned(),
+            from: self.from.trim().to_owned(),
+            from_name: self.from_name.trim().to_owned(),
+            ..self
+        };
+        if s.host.is_empty() || !s.from.contains('@') {
+            return Err(SendError::SmtpIncomplete);
+        }
+        Ok(s)
     }
 }
 
@@ -101,11 +136,173 @@ impl SendSettings {
         Ok(())
     }
 
+    /// Set the mail account (checked by [`SmtpSettings::validated`]). An empty password keeps
+    /// the one already saved: screens never show a saved password back, so "unchanged" arrives
+    /// empty.
+    pub fn set_smtp(&mut self, smtp: SmtpSettings) -> Result<()> {
+        let mut smtp = smtp.validated()?;
+        if smtp.password.is_empty()
+            && let Some(old) = &self.smtp
+        {
+            smtp.password = old.password.clone();
+        }
+        self.smtp = Some(smtp);
+        Ok(())
+    }
+
+    /// Keep the bearer token for an intake: the address must be https (or loopback for tests)
+    /// and the token not blank (`send.token_required`).
+    pub fn set_intake_token(&mut self, url: &str, token: &str) -> Result<()> {
+        let url = url.trim();
+        crate::transport::check_intake_url(url)?;
+        let token = token.trim();
+        if token.is_empty() {
+            return Err(SendError::TokenRequired);
+        }
+        self.intake_tokens.insert(url.to_owned(), token.to_owned());
+        Ok(())
+    }
+
+    /// Trust an extra certificate authority (PEM) for SMTP and intakes.
+    pub fn trust_certificate(&mut self, pem: &str) -> Result<()> {
+        if !pem.contains("-----BEGIN CERTIFICATE-----") {
+            return Err(SendError::Certificate(
+                "that is not a PEM certificate: it starts with -----BEGIN CERTIFICATE-----".into(),
+            ));
+        }
+        self.extra_root_pem.push(pem.to_owned());
+        Ok(())
+    }
+
     pub fn marking(&self) -> &str {
         if self.marking.trim().is_empty() {
             "OFFICIAL-SENSITIVE"
         } else {
             &self.marking
         }
+    }
+}
+
+/// Make `unit` (a directory id) the home's own police area, or clear it with `None`: the unit must
+/// be in this home's directory (`send.unknown_unit`), because every pack's police recipient is
+/// found from it. Saved and audited; returns the settings as now saved.
+pub fn set_home_police_unit(store: &mut Store, unit: Option<&str>) -> Result<SendSettings> {
+    let mut settings = SendSettings::load(store)?;
+    let unit = unit.map(str::trim).filter(|u| !u.is_empty());
+    if let Some(id) = unit {
+        Directory::load(store)?.unit(id)?;
+    }
+    settings.home_police_unit = unit.map(str::to_owned);
+    settings.save(store)?;
+    Ok(settings)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn account(host: &str, from: &str, password: &str) -> SmtpSettings {
+        SmtpSettings {
+            host: host.into(),
+            username: " grabpack@home.example ".into(),
+            password: password.into(),
+            from: from.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_mail_account_is_trimmed_and_needs_a_server_and_a_from_address() {
+        let ok = account("  smtp.home.example ", " grabpack@home.example\n", "pw")
+            .validated()
+            .unwrap();
+        assert_eq!(ok.host, "smtp.home.example");
+        assert_eq!(ok.from, "grabpack@home.example");
+        assert_eq!(ok.username, "grabpack@home.example");
+        for (host, from) in [
+            ("  ", "a@b.example"),
+            ("smtp.example", "no-at-sign"),
+            ("smtp.example", ""),
+        ] {
+            let err = account(host, from, "pw").validated().unwrap_err();
+            assert_eq!(err.code(), "send.smtp_incomplete", "{host:?} {from:?}");
+        }
+    }
+
+    #[test]
+    fn an_empty_password_keeps_the_saved_one_and_a_new_one_replaces_it() {
+        let mut s = SendSettings::default();
+        s.set_smtp(account("smtp.example", "a@b.example", "first"))
+            .unwrap();
+        s.set_smtp(account("smtp2.example", "a@b.example", ""))
+            .unwrap();
+        let smtp = s.smtp.clone().unwrap();
+        assert_eq!(
+            (smtp.host.as_str(), smtp.password.as_str()),
+            ("smtp2.example", "first")
+        );
+        s.set_smtp(account("smtp2.example", "a@b.example", "second"))
+            .unwrap();
+        assert_eq!(s.smtp.unwrap().password, "second");
+    }
+
+    #[test]
+    fn a_refused_mail_account_leaves_the_saved_one_alone() {
+        let mut s = SendSettings::default();
+        s.set_smtp(account("smtp.example", "a@b.example", "pw"))
+            .unwrap();
+        let before = s.clone();
+        assert!(s.set_smtp(account("", "a@b.example", "x")).is_err());
+        assert!(s == before);
+    }
+
+    #[test]
+    fn an_intake_token_needs_an_https_address_and_a_token() {
+        let mut s = SendSettings::default();
+        assert_eq!(
+            s.set_intake_token("http://intake.example/", "t")
+                .unwrap_err()
+                .code(),
+            "send.tls_required"
+        );
+        assert_eq!(
+            s.set_intake_token("https://intake.example/", "   ")
+                .unwrap_err()
+                .code(),
+            "send.token_required"
+        );
+        s.set_intake_token(" https://intake.example/ ", " tok ")
+            .unwrap();
+        assert_eq!(
+            s.intake_tokens
+                .get("https://intake.example/")
+                .map(String::as_str),
+            Some("tok")
+        );
+    }
+
+    #[test]
+    fn only_a_pem_certificate_can_be_trusted() {
+        let mut s = SendSettings::default();
+        assert_eq!(
+            s.trust_certificate("hello").unwrap_err().code(),
+            "send.bad_certificate"
+        );
+        assert!(s.extra_root_pem.is_empty());
+    }
+
+    #[test]
+    fn security_is_starttls_or_implicit_tls_never_plaintext() {
+        assert_eq!(
+            SmtpSecurity::parse("starttls"),
+            Some(SmtpSecurity::Starttls)
+        );
+        assert_eq!(SmtpSecurity::parse("tls"), Some(SmtpSecurity::ImplicitTls));
+        assert_eq!(
+            SmtpSecurity::parse("implicit_tls"),
+            Some(SmtpSecurity::ImplicitTls)
+        );
+        assert_eq!(SmtpSecurity::parse("none"), None);
     }
 }

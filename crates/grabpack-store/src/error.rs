@@ -107,6 +107,49 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Every code [`StoreError::code`] returns for this crate's own failures (wrapped errors keep
+    /// their own crate's codes). The app exports them to the UI as the `ErrorCode` type.
+    pub const CODES: &'static [&'static str] = &[
+        "store.wrong_secret",
+        "store.no_such_staff",
+        "store.staff_disabled",
+        "store.engagement_ended",
+        "store.no_pin_slot",
+        "store.device_secret_missing",
+        "store.keychain_unavailable",
+        "store.keyslots_missing",
+        "store.keyslots_damaged",
+        "store.not_initialised",
+        "store.already_initialised",
+        "store.newer_schema",
+        "store.damaged",
+        "store.database",
+        "store.io",
+        "store.child_not_found",
+        "store.child_ambiguous",
+        "store.child_archived",
+        "store.revision_not_found",
+        "form.invalid",
+        "store.pin_format",
+        "store.passphrase_too_short",
+        "store.recovery_key_format",
+        "store.staff_exists",
+        "store.last_manager",
+        "store.not_permitted",
+        "store.no_passphrase_slot",
+        "store.passphrase_needed",
+        "store.too_many_attempts",
+        "store.episode_not_found",
+        "store.episode_closed",
+        "store.event_not_found",
+        "store.delivery_not_found",
+        "store.delivery_state",
+        "store.no_recipients",
+        "store.unencodable",
+        "store.episode_already_open",
+        "store.episode_other_child",
+    ];
+
     /// Stable across releases and languages: the UI and tests match on this, never on the message.
     pub fn code(&self) -> &'static str {
         match self {
@@ -182,3 +225,135 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod codes_tests {
+    use super::*;
+
+    /// Which variant this is: `Some(n)` for a failure of this crate's own, `None` for a wrapped
+    /// error of another crate (its codes are listed there). No `_` arm, so a new variant does not
+    /// compile until it is numbered here, and the test below fails until it has a sample.
+    fn variant(e: &StoreError) -> Option<usize> {
+        match e {
+            StoreError::WrongSecret { .. } => Some(0),
+            StoreError::NoSuchStaff { .. } => Some(1),
+            StoreError::StaffDisabled { .. } => Some(2),
+            StoreError::EngagementEnded { .. } => Some(3),
+            StoreError::NoPinSlot { .. } => Some(4),
+            StoreError::DeviceSecretMissing { .. } => Some(5),
+            StoreError::KeychainUnavailable { .. } => Some(6),
+            StoreError::KeySlotsMissing { .. } => Some(7),
+            StoreError::KeySlotsDamaged { .. } => Some(8),
+            StoreError::NotInitialised { .. } => Some(9),
+            StoreError::AlreadyInitialised { .. } => Some(10),
+            StoreError::NewerSchema { .. } => Some(11),
+            StoreError::Damaged { .. } => Some(12),
+            StoreError::Database { .. } => Some(13),
+            StoreError::Io { .. } => Some(14),
+            StoreError::ChildNotFound { .. } => Some(15),
+            StoreError::ChildAmbiguous { .. } => Some(16),
+            StoreError::ChildArchived { .. } => Some(17),
+            StoreError::RevisionNotFound { .. } => Some(18),
+            StoreError::FormInvalid { .. } => Some(19),
+            StoreError::Photo { .. } => None,
+            StoreError::Import { .. } => None,
+            StoreError::PinFormat { .. } => Some(22),
+            StoreError::PassphraseTooShort { .. } => Some(23),
+            StoreError::RecoveryKeyFormat { .. } => Some(24),
+            StoreError::StaffExists { .. } => Some(25),
+            StoreError::LastManager { .. } => Some(26),
+            StoreError::NotPermitted { .. } => Some(27),
+            StoreError::NoPassphraseSlot { .. } => Some(28),
+            StoreError::PassphraseNeeded { .. } => Some(29),
+            StoreError::TooManyAttempts { .. } => Some(30),
+            StoreError::EpisodeNotFound { .. } => Some(31),
+            StoreError::EpisodeClosed { .. } => Some(32),
+            StoreError::EventNotFound { .. } => Some(33),
+            StoreError::DeliveryNotFound { .. } => Some(34),
+            StoreError::DeliveryState { .. } => Some(35),
+            StoreError::NoRecipients { .. } => Some(36),
+            StoreError::DamagedRecord { .. } => Some(37),
+            StoreError::Unencodable { .. } => Some(38),
+            StoreError::EpisodeAlreadyOpen { .. } => Some(39),
+            StoreError::EpisodeOtherChild { .. } => Some(40),
+        }
+    }
+
+    /// One of each of this crate's own variants.
+    fn one_of_each() -> Vec<StoreError> {
+        vec![
+            StoreError::WrongSecret,
+            StoreError::NoSuchStaff("x".into()),
+            StoreError::StaffDisabled("x".into()),
+            StoreError::EngagementEnded("x".into(), "y".into()),
+            StoreError::NoPinSlot("x".into()),
+            StoreError::DeviceSecretMissing,
+            StoreError::KeychainUnavailable("x".into()),
+            StoreError::KeySlotsMissing,
+            StoreError::KeySlotsDamaged("x".into()),
+            StoreError::NotInitialised,
+            StoreError::AlreadyInitialised,
+            StoreError::NewerSchema {
+                found: 2,
+                supported: 1,
+            },
+            StoreError::Damaged(rusqlite::Error::QueryReturnedNoRows),
+            StoreError::Database(rusqlite::Error::QueryReturnedNoRows),
+            StoreError::Io(std::io::Error::other("x")),
+            StoreError::ChildNotFound("x".into()),
+            StoreError::ChildAmbiguous("x".into()),
+            StoreError::ChildArchived,
+            StoreError::RevisionNotFound(1),
+            StoreError::FormInvalid(Vec::new()),
+            StoreError::PinFormat,
+            StoreError::PassphraseTooShort,
+            StoreError::RecoveryKeyFormat,
+            StoreError::StaffExists("x".into()),
+            StoreError::LastManager("x".into()),
+            StoreError::NotPermitted,
+            StoreError::NoPassphraseSlot,
+            StoreError::PassphraseNeeded,
+            StoreError::TooManyAttempts { seconds: 1 },
+            StoreError::EpisodeNotFound("x".into()),
+            StoreError::EpisodeClosed,
+            StoreError::EventNotFound(1),
+            StoreError::DeliveryNotFound("x".into()),
+            StoreError::DeliveryState {
+                state: "sent".into(),
+                wanted: "queued",
+            },
+            StoreError::NoRecipients,
+            StoreError::DamagedRecord("x".into()),
+            StoreError::Unencodable(serde_json::from_str::<u8>("x").unwrap_err()),
+            StoreError::EpisodeAlreadyOpen {
+                episode_id: "x".into(),
+            },
+            StoreError::EpisodeOtherChild {
+                episode_id: "x".into(),
+            },
+        ]
+    }
+
+    #[test]
+    fn codes_lists_the_code_of_every_variant_and_nothing_else() {
+        let samples = one_of_each();
+        let mut seen: Vec<usize> = samples.iter().filter_map(variant).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        let wrapped: &[usize] = &[20, 21];
+        let own: Vec<usize> = (0..41).filter(|k| !wrapped.contains(k)).collect();
+        assert_eq!(seen, own, "one sample of every own variant");
+        let mut from_variants: Vec<&str> = samples.iter().map(StoreError::code).collect();
+        from_variants.sort_unstable();
+        // Two variants may share a code (a damaged page and a damaged record are both
+        // `store.damaged` to the person reading it).
+        from_variants.dedup();
+        let mut listed = StoreError::CODES.to_vec();
+        listed.sort_unstable();
+        let before = listed.len();
+        listed.dedup();
+        assert_eq!(before, listed.len(), "a code listed twice");
+        assert!(!listed.is_empty());
+        assert_eq!(from_variants, listed);
+    }
+}

@@ -302,11 +302,24 @@ fn audit_delivery(
 impl Store {
     /// Commit a message and one delivery per recipient, all queued and due now.
     pub fn enqueue(&mut self, msg: &NewMessage, now: Timestamp) -> Result<OutboxMessage> {
+        self.enqueue_with_recipients(msg, None, now)
+    }
+
+    /// [`Store::enqueue`], and on the message's episode who the rules proposed and who the sender
+    /// chose, in the same transaction: the episode never shows a pack without its recipients, nor
+    /// recipients of a pack that was not queued.
+    pub fn enqueue_with_recipients(
+        &mut self,
+        msg: &NewMessage,
+        recipients: Option<&crate::episodes::RecipientChoice>,
+        now: Timestamp,
+    ) -> Result<OutboxMessage> {
         if msg.deliveries.is_empty() {
             return Err(StoreError::NoRecipients);
         }
         let at = now_string();
-        let actor = self.actor().id();
+        let actor_full = self.actor().clone();
+        let actor = actor_full.id();
         let pdf_sha = msg.pdf.as_deref().map(sha256_hex);
         let tx = self.conn_mut().transaction()?;
         tx.execute(
@@ -337,6 +350,21 @@ impl Store {
             )?;
             let row = load_delivery(&tx, &id)?;
             audit_delivery(&tx, &at, &actor, "delivery_queued", &row, "state queued")?;
+        }
+        if let (Some(choice), Some(episode_id)) = (recipients, msg.episode_id.as_deref()) {
+            let key = crate::episodes::record::recipients_key(&msg.id);
+            crate::episodes::record::insert_event(
+                &tx,
+                &actor_full,
+                &at,
+                crate::episodes::record::EventRow {
+                    episode_id,
+                    kind: crate::episodes::EventKind::Recipients,
+                    item_key: &key,
+                    at: now,
+                },
+                choice,
+            )?;
         }
         tx.commit()?;
         self.outbox_message(&msg.id)

@@ -202,6 +202,96 @@ export type UnlockInput =
       method: 'recovery_key';
       recovery_key: string;
     };
+/**
+ * Every error code a command can answer with (each crate's CODES and the app's own).
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "ErrorCode".
+ */
+export type ErrorCode =
+  | 'app.bad_input'
+  | 'app.locked'
+  | 'app.no_save_folder'
+  | 'app.reason_required'
+  | 'app.save_failed'
+  | 'app.setup_incomplete'
+  | 'app.unexpected'
+  | 'app.update_empty'
+  | 'form.invalid'
+  | 'interchange.malformed'
+  | 'interchange.unknown_format'
+  | 'interchange.unknown_version'
+  | 'pack.font_missing_glyphs'
+  | 'pack.photo_unreadable'
+  | 'pack.render_failed'
+  | 'photo.corrupt'
+  | 'photo.empty'
+  | 'photo.encode_failed'
+  | 'photo.file_too_large'
+  | 'photo.heic_unsupported'
+  | 'photo.too_many_pixels'
+  | 'photo.unsupported_format'
+  | 'send.ack_feed'
+  | 'send.auth_failed'
+  | 'send.bad_address'
+  | 'send.bad_certificate'
+  | 'send.compose_failed'
+  | 'send.directory_invalid'
+  | 'send.intake_conflict'
+  | 'send.intake_rejected'
+  | 'send.intake_unauthorised'
+  | 'send.no_address'
+  | 'send.no_token'
+  | 'send.rejected'
+  | 'send.server_busy'
+  | 'send.settings_invalid'
+  | 'send.smtp_incomplete'
+  | 'send.smtp_not_configured'
+  | 'send.timeout'
+  | 'send.tls_required'
+  | 'send.token_required'
+  | 'send.too_large'
+  | 'send.unknown_host'
+  | 'send.unknown_unit'
+  | 'send.unreachable'
+  | 'send.untrusted_certificate'
+  | 'store.already_initialised'
+  | 'store.child_ambiguous'
+  | 'store.child_archived'
+  | 'store.child_not_found'
+  | 'store.damaged'
+  | 'store.database'
+  | 'store.delivery_not_found'
+  | 'store.delivery_state'
+  | 'store.device_secret_missing'
+  | 'store.engagement_ended'
+  | 'store.episode_already_open'
+  | 'store.episode_closed'
+  | 'store.episode_not_found'
+  | 'store.episode_other_child'
+  | 'store.event_not_found'
+  | 'store.io'
+  | 'store.keychain_unavailable'
+  | 'store.keyslots_damaged'
+  | 'store.keyslots_missing'
+  | 'store.last_manager'
+  | 'store.newer_schema'
+  | 'store.no_passphrase_slot'
+  | 'store.no_pin_slot'
+  | 'store.no_recipients'
+  | 'store.no_such_staff'
+  | 'store.not_initialised'
+  | 'store.not_permitted'
+  | 'store.passphrase_needed'
+  | 'store.passphrase_too_short'
+  | 'store.pin_format'
+  | 'store.recovery_key_format'
+  | 'store.revision_not_found'
+  | 'store.staff_disabled'
+  | 'store.staff_exists'
+  | 'store.too_many_attempts'
+  | 'store.unencodable'
+  | 'store.wrong_secret';
 
 /**
  * Generated from src-tauri (cargo test -p grabpack-app bindings). Do not edit.
@@ -585,6 +675,8 @@ export interface AuditQuery {
   limit?: number | null;
 }
 /**
+ * One entry, as the audit screens show it.
+ *
  * This interface was referenced by `Bindings`'s JSON-Schema
  * via the `definition` "AuditEntry".
  */
@@ -598,7 +690,7 @@ export interface AuditEntry {
   seq: number;
 }
 /**
- * What `verify` found.
+ * What [`verify`] found.
  *
  * This interface was referenced by `Bindings`'s JSON-Schema
  * via the `definition` "ChainReport".

@@ -1,8 +1,13 @@
 // What staff read for each error code. The UI branches on codes and never shows a raw Rust error:
 // an unknown code gets a general message, not the text that came with it.
+//
+// `ErrorCode` is generated from the Rust error enums (every crate's CODES and the app's own
+// codes), so this table must have words for exactly those codes: a new code without words, or
+// words for a code that is gone, fails `npm run check`.
+import type { ErrorCode } from '../bindings/types';
 import type { AppError } from './api';
 
-const MESSAGES: Record<string, string> = {
+const MESSAGES: Record<ErrorCode, string> = {
   'app.locked': 'Grab Pack locked itself. Unlock it to carry on; nothing was lost.',
   'app.bad_input': 'That could not be read. Try again, or choose the file again.',
   'app.setup_incomplete': "Enter the home's name and the first manager's name.",
@@ -48,8 +53,8 @@ const MESSAGES: Record<string, string> = {
   'app.save_failed': 'The PDF could not be saved on this device. Check the disk is not full, or use Share or Print the read-out instead.',
   'app.no_save_folder': 'This device has no folder to save the PDF into. Use Share, or print the read-out.',
   'app.update_empty': 'Write what the update says before adding it.',
-  'app.smtp_incomplete': 'Enter the mail server, the user name and the From address.',
-  'app.token_required': 'Enter the intake address and its token.',
+  'send.smtp_incomplete': "Enter the mail server's name and the home's own email address (the From address).",
+  'send.token_required': "Enter the token the intake's administrator gave the home.",
   'send.tls_required': 'That address is not encrypted (it does not start with https). Packs are only sent over an encrypted link: ask for the https address.',
   'send.bad_address': 'That is not an email address or an https address Grab Pack can send to. Check it for typing mistakes.',
   'send.smtp_not_configured': 'Email is not set up for this home yet, so nothing can be emailed. Untick the email recipients to send to a police intake alone; save the pack PDF and hand it over or email it yourself, and phone 101 (999 in danger) with the read-out. A manager sets up email in Settings.',
@@ -90,17 +95,22 @@ const MESSAGES: Record<string, string> = {
 
 export const KNOWN_CODES = Object.keys(MESSAGES);
 
+/** True for a code the app can send (and so has words here). */
+export function isErrorCode(code: string | null | undefined): code is ErrorCode {
+  return !!code && Object.prototype.hasOwnProperty.call(MESSAGES, code);
+}
+
 /** The words for an error: specific to its code, with the wait for too many attempts. */
 export function describe(e: Pick<AppError, 'code' | 'retryAfterSeconds'>): string {
   if (e.code === 'store.too_many_attempts' && e.retryAfterSeconds != null) {
     return `Too many wrong attempts. Wait ${formatWait(e.retryAfterSeconds)}, then try again.`;
   }
-  return MESSAGES[e.code] ?? MESSAGES['app.unexpected'];
+  return isErrorCode(e.code) ? MESSAGES[e.code] : MESSAGES['app.unexpected'];
 }
 
 /** Words for a code when there are specific ones; null for an unknown code. */
 export function wordsFor(code: string | null | undefined): string | null {
-  return code && Object.prototype.hasOwnProperty.call(MESSAGES, code) ? MESSAGES[code] : null;
+  return isErrorCode(code) ? MESSAGES[code] : null;
 }
 
 export function formatWait(seconds: number): string {

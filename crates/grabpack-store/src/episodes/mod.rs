@@ -14,7 +14,7 @@
 //! it raises) and `read` (the episode as it stands, lists, flags, Part 1's missing history).
 
 mod read;
-mod record;
+pub(crate) mod record;
 mod types;
 
 pub use types::*;

@@ -84,34 +84,21 @@ impl Store {
         at: Timestamp,
         body: &T,
     ) -> Result<i64> {
-        let body = to_json(body)?;
         let recorded_at = now_string();
         let actor = self.actor().clone();
         let tx = self.conn_mut().transaction()?;
-        let child = episode_child(&tx, episode_id)?;
-        if !matches!(kind, EventKind::Acknowledgement | EventKind::Recipients)
-            && is_closed(&tx, episode_id)?
-        {
-            return Err(StoreError::EpisodeClosed);
-        }
-        tx.execute(
-            "INSERT INTO episode_events (episode_id, kind, item_key, at, recorded_at, recorded_by, recorded_by_name, body_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![episode_id, kind, item_key, at.to_string(), recorded_at, actor.id(), actor.display_name(), body],
-        )?;
-        let event_id = tx.last_insert_rowid();
-        audit::append(
+        let event_id = insert_event(
             &tx,
+            &actor,
             &recorded_at,
-            &actor.id(),
-            &format!("episode_{}", kind.as_str()),
-            Some(&child),
-            &format!("episode {episode_id}; entry {event_id}; {item_key}; at {at}"),
+            EventRow {
+                episode_id,
+                kind,
+                item_key,
+                at,
+            },
+            body,
         )?;
-        if kind == EventKind::Close {
-            release_open_episode(&tx, &child, episode_id)?;
-            raise_flags_after_close(&tx, &child, episode_id, &recorded_at, body.as_str())?;
-        }
         tx.commit()?;
         Ok(event_id)
     }
@@ -205,7 +192,7 @@ impl Store {
         at: Timestamp,
         choice: &RecipientChoice,
     ) -> Result<i64> {
-        let key = format!("recipients:{}", choice.outbox_message_id);
+        let key = recipients_key(&choice.outbox_message_id);
         self.record_event(episode_id, EventKind::Recipients, &key, at, choice)
     }
 
@@ -469,4 +456,60 @@ fn release_open_episode(tx: &Connection, child: &str, episode_id: &str) -> Resul
         )?;
     }
     Ok(())
+}
+
+/// Where one episode entry goes: which episode, what kind, its idempotency key, when it happened.
+pub(crate) struct EventRow<'a> {
+    pub episode_id: &'a str,
+    pub kind: EventKind,
+    pub item_key: &'a str,
+    pub at: Timestamp,
+}
+
+/// Write one episode entry and its audit row inside the caller's transaction (so the outbox can
+/// commit a message and "who it went to" together).
+pub(crate) fn insert_event<T: Serialize>(
+    tx: &Connection,
+    actor: &crate::store::Actor,
+    recorded_at: &str,
+    row: EventRow<'_>,
+    body: &T,
+) -> Result<i64> {
+    let EventRow {
+        episode_id,
+        kind,
+        item_key,
+        at,
+    } = row;
+    let body = to_json(body)?;
+    let child = episode_child(tx, episode_id)?;
+    if !matches!(kind, EventKind::Acknowledgement | EventKind::Recipients)
+        && is_closed(tx, episode_id)?
+    {
+        return Err(StoreError::EpisodeClosed);
+    }
+    tx.execute(
+        "INSERT INTO episode_events (episode_id, kind, item_key, at, recorded_at, recorded_by, recorded_by_name, body_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![episode_id, kind, item_key, at.to_string(), recorded_at, actor.id(), actor.display_name(), body],
+    )?;
+    let event_id = tx.last_insert_rowid();
+    audit::append(
+        tx,
+        recorded_at,
+        &actor.id(),
+        &format!("episode_{}", kind.as_str()),
+        Some(&child),
+        &format!("episode {episode_id}; entry {event_id}; {item_key}; at {at}"),
+    )?;
+    if kind == EventKind::Close {
+        release_open_episode(tx, &child, episode_id)?;
+        raise_flags_after_close(tx, &child, episode_id, recorded_at, body.as_str())?;
+    }
+    Ok(event_id)
+}
+
+/// The idempotency key of "who this message went to" on its episode.
+pub(crate) fn recipients_key(outbox_message_id: &str) -> String {
+    format!("recipients:{outbox_message_id}")
 }

@@ -7,11 +7,10 @@ use grabpack_send::{Directory, SendSettings, SmtpSettings, Transports, Unit};
 use grabpack_store::Store;
 use tauri::State;
 
-use crate::error::UiError;
+use super::Res;
+use crate::error::{AppCode, UiError};
 use crate::models::*;
 use crate::state::AppState;
-
-type Res<T> = Result<T, UiError>;
 
 /// The settings as the window shows them: whether a secret is set, never the secret.
 pub fn settings_view(store: &Store, settings: &SendSettings) -> SendSettingsView {
@@ -51,38 +50,17 @@ pub async fn send_settings(state: State<'_, AppState>) -> Res<SendSettingsView> 
 
 #[tauri::command]
 pub async fn set_smtp(state: State<'_, AppState>, input: SmtpInput) -> Res<SendSettingsView> {
-    let host = input.host.trim().to_owned();
-    let from = input.from.trim().to_owned();
-    if host.is_empty() || !from.contains('@') {
-        return Err(UiError::new(
-            "app.smtp_incomplete",
-            "Enter the mail server's name and the home's own email address (the From address).",
-        ));
-    }
-    state.with_store(|store| {
-        change(store, |s| {
-            let keep = s
-                .smtp
-                .as_ref()
-                .map(|old| old.password.clone())
-                .unwrap_or_default();
-            s.smtp = Some(SmtpSettings {
-                host,
-                port: input.port,
-                security: input.security,
-                username: input.username.trim().to_owned(),
-                password: input
-                    .password
-                    .clone()
-                    .filter(|p| !p.is_empty())
-                    .unwrap_or(keep),
-                from,
-                from_name: input.from_name.trim().to_owned(),
-                timeout_seconds: None,
-            });
-            Ok(())
-        })
-    })
+    let smtp = SmtpSettings {
+        host: input.host,
+        port: input.port,
+        security: input.security,
+        username: input.username,
+        password: input.password.unwrap_or_default(),
+        from: input.from,
+        from_name: input.from_name,
+        timeout_seconds: None,
+    };
+    state.with_store(|store| change(store, |s| Ok(s.set_smtp(smtp)?)))
 }
 
 #[tauri::command]
@@ -90,20 +68,7 @@ pub async fn set_intake_token(
     state: State<'_, AppState>,
     input: IntakeTokenInput,
 ) -> Res<SendSettingsView> {
-    let url = input.url.trim().to_owned();
-    grabpack_send::check_intake_url(&url)?;
-    if input.token.trim().is_empty() {
-        return Err(UiError::new(
-            "app.token_required",
-            "Enter the token the intake's administrator gave the home.",
-        ));
-    }
-    state.with_store(|store| {
-        change(store, |s| {
-            s.intake_tokens.insert(url, input.token.trim().to_owned());
-            Ok(())
-        })
-    })
+    state.with_store(|store| change(store, |s| Ok(s.set_intake_token(&input.url, &input.token)?)))
 }
 
 #[tauri::command]
@@ -111,18 +76,7 @@ pub async fn trust_certificate(
     state: State<'_, AppState>,
     input: TrustCaInput,
 ) -> Res<SendSettingsView> {
-    if !input.pem.contains("-----BEGIN CERTIFICATE-----") {
-        return Err(UiError::new(
-            "send.bad_certificate",
-            "That is not a PEM certificate: it starts with -----BEGIN CERTIFICATE-----.",
-        ));
-    }
-    state.with_store(|store| {
-        change(store, |s| {
-            s.extra_root_pem.push(input.pem.clone());
-            Ok(())
-        })
-    })
+    state.with_store(|store| change(store, |s| Ok(s.trust_certificate(&input.pem)?)))
 }
 
 #[tauri::command]
@@ -131,13 +85,8 @@ pub async fn set_home_unit(
     input: HomeUnitInput,
 ) -> Res<SendSettingsView> {
     state.with_store(|store| {
-        if let Some(id) = &input.unit_id {
-            Directory::load(store)?.unit(id)?;
-        }
-        change(store, |s| {
-            s.home_police_unit = input.unit_id.clone();
-            Ok(())
-        })
+        let settings = grabpack_send::set_home_police_unit(store, input.unit_id.as_deref())?;
+        Ok(settings_view(store, &settings))
     })
 }
 
@@ -157,7 +106,7 @@ pub async fn send_test(state: State<'_, AppState>, input: SendTestInput) -> Res<
         }
     })
     .await
-    .map_err(|_| UiError::new("app.unexpected", "The test could not run. Try again."))?;
+    .map_err(|_| UiError::app(AppCode::Unexpected, "The test could not run. Try again."))?;
     let outcome = result
         .as_ref()
         .map_or_else(|e| e.code().to_owned(), |_| "ok".to_owned());

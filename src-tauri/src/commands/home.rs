@@ -1,0 +1,55 @@
+//! The home: its staff, its settings (name, address, type, auto-lock) and the audit log.
+
+use grabpack_store::audit::{AuditEntry, ChainReport};
+use grabpack_store::{HomeSettings, StaffMember};
+use tauri::State;
+
+use super::Res;
+use super::session::secret;
+use crate::error::UiError;
+use crate::models::*;
+use crate::state::AppState;
+
+#[tauri::command]
+pub async fn staff(state: State<'_, AppState>) -> Res<Vec<StaffMember>> {
+    state.with_store(|store| Ok(store.staff()?))
+}
+
+#[tauri::command]
+pub async fn add_staff(state: State<'_, AppState>, input: AddStaffInput) -> Res<StaffMember> {
+    let pin = input.pin.filter(|p| !p.is_empty()).map(secret);
+    state.with_store(|store| Ok(store.add_staff(&input.name, input.role, pin.as_ref())?))
+}
+
+#[tauri::command]
+pub async fn disable_staff(state: State<'_, AppState>, input: StaffRef) -> Res<()> {
+    state.with_store(|store| Ok(store.disable_staff(&input.name)?))
+}
+
+#[tauri::command]
+pub async fn settings(state: State<'_, AppState>) -> Res<HomeSettings> {
+    state.with_store(|store| Ok(store.settings()?))
+}
+
+#[tauri::command]
+pub async fn set_settings(state: State<'_, AppState>, input: HomeSettings) -> Res<SessionView> {
+    state.with_store(|store| Ok(store.set_settings(&input)?))?;
+    // The new auto-lock time and home name apply to this session at once.
+    let mut slot = state.slot();
+    let session = slot.as_mut().ok_or_else(UiError::locked)?;
+    session.apply_settings(&input, state.idle_override);
+    Ok(session.view())
+}
+
+#[tauri::command]
+pub async fn audit_list(state: State<'_, AppState>, input: AuditQuery) -> Res<Vec<AuditEntry>> {
+    let limit = input.limit.unwrap_or(200).clamp(1, 5000);
+    let action = input.action.filter(|a| !a.is_empty());
+    let child = input.child_id.filter(|c| !c.is_empty());
+    state.with_store(|store| Ok(store.audit_list(child.as_deref(), action.as_deref(), limit)?))
+}
+
+#[tauri::command]
+pub async fn audit_verify(state: State<'_, AppState>) -> Res<ChainReport> {
+    state.with_store(|store| Ok(store.audit_verify()?))
+}

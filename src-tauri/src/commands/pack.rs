@@ -1,0 +1,173 @@
+//! The grab-pack PDF as a file: rendered for Share, or saved for print and hand-over (NOT
+//! encrypted; the screen says so). Both are audited with the pack's SHA-256.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use grabpack_store::Store;
+use tauri::State;
+
+use super::Res;
+use crate::error::{AppCode, UiError};
+use crate::models::*;
+use crate::state::AppState;
+
+/// The pack for a child as it stands (with the episode's Part 2 when there is one), and the file
+/// name it is saved under.
+fn render_for(
+    store: &Store,
+    child_id: &str,
+    episode_id: Option<&str>,
+) -> Res<(grabpack_pack::RenderedPack, String)> {
+    let episode = match episode_id {
+        Some(id) => Some(store.episode_of_child(child_id, id)?),
+        None => None,
+    };
+    let input = grabpack_send::pack_input(store, child_id, episode.as_ref())?;
+    let name = pack_file_name(&input.form.identity.legal_name);
+    Ok((grabpack_pack::render_pack(&input)?, name))
+}
+
+/// The pack as the episode would send it now, for share (audited with its hash).
+#[tauri::command]
+pub async fn episode_pack(state: State<'_, AppState>, input: EpisodeRef) -> Res<PackFile> {
+    state.with_store(|store| {
+        let child_id = store.episode(&input.episode_id)?.child_id;
+        let (pack, file_name) = render_for(store, &child_id, Some(&input.episode_id))?;
+        store.record(
+            grabpack_store::AuditAction::PackRendered,
+            Some(&child_id),
+            &format!(
+                "episode {}; {} pages, sha256 {}",
+                input.episode_id, pack.page_count, pack.sha256_hex
+            ),
+        )?;
+        Ok(PackFile {
+            file_name,
+            pdf_base64: B64.encode(&pack.pdf),
+            sha256_hex: pack.sha256_hex,
+            page_count: pack.page_count,
+        })
+    })
+}
+
+/// Where "Save the grab pack PDF" puts the file: GRABPACK_SAVE_DIR if set, else the person's
+/// Downloads folder (created if missing). The webview cannot save a file itself: WebKitGTK drops
+/// `<a download>` of a blob without a word, so saving is this command's job.
+fn save_dir<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> Res<std::path::PathBuf> {
+    use tauri::Manager;
+    if let Some(dir) = std::env::var_os("GRABPACK_SAVE_DIR") {
+        return Ok(dir.into());
+    }
+    app.path()
+        .download_dir()
+        .or_else(|_| app.path().home_dir().map(|h| h.join("Downloads")))
+        .map_err(|_| {
+            UiError::app(
+                AppCode::NoSaveFolder,
+                "This device has no folder to save into. Use Share or Print instead.",
+            )
+        })
+}
+
+/// A name in `dir` that does not overwrite an earlier pack: `name.pdf`, `name (2).pdf`, ...
+fn unused_path(dir: &std::path::Path, file_name: &str) -> std::path::PathBuf {
+    let stem = file_name.trim_end_matches(".pdf");
+    let mut path = dir.join(file_name);
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("{stem} ({n}).pdf"));
+        n += 1;
+    }
+    path
+}
+
+/// Save the pack as a PDF file for print or hand-over (NOT encrypted; the screen says so), audited
+/// with its SHA-256 and where it went.
+#[tauri::command]
+pub async fn save_pack<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    input: SavePackInput,
+) -> Res<SavedPack> {
+    let dir = save_dir(&app)?;
+    state.with_store(|store| {
+        let (pack, file_name) = render_for(store, &input.child_id, input.episode_id.as_deref())?;
+        let written = std::fs::create_dir_all(&dir).and_then(|()| {
+            let path = unused_path(&dir, &file_name);
+            std::fs::write(&path, &pack.pdf).map(|()| path)
+        });
+        let path = written.map_err(|_| {
+            UiError::app(AppCode::SaveFailed,
+                format!(
+                    "The PDF could not be saved in {}. Check the disk is not full, or use Share or Print.",
+                    dir.display()
+                ),
+            )
+        })?;
+        store.record(
+            grabpack_store::AuditAction::PackSaved,
+            Some(&input.child_id),
+            &format!(
+                "sha256 {} ({} pages) saved as {}",
+                pack.sha256_hex,
+                pack.page_count,
+                path.display()
+            ),
+        )?;
+        Ok(SavedPack {
+            path: path.display().to_string(),
+            sha256_hex: pack.sha256_hex,
+            page_count: pack.page_count,
+        })
+    })
+}
+
+/// `grab-pack-<name>.pdf`, letters and digits of any script kept.
+pub fn pack_file_name(legal_name: &str) -> String {
+    let mut out = String::from("grab-pack-");
+    let mut dash = false;
+    for c in legal_name.chars() {
+        if c.is_alphanumeric() {
+            out.push(c);
+            dash = false;
+        } else if !dash {
+            out.push('-');
+            dash = true;
+        }
+    }
+    format!("{}.pdf", out.trim_end_matches('-'))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::{pack_file_name, unused_path};
+
+    #[test]
+    fn saving_again_never_overwrites_an_earlier_pack() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = unused_path(dir.path(), "grab-pack-A.pdf");
+        assert_eq!(first, dir.path().join("grab-pack-A.pdf"));
+        std::fs::write(&first, b"x").unwrap();
+        let second = unused_path(dir.path(), "grab-pack-A.pdf");
+        assert_eq!(second, dir.path().join("grab-pack-A (2).pdf"));
+        std::fs::write(&second, b"x").unwrap();
+        assert_eq!(
+            unused_path(dir.path(), "grab-pack-A.pdf"),
+            dir.path().join("grab-pack-A (3).pdf")
+        );
+    }
+
+    #[test]
+    fn the_pack_file_is_named_after_the_child_in_any_script() {
+        assert_eq!(
+            pack_file_name("Amara O'Neil-Hassan"),
+            "grab-pack-Amara-O-Neil-Hassan.pdf"
+        );
+        assert_eq!(
+            pack_file_name("Nguyễn Văn An"),
+            "grab-pack-Nguyễn-Văn-An.pdf"
+        );
+        assert_eq!(pack_file_name("???"), "grab-pack.pdf");
+    }
+}
