@@ -285,3 +285,29 @@ pub fn prepare(conn: &mut Connection) -> Result<()> {
     }
     Ok(())
 }
+
+/// A word the store keeps as text (an episode entry kind, a delivery state ...): written as its
+/// `as_str()`, read back through its `parse`; an unknown word fails the conversion, which the
+/// store reports as `store.damaged`, never as a default.
+macro_rules! stored_as_text {
+    ($t:ty) => {
+        impl rusqlite::types::ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(self.as_str().into())
+            }
+        }
+        impl rusqlite::types::FromSql for $t {
+            fn column_result(
+                v: rusqlite::types::ValueRef<'_>,
+            ) -> rusqlite::types::FromSqlResult<Self> {
+                let s = v.as_str()?;
+                Self::parse(s).ok_or_else(|| {
+                    rusqlite::types::FromSqlError::Other(
+                        format!("unknown {} '{s}'", stringify!($t)).into(),
+                    )
+                })
+            }
+        }
+    };
+}
+pub(crate) use stored_as_text;

@@ -108,32 +108,11 @@ impl Purpose {
     }
 }
 
-/// The outbox's words travel as their stored text; reading an unknown word fails the conversion,
-/// which the store reports as `store.damaged` (a delivery is never quietly "queued" or "email").
-macro_rules! stored_as_text {
-    ($t:ty) => {
-        impl rusqlite::types::ToSql for $t {
-            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-                Ok(self.as_str().into())
-            }
-        }
-        impl rusqlite::types::FromSql for $t {
-            fn column_result(
-                v: rusqlite::types::ValueRef<'_>,
-            ) -> rusqlite::types::FromSqlResult<Self> {
-                let s = v.as_str()?;
-                Self::parse(s).ok_or_else(|| {
-                    rusqlite::types::FromSqlError::Other(
-                        format!("unknown {} '{s}'", stringify!($t)).into(),
-                    )
-                })
-            }
-        }
-    };
-}
-stored_as_text!(Channel);
-stored_as_text!(DeliveryState);
-stored_as_text!(Purpose);
+// The outbox's words travel as their stored text (`crate::db::stored_as_text`): a delivery is
+// never quietly "queued" or "email" when its word cannot be read.
+crate::db::stored_as_text!(Channel);
+crate::db::stored_as_text!(DeliveryState);
+crate::db::stored_as_text!(Purpose);
 
 impl std::fmt::Display for Purpose {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -241,31 +241,9 @@ impl FlagKind {
     }
 }
 
-/// Both kinds travel as their stored words; reading an unknown word fails the conversion, which
-/// the store reports as `store.damaged`.
-macro_rules! stored_as_text {
-    ($t:ty) => {
-        impl rusqlite::types::ToSql for $t {
-            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-                Ok(self.as_str().into())
-            }
-        }
-        impl rusqlite::types::FromSql for $t {
-            fn column_result(
-                v: rusqlite::types::ValueRef<'_>,
-            ) -> rusqlite::types::FromSqlResult<Self> {
-                let s = v.as_str()?;
-                Self::parse(s).ok_or_else(|| {
-                    rusqlite::types::FromSqlError::Other(
-                        format!("unknown {} '{s}'", stringify!($t)).into(),
-                    )
-                })
-            }
-        }
-    };
-}
-stored_as_text!(EventKind);
-stored_as_text!(FlagKind);
+// Both kinds travel as their stored words (`crate::db::stored_as_text`).
+crate::db::stored_as_text!(EventKind);
+crate::db::stored_as_text!(FlagKind);
 
 impl std::fmt::Display for EventKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
