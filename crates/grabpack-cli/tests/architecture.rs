@@ -175,3 +175,83 @@ fn a_crate_without_a_rule_is_reported_rather_than_let_through() {
         "{found:?}"
     );
 }
+
+/// Every crate `start` needs to build, through normal dependencies only (the resolved graph of
+/// `cargo metadata`), by package name.
+fn builds_with(start: &str) -> BTreeSet<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let out = Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1"])
+        .current_dir(&root)
+        .output()
+        .expect("cargo metadata runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let name_of: BTreeMap<&str, &str> = meta["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["id"].as_str().unwrap(), p["name"].as_str().unwrap()))
+        .collect();
+    let normal_deps: BTreeMap<&str, Vec<&str>> = meta["resolve"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            let deps = n["deps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| {
+                    d["dep_kinds"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|k| k["kind"].is_null())
+                })
+                .map(|d| d["pkg"].as_str().unwrap())
+                .collect();
+            (n["id"].as_str().unwrap(), deps)
+        })
+        .collect();
+    let start_id = name_of
+        .iter()
+        .find(|(_, name)| **name == start)
+        .map(|(id, _)| *id)
+        .unwrap();
+    let mut seen = BTreeSet::new();
+    let mut todo = vec![start_id];
+    while let Some(id) = todo.pop() {
+        if seen.insert(id) {
+            todo.extend(normal_deps.get(id).into_iter().flatten().copied());
+        }
+    }
+    seen.iter().map(|id| name_of[id].to_string()).collect()
+}
+
+#[test]
+fn no_domain_crate_and_not_the_intake_builds_with_tauri_or_a_gui_toolkit() {
+    let gui = |name: &str| {
+        name == "tauri"
+            || name.starts_with("tauri-")
+            || name == "wry"
+            || name.starts_with("webkit2gtk")
+            || name == "gtk"
+    };
+    for krate in DOMAIN
+        .iter()
+        .copied()
+        .chain(["grabpack-inbox", "grabpack-cli"])
+    {
+        let gui_deps: Vec<String> = builds_with(krate).into_iter().filter(|n| gui(n)).collect();
+        assert!(gui_deps.is_empty(), "{krate} builds with {gui_deps:?}");
+    }
+    assert!(
+        builds_with("grabpack-app").iter().any(|n| n == "tauri"),
+        "the check can see tauri where it is"
+    );
+}
