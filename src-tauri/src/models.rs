@@ -83,6 +83,9 @@ pub struct DashboardCard {
     pub reasons: Vec<ReasonView>,
     pub critical_missing: usize,
     pub face_photo_id: Option<String>,
+    /// The child's latest revision could not be read: the card says so instead of showing an
+    /// empty name (the record needs restoring; every other card is still there).
+    pub damaged: bool,
 }
 
 /// One row of the field table, for the form screens.

@@ -412,6 +412,16 @@ describe('the dashboard', () => {
     expect(nav.route).toEqual({ name: 'episode', id: 'e9' });
   });
 
+  it('says a child\'s record cannot be read instead of showing an empty name, and keeps the other children', async () => {
+    const damaged = { ...card, id: 'c2', legal_name: '', state: 'not_ready' as const, damaged: true, age: null };
+    invoke.mockImplementation(async (cmd: string) => (cmd === 'dashboard' ? [damaged, card] : cmd === 'open_episodes' ? [] : null));
+    render(Dashboard);
+    expect((await screen.findByTestId('damaged-record')).textContent).toContain('cannot be read');
+    expect(screen.getAllByTestId('child-card')).toHaveLength(2);
+    expect(screen.getByRole('button', { name: 'Maya Thompson (fictional)' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: '' })).toBeNull();
+  });
+
   it('shows no Missing now section when nobody is missing', async () => {
     invoke.mockImplementation(async (cmd: string) => (cmd === 'dashboard' ? [card] : cmd === 'open_episodes' ? [] : null));
     render(Dashboard);

@@ -16,6 +16,7 @@ const card = (id: string, state: DashboardCard['state'], critical = 0, reasons =
   critical_missing: critical,
   reasons: Array.from({ length: reasons }, () => ({ code: 'x', message: 'x', blocks_ready: false })),
   face_photo_id: null,
+  damaged: false,
 });
 
 describe('paths into the form', () => {

@@ -60,6 +60,7 @@ pub fn dashboard_cards(store: &Store) -> Res<Vec<DashboardCard>> {
             known_as: row.known_as,
             age: row.age,
             face_photo_id: row.face_photo_id,
+            damaged: row.damaged,
         })
         .collect())
 }

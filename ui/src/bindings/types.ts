@@ -1271,6 +1271,11 @@ export interface CreateChildInput {
 export interface DashboardCard {
   age?: number | null;
   critical_missing: number;
+  /**
+   * The child's latest revision could not be read: the card says so instead of showing an
+   * empty name (the record needs restoring; every other card is still there).
+   */
+  damaged: boolean;
   face_photo_id?: string | null;
   id: string;
   known_as: string[];
