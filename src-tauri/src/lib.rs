@@ -40,7 +40,7 @@ pub const DEMO_MANAGER: &str = grabpack_send::demo::MANAGER;
 pub fn create_demo_store(
     dir: &Path,
     keychain: Option<Arc<dyn DeviceKeychain>>,
-) -> Result<Vec<String>, grabpack_send::SendError> {
+) -> Result<Vec<grabpack_store::ChildId>, grabpack_send::SendError> {
     let passphrase =
         std::env::var("GRABPACK_PASSPHRASE").unwrap_or_else(|_| DEMO_PASSPHRASE.to_owned());
     let secrets = grabpack_send::demo::DemoSecrets {

@@ -3,6 +3,7 @@
 //! ui/src/bindings are generated from it and cannot drift unnoticed.
 
 use grabpack_core::{Group, PhotoKind, Priority, ReadinessState, StaffRole};
+use grabpack_store::{ChildId, DeliveryId, EpisodeId, PhotoId};
 use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -75,14 +76,14 @@ pub struct ReasonView {
 /// A child's card on the dashboard.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct DashboardCard {
-    pub id: String,
+    pub id: ChildId,
     pub legal_name: String,
     pub known_as: Vec<String>,
     pub age: Option<i16>,
     pub state: ReadinessState,
     pub reasons: Vec<ReasonView>,
     pub critical_missing: usize,
-    pub face_photo_id: Option<String>,
+    pub face_photo_id: Option<PhotoId>,
     /// The child's latest revision could not be read: the card says so instead of showing an
     /// empty name (the record needs restoring; every other card is still there).
     pub damaged: bool,
@@ -101,7 +102,7 @@ pub struct FieldView {
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct ChildRef {
-    pub child_id: String,
+    pub child_id: ChildId,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -112,27 +113,27 @@ pub struct CreateChildInput {
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct SaveFormInput {
-    pub child_id: String,
+    pub child_id: ChildId,
     pub form: grabpack_core::ChildForm,
     pub note: String,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct ReviewInput {
-    pub child_id: String,
+    pub child_id: ChildId,
     pub note: String,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct DiffInput {
-    pub child_id: String,
+    pub child_id: ChildId,
     pub from_seq: i64,
     pub to_seq: i64,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct AddPhotoInput {
-    pub child_id: String,
+    pub child_id: ChildId,
     /// The file's bytes, base64.
     pub bytes_base64: String,
     pub kind: PhotoKind,
@@ -142,7 +143,7 @@ pub struct AddPhotoInput {
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct PhotoRef {
-    pub photo_id: String,
+    pub photo_id: PhotoId,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -159,7 +160,7 @@ pub struct StaffRef {
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct AuditQuery {
-    pub child_id: Option<String>,
+    pub child_id: Option<ChildId>,
     pub action: Option<String>,
     pub limit: Option<i64>,
 }
@@ -168,7 +169,7 @@ pub struct AuditQuery {
 /// pack, built in memory.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct MissingPreview {
-    pub child_id: String,
+    pub child_id: ChildId,
     pub legal_name: String,
     pub age: Option<i16>,
     /// 12 or under: report at once on 999.
@@ -181,7 +182,7 @@ pub struct MissingPreview {
     pub warnings: Vec<String>,
     pub revision: i64,
     /// This child's open episode, if one is already running: the Missing button goes there.
-    pub open_episode_id: Option<String>,
+    pub open_episode_id: Option<EpisodeId>,
 }
 
 // ---- The missing episode -------------------------------------------------------------------
@@ -196,7 +197,7 @@ use jiff::Timestamp;
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct StartEpisodeInput {
-    pub child_id: String,
+    pub child_id: ChildId,
     /// The person thinks the child may be in immediate danger (or is not sure).
     pub immediate_danger: bool,
     /// When the absence was noticed; now when not given.
@@ -207,7 +208,7 @@ pub struct StartEpisodeInput {
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct EpisodeRef {
-    pub episode_id: String,
+    pub episode_id: EpisodeId,
 }
 
 /// Everything the episode screen draws, in one answer (built by grabpack-send, shared with the CLI).
@@ -215,7 +216,7 @@ pub use grabpack_send::episode::EpisodeView;
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct StepInput {
-    pub episode_id: String,
+    pub episode_id: EpisodeId,
     pub step_id: String,
     pub label: String,
     #[serde(default)]
@@ -225,13 +226,13 @@ pub struct StepInput {
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct Part2Input {
-    pub episode_id: String,
+    pub episode_id: EpisodeId,
     pub part2: grabpack_core::Part2,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct ReportInput {
-    pub episode_id: String,
+    pub episode_id: EpisodeId,
     pub report: PoliceReport,
     pub at: Option<Timestamp>,
 }
@@ -239,14 +240,14 @@ pub struct ReportInput {
 /// Police would not accept the report: recorded, and the social worker told at once.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct NotAcceptedInput {
-    pub episode_id: String,
+    pub episode_id: EpisodeId,
     pub refusal: NotAccepted,
     pub at: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct SendPackInput {
-    pub episode_id: String,
+    pub episode_id: EpisodeId,
     /// Proposed recipients (by id) the sender took off.
     #[serde(default)]
     pub remove: Vec<String>,
@@ -259,32 +260,32 @@ pub struct SendPackInput {
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct DeliveryRef {
-    pub delivery_id: String,
+    pub delivery_id: DeliveryId,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct GiveUpInput {
-    pub delivery_id: String,
+    pub delivery_id: DeliveryId,
     pub reason: String,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct UpdateInput {
-    pub episode_id: String,
+    pub episode_id: EpisodeId,
     pub update: EpisodeUpdate,
     pub at: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct FoundInput {
-    pub episode_id: String,
+    pub episode_id: EpisodeId,
     pub found: Found,
     pub at: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct InterviewInput {
-    pub episode_id: String,
+    pub episode_id: EpisodeId,
     /// The police prevention interview (safe-and-well check).
     pub prevention: Option<PreventionInterview>,
     /// The independent return-home interview offer.
@@ -294,15 +295,15 @@ pub struct InterviewInput {
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct CloseInput {
-    pub episode_id: String,
+    pub episode_id: EpisodeId,
     pub closure: Closure,
 }
 
 /// An open episode, pinned above the children on the dashboard.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct OpenEpisodeCard {
-    pub episode_id: String,
-    pub child_id: String,
+    pub episode_id: EpisodeId,
+    pub child_id: ChildId,
     pub child_name: String,
     pub noticed_at: Timestamp,
     pub call_999_now: bool,
@@ -313,9 +314,9 @@ pub struct OpenEpisodeCard {
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct SavePackInput {
-    pub child_id: String,
+    pub child_id: ChildId,
     /// The open episode, so its Part 2 is in the saved pack.
-    pub episode_id: Option<String>,
+    pub episode_id: Option<EpisodeId>,
 }
 
 /// Where the saved pack went (not encrypted: the screen says so).

@@ -435,7 +435,7 @@ fn home_that_sends_to(
     ca: &common::TestCa,
     smtp_port: u16,
     intake: &str,
-) -> String {
+) -> grabpack_store::ChildId {
     let mut store = home.unlock();
     let mut settings = common::smtp_settings(ca, smtp_port, common::SMTP_PASSWORD);
     settings

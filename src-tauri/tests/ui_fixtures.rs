@@ -31,7 +31,7 @@ fn write_ui_fixtures_from_a_demo_store() {
     let today = jiff::Zoned::now().date();
     for c in &cards {
         children.insert(
-            c.id.clone(),
+            c.id.to_string(),
             serde_json::to_value(store.child(&c.id).unwrap()).unwrap(),
         );
         let r = store.readiness(&c.id, today).unwrap();
@@ -40,16 +40,16 @@ fn write_ui_fixtures_from_a_demo_store() {
             .iter()
             .map(|x| json!({"code": x.code(), "message": x.message(), "blocks_ready": x.blocks_ready()}))
             .collect();
-        readiness.insert(c.id.clone(), Value::Array(reasons));
+        readiness.insert(c.id.to_string(), Value::Array(reasons));
         history.insert(
-            c.id.clone(),
+            c.id.to_string(),
             serde_json::to_value(store.history(&c.id).unwrap()).unwrap(),
         );
         let mut p =
             serde_json::to_value(build_missing_preview(&mut store, &c.id).unwrap()).unwrap();
         // The PDF itself is not needed to draw the screen; keep the fixture small.
         p["pdf_base64"] = Value::String("JVBERi0xLjcK".into());
-        missing.insert(c.id.clone(), p);
+        missing.insert(c.id.to_string(), p);
     }
     // An open episode with its pack queued (no network here: every delivery waits), for the
     // episode screen and the dashboard's pinned card.

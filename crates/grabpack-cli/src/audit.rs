@@ -34,7 +34,7 @@ pub fn run(cli: &Cli, dir: &Path, c: &AuditCommand) -> Result<()> {
         } => {
             let store = unlock(cli, dir)?;
             let child = child.as_deref().map(|c| store.find_child(c)).transpose()?;
-            let entries = store.audit_list(child.as_deref(), action.as_deref(), *limit)?;
+            let entries = store.audit_list(child.as_ref(), action.as_deref(), *limit)?;
             print(json, &entries, |es| {
                 es.iter()
                     .map(|e| {

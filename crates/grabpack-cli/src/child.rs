@@ -52,7 +52,7 @@ pub fn run(cli: &Cli, dir: &Path, c: &ChildCommand) -> Result<()> {
                     .map(|r| {
                         format!(
                             "{}  {:<32} {}",
-                            &r.id[..8],
+                            r.id.short(),
                             r.legal_name,
                             r.readiness.state.as_str()
                         )

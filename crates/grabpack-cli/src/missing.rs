@@ -256,7 +256,7 @@ fn start(store: &mut Store, json: bool, a: &StartArgs) -> Result<()> {
             }
             s.push_str(&format!(
                 "Send it with: grabpack missing send {}",
-                &ep.id[..8]
+                ep.id.short()
             ));
             s
         },
@@ -345,7 +345,7 @@ fn report(store: &mut Store, json: bool, a: &ReportArgs) -> Result<()> {
             |_| {
                 format!(
                     "Recorded that police would not accept the report (entry {event}); the social worker's notice is queued ({}).",
-                    &msg.id[..8]
+                    msg.id.short()
                 )
             },
         );
@@ -392,7 +392,7 @@ fn send(store: &mut Store, json: bool, a: &SendArgs) -> Result<()> {
         format!(
             "Queued to {} recipient(s) (message {}); committed before sending.",
             m.deliveries.len(),
-            &m.id[..8]
+            m.id.short()
         )
     });
     if !queue_only {
@@ -545,7 +545,7 @@ fn list(store: &mut Store, json: bool, a: &ListArgs) -> Result<()> {
             .map(|e| {
                 format!(
                     "{}  {}  {}",
-                    &e.id[..8],
+                    e.id.short(),
                     e.noticed_at,
                     if e.closed { "closed" } else { "OPEN" }
                 )
@@ -629,7 +629,7 @@ fn show_text(view: &episode::EpisodeView) -> String {
         ));
     }
     for m in outbox {
-        s.push_str(&format!("  message {} ({})\n", &m.id[..8], m.purpose));
+        s.push_str(&format!("  message {} ({})\n", m.id.short(), m.purpose));
         for d in &m.deliveries {
             s.push_str(&format!("    {}\n", delivery_line(d, ": ")));
         }

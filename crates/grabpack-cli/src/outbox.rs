@@ -8,7 +8,7 @@ use std::path::Path;
 
 use clap::Subcommand;
 use grabpack_send::{SendSettings, SmtpSecurity, SmtpSettings, Transports};
-use grabpack_store::Store;
+use grabpack_store::{OutboxMessageId, Store};
 use jiff::Timestamp;
 
 use crate::Cli;
@@ -99,14 +99,14 @@ pub fn run(cli: &Cli, dir: &Path, c: &OutboxCommand) -> Result<()> {
                 for m in ms {
                     s.push_str(&format!(
                         "{}  {}  {}\n",
-                        &m.id[..8],
+                        m.id.short(),
                         m.created_at,
                         m.purpose
                     ));
                     for d in &m.deliveries {
                         s.push_str(&format!(
                             "  {}  {:<10} {} <{}> attempts {}{}\n",
-                            &d.id[..8],
+                            d.id.short(),
                             d.state.as_str(),
                             d.recipient_name,
                             d.address,
@@ -201,13 +201,14 @@ pub fn run(cli: &Cli, dir: &Path, c: &OutboxCommand) -> Result<()> {
             });
         }
         OutboxCommand::SavePdf { message, output } => {
+            let message = OutboxMessageId::from(message.as_str());
             let pdf = store
-                .message_pdf(message)?
+                .message_pdf(&message)?
                 .ok_or_else(|| CliError::input("cli.no_pdf", "That message has no pack PDF."))?;
             std::fs::write(output, &pdf).map_err(|e| {
                 CliError::input("cli.file_unwritable", format!("{}: {e}", output.display()))
             })?;
-            let child = store.outbox_message(message)?.child_id;
+            let child = store.outbox_message(&message)?.child_id;
             store.record(
                 grabpack_store::AuditAction::PackSaved,
                 Some(&child),

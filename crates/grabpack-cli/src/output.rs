@@ -89,7 +89,7 @@ pub fn dashboard_text(rows: &[grabpack_store::DashboardRow]) -> String {
 pub fn delivery_line(d: &grabpack_store::outbox::Delivery, error_sep: &str) -> String {
     format!(
         "{}  {:<10} {} <{}>{}",
-        &d.id[..8],
+        d.id.short(),
         d.state.as_str(),
         d.recipient_name,
         d.address,

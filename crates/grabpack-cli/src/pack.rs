@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
-use grabpack_store::Store;
+use grabpack_store::{ChildId, Store};
 
 use crate::Cli;
 use crate::error::{CliError, send_error};
@@ -55,7 +55,7 @@ pub fn run(cli: &Cli, dir: &Path, c: &PackCommand) -> Result<(), CliError> {
 /// What a pack is built from: one builder for every front end (grabpack-send's `pack_input`).
 pub fn input(
     store: &Store,
-    child_id: &str,
+    child_id: &ChildId,
     episode: Option<&grabpack_store::episodes::Episode>,
 ) -> Result<grabpack_pack::PackInput, CliError> {
     grabpack_send::pack_input(store, child_id, episode).map_err(send_error)
@@ -64,7 +64,7 @@ pub fn input(
 /// The episode named on the command line, checked to be this child's.
 pub fn episode_for(
     store: &Store,
-    child_id: &str,
+    child_id: &ChildId,
     episode: Option<&str>,
 ) -> Result<Option<grabpack_store::episodes::Episode>, CliError> {
     let Some(query) = episode else {
@@ -77,7 +77,7 @@ pub fn episode_for(
 
 pub fn render(
     store: &mut Store,
-    child_id: &str,
+    child_id: &ChildId,
     episode: Option<&str>,
     output: &Path,
     json: bool,
@@ -120,7 +120,7 @@ pub fn render(
 
 pub fn readout(
     store: &mut Store,
-    child_id: &str,
+    child_id: &ChildId,
     episode: Option<&str>,
     json: bool,
 ) -> Result<(), CliError> {

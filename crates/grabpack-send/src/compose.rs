@@ -6,9 +6,9 @@
 //! is rendered once, with its idempotency key and `sent_at`. The worker only ever replays them.
 
 use grabpack_protocol::{Manifest, ManifestChild, ManifestHome, PDF_FILE_NAME, PROTOCOL};
-use grabpack_store::Store;
 use grabpack_store::episodes::RecipientChoice;
 use grabpack_store::outbox::{Channel, NewDelivery, NewMessage, OutboxMessage, Purpose};
+use grabpack_store::{ChildId, EpisodeId, OutboxMessageId, Store};
 use jiff::Timestamp;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
@@ -20,10 +20,10 @@ use crate::settings::SendSettings;
 /// What is being sent, and to whom.
 #[derive(Debug, Clone)]
 pub struct Outgoing {
-    pub child_id: String,
+    pub child_id: ChildId,
     /// The name police will use: known-as first, then the legal name.
     pub child_display_name: String,
-    pub episode_id: Option<String>,
+    pub episode_id: Option<EpisodeId>,
     pub purpose: Purpose,
     pub pdf: Option<Vec<u8>>,
     pub readout: String,
@@ -127,10 +127,10 @@ fn manifest_bytes(
             name: out.home_name.clone(),
         },
         child: ManifestChild {
-            child_ref: out.child_id.clone(),
+            child_ref: out.child_id.to_string(),
             display_name: out.child_display_name.clone(),
         },
-        episode_id: out.episode_id.clone(),
+        episode_id: out.episode_id.as_ref().map(ToString::to_string),
         recipient_id: grabpack_protocol::to_valid_id(&to.id),
         sent_at: now.to_string(),
         pdf_sha256: grabpack_store::outbox::sha256_hex(pdf),
@@ -150,7 +150,7 @@ pub fn queue(
     proposal: Option<&Proposal>,
     now: Timestamp,
 ) -> Result<OutboxMessage> {
-    let message_id = uuid::Uuid::new_v4().to_string();
+    let message_id = OutboxMessageId::new_random();
     let mut deliveries = Vec::new();
     for r in &out.recipients {
         let key = uuid::Uuid::new_v4().to_string();
@@ -215,7 +215,7 @@ pub fn queue(
                 .filter(|p| !chosen_ids.contains(&p.id.as_str()))
                 .map(|p| p.id.clone())
                 .collect(),
-            outbox_message_id: message_id.clone(),
+            outbox_message_id: message_id.to_string(),
         }
     });
     Ok(store.enqueue_with_recipients(&msg, choice.as_ref(), now)?)

@@ -35,7 +35,7 @@ pub struct Demo {
     pub store: Store,
     pub recovery_key: Sensitive<String>,
     /// The fictional children, in the order added.
-    pub children: Vec<String>,
+    pub children: Vec<grabpack_store::ChildId>,
 }
 
 /// Create the demo store in `dir`: the fictional home, its police area and placeholder mail

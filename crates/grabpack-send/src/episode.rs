@@ -15,9 +15,9 @@ use std::sync::Arc;
 use grabpack_core::ChildForm;
 use grabpack_core::readiness::age_on;
 use grabpack_pack::{PackInput, PackPhoto};
-use grabpack_store::Store;
 use grabpack_store::episodes::{ChildFlag, Episode, NotAccepted};
 use grabpack_store::outbox::OutboxMessage;
+use grabpack_store::{ChildId, EpisodeId, Store};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -32,14 +32,18 @@ use crate::{Outgoing, queue};
 /// What a pack is built from: the store's `pack_material` (the child's own marking wins over the
 /// home's), the app's closed episodes for the missing history and, when a child is missing now,
 /// that episode's Part 2.
-pub fn pack_input(store: &Store, child_id: &str, episode: Option<&Episode>) -> Result<PackInput> {
+pub fn pack_input(
+    store: &Store,
+    child_id: &ChildId,
+    episode: Option<&Episode>,
+) -> Result<PackInput> {
     Ok(pack_input_and_revision(store, child_id, episode)?.0)
 }
 
 /// [`pack_input`], with the revision number it was built from (for the screen that shows it).
 pub fn pack_input_and_revision(
     store: &Store,
-    child_id: &str,
+    child_id: &ChildId,
     episode: Option<&Episode>,
 ) -> Result<(PackInput, i64)> {
     let material = store.pack_material(child_id)?;
@@ -156,7 +160,7 @@ pub struct EpisodeView {
 
 /// The episode as it stands, for the app's episode screen and `grabpack missing show`: settings,
 /// directory and form are read once, the form parsed once. `today` gives the child's age.
-pub fn view(store: &Store, episode_id: &str, today: Date) -> Result<EpisodeView> {
+pub fn view(store: &Store, episode_id: &EpisodeId, today: Date) -> Result<EpisodeView> {
     let episode = store.episode(episode_id)?;
     let ctx = EpisodeContext::load(store, &episode)?;
     let checklist = ctx.checklist(&episode)?;
@@ -164,7 +168,7 @@ pub fn view(store: &Store, episode_id: &str, today: Date) -> Result<EpisodeView>
     let flags = store
         .child_flags(&episode.child_id)?
         .into_iter()
-        .filter(|f| f.episode_id.as_deref() == Some(episode_id))
+        .filter(|f| f.episode_id.as_ref() == Some(episode_id))
         .collect();
     let form = ctx.form;
     Ok(EpisodeView {
@@ -200,7 +204,7 @@ pub use grabpack_store::outbox::Purpose;
 /// sender changed them. Nothing is sent here: the worker sends what the outbox holds.
 pub fn queue_episode_pack(
     store: &mut Store,
-    episode_id: &str,
+    episode_id: &EpisodeId,
     choice: &Choice,
     note: &str,
     purpose: Purpose,
@@ -262,7 +266,7 @@ pub struct NotAcceptedRecorded {
 /// when nobody can be sent the notice (`store.no_recipients`: then phone them).
 pub fn record_not_accepted(
     store: &mut Store,
-    episode_id: &str,
+    episode_id: &EpisodeId,
     at: Timestamp,
     refusal: &NotAccepted,
     now: Timestamp,

@@ -181,7 +181,7 @@ pub fn record_acknowledgements(
         let episode = delivery
             .as_ref()
             .and_then(|d| d.episode_id.clone())
-            .or_else(|| a.episode_id.clone());
+            .or_else(|| a.episode_id.clone().map(grabpack_store::EpisodeId::from));
         let Some(episode) = episode else { continue };
         let ack = wire::recorded_acknowledgement(base, a);
         if store.record_acknowledgement(&episode, at, &ack)?.is_some() {

@@ -12,7 +12,7 @@ use grabpack_store::episodes::NewEpisode;
 use grabpack_store::outbox::DeliveryState;
 use jiff::Timestamp;
 
-fn open_episode(store: &mut grabpack_store::Store, home: &TestHome) -> String {
+fn open_episode(store: &mut grabpack_store::Store, home: &TestHome) -> grabpack_store::EpisodeId {
     store
         .open_episode(&NewEpisode {
             child_id: home.child_id.clone(),
@@ -219,7 +219,7 @@ fn what_went_out_is_audited_with_its_sha256_at_every_state_change() {
         .audit_list(None, None, 100)
         .unwrap()
         .into_iter()
-        .filter(|e| e.detail.contains(&d.id))
+        .filter(|e| e.detail.contains(d.id.as_str()))
         .inspect(|e| assert!(e.detail.contains(&d.payload_sha256), "{}", e.detail))
         .map(|e| e.action)
         .collect();

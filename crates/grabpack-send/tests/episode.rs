@@ -13,7 +13,7 @@ use jiff::Timestamp;
 struct Home {
     _dir: tempfile::TempDir,
     store: Store,
-    episode: String,
+    episode: grabpack_store::EpisodeId,
 }
 
 /// The demo home with its first child (Maya, fictional) missing now.

@@ -5,6 +5,7 @@
 //! refuse UPDATE and DELETE) naming who saved it and which fields changed, so what the home knew
 //! on any day can be shown to a council, an inspector or a court.
 
+use crate::ids::ChildId;
 use grabpack_core::ChildForm;
 use grabpack_core::diff::{FieldChange, diff};
 use grabpack_core::interchange::{ChildDocument, ImportedChild, PhotoRecord};
@@ -74,7 +75,7 @@ pub struct RevisionInfo {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChildRecord {
-    pub id: String,
+    pub id: ChildId,
     pub form: ChildForm,
     pub revision: RevisionInfo,
     pub archived_at: Option<String>,
@@ -84,9 +85,9 @@ pub struct ChildRecord {
 
 impl Store {
     /// Add a child with their first revision.
-    pub fn create_child(&mut self, form: &ChildForm, note: &str) -> Result<String> {
+    pub fn create_child(&mut self, form: &ChildForm, note: &str) -> Result<ChildId> {
         validate(form, today()).map_err(StoreError::FormInvalid)?;
-        let id = uuid::Uuid::new_v4().to_string();
+        let id = ChildId::new_random();
         let at = now();
         let tx = self.conn.transaction()?;
         tx.execute(
@@ -110,7 +111,7 @@ impl Store {
             &at,
             &self.actor.id(),
             AuditAction::ChildCreated.as_str(),
-            Some(&id),
+            Some(id.as_str()),
             &format!("revision 1; {} fields", changed.len()),
         )?;
         tx.commit()?;
@@ -121,7 +122,7 @@ impl Store {
     /// "reviewed, no changes".
     pub fn save_form(
         &mut self,
-        child_id: &str,
+        child_id: &ChildId,
         form: &ChildForm,
         note: &str,
     ) -> Result<RevisionInfo> {
@@ -159,7 +160,7 @@ impl Store {
             } else {
                 AuditAction::Edited.as_str()
             },
-            Some(child_id),
+            Some(child_id.as_str()),
             &format!(
                 "revision {}; changed: {}",
                 seq + 1,
@@ -171,7 +172,7 @@ impl Store {
     }
 
     /// Stamp "reviewed, no changes": the current form, confirmed by the person now.
-    pub fn review(&mut self, child_id: &str, note: &str) -> Result<RevisionInfo> {
+    pub fn review(&mut self, child_id: &ChildId, note: &str) -> Result<RevisionInfo> {
         let at = now();
         let tx = self.conn.transaction()?;
         let (seq, archived) = latest_seq(&tx, child_id)?;
@@ -195,7 +196,7 @@ impl Store {
             &at,
             &self.actor.id(),
             AuditAction::Reviewed.as_str(),
-            Some(child_id),
+            Some(child_id.as_str()),
             &format!("revision {}", seq + 1),
         )?;
         tx.commit()?;
@@ -203,7 +204,7 @@ impl Store {
     }
 
     /// Archive a child who left the placement: kept read-only, out of the dashboard.
-    pub fn archive(&mut self, child_id: &str) -> Result<()> {
+    pub fn archive(&mut self, child_id: &ChildId) -> Result<()> {
         self.require_admin()?;
         let at = now();
         let tx = self.conn.transaction()?;
@@ -220,7 +221,7 @@ impl Store {
             &at,
             &self.actor.id(),
             AuditAction::Archived.as_str(),
-            Some(child_id),
+            Some(child_id.as_str()),
             "",
         )?;
         tx.commit()?;
@@ -228,7 +229,7 @@ impl Store {
     }
 
     /// The child's current record; viewing is audited.
-    pub fn child(&mut self, child_id: &str) -> Result<ChildRecord> {
+    pub fn child(&mut self, child_id: &ChildId) -> Result<ChildRecord> {
         let record = self.child_unaudited(child_id)?;
         self.record(
             AuditAction::Viewed,
@@ -240,7 +241,7 @@ impl Store {
 
     /// The current record without an audit entry, for internal use by other store operations
     /// (export, render) that audit their own action.
-    pub fn child_unaudited(&self, child_id: &str) -> Result<ChildRecord> {
+    pub fn child_unaudited(&self, child_id: &ChildId) -> Result<ChildRecord> {
         let (seq, _) = latest_seq(&self.conn, child_id)?;
         let archived_at: Option<String> = self.conn.query_row(
             "SELECT archived_at FROM children WHERE id = ?1",
@@ -248,7 +249,7 @@ impl Store {
             |r| r.get(0),
         )?;
         Ok(ChildRecord {
-            id: child_id.to_string(),
+            id: child_id.clone(),
             form: load_form(&self.conn, child_id, seq)?,
             revision: self.revision_info(child_id, seq)?,
             archived_at,
@@ -257,14 +258,14 @@ impl Store {
     }
 
     /// Find a child by id (or its first 8+ characters) or by part of a name or known-as name.
-    pub fn find_child(&self, query: &str) -> Result<String> {
+    pub fn find_child(&self, query: &str) -> Result<ChildId> {
         let q = query.trim();
         let mut stmt = self.conn.prepare(
             "SELECT c.id, r.form_json, r.seq FROM children c JOIN revisions r ON r.child_id = c.id AND r.seq = c.latest_seq",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok((
-                r.get::<_, String>(0)?,
+                r.get::<_, ChildId>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, i64>(2)?,
             ))
@@ -274,7 +275,7 @@ impl Store {
         let mut unreadable = None;
         for row in rows {
             let (id, json, seq) = row?;
-            if id == q || (q.len() >= 8 && id.starts_with(q)) {
+            if id == q || (q.len() >= 8 && id.as_str().starts_with(q)) {
                 return Ok(id);
             }
             let form = match parse_form(&id, seq, &json) {
@@ -298,7 +299,7 @@ impl Store {
         }
     }
 
-    pub fn history(&self, child_id: &str) -> Result<Vec<RevisionInfo>> {
+    pub fn history(&self, child_id: &ChildId) -> Result<Vec<RevisionInfo>> {
         latest_seq(&self.conn, child_id)?;
         let mut stmt = self.conn.prepare(
             "SELECT seq, kind, saved_at, saved_by, saved_by_name, changed_paths, note FROM revisions WHERE child_id = ?1 ORDER BY seq DESC",
@@ -311,19 +312,19 @@ impl Store {
         Ok(out)
     }
 
-    pub fn revision_form(&self, child_id: &str, seq: i64) -> Result<ChildForm> {
+    pub fn revision_form(&self, child_id: &ChildId, seq: i64) -> Result<ChildForm> {
         load_form(&self.conn, child_id, seq)
     }
 
     /// Field-level differences between two revisions of one child.
-    pub fn diff(&self, child_id: &str, from_seq: i64, to_seq: i64) -> Result<Vec<FieldChange>> {
+    pub fn diff(&self, child_id: &ChildId, from_seq: i64, to_seq: i64) -> Result<Vec<FieldChange>> {
         Ok(diff(
             &self.revision_form(child_id, from_seq)?,
             &self.revision_form(child_id, to_seq)?,
         ))
     }
 
-    fn revision_info(&self, child_id: &str, seq: i64) -> Result<RevisionInfo> {
+    fn revision_info(&self, child_id: &ChildId, seq: i64) -> Result<RevisionInfo> {
         let mut stmt = self.conn.prepare(
             "SELECT seq, kind, saved_at, saved_by, saved_by_name, changed_paths, note FROM revisions WHERE child_id = ?1 AND seq = ?2",
         )?;
@@ -335,7 +336,7 @@ impl Store {
     }
 
     /// The child as a document for the next placement. Audited; the caller decides where it goes.
-    pub fn export(&mut self, child_id: &str) -> Result<ChildDocument> {
+    pub fn export(&mut self, child_id: &ChildId) -> Result<ChildDocument> {
         let record = self.child_unaudited(child_id)?;
         let mut photos = Vec::new();
         for p in &record.photos {
@@ -365,7 +366,7 @@ impl Store {
 
     /// Import a child from a document: the form is validated, each photo re-checked through the
     /// photo intake (metadata stripped again). All or nothing.
-    pub fn import(&mut self, json: &str) -> Result<String> {
+    pub fn import(&mut self, json: &str) -> Result<ChildId> {
         let imported: ImportedChild = grabpack_core::interchange::import(json, today())?;
         // Check every photo before anything is written, so a bad photo changes nothing.
         let mut photos = Vec::new();
@@ -373,7 +374,7 @@ impl Store {
             let clean = crate::photo_import::sanitise(&p.jpeg)?;
             photos.push((p, clean));
         }
-        let id = uuid::Uuid::new_v4().to_string();
+        let id = ChildId::new_random();
         let at = now();
         let tx = self.conn.transaction()?;
         tx.execute(
@@ -410,7 +411,7 @@ impl Store {
             &at,
             &self.actor.id(),
             AuditAction::Imported.as_str(),
-            Some(&id),
+            Some(id.as_str()),
             &format!("{note}; {} photos", photos.len()),
         )?;
         tx.commit()?;
@@ -422,7 +423,7 @@ fn paths(changes: &[FieldChange]) -> Vec<String> {
     changes.iter().map(|c| c.path.clone()).collect()
 }
 
-pub(crate) fn latest_seq(conn: &Connection, child_id: &str) -> Result<(i64, bool)> {
+pub(crate) fn latest_seq(conn: &Connection, child_id: &ChildId) -> Result<(i64, bool)> {
     conn.query_row(
         "SELECT latest_seq, archived_at IS NOT NULL FROM children WHERE id = ?1",
         [child_id],
@@ -432,7 +433,7 @@ pub(crate) fn latest_seq(conn: &Connection, child_id: &str) -> Result<(i64, bool
     .ok_or_else(|| StoreError::ChildNotFound(child_id.to_string()))
 }
 
-pub(crate) fn load_form(conn: &Connection, child_id: &str, seq: i64) -> Result<ChildForm> {
+pub(crate) fn load_form(conn: &Connection, child_id: &ChildId, seq: i64) -> Result<ChildForm> {
     let json: String = conn
         .query_row(
             "SELECT form_json FROM revisions WHERE child_id = ?1 AND seq = ?2",
@@ -448,7 +449,7 @@ pub(crate) fn load_form(conn: &Connection, child_id: &str, seq: i64) -> Result<C
 /// search): a revision this build cannot read is `store.damaged` naming the child and revision,
 /// never an empty form. The dashboard alone lists such a child as damaged (`DashboardRow`), so
 /// every other child's card stays on screen.
-pub(crate) fn parse_form(child_id: &str, seq: i64, json: &str) -> Result<ChildForm> {
+pub(crate) fn parse_form(child_id: &ChildId, seq: i64, json: &str) -> Result<ChildForm> {
     serde_json::from_str(json)
         .map_err(|e| damaged(format!("revision {seq} of child {child_id}: {e}")))
 }
@@ -456,7 +457,7 @@ pub(crate) fn parse_form(child_id: &str, seq: i64, json: &str) -> Result<ChildFo
 #[allow(clippy::too_many_arguments)]
 fn insert_revision(
     conn: &Connection,
-    child_id: &str,
+    child_id: &ChildId,
     seq: i64,
     kind: RevisionKind,
     at: &str,
@@ -487,7 +488,7 @@ fn insert_revision(
     Ok(())
 }
 
-fn revision_from_row(child_id: &str, r: &rusqlite::Row<'_>) -> Result<RevisionInfo> {
+fn revision_from_row(child_id: &ChildId, r: &rusqlite::Row<'_>) -> Result<RevisionInfo> {
     let seq: i64 = r.get(0)?;
     let kind: String = r.get(1)?;
     let changed: String = r.get(5)?;

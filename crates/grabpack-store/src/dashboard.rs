@@ -4,6 +4,7 @@
 //! Why computed and never stored: readiness depends on today's date and on thresholds a manager
 //! can change, so a stored value would go stale without anyone noticing.
 
+use crate::ids::{ChildId, PhotoId};
 use std::collections::HashMap;
 
 use grabpack_core::readiness::{PhotoFact, age_on, assess};
@@ -19,12 +20,12 @@ use crate::store::{Store, damaged};
 /// One card on the dashboard.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DashboardRow {
-    pub id: String,
+    pub id: ChildId,
     pub legal_name: String,
     pub known_as: Vec<String>,
     pub age: Option<i16>,
     pub readiness: Readiness,
-    pub face_photo_id: Option<String>,
+    pub face_photo_id: Option<PhotoId>,
     /// The child's latest revision could not be read (`store.damaged` when opened). The card is
     /// still listed, first and not ready, with no name: a care worker must see that a child's
     /// record needs restoring, and every other child's card must still be there.
@@ -32,21 +33,21 @@ pub struct DashboardRow {
 }
 
 /// A child's photo facts for readiness, and their newest face photo (date, id) for the card.
-type ChildPhotoFacts = (Vec<PhotoFact>, Option<(Date, String)>);
+type ChildPhotoFacts = (Vec<PhotoFact>, Option<(Date, PhotoId)>);
 
 impl Store {
     /// Every child not archived, with readiness, sorted so what needs attention comes first.
     pub fn dashboard(&self, today: Date) -> Result<Vec<DashboardRow>> {
         let settings = self.settings()?.readiness;
-        let mut photo_facts: HashMap<String, ChildPhotoFacts> = HashMap::new();
+        let mut photo_facts: HashMap<ChildId, ChildPhotoFacts> = HashMap::new();
         {
             let mut stmt = self
                 .conn
                 .prepare("SELECT p.child_id, p.id, p.kind, p.taken_on FROM photos p JOIN children c ON c.id = p.child_id WHERE c.archived_at IS NULL")?;
             let rows = stmt.query_map([], |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
+                    r.get::<_, ChildId>(0)?,
+                    r.get::<_, PhotoId>(1)?,
                     r.get::<_, String>(2)?,
                     r.get::<_, Option<String>>(3)?,
                 ))
@@ -81,7 +82,7 @@ impl Store {
         )?;
         let rows = stmt.query_map([], |r| {
             Ok((
-                r.get::<_, String>(0)?,
+                r.get::<_, ChildId>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, Option<String>>(2)?,
             ))
@@ -132,7 +133,7 @@ impl Store {
     }
 
     /// Readiness of one child today.
-    pub fn readiness(&self, child_id: &str, today: Date) -> Result<Readiness> {
+    pub fn readiness(&self, child_id: &ChildId, today: Date) -> Result<Readiness> {
         let record = self.child_unaudited(child_id)?;
         let local: Option<String> = self.conn.query_row(
             "SELECT max(saved_at) FROM revisions WHERE child_id = ?1 AND kind != 'import'",
@@ -170,13 +171,16 @@ fn date_of(ts: &str) -> Option<Date> {
 
 /// The UK date each child's most recent missing episode was closed (all children, or one): Part 1
 /// must be reviewed after every episode, so readiness needs it.
-fn last_episode_closed(conn: &Connection, child_id: Option<&str>) -> Result<HashMap<String, Date>> {
+fn last_episode_closed(
+    conn: &Connection,
+    child_id: Option<&ChildId>,
+) -> Result<HashMap<ChildId, Date>> {
     let mut stmt = conn.prepare(
         "SELECT e.child_id, v.at FROM episode_events v JOIN episodes e ON e.id = v.episode_id
          WHERE v.kind = 'close' AND (?1 IS NULL OR e.child_id = ?1)",
     )?;
     let rows = stmt.query_map([child_id], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        Ok((r.get::<_, ChildId>(0)?, r.get::<_, String>(1)?))
     })?;
     let mut out = HashMap::new();
     for row in rows {

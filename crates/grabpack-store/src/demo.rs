@@ -4,6 +4,7 @@
 //! Everything here is invented. The photos are drawn by `grabpack_photo::synthetic_portrait`, not
 //! taken of anyone.
 
+use crate::ids::ChildId;
 use crate::{Store, StoreError};
 use grabpack_core::interchange::{ChildDocument, PhotoRecord};
 use grabpack_core::sample::complete_form;
@@ -16,7 +17,7 @@ fn portrait(seed: u64) -> Result<Vec<u8>, StoreError> {
 }
 
 /// Fill `store` with the demo children; returns their ids in the order added.
-pub fn populate(store: &mut Store, today: Date) -> Result<Vec<String>, StoreError> {
+pub fn populate(store: &mut Store, today: Date) -> Result<Vec<ChildId>, StoreError> {
     let mut ids = Vec::new();
     let days_ago = |n: i64| today.saturating_sub(n.days());
 

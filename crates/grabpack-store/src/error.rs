@@ -93,9 +93,9 @@ pub enum StoreError {
     #[error(
         "This child already has an open missing episode ({episode_id}): carry on with that one. A new episode can be opened once it is closed."
     )]
-    EpisodeAlreadyOpen { episode_id: String },
+    EpisodeAlreadyOpen { episode_id: crate::EpisodeId },
     #[error("That episode belongs to another child. Go back to the children and start again.")]
-    EpisodeOtherChild { episode_id: String },
+    EpisodeOtherChild { episode_id: crate::EpisodeId },
     #[error("There is no episode entry {0} to amend.")]
     EventNotFound(i64),
     #[error("There is no outbox delivery '{0}'.")]

@@ -11,6 +11,7 @@
 //! names the SHA-256 of what went out. This module stores and moves state; the transports and
 //! the worker live in grabpack-send.
 
+use crate::ids::{ChildId, DeliveryId, EpisodeId, OutboxMessageId};
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -139,9 +140,9 @@ pub struct NewDelivery {
 /// A message to queue: committed with all its deliveries before any attempt.
 #[derive(Debug, Clone)]
 pub struct NewMessage {
-    pub id: String,
-    pub episode_id: Option<String>,
-    pub child_id: String,
+    pub id: OutboxMessageId,
+    pub episode_id: Option<EpisodeId>,
+    pub child_id: ChildId,
     /// pack, not_accepted_notice, update.
     pub purpose: Purpose,
     pub pdf: Option<Vec<u8>>,
@@ -154,10 +155,10 @@ pub struct NewMessage {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Delivery {
-    pub id: String,
-    pub message_id: String,
-    pub episode_id: Option<String>,
-    pub child_id: String,
+    pub id: DeliveryId,
+    pub message_id: OutboxMessageId,
+    pub episode_id: Option<EpisodeId>,
+    pub child_id: ChildId,
     pub recipient_id: String,
     pub recipient_name: String,
     pub recipient_role: String,
@@ -192,9 +193,9 @@ pub struct Claimed {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OutboxMessage {
-    pub id: String,
-    pub episode_id: Option<String>,
-    pub child_id: String,
+    pub id: OutboxMessageId,
+    pub episode_id: Option<EpisodeId>,
+    pub child_id: ChildId,
     pub purpose: Purpose,
     pub created_at: String,
     pub created_by: String,
@@ -237,7 +238,7 @@ fn delivery_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Delivery> {
     })
 }
 
-fn load_delivery(conn: &Connection, id: &str) -> Result<Delivery> {
+fn load_delivery(conn: &Connection, id: &DeliveryId) -> Result<Delivery> {
     conn.query_row(
         &format!(
             "SELECT {DELIVERY_COLUMNS} FROM outbox_deliveries d JOIN outbox_messages m ON m.id = d.message_id WHERE d.id = ?1"
@@ -262,7 +263,7 @@ fn audit_delivery(
         at,
         actor,
         action,
-        Some(&d.child_id),
+        Some(d.child_id.as_str()),
         &format!(
             "delivery {}; message {}; to {} ({}) by {} {}; sha256 {}; pdf_sha256 {}; {}",
             d.id,
@@ -311,7 +312,7 @@ impl Store {
             &at,
             &actor,
             AuditAction::OutboxQueued.as_str(),
-            Some(&msg.child_id),
+            Some(msg.child_id.as_str()),
             &format!(
                 "message {}; purpose {}; pdf_sha256 {}; {} recipients",
                 msg.id,
@@ -321,7 +322,7 @@ impl Store {
             ),
         )?;
         for d in &msg.deliveries {
-            let id = uuid::Uuid::new_v4().to_string();
+            let id = DeliveryId::new_random();
             tx.execute(
                 "INSERT INTO outbox_deliveries (id, message_id, recipient_id, recipient_name, recipient_role, channel, address, payload, payload_sha256, idempotency_key, email_message_id, state, next_attempt_ms)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'queued', ?12)",
@@ -330,8 +331,8 @@ impl Store {
             let row = load_delivery(&tx, &id)?;
             audit_delivery(&tx, &at, &actor, "delivery_queued", &row, "state queued")?;
         }
-        if let (Some(choice), Some(episode_id)) = (recipients, msg.episode_id.as_deref()) {
-            let key = crate::episodes::record::recipients_key(&msg.id);
+        if let (Some(choice), Some(episode_id)) = (recipients, msg.episode_id.as_ref()) {
+            let key = crate::episodes::record::recipients_key(msg.id.as_str());
             crate::episodes::record::insert_event(
                 &tx,
                 &actor_full,
@@ -378,7 +379,7 @@ impl Store {
         let at = now_string();
         let actor = self.actor().id();
         let tx = self.conn_mut().transaction()?;
-        let ids: Vec<String> = {
+        let ids: Vec<DeliveryId> = {
             let mut stmt =
                 tx.prepare("SELECT id FROM outbox_deliveries WHERE state = 'sending'")?;
             stmt.query_map([], |r| r.get(0))?
@@ -407,7 +408,7 @@ impl Store {
     /// Returns `None` if another worker took it or it is no longer due.
     pub fn claim_delivery(
         &mut self,
-        id: &str,
+        id: &DeliveryId,
         now: Timestamp,
         lease_ms: i64,
     ) -> Result<Option<Claimed>> {
@@ -453,14 +454,19 @@ impl Store {
     }
 
     /// The server took it: store its receipt.
-    pub fn mark_delivered(&mut self, id: &str, attempt: i64, receipt: &str) -> Result<Delivery> {
+    pub fn mark_delivered(
+        &mut self,
+        id: &DeliveryId,
+        attempt: i64,
+        receipt: &str,
+    ) -> Result<Delivery> {
         self.finish(id, attempt, "delivered", None, receipt, None)
     }
 
     /// A failure worth retrying (offline, timeout, server busy): back to `queued`, due at `next`.
     pub fn mark_retry(
         &mut self,
-        id: &str,
+        id: &DeliveryId,
         attempt: i64,
         code: &str,
         reason: &str,
@@ -472,7 +478,7 @@ impl Store {
     /// A failure a person must fix (wrong password, untrusted certificate, refused size).
     pub fn mark_failed(
         &mut self,
-        id: &str,
+        id: &DeliveryId,
         attempt: i64,
         code: &str,
         reason: &str,
@@ -482,7 +488,7 @@ impl Store {
 
     fn finish(
         &mut self,
-        id: &str,
+        id: &DeliveryId,
         attempt: i64,
         state: &str,
         error: Option<(&str, &str)>,
@@ -530,12 +536,12 @@ impl Store {
     }
 
     /// A person asks for another attempt now (after fixing the settings, say).
-    pub fn retry_delivery(&mut self, id: &str, now: Timestamp) -> Result<Delivery> {
+    pub fn retry_delivery(&mut self, id: &DeliveryId, now: Timestamp) -> Result<Delivery> {
         self.person_moves(id, now, "queued", "", &["failed", "queued", "given_up"])
     }
 
     /// A person decides this delivery will not be attempted again, and why.
-    pub fn give_up_delivery(&mut self, id: &str, reason: &str) -> Result<Delivery> {
+    pub fn give_up_delivery(&mut self, id: &DeliveryId, reason: &str) -> Result<Delivery> {
         self.person_moves(
             id,
             Timestamp::now(),
@@ -547,7 +553,7 @@ impl Store {
 
     fn person_moves(
         &mut self,
-        id: &str,
+        id: &DeliveryId,
         now: Timestamp,
         to: &str,
         reason: &str,
@@ -595,16 +601,16 @@ impl Store {
         Ok(d)
     }
 
-    pub fn delivery(&self, id: &str) -> Result<Delivery> {
+    pub fn delivery(&self, id: &DeliveryId) -> Result<Delivery> {
         load_delivery(self.conn(), id)
     }
 
     /// Find a delivery by id or unique prefix.
-    pub fn find_delivery(&self, query: &str) -> Result<String> {
+    pub fn find_delivery(&self, query: &str) -> Result<DeliveryId> {
         let mut stmt = self
             .conn()
             .prepare("SELECT id FROM outbox_deliveries WHERE id LIKE ?1 || '%' LIMIT 2")?;
-        let ids: Vec<String> = stmt
+        let ids: Vec<DeliveryId> = stmt
             .query_map([query], |r| r.get(0))?
             .collect::<std::result::Result<_, _>>()?;
         match ids.as_slice() {
@@ -628,7 +634,7 @@ impl Store {
     }
 
     /// The exact bytes queued for one delivery.
-    pub fn delivery_payload(&self, id: &str) -> Result<Vec<u8>> {
+    pub fn delivery_payload(&self, id: &DeliveryId) -> Result<Vec<u8>> {
         self.conn()
             .query_row(
                 "SELECT payload FROM outbox_deliveries WHERE id = ?1",
@@ -640,7 +646,7 @@ impl Store {
     }
 
     /// The pack PDF of a message (for saving or printing as a fallback).
-    pub fn message_pdf(&self, message_id: &str) -> Result<Option<Vec<u8>>> {
+    pub fn message_pdf(&self, message_id: &OutboxMessageId) -> Result<Option<Vec<u8>>> {
         Ok(self
             .conn()
             .query_row(
@@ -652,7 +658,7 @@ impl Store {
             .flatten())
     }
 
-    pub fn outbox_message(&self, id: &str) -> Result<OutboxMessage> {
+    pub fn outbox_message(&self, id: &OutboxMessageId) -> Result<OutboxMessage> {
         let mut msgs = self.outbox(Some(id), None)?;
         msgs.pop()
             .ok_or_else(|| StoreError::DeliveryNotFound(id.to_string()))
@@ -661,8 +667,8 @@ impl Store {
     /// Messages newest first, each with its deliveries; optionally one message or one episode.
     pub fn outbox(
         &self,
-        message_id: Option<&str>,
-        episode_id: Option<&str>,
+        message_id: Option<&OutboxMessageId>,
+        episode_id: Option<&EpisodeId>,
     ) -> Result<Vec<OutboxMessage>> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
@@ -702,7 +708,7 @@ mod tests {
     use super::*;
     use crate::{Sensitive, Setup};
 
-    fn home() -> (tempfile::TempDir, Store, String) {
+    fn home() -> (tempfile::TempDir, Store, ChildId) {
         let dir = tempfile::tempdir().unwrap();
         let (mut store, _) = Store::create(
             dir.path(),
@@ -719,11 +725,11 @@ mod tests {
         (dir, store, child)
     }
 
-    fn message(child: &str) -> NewMessage {
+    fn message(child: &ChildId) -> NewMessage {
         NewMessage {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: OutboxMessageId::new_random(),
             episode_id: None,
-            child_id: child.into(),
+            child_id: child.clone(),
             purpose: Purpose::Pack,
             pdf: Some(b"%PDF-1.7 test (fictional)".to_vec()),
             readout: "read-out".into(),

@@ -5,6 +5,7 @@
 //! Why BLOBs and not files: a photo of a child is personal data, and the encrypted database is
 //! the only place on disk allowed to hold it.
 
+use crate::ids::{ChildId, PhotoId};
 use grabpack_core::{ChildForm, PhotoKind};
 use jiff::civil::Date;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -20,7 +21,7 @@ use crate::store::{Store, damaged, now};
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PhotoInfo {
-    pub id: String,
+    pub id: PhotoId,
     pub kind: PhotoKind,
     pub taken_on: Option<Date>,
     pub added_at: String,
@@ -32,7 +33,7 @@ pub struct PhotoInfo {
 /// What a pack is built from (see [`Store::pack_material`]).
 #[derive(Clone, PartialEq)]
 pub struct PackMaterial {
-    pub child_id: String,
+    pub child_id: ChildId,
     pub revision: i64,
     pub form: ChildForm,
     pub photos: Vec<PackMaterialPhoto>,
@@ -74,7 +75,7 @@ impl Store {
     /// scaled, and stored inside the encrypted database. `taken_on` overrides the camera's date.
     pub fn add_photo(
         &mut self,
-        child_id: &str,
+        child_id: &ChildId,
         bytes: &[u8],
         kind: PhotoKind,
         taken_on: Option<Date>,
@@ -102,7 +103,7 @@ impl Store {
             &at,
             &self.actor.id(),
             AuditAction::PhotoAdded.as_str(),
-            Some(child_id),
+            Some(child_id.as_str()),
             &format!(
                 "{} photo {}, taken {}, sha256 {}",
                 kind.as_str(),
@@ -118,7 +119,7 @@ impl Store {
     }
 
     /// A child's photos, face photos first, each kind newest first.
-    pub fn photos(&self, child_id: &str) -> Result<Vec<PhotoInfo>> {
+    pub fn photos(&self, child_id: &ChildId) -> Result<Vec<PhotoInfo>> {
         let mut stmt = self.conn.prepare(
             "SELECT id, kind, taken_on, added_at, width, height, sha256 FROM photos WHERE child_id = ?1
              ORDER BY CASE kind WHEN 'face' THEN 0 WHEN 'full_length' THEN 1 ELSE 2 END,
@@ -155,7 +156,7 @@ impl Store {
         Ok(out)
     }
 
-    pub fn photo_jpeg(&self, photo_id: &str) -> Result<Vec<u8>> {
+    pub fn photo_jpeg(&self, photo_id: &PhotoId) -> Result<Vec<u8>> {
         self.conn
             .query_row("SELECT jpeg FROM photos WHERE id = ?1", [photo_id], |r| {
                 r.get(0)
@@ -166,7 +167,7 @@ impl Store {
 
     /// Everything a grab pack is built from, read in one go: the current form and revision, every
     /// photo (face photos first, newest first) with its bytes, and the marking to print.
-    pub fn pack_material(&self, child_id: &str) -> Result<PackMaterial> {
+    pub fn pack_material(&self, child_id: &ChildId) -> Result<PackMaterial> {
         let record = self.child_unaudited(child_id)?;
         let mut photos = Vec::with_capacity(record.photos.len());
         for p in &record.photos {
@@ -203,7 +204,7 @@ impl Store {
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn insert_photo_row(
     conn: &Connection,
-    child_id: &str,
+    child_id: &ChildId,
     kind: PhotoKind,
     taken_on: Option<Date>,
     added_at: &str,
@@ -211,7 +212,7 @@ pub(crate) fn insert_photo_row(
     jpeg: &[u8],
     (width, height): (u32, u32),
 ) -> Result<PhotoInfo> {
-    let id = uuid::Uuid::new_v4().to_string();
+    let id = PhotoId::new_random();
     let sha = hex::encode(Sha256::digest(jpeg));
     conn.execute(
         "INSERT INTO photos (id, child_id, kind, taken_on, added_at, added_by, width, height, sha256, jpeg)

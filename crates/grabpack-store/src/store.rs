@@ -9,6 +9,7 @@
 //! (`keys`, `staff`, `children`, `photos`, `dashboard`, `settings`, `episodes`, `outbox`), so a
 //! change to one topic is read and reviewed in one place.
 
+use crate::ids::ChildId;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -139,7 +140,7 @@ impl Store {
     pub fn record(
         &mut self,
         action: AuditAction,
-        child_id: Option<&str>,
+        child_id: Option<&ChildId>,
         detail: &str,
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
@@ -148,7 +149,7 @@ impl Store {
             &now(),
             &self.actor.id(),
             action.as_str(),
-            child_id,
+            child_id.map(ChildId::as_str),
             detail,
         )?;
         tx.commit()?;
@@ -159,11 +160,11 @@ impl Store {
 
     pub fn audit_list(
         &self,
-        child_id: Option<&str>,
+        child_id: Option<&ChildId>,
         action: Option<&str>,
         limit: i64,
     ) -> Result<Vec<AuditEntry>> {
-        audit::list(&self.conn, child_id, action, limit)
+        audit::list(&self.conn, child_id.map(ChildId::as_str), action, limit)
     }
 
     pub fn audit_verify(&self) -> Result<ChainReport> {

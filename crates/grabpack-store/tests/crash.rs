@@ -20,7 +20,9 @@ const KILLS: usize = 50;
 #[ignore = "run as a child process by a_killed_saver_loses_no_committed_revision"]
 fn saver_child_process() {
     let dir = std::env::var("GRABPACK_CRASH_DIR").expect("started by the crash test");
-    let child_id = std::env::var("GRABPACK_CRASH_CHILD").expect("started by the crash test");
+    let child_id = grabpack_store::ChildId::from(
+        std::env::var("GRABPACK_CRASH_CHILD").expect("started by the crash test"),
+    );
     let mut store = Store::unlock(
         std::path::Path::new(&dir),
         Credential::Passphrase(&PASSPHRASE.into()),
@@ -55,7 +57,7 @@ fn a_killed_saver_loses_no_committed_revision() {
                 "--test-threads=1",
             ])
             .env("GRABPACK_CRASH_DIR", home.path())
-            .env("GRABPACK_CRASH_CHILD", &child_id)
+            .env("GRABPACK_CRASH_CHILD", child_id.as_str())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

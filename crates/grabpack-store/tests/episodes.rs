@@ -11,7 +11,7 @@ use grabpack_store::episodes::{Closure, NewEpisode};
 use jiff::Timestamp;
 use jiff::civil::date;
 
-fn child(store: &mut Store, name: &str) -> String {
+fn child(store: &mut Store, name: &str) -> grabpack_store::ChildId {
     let form = complete_form(name, "JT", date(2011, 5, 4), date(2026, 11, 20));
     store.create_child(&form, "placement start").unwrap()
 }
@@ -20,9 +20,9 @@ fn t(s: &str) -> Timestamp {
     s.parse().unwrap()
 }
 
-fn missing(child: &str, noticed: &str) -> NewEpisode {
+fn missing(child: &grabpack_store::ChildId, noticed: &str) -> NewEpisode {
     NewEpisode {
-        child_id: child.into(),
+        child_id: child.clone(),
         noticed_at: t(noticed),
         immediate_danger: false,
         missing_from_unit: None,
@@ -115,7 +115,7 @@ fn a_store_already_holding_two_open_episodes_for_one_child_still_opens_and_keeps
     // Closing the newer one leaves the older one open, and still the only open one.
     store
         .close_episode(
-            "second-open-episode",
+            &"second-open-episode".into(),
             t("2026-11-02T09:00:00Z"),
             &Closure::default(),
         )

@@ -98,7 +98,7 @@ fn a_child_is_found_by_part_of_a_name_or_by_id() {
     let (_home, mut store) = TestHome::new();
     let id = store.create_child(&sample(), "").unwrap();
     assert_eq!(store.find_child("demo child").unwrap(), id);
-    assert_eq!(store.find_child(&id[..8]).unwrap(), id);
+    assert_eq!(store.find_child(id.short()).unwrap(), id);
     assert_eq!(
         store.find_child("nobody").unwrap_err().code(),
         "store.child_not_found"
@@ -180,7 +180,7 @@ fn an_unreadable_revision_is_damaged_when_opened_and_flagged_on_a_dashboard_that
 
     let err = store.child(&broken).unwrap_err();
     assert_eq!(err.code(), "store.damaged");
-    assert!(err.to_string().contains(&broken), "{err}");
+    assert!(err.to_string().contains(broken.as_str()), "{err}");
 
     let rows = store.dashboard(date(2026, 11, 25)).unwrap();
     assert_eq!(rows.len(), 2);

@@ -79,7 +79,10 @@ pub async fn child(state: State<'_, AppState>, input: ChildRef) -> Res<ChildReco
 }
 
 #[tauri::command]
-pub async fn create_child(state: State<'_, AppState>, input: CreateChildInput) -> Res<String> {
+pub async fn create_child(
+    state: State<'_, AppState>,
+    input: CreateChildInput,
+) -> Res<grabpack_store::ChildId> {
     state.with_store(|store| Ok(store.create_child(&input.form, &input.note)?))
 }
 

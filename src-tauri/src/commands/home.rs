@@ -45,8 +45,8 @@ pub async fn set_settings(state: State<'_, AppState>, input: HomeSettings) -> Re
 pub async fn audit_list(state: State<'_, AppState>, input: AuditQuery) -> Res<Vec<AuditEntry>> {
     let limit = input.limit.unwrap_or(200).clamp(1, 5000);
     let action = input.action.filter(|a| !a.is_empty());
-    let child = input.child_id.filter(|c| !c.is_empty());
-    state.with_store(|store| Ok(store.audit_list(child.as_deref(), action.as_deref(), limit)?))
+    let child = input.child_id.filter(|c| !c.as_str().is_empty());
+    state.with_store(|store| Ok(store.audit_list(child.as_ref(), action.as_deref(), limit)?))
 }
 
 #[tauri::command]

@@ -14,7 +14,7 @@ use grabpack_pack::{readout, render_pack};
 use grabpack_send::{Choice, Purpose};
 use grabpack_store::episodes::NewEpisode;
 use grabpack_store::outbox::Delivery;
-use grabpack_store::{Store, StoreError};
+use grabpack_store::{ChildId, EpisodeId, Store, StoreError};
 use jiff::Timestamp;
 use tauri::State;
 
@@ -32,7 +32,7 @@ pub async fn missing_preview(state: State<'_, AppState>, input: ChildRef) -> Res
 
 /// The pack and read-out of a child's current revision (with the open episode's Part 2, if one is
 /// running), built in memory (audited) by the same builder the sender uses.
-pub fn build_missing_preview(store: &mut Store, child_id: &str) -> Res<MissingPreview> {
+pub fn build_missing_preview(store: &mut Store, child_id: &ChildId) -> Res<MissingPreview> {
     let open = store
         .list_episodes(Some(child_id), true)?
         .into_iter()
@@ -70,14 +70,14 @@ pub fn build_missing_preview(store: &mut Store, child_id: &str) -> Res<MissingPr
 }
 
 /// The episode screen's whole view (grabpack-send reads it once for the app and the CLI).
-pub fn episode_view(store: &Store, episode_id: &str) -> Res<EpisodeView> {
+pub fn episode_view(store: &Store, episode_id: &EpisodeId) -> Res<EpisodeView> {
     Ok(grabpack_send::episode::view(store, episode_id, today())?)
 }
 
 /// Run `f` on the store, then answer with the episode as it now stands.
 fn and_view(
     state: &AppState,
-    episode_id: &str,
+    episode_id: &EpisodeId,
     f: impl FnOnce(&mut Store) -> Res<()>,
 ) -> Res<EpisodeView> {
     state.with_store(|store| {

@@ -3,7 +3,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
-use grabpack_store::Store;
+use grabpack_store::{ChildId, EpisodeId, Store};
 use tauri::State;
 
 use super::Res;
@@ -15,8 +15,8 @@ use crate::state::AppState;
 /// name it is saved under.
 fn render_for(
     store: &Store,
-    child_id: &str,
-    episode_id: Option<&str>,
+    child_id: &ChildId,
+    episode_id: Option<&EpisodeId>,
 ) -> Res<(grabpack_pack::RenderedPack, String)> {
     let episode = match episode_id {
         Some(id) => Some(store.episode_of_child(child_id, id)?),
@@ -91,7 +91,7 @@ pub async fn save_pack<R: tauri::Runtime>(
 ) -> Res<SavedPack> {
     let dir = save_dir(&app)?;
     state.with_store(|store| {
-        let (pack, file_name) = render_for(store, &input.child_id, input.episode_id.as_deref())?;
+        let (pack, file_name) = render_for(store, &input.child_id, input.episode_id.as_ref())?;
         let written = std::fs::create_dir_all(&dir).and_then(|()| {
             let path = unused_path(&dir, &file_name);
             std::fs::write(&path, &pack.pdf).map(|()| path)

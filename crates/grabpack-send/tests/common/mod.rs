@@ -494,7 +494,7 @@ fn intake_app(state: Arc<Mutex<IntakeState>>) -> axum::Router {
 /// A fictional home with one fictional child, unlocked with the passphrase.
 pub struct TestHome {
     pub dir: tempfile::TempDir,
-    pub child_id: String,
+    pub child_id: grabpack_store::ChildId,
 }
 
 impl TestHome {
@@ -597,14 +597,14 @@ pub fn fake_pdf(seed: u32, size: usize) -> Vec<u8> {
 
 pub fn outgoing(
     home: &TestHome,
-    episode: Option<&str>,
+    episode: Option<&grabpack_store::EpisodeId>,
     pdf: Vec<u8>,
     recipients: Vec<Recipient>,
 ) -> grabpack_send::Outgoing {
     grabpack_send::Outgoing {
         child_id: home.child_id.clone(),
         child_display_name: "JJ (Jordan Testchild, fictional)".into(),
-        episode_id: episode.map(str::to_string),
+        episode_id: episode.cloned(),
         purpose: grabpack_store::outbox::Purpose::Pack,
         pdf: Some(pdf),
         readout: "Jordan Testchild (fictional), known as JJ, aged 15. Test read-out.".into(),

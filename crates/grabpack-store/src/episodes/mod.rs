@@ -13,6 +13,7 @@
 //! the pack see it), `record` (every write: opening, entries, corrections, closing and the flags
 //! it raises) and `read` (the episode as it stands, lists, flags, Part 1's missing history).
 
+use crate::ids::{ChildId, EpisodeId};
 mod read;
 pub(crate) mod record;
 mod types;
@@ -54,7 +55,7 @@ pub(crate) fn now_string() -> String {
     Timestamp::now().to_string()
 }
 
-pub(crate) fn episode_child(conn: &Connection, episode_id: &str) -> Result<String> {
+pub(crate) fn episode_child(conn: &Connection, episode_id: &EpisodeId) -> Result<ChildId> {
     conn.query_row(
         "SELECT child_id FROM episodes WHERE id = ?1",
         [episode_id],
@@ -64,7 +65,7 @@ pub(crate) fn episode_child(conn: &Connection, episode_id: &str) -> Result<Strin
     .ok_or_else(|| StoreError::EpisodeNotFound(episode_id.to_string()))
 }
 
-pub(crate) fn is_closed(conn: &Connection, episode_id: &str) -> Result<bool> {
+pub(crate) fn is_closed(conn: &Connection, episode_id: &EpisodeId) -> Result<bool> {
     Ok(conn
         .query_row(
             "SELECT 1 FROM episode_events WHERE episode_id = ?1 AND kind = 'close' LIMIT 1",
@@ -82,7 +83,7 @@ mod tests {
     use crate::{Sensitive, Setup, Store};
     use grabpack_core::ChildForm;
 
-    fn home() -> (tempfile::TempDir, Store, String) {
+    fn home() -> (tempfile::TempDir, Store, crate::ChildId) {
         let dir = tempfile::tempdir().unwrap();
         let (mut store, _) = Store::create(
             dir.path(),
@@ -106,10 +107,10 @@ mod tests {
         s.parse().unwrap()
     }
 
-    fn open(store: &mut Store, child: &str, noticed: &str) -> String {
+    fn open(store: &mut Store, child: &crate::ChildId, noticed: &str) -> crate::EpisodeId {
         store
             .open_episode(&NewEpisode {
-                child_id: child.into(),
+                child_id: child.clone(),
                 noticed_at: t(noticed),
                 immediate_danger: false,
                 missing_from_unit: None,

@@ -1,6 +1,7 @@
 //! Reading episodes: the episode as it stands (the newest version of each entry, in the order the
 //! entries were first made), lists, open flags, and closed episodes as Part 1's missing history.
 
+use crate::ids::{ChildId, EpisodeId};
 use std::collections::BTreeMap;
 
 use grabpack_core::PastEpisode;
@@ -19,9 +20,9 @@ use crate::store::{Store, damaged};
 
 impl Store {
     /// The episode as it stands now, with its whole history.
-    pub fn episode(&self, episode_id: &str) -> Result<Episode> {
+    pub fn episode(&self, episode_id: &EpisodeId) -> Result<Episode> {
         let conn = self.conn();
-        let header: Option<(String, Timestamp, String, String, bool, Option<String>)> = conn
+        let header: Option<(ChildId, Timestamp, String, String, bool, Option<String>)> = conn
             .query_row(
                 "SELECT child_id, noticed_at, opened_at, opened_by_name, immediate_danger, missing_from_unit FROM episodes WHERE id = ?1",
                 [episode_id],
@@ -79,7 +80,7 @@ impl Store {
             }))
         }
         let mut ep = Episode {
-            id: episode_id.to_string(),
+            id: episode_id.clone(),
             child_id: child_id.clone(),
             noticed_at,
             opened_at,
@@ -142,23 +143,23 @@ impl Store {
 
     /// The episode, checked to be this child's: a pack or a read-out for one child must never
     /// carry another child's Part 2. Refused with `store.episode_other_child`.
-    pub fn episode_of_child(&self, child_id: &str, episode_id: &str) -> Result<Episode> {
+    pub fn episode_of_child(&self, child_id: &ChildId, episode_id: &EpisodeId) -> Result<Episode> {
         let ep = self.episode(episode_id)?;
-        if ep.child_id != child_id {
+        if ep.child_id != *child_id {
             return Err(StoreError::EpisodeOtherChild { episode_id: ep.id });
         }
         Ok(ep)
     }
 
     /// The child's episodes, newest first.
-    pub fn episodes_for_child(&self, child_id: &str) -> Result<Vec<EpisodeSummary>> {
+    pub fn episodes_for_child(&self, child_id: &ChildId) -> Result<Vec<EpisodeSummary>> {
         self.list_episodes(Some(child_id), false)
     }
 
     /// Every episode (or only the open ones), newest first.
     pub fn list_episodes(
         &self,
-        child_id: Option<&str>,
+        child_id: Option<&ChildId>,
         open_only: bool,
     ) -> Result<Vec<EpisodeSummary>> {
         let mut stmt = self.conn().prepare(
@@ -182,11 +183,11 @@ impl Store {
     }
 
     /// Find an episode by id or unique id prefix.
-    pub fn find_episode(&self, query: &str) -> Result<String> {
+    pub fn find_episode(&self, query: &str) -> Result<EpisodeId> {
         let mut stmt = self
             .conn()
             .prepare("SELECT id FROM episodes WHERE id LIKE ?1 || '%' LIMIT 2")?;
-        let ids: Vec<String> = stmt
+        let ids: Vec<EpisodeId> = stmt
             .query_map([query], |r| r.get(0))?
             .collect::<std::result::Result<_, _>>()?;
         match ids.as_slice() {
@@ -196,7 +197,7 @@ impl Store {
     }
 
     /// Flags raised on a child and not yet cleared.
-    pub fn child_flags(&self, child_id: &str) -> Result<Vec<ChildFlag>> {
+    pub fn child_flags(&self, child_id: &ChildId) -> Result<Vec<ChildFlag>> {
         let mut stmt = self.conn().prepare(
             "SELECT id, child_id, kind, episode_id, raised_at, detail_json FROM child_flags
              WHERE child_id = ?1 AND cleared_at IS NULL ORDER BY id",
@@ -215,7 +216,7 @@ impl Store {
     }
 
     /// Closed episodes as Part 1's missing history, for the pack.
-    pub fn past_episodes(&self, child_id: &str) -> Result<Vec<PastEpisode>> {
+    pub fn past_episodes(&self, child_id: &ChildId) -> Result<Vec<PastEpisode>> {
         let mut out = Vec::new();
         for summary in self.episodes_for_child(child_id)? {
             let ep = self.episode(&summary.id)?;
@@ -243,7 +244,7 @@ impl Store {
     }
 }
 
-fn child_date_of_birth(conn: &Connection, child_id: &str) -> Result<Option<jiff::civil::Date>> {
+fn child_date_of_birth(conn: &Connection, child_id: &ChildId) -> Result<Option<jiff::civil::Date>> {
     let row: Option<(i64, String)> = conn
         .query_row(
             "SELECT seq, form_json FROM revisions WHERE child_id = ?1 ORDER BY seq DESC LIMIT 1",

@@ -1,6 +1,7 @@
 //! Every write to an episode: opening it, each entry, corrections that supersede, closing, and
 //! the flags a close raises. Each write is one transaction with its audit entry.
 
+use crate::ids::{ChildId, EpisodeId};
 use grabpack_core::Part2;
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -24,7 +25,7 @@ impl Store {
     /// second tap on "missing" must not start a second record of the same absence). The
     /// database holds the rule too (`open_episodes`, migration 4).
     pub fn open_episode(&mut self, new: &NewEpisode) -> Result<Episode> {
-        let id = uuid::Uuid::new_v4().to_string();
+        let id = EpisodeId::new_random();
         let at = now_string();
         let actor = self.actor().clone();
         let tx = self.conn_mut().transaction()?;
@@ -36,7 +37,7 @@ impl Store {
             )
             .optional()?;
         if exists.is_none() {
-            return Err(StoreError::ChildNotFound(new.child_id.clone()));
+            return Err(StoreError::ChildNotFound(new.child_id.to_string()));
         }
         if let Some(episode_id) = newest_open_episode(&tx, &new.child_id)? {
             return Err(StoreError::EpisodeAlreadyOpen { episode_id });
@@ -65,7 +66,7 @@ impl Store {
             &at,
             &actor.id(),
             AuditAction::EpisodeOpened.as_str(),
-            Some(&new.child_id),
+            Some(new.child_id.as_str()),
             &format!(
                 "episode {id}; noticed {}; immediate danger: {}",
                 new.noticed_at, new.immediate_danger
@@ -78,7 +79,7 @@ impl Store {
     /// Record one entry on an open episode (or, for `acknowledgement`, on any episode).
     fn record_event<T: Serialize>(
         &mut self,
-        episode_id: &str,
+        episode_id: &EpisodeId,
         kind: EventKind,
         item_key: &str,
         at: Timestamp,
@@ -106,7 +107,7 @@ impl Store {
     /// Tick a checklist step with its time and outcome. Ticking the same step again corrects it.
     pub fn record_step(
         &mut self,
-        episode_id: &str,
+        episode_id: &EpisodeId,
         at: Timestamp,
         step: &StepEntry,
     ) -> Result<i64> {
@@ -115,13 +116,18 @@ impl Store {
     }
 
     /// Save the Part 2 answers (a later save supersedes, the earlier one is kept).
-    pub fn record_part2(&mut self, episode_id: &str, at: Timestamp, part2: &Part2) -> Result<i64> {
+    pub fn record_part2(
+        &mut self,
+        episode_id: &EpisodeId,
+        at: Timestamp,
+        part2: &Part2,
+    ) -> Result<i64> {
         self.record_or_supersede(episode_id, EventKind::Part2, "part2", at, part2)
     }
 
     pub fn record_report(
         &mut self,
-        episode_id: &str,
+        episode_id: &EpisodeId,
         at: Timestamp,
         report: &PoliceReport,
     ) -> Result<i64> {
@@ -133,7 +139,7 @@ impl Store {
     /// (grabpack-send queues the notice).
     pub fn record_not_accepted(
         &mut self,
-        episode_id: &str,
+        episode_id: &EpisodeId,
         at: Timestamp,
         what: &NotAccepted,
     ) -> Result<i64> {
@@ -143,7 +149,7 @@ impl Store {
 
     pub fn record_update(
         &mut self,
-        episode_id: &str,
+        episode_id: &EpisodeId,
         at: Timestamp,
         update: &EpisodeUpdate,
     ) -> Result<i64> {
@@ -151,13 +157,18 @@ impl Store {
         self.record_event(episode_id, EventKind::Update, &key, at, update)
     }
 
-    pub fn record_found(&mut self, episode_id: &str, at: Timestamp, found: &Found) -> Result<i64> {
+    pub fn record_found(
+        &mut self,
+        episode_id: &EpisodeId,
+        at: Timestamp,
+        found: &Found,
+    ) -> Result<i64> {
         self.record_or_supersede(episode_id, EventKind::Found, "found", at, found)
     }
 
     pub fn record_prevention_interview(
         &mut self,
-        episode_id: &str,
+        episode_id: &EpisodeId,
         at: Timestamp,
         pi: &PreventionInterview,
     ) -> Result<i64> {
@@ -172,7 +183,7 @@ impl Store {
 
     pub fn record_return_home_interview(
         &mut self,
-        episode_id: &str,
+        episode_id: &EpisodeId,
         at: Timestamp,
         rhi: &ReturnHomeInterview,
     ) -> Result<i64> {
@@ -188,7 +199,7 @@ impl Store {
     /// Record who the pack went to (proposed and chosen).
     pub fn record_recipients(
         &mut self,
-        episode_id: &str,
+        episode_id: &EpisodeId,
         at: Timestamp,
         choice: &RecipientChoice,
     ) -> Result<i64> {
@@ -200,7 +211,7 @@ impl Store {
     /// already recorded.
     pub fn record_acknowledgement(
         &mut self,
-        episode_id: &str,
+        episode_id: &EpisodeId,
         at: Timestamp,
         ack: &Acknowledgement,
     ) -> Result<Option<i64>> {
@@ -224,7 +235,7 @@ impl Store {
     /// offered as additions), and a third episode within 30 days raises a strategy-meeting flag.
     pub fn close_episode(
         &mut self,
-        episode_id: &str,
+        episode_id: &EpisodeId,
         at: Timestamp,
         closure: &Closure,
     ) -> Result<i64> {
@@ -239,7 +250,7 @@ impl Store {
         body: &T,
         reason: &str,
     ) -> Result<i64> {
-        let row: Option<(String, EventKind, String)> = self
+        let row: Option<(EpisodeId, EventKind, String)> = self
             .conn()
             .query_row(
                 "SELECT episode_id, kind, item_key FROM episode_events WHERE id = ?1",
@@ -253,7 +264,7 @@ impl Store {
 
     fn record_or_supersede<T: Serialize>(
         &mut self,
-        episode_id: &str,
+        episode_id: &EpisodeId,
         kind: EventKind,
         key: &str,
         at: Timestamp,
@@ -279,7 +290,7 @@ impl Store {
     #[allow(clippy::too_many_arguments)]
     fn insert_superseding<T: Serialize>(
         &mut self,
-        episode_id: &str,
+        episode_id: &EpisodeId,
         kind: EventKind,
         key: &str,
         at: Timestamp,
@@ -316,7 +327,7 @@ impl Store {
             &recorded_at,
             &actor.id(),
             &format!("episode_{}_amended", kind.as_str()),
-            Some(&child),
+            Some(child.as_str()),
             &format!(
                 "episode {episode_id}; entry {event_id} supersedes {}; {key}; reason: {reason}",
                 supersedes.unwrap_or_default()
@@ -329,8 +340,8 @@ impl Store {
 
 fn raise_flags_after_close(
     tx: &Connection,
-    child: &str,
-    episode_id: &str,
+    child: &ChildId,
+    episode_id: &EpisodeId,
     at: &str,
     closure_json: &str,
 ) -> Result<()> {
@@ -381,7 +392,7 @@ fn raise_flags_after_close(
         at,
         "system",
         AuditAction::FlagRaised.as_str(),
-        Some(child),
+        Some(child.as_str()),
         &format!("review_after_episode; episode {episode_id}"),
     )?;
 
@@ -418,7 +429,7 @@ fn raise_flags_after_close(
                 at,
                 "system",
                 AuditAction::FlagRaised.as_str(),
-                Some(child),
+                Some(child.as_str()),
                 &format!("strategy_meeting; {count} episodes in 30 days"),
             )?;
         }
@@ -428,7 +439,7 @@ fn raise_flags_after_close(
 
 /// The child's newest episode with no close, if any (a store migrated with two open episodes for
 /// one child has more than one; the newest is the one a person is shown).
-fn newest_open_episode(conn: &Connection, child_id: &str) -> Result<Option<String>> {
+fn newest_open_episode(conn: &Connection, child_id: &ChildId) -> Result<Option<EpisodeId>> {
     Ok(conn
         .query_row(
             "SELECT e.id FROM episodes e
@@ -444,7 +455,7 @@ fn newest_open_episode(conn: &Connection, child_id: &str) -> Result<Option<Strin
 /// A closed episode gives up the child's row in `open_episodes`; an older episode still open
 /// (only in a store migrated with duplicates) takes it over, so the row is there exactly while
 /// the child has an open episode.
-fn release_open_episode(tx: &Connection, child: &str, episode_id: &str) -> Result<()> {
+fn release_open_episode(tx: &Connection, child: &ChildId, episode_id: &EpisodeId) -> Result<()> {
     tx.execute(
         "DELETE FROM open_episodes WHERE episode_id = ?1",
         [episode_id],
@@ -460,7 +471,7 @@ fn release_open_episode(tx: &Connection, child: &str, episode_id: &str) -> Resul
 
 /// Where one episode entry goes: which episode, what kind, its idempotency key, when it happened.
 pub(crate) struct EventRow<'a> {
-    pub episode_id: &'a str,
+    pub episode_id: &'a EpisodeId,
     pub kind: EventKind,
     pub item_key: &'a str,
     pub at: Timestamp,
@@ -499,7 +510,7 @@ pub(crate) fn insert_event<T: Serialize>(
         recorded_at,
         &actor.id(),
         &format!("episode_{}", kind.as_str()),
-        Some(&child),
+        Some(child.as_str()),
         &format!("episode {episode_id}; entry {event_id}; {item_key}; at {at}"),
     )?;
     if kind == EventKind::Close {

@@ -1,5 +1,6 @@
 //! What an episode is, as the shells, the pack and the outbox see it. No queries here.
 
+use crate::ids::{ChildId, EpisodeId};
 use grabpack_core::{Part2, RiskGrading};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -8,7 +9,7 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewEpisode {
-    pub child_id: String,
+    pub child_id: ChildId,
     /// When staff noticed the child was absent.
     pub noticed_at: Timestamp,
     /// The child may be in immediate danger: report at once on 999.
@@ -301,8 +302,8 @@ pub struct RhiDeadline {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Episode {
-    pub id: String,
-    pub child_id: String,
+    pub id: EpisodeId,
+    pub child_id: ChildId,
     pub noticed_at: Timestamp,
     pub opened_at: String,
     pub opened_by_name: String,
@@ -336,9 +337,9 @@ impl Episode {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChildFlag {
     pub id: i64,
-    pub child_id: String,
+    pub child_id: ChildId,
     pub kind: FlagKind,
-    pub episode_id: Option<String>,
+    pub episode_id: Option<EpisodeId>,
     pub raised_at: String,
     pub detail: serde_json::Value,
 }
@@ -347,8 +348,8 @@ pub struct ChildFlag {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EpisodeSummary {
-    pub id: String,
-    pub child_id: String,
+    pub id: EpisodeId,
+    pub child_id: ChildId,
     pub noticed_at: Timestamp,
     pub closed: bool,
 }
