@@ -83,6 +83,12 @@ impl DeliveryState {
     }
 }
 
+impl std::fmt::Display for DeliveryState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Why a message was queued. Stored as `as_str()`; unknown is `store.damaged`.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -460,7 +466,7 @@ impl Store {
         attempt: i64,
         receipt: &str,
     ) -> Result<Delivery> {
-        self.finish(id, attempt, "delivered", None, receipt, None)
+        self.finish(id, attempt, DeliveryState::Delivered, None, receipt, None)
     }
 
     /// A failure worth retrying (offline, timeout, server busy): back to `queued`, due at `next`.
@@ -472,7 +478,14 @@ impl Store {
         reason: &str,
         next: Timestamp,
     ) -> Result<Delivery> {
-        self.finish(id, attempt, "queued", Some((code, reason)), "", Some(next))
+        self.finish(
+            id,
+            attempt,
+            DeliveryState::Queued,
+            Some((code, reason)),
+            "",
+            Some(next),
+        )
     }
 
     /// A failure a person must fix (wrong password, untrusted certificate, refused size).
@@ -483,14 +496,21 @@ impl Store {
         code: &str,
         reason: &str,
     ) -> Result<Delivery> {
-        self.finish(id, attempt, "failed", Some((code, reason)), "", None)
+        self.finish(
+            id,
+            attempt,
+            DeliveryState::Failed,
+            Some((code, reason)),
+            "",
+            None,
+        )
     }
 
     fn finish(
         &mut self,
         id: &DeliveryId,
         attempt: i64,
-        state: &str,
+        state: DeliveryState,
         error: Option<(&str, &str)>,
         receipt: &str,
         next: Option<Timestamp>,
@@ -506,7 +526,7 @@ impl Store {
             });
         }
         match state {
-            "delivered" => tx.execute(
+            DeliveryState::Delivered => tx.execute(
                 "UPDATE outbox_deliveries SET state = 'delivered', receipt = ?2, delivered_at = ?3, claimed_ms = NULL, next_attempt_ms = NULL, last_error_code = NULL, last_error = NULL WHERE id = ?1",
                 params![id, receipt, at],
             )?,
@@ -522,7 +542,9 @@ impl Store {
         )?;
         let d = load_delivery(&tx, id)?;
         let extra = match (state, error) {
-            ("delivered", _) => format!("state delivered; attempt {attempt}; receipt: {receipt}"),
+            (DeliveryState::Delivered, _) => {
+                format!("state delivered; attempt {attempt}; receipt: {receipt}")
+            }
             (_, Some((c, r))) => format!(
                 "state {state}; attempt {attempt}; {c}: {r}{}",
                 next.map(|n| format!("; next attempt {n}"))
@@ -530,14 +552,31 @@ impl Store {
             ),
             _ => format!("state {state}"),
         };
-        audit_delivery(&tx, &at, &actor, &format!("delivery_{state}"), &d, &extra)?;
+        audit_delivery(
+            &tx,
+            &at,
+            &actor,
+            &format!("delivery_{}", state.as_str()),
+            &d,
+            &extra,
+        )?;
         tx.commit()?;
         Ok(d)
     }
 
     /// A person asks for another attempt now (after fixing the settings, say).
     pub fn retry_delivery(&mut self, id: &DeliveryId, now: Timestamp) -> Result<Delivery> {
-        self.person_moves(id, now, "queued", "", &["failed", "queued", "given_up"])
+        self.person_moves(
+            id,
+            now,
+            DeliveryState::Queued,
+            "",
+            &[
+                DeliveryState::Failed,
+                DeliveryState::Queued,
+                DeliveryState::GivenUp,
+            ],
+        )
     }
 
     /// A person decides this delivery will not be attempted again, and why.
@@ -545,9 +584,9 @@ impl Store {
         self.person_moves(
             id,
             Timestamp::now(),
-            "given_up",
+            DeliveryState::GivenUp,
             reason,
-            &["failed", "queued"],
+            &[DeliveryState::Failed, DeliveryState::Queued],
         )
     }
 
@@ -555,25 +594,25 @@ impl Store {
         &mut self,
         id: &DeliveryId,
         now: Timestamp,
-        to: &str,
+        to: DeliveryState,
         reason: &str,
-        from: &[&str],
+        from: &[DeliveryState],
     ) -> Result<Delivery> {
         let at = now_string();
         let actor = self.actor().clone();
         let tx = self.conn_mut().transaction()?;
         let current = load_delivery(&tx, id)?;
-        if !from.contains(&current.state.as_str()) {
+        if !from.contains(&current.state) {
             return Err(StoreError::DeliveryState {
                 state: current.state.as_str().into(),
-                wanted: if to == "queued" {
+                wanted: if to == DeliveryState::Queued {
                     "retried"
                 } else {
                     "abandoned"
                 },
             });
         }
-        if to == "queued" {
+        if to == DeliveryState::Queued {
             tx.execute(
                 "UPDATE outbox_deliveries SET state = 'queued', next_attempt_ms = ?2 WHERE id = ?1",
                 params![id, now.as_millisecond()],
@@ -589,13 +628,17 @@ impl Store {
             &tx,
             &at,
             &actor.id(),
-            if to == "queued" {
+            if to == DeliveryState::Queued {
                 "delivery_retry_requested"
             } else {
                 "delivery_given_up"
             },
             &d,
-            &format!("state {to}; by {}; {reason}", actor.display_name()),
+            &format!(
+                "state {}; by {}; {reason}",
+                to.as_str(),
+                actor.display_name()
+            ),
         )?;
         tx.commit()?;
         Ok(d)
