@@ -86,6 +86,18 @@ BEGIN SELECT RAISE(ABORT, 'an acknowledgement never changes'); END;
 "#
 )];
 
+/// SQLite marks itself initialised before SQLCipher has finished its own set-up (SQLCipher 4.20's
+/// `SQLITE_EXTRA_INIT` runs after `isInit` is set, outside the lock), so when a process's first
+/// connections open at once, all but one can be refused "PRAGMA key" with a generic error. The
+/// process's first connection is therefore opened here, once, while every other opener waits.
+fn sqlcipher_ready() {
+    static READY: std::sync::Once = std::sync::Once::new();
+    READY.call_once(|| {
+        // A failure here shows again, with its reason, at the caller's own open.
+        let _ = Connection::open_in_memory();
+    });
+}
+
 /// Open (and, with `create`, create) the database with a raw key, then bring the schema up to date.
 pub fn open(path: &Path, key: &[u8; 32], create: bool) -> Result<Connection> {
     if !create && !path.exists() {
@@ -94,6 +106,7 @@ pub fn open(path: &Path, key: &[u8; 32], create: bool) -> Result<Connection> {
             path.display()
         )));
     }
+    sqlcipher_ready();
     let conn = Connection::open(path)?;
     let key_hex = zeroize::Zeroizing::new(format!("x'{}'", hex::encode(key)));
     conn.pragma_update(None, "cipher_log_level", "NONE")?;

@@ -233,6 +233,18 @@ fn key_pragma(key: &[u8; 32]) -> String {
     format!("x'{}'", hex::encode(key))
 }
 
+/// SQLite marks itself initialised before SQLCipher has finished its own set-up (SQLCipher 4.20's
+/// `SQLITE_EXTRA_INIT` runs after `isInit` is set, outside the lock), so when a process's first
+/// connections open at once, all but one can be refused "PRAGMA key" with a generic error. The
+/// process's first connection is therefore opened here, once, while every other opener waits.
+fn sqlcipher_ready() {
+    static READY: std::sync::Once = std::sync::Once::new();
+    READY.call_once(|| {
+        // A failure here shows again, with its reason, at the caller's own open.
+        let _ = Connection::open_in_memory();
+    });
+}
+
 /// Open with a raw key and prove the key by reading the schema. No write happens here.
 pub fn open(path: &Path, key: &[u8; 32], create: bool) -> Result<Connection> {
     if !create && !path.exists() {
@@ -243,6 +255,7 @@ pub fn open(path: &Path, key: &[u8; 32], create: bool) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    sqlcipher_ready();
     let conn = Connection::open_with_flags(path, flags)?;
     // Decryption failures are ours to report, not SQLCipher's to print on stderr.
     conn.pragma_update(None, "cipher_log_level", "NONE")?;
