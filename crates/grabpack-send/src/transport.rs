@@ -80,7 +80,11 @@ fn smtp_transport(settings: &SendSettings) -> Result<Option<SmtpTransport>> {
         .tls(mode)
         .credentials(Credentials::new(s.username.clone(), s.password.clone()))
         .authentication(vec![Mechanism::Plain, Mechanism::Login])
-        .timeout(Some(Duration::from_secs(s.timeout_seconds.unwrap_or(30))))
+        // Capped well inside the claim's lease (`worker::LEASE_MS`), so a live attempt always
+        // ends before another sender may take its delivery over.
+        .timeout(Some(Duration::from_secs(
+            s.timeout_seconds.unwrap_or(30).clamp(1, 120),
+        )))
         .build();
     Ok(Some(transport))
 }

@@ -17,8 +17,9 @@ use crate::error::{Result, SendError};
 use crate::transport::{Outcome, Transports};
 use crate::wire;
 
-/// A `sending` row older than this belongs to a process that died (used when another process is
-/// still running; [`recover`] handles this process's own restart at once).
+/// A `sending` row older than this is taken back even when this device cannot tell whether its
+/// sender still runs (a sender that died is recognised at once, `grabpack_store::sender_process`).
+/// Longer than any one attempt can take: the transports time out well within it.
 pub const LEASE_MS: i64 = 5 * 60 * 1000;
 
 /// Retry schedule: 15 s, 30 s, 1 min, 2 min, 4 min, 8 min, then every 15 min until delivered or a
@@ -44,10 +45,11 @@ impl SendReport {
     }
 }
 
-/// Call once when the app or command starts: deliveries this device left `sending` go back to
-/// the queue, due now.
+/// Call once when the app or command starts: deliveries left `sending` by a sender that is no
+/// longer running (or whose lease ran out) go back to the queue, due now. Claims of a sender that
+/// still runs on this store (the app while the command line sends) stay with it.
 pub fn recover(store: &mut Store, now: Timestamp) -> Result<usize> {
-    Ok(store.recover_interrupted(now)?)
+    Ok(store.recover_interrupted(now, LEASE_MS)?)
 }
 
 /// At most this many attempts run at once (connections to servers, threads).
@@ -118,14 +120,20 @@ pub fn record_outcomes(
     for (c, outcome) in claimed.iter().zip(outcomes) {
         let id = &c.delivery.id;
         let row = match outcome {
-            Outcome::Delivered(receipt) => store.mark_delivered(id, c.attempt, &receipt)?,
+            Outcome::Delivered(receipt) => store.mark_delivered(id, c.attempt, &receipt),
             Outcome::Failed(e) if e.is_retryable() => {
                 let next = now.checked_add(backoff(c.attempt)).unwrap_or(now);
-                store.mark_retry(id, c.attempt, e.code(), &e.to_string(), next)?
+                store.mark_retry(id, c.attempt, e.code(), &e.to_string(), next)
             }
-            Outcome::Failed(e) => store.mark_failed(id, c.attempt, e.code(), &e.to_string())?,
+            Outcome::Failed(e) => store.mark_failed(id, c.attempt, e.code(), &e.to_string()),
         };
-        rows.push(row);
+        match row {
+            Ok(row) => rows.push(row),
+            // Another sender took the delivery over after this claim's lease ran out: the outcome
+            // is its to record; the others of this batch are still ours.
+            Err(grabpack_store::StoreError::DeliveryClaimLost(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
     }
     Ok(rows)
 }

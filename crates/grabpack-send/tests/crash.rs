@@ -194,3 +194,139 @@ fn a_sender_killed_at_random_sends_every_pack_once_at_https_and_loses_none() {
         smtp.received().len()
     );
 }
+
+/// Packs queued for the two-sender test: each goes to one intake and one mailbox, so the two
+/// senders share 1,000 deliveries.
+const SHARED_PACKS: usize = 500;
+
+/// The command line's sender, as a manager or a script runs it again and again beside the open
+/// app: every run starts with `recover`, then sends what is due. Only runs when the two-sender
+/// test starts this binary as a child process.
+#[test]
+#[ignore = "run as a child process by two_senders_on_one_store_send_each_delivery_exactly_once"]
+fn command_line_sender_child_process() {
+    let dir = std::env::var("GRABPACK_CRASH_DIR").expect("started by the two-sender test");
+    let mut store = grabpack_store::Store::unlock(
+        std::path::Path::new(&dir),
+        grabpack_store::Credential::Passphrase(&PASSPHRASE.into()),
+        None,
+    )
+    .unwrap();
+    let settings = SendSettings::load(&store).unwrap();
+    let transports = Transports::from_settings(&settings).unwrap();
+    loop {
+        recover(&mut store, Timestamp::now()).unwrap();
+        send_due(&mut store, &transports, Timestamp::now()).unwrap();
+        if store.undelivered_count().unwrap() == 0 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    println!("done");
+}
+
+/// The app's sender (claim under the store, deliver without it, record) and the command line's
+/// `outbox send` work on one store at the same time. Each of 1,000 deliveries goes out exactly
+/// once: one POST per pack at the intake (no replay) and one email per Message-ID at the mail
+/// server. Before claims named their sender, every `outbox send` put the app's in-flight
+/// deliveries back in the queue and sent them again.
+#[test]
+fn two_senders_on_one_store_send_each_delivery_exactly_once() {
+    let ca = TestCa::new();
+    let smtp = SmtpServer::start(&ca, None);
+    let intake = Intake::start(&ca);
+    let (home, mut store) = TestHome::new();
+    let mut settings = smtp_settings(&ca, smtp.port, SMTP_PASSWORD);
+    settings
+        .intake_tokens
+        .insert(intake.base_url(), TOKEN.into());
+    settings.save(&mut store).unwrap();
+    let mut messages = Vec::new();
+    for n in 0..SHARED_PACKS {
+        let msg = queue(
+            &mut store,
+            &settings,
+            &outgoing(
+                &home,
+                None,
+                fake_pdf(n as u32, 2_000),
+                vec![
+                    intake_at(&intake.base_url()),
+                    email_to("sw@council.example", Role::SocialWorker),
+                ],
+            ),
+            None,
+            Timestamp::now(),
+        )
+        .unwrap();
+        messages.push(msg.id);
+    }
+
+    let exe = std::env::current_exe().unwrap();
+    let command_line = Command::new(&exe)
+        .args([
+            "--ignored",
+            "--exact",
+            "command_line_sender_child_process",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("GRABPACK_CRASH_DIR", home.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+
+    // The app's sender thread: recover once at start, then claim / deliver / record.
+    let transports = Transports::from_settings(&settings).unwrap();
+    recover(&mut store, Timestamp::now()).unwrap();
+    let mut app_attempts = 0;
+    while store.undelivered_count().unwrap() > 0 {
+        let claimed = grabpack_send::claim_due(&mut store, Timestamp::now()).unwrap();
+        app_attempts += claimed.len();
+        let outcomes = grabpack_send::deliver_all(&transports, &claimed);
+        grabpack_send::record_outcomes(&mut store, &claimed, outcomes, Timestamp::now()).unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = command_line.wait_with_output().unwrap();
+    assert!(out.status.success(), "the command line's sender failed");
+
+    let mut email_ids = HashSet::new();
+    for id in &messages {
+        for d in store.outbox_message(id).unwrap().deliveries {
+            assert_eq!(d.state, DeliveryState::Delivered, "none lost: {d:#?}");
+            if let Some(mid) = d.email_message_id {
+                email_ids.insert(mid);
+            }
+        }
+    }
+    let state = intake.state.lock().unwrap();
+    let keys: HashSet<&str> = state
+        .stored
+        .iter()
+        .map(|p| p.idempotency_key.as_str())
+        .collect();
+    assert_eq!(keys.len(), SHARED_PACKS, "every pack reached the intake");
+    assert_eq!(
+        state.posts, SHARED_PACKS,
+        "each pack was sent to the intake once, never replayed by the other sender"
+    );
+    let received = smtp.received();
+    let received_ids: HashSet<String> = received.iter().map(|r| r.message_id.clone()).collect();
+    assert_eq!(received_ids, email_ids, "every email arrived");
+    assert_eq!(
+        received.len(),
+        SHARED_PACKS,
+        "each email was sent once, never by both senders"
+    );
+    println!(
+        "{} deliveries: the app attempted {app_attempts}, the command line the rest; {} intake POSTs, {} emails",
+        2 * SHARED_PACKS,
+        state.posts,
+        received.len()
+    );
+    assert!(
+        store.audit_verify().unwrap().intact(),
+        "the audit chain holds"
+    );
+}

@@ -174,6 +174,12 @@ fn a_retry_after_a_crash_is_never_a_second_copy_at_the_intake() {
         grabpack_send::Outcome::Delivered(receipt) => receipt,
         grabpack_send::Outcome::Failed(e) => panic!("{e}"),
     };
+    // The process dies: its claim names a process that no longer runs (a pid above Linux's
+    // highest).
+    store
+        .connection_for_tests()
+        .execute("UPDATE outbox_deliveries SET claimed_by = '4194305:1'", [])
+        .unwrap();
     drop(store);
 
     let mut store = home.unlock();

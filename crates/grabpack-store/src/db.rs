@@ -224,6 +224,12 @@ WHERE e.id = (
     ORDER BY x.noticed_ms DESC, x.rowid DESC LIMIT 1
 );
 "#,
+    // 5: who holds each delivery's claim (`outbox::sender_process`). Without it a second sender on
+    // the same store (the CLI's `outbox send` beside the app) put every `sending` delivery back in
+    // the queue, its own or not, and the police got the same pack twice.
+    r#"
+ALTER TABLE outbox_deliveries ADD COLUMN claimed_by TEXT;
+"#,
 ];
 
 /// The schema version this build writes.
@@ -257,6 +263,8 @@ pub fn open(path: &Path, key: &[u8; 32], create: bool) -> Result<Connection> {
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     sqlcipher_ready();
     let conn = Connection::open_with_flags(path, flags)?;
+    // Before the first read: another process (the app beside the command line) may be writing.
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
     // Decryption failures are ours to report, not SQLCipher's to print on stderr.
     conn.pragma_update(None, "cipher_log_level", "NONE")?;
     let mut k = key_pragma(key);
@@ -289,7 +297,10 @@ pub fn prepare(conn: &mut Connection) -> Result<()> {
     }
     // Every commit is on disk before we say it is saved: a power cut loses nothing reported.
     conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Every transaction takes the write lock when it begins, waiting (busy timeout) for another
+    // process's writer. A deferred one that reads and then writes cannot wait: SQLite refuses its
+    // upgrade at once ("database is locked") while the app and the command line both send.
+    conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
     for (i, step) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(step)?;

@@ -104,6 +104,10 @@ pub enum StoreError {
     DeliveryState { state: String, wanted: &'static str },
     #[error("An outbox message needs at least one recipient.")]
     NoRecipients,
+    #[error(
+        "Delivery '{0}' is no longer this sender's to finish: another sender took it over after this attempt's claim ran out."
+    )]
+    DeliveryClaimLost(String),
 }
 
 impl StoreError {
@@ -145,6 +149,7 @@ impl StoreError {
         "store.delivery_not_found",
         "store.delivery_state",
         "store.no_recipients",
+        "store.delivery_claim_lost",
         "store.unencodable",
         "store.episode_already_open",
         "store.episode_other_child",
@@ -193,6 +198,7 @@ impl StoreError {
             Self::DeliveryNotFound(_) => "store.delivery_not_found",
             Self::DeliveryState { .. } => "store.delivery_state",
             Self::NoRecipients => "store.no_recipients",
+            Self::DeliveryClaimLost(_) => "store.delivery_claim_lost",
         }
     }
 }
@@ -276,6 +282,7 @@ mod codes_tests {
             StoreError::Unencodable { .. } => Some(38),
             StoreError::EpisodeAlreadyOpen { .. } => Some(39),
             StoreError::EpisodeOtherChild { .. } => Some(40),
+            StoreError::DeliveryClaimLost { .. } => Some(41),
         }
     }
 
@@ -323,6 +330,7 @@ mod codes_tests {
                 wanted: "queued",
             },
             StoreError::NoRecipients,
+            StoreError::DeliveryClaimLost("x".into()),
             StoreError::DamagedRecord("x".into()),
             StoreError::Unencodable(serde_json::from_str::<u8>("x").unwrap_err()),
             StoreError::EpisodeAlreadyOpen {
@@ -341,7 +349,7 @@ mod codes_tests {
         seen.sort_unstable();
         seen.dedup();
         let wrapped: &[usize] = &[20, 21];
-        let own: Vec<usize> = (0..41).filter(|k| !wrapped.contains(k)).collect();
+        let own: Vec<usize> = (0..42).filter(|k| !wrapped.contains(k)).collect();
         assert_eq!(seen, own, "one sample of every own variant");
         let mut from_variants: Vec<&str> = samples.iter().map(StoreError::code).collect();
         from_variants.sort_unstable();

@@ -21,6 +21,7 @@ pub mod outbox;
 mod photo_import;
 mod photos;
 pub mod secret;
+pub mod sender_process;
 mod settings;
 mod staff;
 mod store;

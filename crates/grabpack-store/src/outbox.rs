@@ -379,24 +379,40 @@ impl Store {
         )?)
     }
 
-    /// After a restart: every delivery left `sending` by this device goes back to `queued`, due
-    /// now. The retry sends the same bytes (same idempotency key, same Message-ID).
-    pub fn recover_interrupted(&mut self, now: Timestamp) -> Result<usize> {
+    /// Before a sender starts: every delivery left `sending` by a sender that is no longer running
+    /// (or whose claim is older than `lease_ms`, when this device cannot tell) goes back to
+    /// `queued`, due now. A claim held by a sender that still runs, the app beside the command
+    /// line say, is left alone. The retry sends the same bytes (same idempotency key, same
+    /// Message-ID).
+    pub fn recover_interrupted(&mut self, now: Timestamp, lease_ms: i64) -> Result<usize> {
         let at = now_string();
         let actor = self.actor().id();
-        let tx = self.conn_mut().transaction()?;
-        let ids: Vec<DeliveryId> = {
-            let mut stmt =
-                tx.prepare("SELECT id FROM outbox_deliveries WHERE state = 'sending'")?;
-            stmt.query_map([], |r| r.get(0))?
+        let tx = self
+            .conn_mut()
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let claims: Vec<(DeliveryId, Option<String>, Option<i64>)> = {
+            let mut stmt = tx.prepare(
+                "SELECT id, claimed_by, claimed_ms FROM outbox_deliveries WHERE state = 'sending'",
+            )?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                 .collect::<std::result::Result<_, _>>()?
         };
-        for id in &ids {
+        let mut recovered = 0;
+        for (id, claimant, claimed_ms) in claims {
+            let expired = claimed_ms.unwrap_or(0) <= now.as_millisecond() - lease_ms;
+            let ended = match claimant.as_deref() {
+                // Claimed before claims named their sender: nothing can still be holding it.
+                None => true,
+                Some(c) => crate::sender_process::is_running(c) == Some(false),
+            };
+            if !(expired || ended) {
+                continue;
+            }
             tx.execute(
-                "UPDATE outbox_deliveries SET state = 'queued', next_attempt_ms = ?2, claimed_ms = NULL WHERE id = ?1",
+                "UPDATE outbox_deliveries SET state = 'queued', next_attempt_ms = ?2, claimed_ms = NULL, claimed_by = NULL WHERE id = ?1",
                 params![id, now.as_millisecond()],
             )?;
-            let d = load_delivery(&tx, id)?;
+            let d = load_delivery(&tx, &id)?;
             audit_delivery(
                 &tx,
                 &at,
@@ -405,9 +421,10 @@ impl Store {
                 &d,
                 "state queued; the last attempt was cut short and will be repeated with the same bytes",
             )?;
+            recovered += 1;
         }
         tx.commit()?;
-        Ok(ids.len())
+        Ok(recovered)
     }
 
     /// Claim a due delivery for one attempt (`sending`), committed before any byte goes out.
@@ -424,10 +441,15 @@ impl Store {
             .conn_mut()
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let changed = tx.execute(
-            "UPDATE outbox_deliveries SET state = 'sending', attempts = attempts + 1, claimed_ms = ?2
+            "UPDATE outbox_deliveries SET state = 'sending', attempts = attempts + 1, claimed_ms = ?2, claimed_by = ?4
              WHERE id = ?1 AND ((state = 'queued' AND coalesce(next_attempt_ms, 0) <= ?2)
                  OR (state = 'sending' AND coalesce(claimed_ms, 0) <= ?2 - ?3))",
-            params![id, now.as_millisecond(), lease_ms],
+            params![
+                id,
+                now.as_millisecond(),
+                lease_ms,
+                crate::sender_process::current()
+            ],
         )?;
         if changed == 0 {
             return Ok(None);
@@ -525,13 +547,25 @@ impl Store {
                 wanted: "finished (it is not being sent)",
             });
         }
+        // Only the attempt that holds the claim may say how it ended: after a lease ran out,
+        // another sender may have claimed it again and be sending it now.
+        let claimant: Option<String> = tx.query_row(
+            "SELECT claimed_by FROM outbox_deliveries WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
+        if current.attempts != attempt
+            || claimant.as_deref() != Some(crate::sender_process::current())
+        {
+            return Err(StoreError::DeliveryClaimLost(id.to_string()));
+        }
         match state {
             DeliveryState::Delivered => tx.execute(
-                "UPDATE outbox_deliveries SET state = 'delivered', receipt = ?2, delivered_at = ?3, claimed_ms = NULL, next_attempt_ms = NULL, last_error_code = NULL, last_error = NULL WHERE id = ?1",
+                "UPDATE outbox_deliveries SET state = 'delivered', receipt = ?2, delivered_at = ?3, claimed_ms = NULL, claimed_by = NULL, next_attempt_ms = NULL, last_error_code = NULL, last_error = NULL WHERE id = ?1",
                 params![id, receipt, at],
             )?,
             _ => tx.execute(
-                "UPDATE outbox_deliveries SET state = ?2, last_error_code = ?3, last_error = ?4, next_attempt_ms = ?5, claimed_ms = NULL WHERE id = ?1",
+                "UPDATE outbox_deliveries SET state = ?2, last_error_code = ?3, last_error = ?4, next_attempt_ms = ?5, claimed_ms = NULL, claimed_by = NULL WHERE id = ?1",
                 params![id, state, error.map(|e| e.0), error.map(|e| e.1), next.map(|n| n.as_millisecond())],
             )?,
         };
@@ -822,7 +856,20 @@ mod tests {
             store.claim_delivery(id, now, 60_000).unwrap().is_none(),
             "claimed once"
         );
-        assert_eq!(store.recover_interrupted(now).unwrap(), 1);
+        assert_eq!(
+            store.recover_interrupted(now, 60_000).unwrap(),
+            0,
+            "a claim whose sender still runs is left alone"
+        );
+        // The sender is killed: its claim now names a process that no longer runs.
+        store
+            .conn()
+            .execute(
+                "UPDATE outbox_deliveries SET claimed_by = ?1 WHERE id = ?2",
+                params![format!("{}:1", std::process::id()), id],
+            )
+            .unwrap();
+        assert_eq!(store.recover_interrupted(now, 60_000).unwrap(), 1);
         let again = store.claim_delivery(id, now, 60_000).unwrap().unwrap();
         assert_eq!(again.payload, claimed.payload);
         assert_eq!(
@@ -833,6 +880,44 @@ mod tests {
         let d = store.mark_delivered(id, 2, "250 ok").unwrap();
         assert_eq!(d.state, DeliveryState::Delivered);
         assert!(store.audit_verify().unwrap().intact());
+    }
+
+    #[test]
+    fn a_claim_held_by_a_running_sender_is_only_freed_by_its_lease_and_a_stale_attempt_cannot_finish()
+     {
+        let (_d, mut store, child) = home();
+        let now = Timestamp::now();
+        let m = store.enqueue(&message(&child), now).unwrap();
+        let id = &m.deliveries[0].id;
+        let first = store.claim_delivery(id, now, 60_000).unwrap().unwrap();
+        // Another sender starting within the lease leaves the claim alone ...
+        assert_eq!(store.recover_interrupted(now, 60_000).unwrap(), 0);
+        // ... and one starting after the lease ran out takes the delivery back.
+        let later = now
+            .checked_add(jiff::SignedDuration::from_secs(61))
+            .unwrap();
+        assert_eq!(store.recover_interrupted(later, 60_000).unwrap(), 1);
+        let second = store.claim_delivery(id, later, 60_000).unwrap().unwrap();
+        assert_eq!(second.attempt, first.attempt + 1);
+        // The first attempt, finishing late, may not say how the delivery ended.
+        let late = store.mark_delivered(id, first.attempt, "250 late");
+        assert!(
+            matches!(late, Err(StoreError::DeliveryClaimLost(_))),
+            "{late:?}"
+        );
+        assert_eq!(store.delivery(id).unwrap().state, DeliveryState::Sending);
+        // A claim made by another process cannot be finished by this one either.
+        store
+            .conn()
+            .execute(
+                "UPDATE outbox_deliveries SET claimed_by = '1:1' WHERE id = ?1",
+                params![id],
+            )
+            .unwrap();
+        assert!(matches!(
+            store.mark_delivered(id, second.attempt, "250 ok"),
+            Err(StoreError::DeliveryClaimLost(_))
+        ));
     }
 
     #[test]

@@ -49,6 +49,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   'store.delivery_not_found': 'That message to a recipient could not be found. Reload the episode.',
   'store.delivery_state': 'That message has already moved on (sent, or stopped), so this cannot be done to it now. The list below shows where it is.',
   'store.no_recipients': 'Nobody is chosen to receive the pack. Tick at least one person or add an address, or print the pack and phone instead.',
+  'store.delivery_claim_lost': 'Another copy of Grab Pack on this computer took this message over after this attempt ran out of time; it carries on sending it. Nothing is lost.',
   'app.reason_required': 'Say why, in a few words. It goes on the record.',
   'app.save_failed': 'The PDF could not be saved on this device. Check the disk is not full, or use Share or Print the read-out instead.',
   'app.no_save_folder': 'This device has no folder to save the PDF into. Use Share, or print the read-out.',
