@@ -1,7 +1,9 @@
 //! Readiness: is this child's pack fit to hand to the police tonight?
 //!
-//! Computed every time from the form, the photos and the review dates, never stored, so it can
-//! never disagree with the data. It only ever informs: a pack that is not ready is still built and
+//! Computed every time from the form's gaps, the photos and the review dates, never stored, so it
+//! can never disagree with the data. The gaps depend on the form alone, so the store keeps them per
+//! revision ([`FormGaps`], checked against the field table's fingerprint) instead of parsing every
+//! child's form for the dashboard. It only ever informs: a pack that is not ready is still built and
 //! sent the moment a child goes missing (a stale review warns, never blocks).
 
 use jiff::civil::Date;
@@ -161,6 +163,56 @@ impl Readiness {
     }
 }
 
+/// What readiness needs from the form alone: the table's unanswered critical and high fields, in
+/// table order. It depends on the form and the field table only (not on today, the photos or the
+/// home's thresholds), so the store keeps one per revision and the dashboard never has to read
+/// and parse every child's whole form.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+pub struct FormGaps {
+    /// Paths of empty critical fields.
+    pub critical: Vec<String>,
+    /// Paths of empty high-priority fields.
+    pub high: Vec<String>,
+}
+
+/// The form's gaps against today's field table.
+pub fn form_gaps(form: &ChildForm) -> FormGaps {
+    let mut gaps = FormGaps::default();
+    for f in FIELDS {
+        if f.answered(form) {
+            continue;
+        }
+        match f.priority {
+            Priority::Critical => gaps.critical.push(f.path.to_owned()),
+            Priority::High => gaps.high.push(f.path.to_owned()),
+            Priority::Optional => {}
+        }
+    }
+    gaps
+}
+
+/// A fingerprint of the field table's paths and priorities. Gaps kept with another fingerprint
+/// were worked out against another table (an older or newer build) and must be worked out again.
+pub fn field_table_fingerprint() -> u64 {
+    static FINGERPRINT: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *FINGERPRINT.get_or_init(|| {
+        // FNV-1a: stable across builds and platforms, unlike std's hasher.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for f in FIELDS {
+            let prio: u8 = match f.priority {
+                Priority::Critical => 1,
+                Priority::High => 2,
+                Priority::Optional => 3,
+            };
+            for b in f.path.bytes().chain([0, prio]) {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        h
+    })
+}
+
 /// Work out readiness on `today` (the home's local date).
 pub fn assess(
     form: &ChildForm,
@@ -168,24 +220,32 @@ pub fn assess(
     settings: &ReadinessSettings,
     today: Date,
 ) -> Readiness {
+    assess_gaps(&form_gaps(form), facts, settings, today)
+}
+
+/// Readiness from gaps kept earlier (see [`FormGaps`]); the same answer as [`assess`] on the form
+/// they came from. A path the table no longer has is left out (the fingerprint catches a changed
+/// table before it gets here).
+pub fn assess_gaps(
+    gaps: &FormGaps,
+    facts: &ReadinessFacts,
+    settings: &ReadinessSettings,
+    today: Date,
+) -> Readiness {
     let mut blocking = Vec::new();
     let mut attention = Vec::new();
-
-    for f in FIELDS {
-        if f.answered(form) {
-            continue;
-        }
-        match f.priority {
-            Priority::Critical => blocking.push(ReadinessReason::MissingCritical {
-                path: f.path,
-                label: f.label,
-            }),
-            Priority::High => attention.push(ReadinessReason::HighEmpty {
-                path: f.path,
-                label: f.label,
-            }),
-            Priority::Optional => {}
-        }
+    let field = |path: &str| FIELDS.iter().find(|f| f.path == path);
+    for f in gaps.critical.iter().filter_map(|p| field(p)) {
+        blocking.push(ReadinessReason::MissingCritical {
+            path: f.path,
+            label: f.label,
+        });
+    }
+    for f in gaps.high.iter().filter_map(|p| field(p)) {
+        attention.push(ReadinessReason::HighEmpty {
+            path: f.path,
+            label: f.label,
+        });
     }
 
     let faces = facts.photos.iter().filter(|p| p.kind == PhotoKind::Face);

@@ -485,7 +485,7 @@ fn insert_revision(
         "UPDATE children SET latest_seq = ?1 WHERE id = ?2",
         params![seq, child_id],
     )?;
-    Ok(())
+    crate::dashboard::keep_card(conn, child_id, seq, form)
 }
 
 fn revision_from_row(child_id: &ChildId, r: &rusqlite::Row<'_>) -> Result<RevisionInfo> {

@@ -1,18 +1,24 @@
 //! The dashboard and readiness: every child's card, computed on the fly from the latest revision,
 //! the photos and the last closed episode.
 //!
-//! Why computed and never stored: readiness depends on today's date and on thresholds a manager
-//! can change, so a stored value would go stale without anyone noticing.
+//! Why readiness is computed and never stored: it depends on today's date and on thresholds a
+//! manager can change, so a stored value would go stale without anyone noticing. What depends on
+//! the form alone (name, date of birth, completion date, the table's unanswered fields) is kept
+//! beside each revision as a [`Card`], written in the revision's own transaction: reading and
+//! parsing 1,000 whole forms was most of the dashboard's time. A card is used only for the
+//! child's latest revision and the field table it was made with; anything else reads the form.
 
 use crate::ids::{ChildId, PhotoId};
 use std::collections::HashMap;
 
-use grabpack_core::readiness::{PhotoFact, age_on, assess};
+use grabpack_core::readiness::{
+    FormGaps, PhotoFact, age_on, assess, assess_gaps, field_table_fingerprint, form_gaps,
+};
 use grabpack_core::{ChildForm, PhotoKind, Readiness, ReadinessFacts, ReadinessState};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::Connection;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::store::{Store, damaged};
@@ -34,6 +40,46 @@ pub struct DashboardRow {
 
 /// A child's photo facts for readiness, and their newest face photo (date, id) for the card.
 type ChildPhotoFacts = (Vec<PhotoFact>, Option<(Date, PhotoId)>);
+
+/// What the dashboard needs from one revision of a child's form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Card {
+    /// The field table the gaps were worked out against (`field_table_fingerprint`).
+    table: u64,
+    legal_name: String,
+    known_as: Vec<String>,
+    date_of_birth: Option<Date>,
+    completed_on: Option<Date>,
+    gaps: FormGaps,
+}
+
+impl Card {
+    fn of(form: &ChildForm) -> Self {
+        Self {
+            table: field_table_fingerprint(),
+            legal_name: form.identity.legal_name.clone(),
+            known_as: form.identity.known_as.clone(),
+            date_of_birth: form.identity.date_of_birth,
+            completed_on: form.administration.completed_on,
+            gaps: form_gaps(form),
+        }
+    }
+}
+
+/// Keep the card of a child's new revision (inside the revision's transaction).
+pub(crate) fn keep_card(
+    conn: &Connection,
+    child_id: &ChildId,
+    seq: i64,
+    form: &ChildForm,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO child_cards (child_id, seq, card_json) VALUES (?1, ?2, ?3)
+         ON CONFLICT (child_id) DO UPDATE SET seq = excluded.seq, card_json = excluded.card_json",
+        rusqlite::params![child_id, seq, crate::store::to_json(&Card::of(form))?],
+    )?;
+    Ok(())
+}
 
 impl Store {
     /// Every child not archived, with readiness, sorted so what needs attention comes first.
@@ -73,25 +119,45 @@ impl Store {
             }
         }
         let closed = last_episode_closed(&self.conn, None)?;
+        // The card when it is the latest revision's; the form (read only then) when it is not.
         let mut stmt = self.conn.prepare(
-            "SELECT c.id, r.form_json,
+            "SELECT c.id, k.card_json,
+                    CASE WHEN k.card_json IS NULL THEN
+                        (SELECT r.form_json FROM revisions r WHERE r.child_id = c.id AND r.seq = c.latest_seq)
+                    END,
                     (SELECT max(saved_at) FROM revisions l WHERE l.child_id = c.id AND l.kind != 'import')
              FROM children c
-             JOIN revisions r ON r.child_id = c.id AND r.seq = c.latest_seq
+             LEFT JOIN child_cards k ON k.child_id = c.id AND k.seq = c.latest_seq
              WHERE c.archived_at IS NULL",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, ChildId>(0)?,
-                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(1)?,
                 r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, json, saved_at) = row?;
+            let (id, card_json, form_json, saved_at) = row?;
             let (photos, face) = photo_facts.remove(&id).unwrap_or_default();
-            let Ok(form) = serde_json::from_str::<ChildForm>(&json) else {
+            let card = match card_json
+                .and_then(|j| serde_json::from_str::<Card>(&j).ok())
+                .filter(|c| c.table == field_table_fingerprint())
+            {
+                Some(card) => Some(card),
+                None => {
+                    let form = match form_json {
+                        Some(json) => serde_json::from_str::<ChildForm>(&json).ok(),
+                        // A card made with another field table: read the form after all.
+                        None => latest_form_json(&self.conn, &id)?
+                            .and_then(|json| serde_json::from_str::<ChildForm>(&json).ok()),
+                    };
+                    form.as_ref().map(Card::of)
+                }
+            };
+            let Some(card) = card else {
                 out.push(DashboardRow {
                     legal_name: String::new(),
                     known_as: Vec::new(),
@@ -108,14 +174,14 @@ impl Store {
             };
             let facts = ReadinessFacts {
                 photos,
-                last_reviewed: last_reviewed(saved_at.as_deref(), &form),
+                last_reviewed: last_reviewed(saved_at.as_deref(), card.completed_on),
                 last_episode_closed: closed.get(&id).copied(),
             };
-            let readiness = assess(&form, &facts, &settings, today);
+            let readiness = assess_gaps(&card.gaps, &facts, &settings, today);
             out.push(DashboardRow {
-                age: form.identity.date_of_birth.and_then(|d| age_on(d, today)),
-                legal_name: form.identity.legal_name,
-                known_as: form.identity.known_as,
+                age: card.date_of_birth.and_then(|d| age_on(d, today)),
+                legal_name: card.legal_name,
+                known_as: card.known_as,
                 readiness,
                 face_photo_id: face.map(|(_, id)| id),
                 damaged: false,
@@ -149,7 +215,7 @@ impl Store {
                     taken_on: p.taken_on,
                 })
                 .collect(),
-            last_reviewed: last_reviewed(local.as_deref(), &record.form),
+            last_reviewed: last_reviewed(local.as_deref(), record.form.administration.completed_on),
             last_episode_closed: last_episode_closed(&self.conn, Some(&record.id))?
                 .get(&record.id)
                 .copied(),
@@ -200,11 +266,21 @@ fn last_episode_closed(
     Ok(out)
 }
 
+/// The latest revision's form as stored, if the child has one.
+fn latest_form_json(conn: &Connection, child_id: &ChildId) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row(
+            "SELECT r.form_json FROM children c JOIN revisions r ON r.child_id = c.id AND r.seq = c.latest_seq WHERE c.id = ?1",
+            [child_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 /// When Part 1 was last reviewed: the newest save or review stamp made in this store, or, for a
 /// child handed over from another placement, the date that placement completed the form (an
 /// import is not a review by anyone here).
-fn last_reviewed(local_save: Option<&str>, form: &ChildForm) -> Option<Date> {
-    local_save
-        .and_then(date_of)
-        .max(form.administration.completed_on)
+fn last_reviewed(local_save: Option<&str>, completed_on: Option<Date>) -> Option<Date> {
+    local_save.and_then(date_of).max(completed_on)
 }

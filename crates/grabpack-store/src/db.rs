@@ -230,6 +230,18 @@ WHERE e.id = (
     r#"
 ALTER TABLE outbox_deliveries ADD COLUMN claimed_by TEXT;
 "#,
+    // 6: each child's dashboard card, kept with the revision it was worked out from
+    // (`dashboard::Card`): the name, date of birth, completion date and the form's readiness gaps.
+    // The dashboard of 1,000 children read and parsed every child's whole form (most of its
+    // time); it now reads these small rows. A card is only trusted for the child's latest
+    // revision and the field table it was made with; otherwise the form is read as before.
+    r#"
+CREATE TABLE child_cards (
+    child_id TEXT PRIMARY KEY REFERENCES children(id),
+    seq INTEGER NOT NULL,
+    card_json TEXT NOT NULL
+) STRICT;
+"#,
 ];
 
 /// The schema version this build writes.

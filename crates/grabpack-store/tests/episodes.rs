@@ -94,8 +94,14 @@ fn a_store_already_holding_two_open_episodes_for_one_child_still_opens_and_keeps
         .unwrap();
     // Back to the schema before the rule, with a second open episode written as the old CLI did.
     let conn = store.connection_for_tests();
-    conn.execute_batch("DROP TABLE open_episodes; PRAGMA user_version = 3;")
-        .unwrap();
+    // Every migration after 3 is undone, so all of them run again on the next unlock.
+    conn.execute_batch(
+        "DROP TABLE open_episodes;
+         ALTER TABLE outbox_deliveries DROP COLUMN claimed_by;
+         DROP TABLE child_cards;
+         PRAGMA user_version = 3;",
+    )
+    .unwrap();
     conn.execute(
         "INSERT INTO episodes (id, child_id, noticed_at, noticed_ms, opened_at, opened_by, opened_by_name, immediate_danger, missing_from_unit)
          SELECT 'second-open-episode', child_id, '2026-11-01T21:05:00Z', noticed_ms + 300000, opened_at, opened_by, opened_by_name, 0, NULL

@@ -177,6 +177,13 @@ fn an_unreadable_revision_is_damaged_when_opened_and_flagged_on_a_dashboard_that
         [&broken],
     )
     .unwrap();
+    // The dashboard reads the card kept with each revision, not the form; a damaged record has
+    // no readable card either, so the dashboard falls back to the form and finds it unreadable.
+    conn.execute(
+        "UPDATE child_cards SET card_json = '{not json' WHERE child_id = ?1",
+        [&broken],
+    )
+    .unwrap();
 
     let err = store.child(&broken).unwrap_err();
     assert_eq!(err.code(), "store.damaged");
@@ -193,4 +200,46 @@ fn an_unreadable_revision_is_damaged_when_opened_and_flagged_on_a_dashboard_that
         (fine.as_str(), false)
     );
     assert_eq!(rows[1].legal_name, "Demo Child (fictional)");
+}
+
+/// The dashboard's card for a child is kept with each revision so the dashboard need not parse
+/// every form; a card that is missing, unreadable or made with another field table is never
+/// trusted: the dashboard reads that child's form instead and shows the same card.
+#[test]
+fn a_dashboard_card_that_is_missing_or_unreadable_is_worked_out_from_the_form_again() {
+    let (_home, mut store) = TestHome::new();
+    let mut first = sample();
+    first.identity.legal_name = "First Child (fictional)".into();
+    first.description.height_cm = None;
+    let a = store.create_child(&first, "").unwrap();
+    let mut second = sample();
+    second.identity.legal_name = "Second Child (fictional)".into();
+    let b = store.create_child(&second, "").unwrap();
+    let today = date(2026, 11, 25);
+    let before = store.dashboard(today).unwrap();
+    assert!(
+        before.iter().any(|r| r.id == a
+            && r.readiness
+                .reasons
+                .iter()
+                .any(|x| x.message().contains("Height"))),
+        "the card of a form with an empty field says so: {before:#?}"
+    );
+
+    let conn = store.connection_for_tests();
+    conn.execute("DELETE FROM child_cards WHERE child_id = ?1", [&a])
+        .unwrap();
+    // A card made with another field table (an older build's) is not trusted, whatever it says.
+    conn.execute(
+        "UPDATE child_cards SET card_json = json_set(card_json, '$.table', 1, '$.legal_name', 'Stale card') WHERE child_id = ?1",
+        [&b],
+    )
+    .unwrap();
+    assert_eq!(store.dashboard(today).unwrap(), before);
+    conn.execute(
+        "UPDATE child_cards SET card_json = '{not json' WHERE child_id = ?1",
+        [&b],
+    )
+    .unwrap();
+    assert_eq!(store.dashboard(today).unwrap(), before);
 }

@@ -261,6 +261,7 @@ export type ErrorCode =
   | 'store.child_not_found'
   | 'store.damaged'
   | 'store.database'
+  | 'store.delivery_claim_lost'
   | 'store.delivery_not_found'
   | 'store.delivery_state'
   | 'store.device_secret_missing'
