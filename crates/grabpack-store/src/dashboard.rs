@@ -74,10 +74,51 @@ pub(crate) fn keep_card(
     form: &ChildForm,
 ) -> Result<()> {
     conn.execute(
-        "INSERT INTO child_cards (child_id, seq, card_json) VALUES (?1, ?2, ?3)
-         ON CONFLICT (child_id) DO UPDATE SET seq = excluded.seq, card_json = excluded.card_json",
-        rusqlite::params![child_id, seq, crate::store::to_json(&Card::of(form))?],
+        "INSERT INTO child_cards (child_id, seq, field_table, card_json) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (child_id) DO UPDATE SET seq = excluded.seq, field_table = excluded.field_table,
+             card_json = excluded.card_json",
+        rusqlite::params![
+            child_id,
+            seq,
+            field_table_column(),
+            crate::store::to_json(&Card::of(form))?
+        ],
     )?;
+    Ok(())
+}
+
+/// The field table's fingerprint as SQLite stores it (a 64-bit signed integer, same bits).
+fn field_table_column() -> i64 {
+    i64::from_ne_bytes(field_table_fingerprint().to_ne_bytes())
+}
+
+/// At unlock: make the card of every child whose latest revision has none, or one made with
+/// another field table (a store from before cards, or a build whose table changed). Once per
+/// store and per table change; afterwards this is one indexed query that finds nothing. A form
+/// that cannot be read gets no card: the dashboard shows it as damaged.
+pub(crate) fn fill_cards(conn: &mut Connection) -> Result<()> {
+    let missing: Vec<(ChildId, i64, String)> = {
+        let mut stmt = conn.prepare(
+            "SELECT c.id, r.seq, r.form_json FROM children c
+             JOIN revisions r ON r.child_id = c.id AND r.seq = c.latest_seq
+             LEFT JOIN child_cards k ON k.child_id = c.id AND k.seq = c.latest_seq AND k.field_table = ?1
+             WHERE k.child_id IS NULL",
+        )?;
+        stmt.query_map([field_table_column()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?
+        .collect::<std::result::Result<_, _>>()?
+    };
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let tx = conn.transaction()?;
+    for (child_id, seq, json) in missing {
+        if let Ok(form) = serde_json::from_str::<ChildForm>(&json) {
+            keep_card(&tx, &child_id, seq, &form)?;
+        }
+    }
+    tx.commit()?;
     Ok(())
 }
 
@@ -127,10 +168,10 @@ impl Store {
                     END,
                     (SELECT max(saved_at) FROM revisions l WHERE l.child_id = c.id AND l.kind != 'import')
              FROM children c
-             LEFT JOIN child_cards k ON k.child_id = c.id AND k.seq = c.latest_seq
+             LEFT JOIN child_cards k ON k.child_id = c.id AND k.seq = c.latest_seq AND k.field_table = ?1
              WHERE c.archived_at IS NULL",
         )?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map([field_table_column()], |r| {
             Ok((
                 r.get::<_, ChildId>(0)?,
                 r.get::<_, Option<String>>(1)?,

@@ -235,10 +235,12 @@ ALTER TABLE outbox_deliveries ADD COLUMN claimed_by TEXT;
     // The dashboard of 1,000 children read and parsed every child's whole form (most of its
     // time); it now reads these small rows. A card is only trusted for the child's latest
     // revision and the field table it was made with; otherwise the form is read as before.
+    // `prepare` fills in what is missing or out of date after the SQL steps (`dashboard::fill_cards`).
     r#"
 CREATE TABLE child_cards (
     child_id TEXT PRIMARY KEY REFERENCES children(id),
     seq INTEGER NOT NULL,
+    field_table INTEGER NOT NULL,
     card_json TEXT NOT NULL
 ) STRICT;
 "#,
@@ -319,6 +321,7 @@ pub fn prepare(conn: &mut Connection) -> Result<()> {
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;
     }
+    crate::dashboard::fill_cards(conn)?;
     Ok(())
 }
 

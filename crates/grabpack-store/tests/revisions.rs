@@ -243,3 +243,38 @@ fn a_dashboard_card_that_is_missing_or_unreadable_is_worked_out_from_the_form_ag
     .unwrap();
     assert_eq!(store.dashboard(today).unwrap(), before);
 }
+
+/// A store from before cards (or from a build with another field table) gets every child's card
+/// at the next unlock, so its dashboard is fast from then on and shows the same.
+#[test]
+fn cards_missing_or_from_another_field_table_are_made_again_at_unlock() {
+    let (home, mut store) = TestHome::new();
+    for n in 0..3 {
+        let mut form = sample();
+        form.identity.legal_name = format!("Child {n} (fictional)");
+        store.create_child(&form, "").unwrap();
+    }
+    let today = date(2026, 11, 25);
+    let before = store.dashboard(today).unwrap();
+    let conn = store.connection_for_tests();
+    conn.execute(
+        "DELETE FROM child_cards WHERE rowid IN (SELECT rowid FROM child_cards LIMIT 2)",
+        [],
+    )
+    .unwrap();
+    conn.execute("UPDATE child_cards SET field_table = 1", [])
+        .unwrap();
+    drop(store);
+
+    let store = home.unlock_passphrase(PASSPHRASE).unwrap();
+    let current: i64 = store
+        .connection_for_tests()
+        .query_row(
+            "SELECT count(*) FROM child_cards k JOIN children c ON c.id = k.child_id AND c.latest_seq = k.seq WHERE k.field_table != 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(current, 3, "every child has a current card again");
+    assert_eq!(store.dashboard(today).unwrap(), before);
+}
