@@ -18,8 +18,9 @@ use rusqlite::Connection;
 
 use crate::error::{InboxError, Result};
 
-const MIGRATIONS: &[&str] = &[concat!(
-    r#"
+const MIGRATIONS: &[&str] = &[
+    concat!(
+        r#"
 CREATE TABLE packs (
     receipt_id TEXT PRIMARY KEY,
     home_id TEXT NOT NULL,
@@ -75,16 +76,58 @@ CREATE TABLE login_failures (
 ) STRICT;
 CREATE INDEX login_failures_user ON login_failures (user_name, at_unix);
 "#,
-    // The hash-chained audit log: grabpack-audit's table, the same chain as the home's store.
-    grabpack_audit::schema_sql!(),
-    r#"CREATE TRIGGER packs_no_delete BEFORE DELETE ON packs
+        // The hash-chained audit log: grabpack-audit's table, the same chain as the home's store.
+        grabpack_audit::schema_sql!(),
+        r#"CREATE TRIGGER packs_no_delete BEFORE DELETE ON packs
 BEGIN SELECT RAISE(ABORT, 'received packs are kept'); END;
 CREATE TRIGGER packs_content_fixed BEFORE UPDATE OF receipt_id, home_id, idempotency_key, received_at, manifest, pdf, pdf_sha256 ON packs
 BEGIN SELECT RAISE(ABORT, 'a received pack never changes'); END;
 CREATE TRIGGER acks_no_change BEFORE UPDATE OF status, officer_name, collar_number, police_reference, risk_grading, note, reason, at, by_user ON acks
 BEGIN SELECT RAISE(ABORT, 'an acknowledgement never changes'); END;
 "#
-)];
+    ),
+    r#"
+-- Units, roles and disabled accounts. Accounts made before units existed saw every pack; they
+-- become supervisors with no unit, who see the packs addressed to no unit any account holds
+-- (every pack received so far, until units are given out).
+ALTER TABLE users ADD COLUMN role TEXT NOT NULL DEFAULT 'supervisor'
+    CHECK (role IN ('officer', 'supervisor', 'administrator'));
+ALTER TABLE users ADD COLUMN disabled_at TEXT;
+CREATE TABLE user_units (
+    user_name TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
+    unit TEXT NOT NULL,
+    PRIMARY KEY (user_name, unit)
+) STRICT;
+CREATE INDEX user_units_unit ON user_units (unit);
+CREATE INDEX packs_recipient ON packs (recipient_id);
+-- The idle timeout: a session unused for the configured time ends. Sessions opened before this
+-- column existed count as idle and end at once.
+ALTER TABLE sessions ADD COLUMN last_seen_unix INTEGER NOT NULL DEFAULT 0;
+-- Retention: a pack may be deleted only once its deletion is recorded here (in the same
+-- transaction), so nothing but the retention sweep can remove one and each removal leaves a
+-- tombstone saying what went and when.
+CREATE TABLE pack_deletions (
+    receipt_id TEXT PRIMARY KEY,
+    home_id TEXT NOT NULL,
+    episode_id TEXT,
+    pdf_sha256 TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    deleted_at TEXT NOT NULL,
+    reason TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER pack_deletions_fixed BEFORE UPDATE ON pack_deletions
+BEGIN SELECT RAISE(ABORT, 'a deletion record never changes'); END;
+CREATE TRIGGER pack_deletions_kept BEFORE DELETE ON pack_deletions
+BEGIN SELECT RAISE(ABORT, 'a deletion record is kept'); END;
+DROP TRIGGER packs_no_delete;
+CREATE TRIGGER packs_no_delete BEFORE DELETE ON packs
+WHEN NOT EXISTS (SELECT 1 FROM pack_deletions WHERE receipt_id = OLD.receipt_id)
+BEGIN SELECT RAISE(ABORT, 'received packs are kept until retention deletes them'); END;
+CREATE TRIGGER acks_no_delete BEFORE DELETE ON acks
+WHEN NOT EXISTS (SELECT 1 FROM pack_deletions WHERE receipt_id = OLD.receipt_id)
+BEGIN SELECT RAISE(ABORT, 'acknowledgements are kept with their pack'); END;
+"#,
+];
 
 /// SQLite marks itself initialised before SQLCipher has finished its own set-up (SQLCipher 4.20's
 /// `SQLITE_EXTRA_INIT` runs after `isInit` is set, outside the lock), so when a process's first
@@ -124,12 +167,20 @@ pub fn open(path: &Path, key: &[u8; 32], create: bool) -> Result<Connection> {
     // A receipt promises the pack is kept: commit durably before answering.
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // A pack removed by retention leaves no bytes in free pages (see `retention`).
+    conn.pragma_update(None, "secure_delete", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     let target = MIGRATIONS.len() as i64;
     if version > target {
         return Err(InboxError::Config(format!(
             "the database was written by a newer grabpack-inbox (schema {version})"
         )));
+    }
+    // Retention frees pages that `incremental_vacuum` hands back to the file system; that needs
+    // auto_vacuum = INCREMENTAL, which an existing database takes on with one VACUUM.
+    let auto_vacuum: i64 = conn.query_row("PRAGMA auto_vacuum", [], |r| r.get(0))?;
+    if auto_vacuum != 2 {
+        conn.execute_batch("PRAGMA auto_vacuum = INCREMENTAL; VACUUM;")?;
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         let tx = conn.unchecked_transaction()?;
