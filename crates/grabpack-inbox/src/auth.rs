@@ -630,6 +630,22 @@ mod tests {
     }
 
     #[test]
+    fn the_sign_in_gate_holds_each_address_and_everyone_together_to_their_allowance() {
+        let gate = LoginGate::new(3, 5);
+        let a: std::net::IpAddr = [127, 0, 0, 2].into();
+        let b: std::net::IpAddr = [127, 0, 0, 3].into();
+        for _ in 0..3 {
+            assert_eq!(gate.admit(a), Ok(()));
+        }
+        assert_eq!(gate.admit(a), Err(GateRefusal::Address));
+        // Another address still gets in, until the overall allowance is used up.
+        assert_eq!(gate.admit(b), Ok(()));
+        assert_eq!(gate.admit(b), Ok(()));
+        let c: std::net::IpAddr = [127, 0, 0, 4].into();
+        assert_eq!(gate.admit(c), Err(GateRefusal::Overall));
+    }
+
+    #[test]
     fn a_token_for_no_home_finds_no_home() {
         let homes = vec![Home {
             id: "home-a".into(),
