@@ -493,9 +493,14 @@ pub async fn post_login(
             StatusCode::UNAUTHORIZED,
             Some("The user name or password is not right."),
         ),
-        Err(e @ (InboxError::LoginThrottled | InboxError::RateLimited)) => {
+        Err(e @ InboxError::LoginThrottled) => {
             login_page(StatusCode::TOO_MANY_REQUESTS, Some(&e.to_string()))
         }
+        // The gate's refusal, in words for an officer (the error's own words are for homes).
+        Err(InboxError::RateLimited) => login_page(
+            StatusCode::TOO_MANY_REQUESTS,
+            Some("Too many sign-in attempts right now. Wait a minute, then try again."),
+        ),
         Err(e) => error_page(&e),
     }
 }

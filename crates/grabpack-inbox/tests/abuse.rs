@@ -154,6 +154,27 @@ async fn a_sign_in_flood_is_throttled_before_any_password_check_and_packs_are_st
     // The name was throttled by the flood's wrong guesses (5 in 15 minutes): the password
     // cannot be guessed online, and the refusal is the name's, not a crash.
     assert_eq!(status, 429);
+    // Refused by the gate, the page says so in an officer's words. (One address gets at most
+    // 10 password checks a minute, so 11 tries meet the gate whenever the minute turned.)
+    let flooder = client_from(&inbox, IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2)));
+    let mut pages = Vec::new();
+    for _ in 0..11 {
+        let page = flooder
+            .post(inbox.url("/login"))
+            .header("Cookie", "__Host-grabpack_login=flood")
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body("csrf=flood&username=someone-else&password=x")
+            .send()
+            .await
+            .unwrap();
+        pages.push((page.status().as_u16(), page.text().await.unwrap()));
+    }
+    assert!(
+        pages
+            .iter()
+            .any(|(s, t)| *s == 429 && t.contains("Too many sign-in attempts right now")),
+        "the gate's refusal page was never seen"
+    );
     inbox.stop().await;
 }
 
