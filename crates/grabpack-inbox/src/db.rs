@@ -249,3 +249,82 @@ pub fn audit(
     grabpack_audit::append(conn, &now_rfc3339(), actor, action, subject, detail)?;
     Ok(())
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// A database as the first release left it: schema 1, an account, a session, a pack.
+    fn first_release_database(path: &Path, key: &[u8; 32]) {
+        let conn = Connection::open(path).unwrap();
+        conn.pragma_update(None, "key", format!("x'{}'", hex::encode(key)))
+            .unwrap();
+        conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO users (name, password_hash, created_at) VALUES ('duty-sergeant', 'x', '2026-11-01T00:00:00Z');
+             INSERT INTO packs (receipt_id, home_id, home_name, idempotency_key, received_at, manifest,
+                child_ref, child_display_name, episode_id, recipient_id, sent_at, marking, readout,
+                pdf_sha256, pdf_bytes, pdf)
+             VALUES ('r1', 'home-a', 'A (fictional)', 'k1', '2026-11-01T00:00:00Z', '{}', 'c', 'Sam Example',
+                NULL, 'met-bcu-north', '2026-11-01T00:00:00Z', 'OFFICIAL-SENSITIVE', 'fictional', 'h', 1, x'00');",
+        )
+        .unwrap();
+        use sha2::Digest;
+        let token = hex::encode(sha2::Sha256::digest(b"old-session"));
+        conn.execute(
+            "INSERT INTO sessions (token_sha256, user_name, csrf, created_at, expires_unix)
+             VALUES (?1, 'duty-sergeant', 'c', '2026-11-01T00:00:00Z', 99999999999)",
+            [token],
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_first_release_database_upgrades_with_its_accounts_as_supervisors_and_packs_still_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("inbox.db");
+        let key = [9u8; 32];
+        first_release_database(&path, &key);
+        let conn = open(&path, &key, false).unwrap();
+        let role: String = conn
+            .query_row(
+                "SELECT role FROM users WHERE name = 'duty-sergeant'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(
+            role, "supervisor",
+            "an existing account keeps seeing what it saw"
+        );
+        // Its old session has no last use, so the idle timeout ends it.
+        assert!(
+            crate::auth::session(&conn, "old-session", 30)
+                .unwrap()
+                .is_none()
+        );
+        let kept: i64 = conn
+            .query_row("SELECT COUNT(*) FROM sessions", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(kept, 1, "the old session row was there to be ended");
+        let auto_vacuum: i64 = conn
+            .query_row("PRAGMA auto_vacuum", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(auto_vacuum, 2);
+        // Still no deleting a pack except through retention's tombstone.
+        assert!(
+            conn.execute("DELETE FROM packs WHERE receipt_id = 'r1'", [])
+                .is_err()
+        );
+        let packs: i64 = conn
+            .query_row("SELECT COUNT(*) FROM packs", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(packs, 1);
+        drop(conn);
+        // Opening again changes nothing.
+        assert!(open(&path, &key, false).is_ok());
+    }
+}
