@@ -4,7 +4,14 @@
 //! early exit), so neither timing nor the config file reveals a token. Officer passwords are
 //! hashed with Argon2id; a login for an unknown name still runs one Argon2 verification so the
 //! answer takes as long as for a known one. Sessions are random 256-bit tokens of which only the
-//! SHA-256 is stored, with an absolute expiry and a per-session CSRF token for every form.
+//! SHA-256 is stored, with an absolute expiry, an idle timeout and a per-session CSRF token for
+//! every form.
+//!
+//! The sign-in page is the one thing anyone on the network can make the service do work for, so
+//! a sign-in is split in three: an in-memory gate (per address and overall), a read-only look-up,
+//! and the Argon2id check with the database lock released; packs, which share that lock, never
+//! wait behind a flood. Accounts carry a role and units, and which packs an account sees is one
+//! SQL condition ([`Session::SEES_SQL`]) so that no page can apply a different rule.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
