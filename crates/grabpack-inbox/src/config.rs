@@ -15,6 +15,18 @@ use zeroize::Zeroizing;
 
 use crate::error::{InboxError, Result};
 
+/// The keys added after the first release (sign-in limits, per-home limits, idle sessions,
+/// retention). They are read from the same file but kept out of [`RawConfig`], so every config
+/// file and every caller that builds a `RawConfig` keeps working, each key with its default.
+const POLICY_KEYS: &[&str] = &[
+    "login_attempts_per_address_per_minute",
+    "login_attempts_per_minute",
+    "session_idle_minutes",
+    "max_uploads_per_home",
+    "packs_per_home_per_minute",
+    "retention_days_after_episode",
+];
+
 /// The environment variable that, when set, holds the 64-hex-digit database key.
 pub const KEY_ENV: &str = "GRABPACK_INBOX_DB_KEY";
 
@@ -51,6 +63,54 @@ fn default_session_minutes() -> i64 {
     480
 }
 
+/// The optional keys (see [`POLICY_KEYS`]); every one has a default.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPolicy {
+    #[serde(default = "default_login_per_address")]
+    pub login_attempts_per_address_per_minute: u32,
+    #[serde(default = "default_login_overall")]
+    pub login_attempts_per_minute: u32,
+    #[serde(default = "default_idle_minutes")]
+    pub session_idle_minutes: i64,
+    #[serde(default = "default_uploads_per_home")]
+    pub max_uploads_per_home: usize,
+    #[serde(default = "default_packs_per_home")]
+    pub packs_per_home_per_minute: u32,
+    /// `None`: packs are kept until an administrator sets this.
+    #[serde(default)]
+    pub retention_days_after_episode: Option<u32>,
+}
+
+impl Default for RawPolicy {
+    fn default() -> Self {
+        Self {
+            login_attempts_per_address_per_minute: default_login_per_address(),
+            login_attempts_per_minute: default_login_overall(),
+            session_idle_minutes: default_idle_minutes(),
+            max_uploads_per_home: default_uploads_per_home(),
+            packs_per_home_per_minute: default_packs_per_home(),
+            retention_days_after_episode: None,
+        }
+    }
+}
+
+fn default_login_per_address() -> u32 {
+    10
+}
+fn default_login_overall() -> u32 {
+    120
+}
+fn default_idle_minutes() -> i64 {
+    30
+}
+fn default_uploads_per_home() -> usize {
+    4
+}
+fn default_packs_per_home() -> u32 {
+    60
+}
+
 /// One sending home: its id (must match the manifest's `home.id`), its name, and the SHA-256
 /// (lower hex) of its bearer token.
 #[derive(Debug, Clone, Deserialize)]
@@ -74,6 +134,51 @@ pub struct Config {
     pub upload_timeout_secs: u64,
     pub session_minutes: i64,
     pub homes: Vec<Home>,
+    pub policy: Policy,
+}
+
+/// The limits and periods added after the first release, checked.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// Password checks one address may ask for in a minute.
+    pub login_attempts_per_address_per_minute: u32,
+    /// Password checks everyone together may ask for in a minute.
+    pub login_attempts_per_minute: u32,
+    /// A session unused for this long ends (beside `session_minutes`, the absolute end).
+    pub session_idle_minutes: i64,
+    /// Upload slots one home may hold at once (of `max_concurrent_uploads`).
+    pub max_uploads_per_home: usize,
+    /// Packs one home may send in a minute (replays included).
+    pub packs_per_home_per_minute: u32,
+    /// Packs are deleted this many days after their episode's last pack; `None` keeps them.
+    pub retention_days_after_episode: Option<u32>,
+}
+
+impl Policy {
+    fn from_raw(raw: RawPolicy) -> Result<Self> {
+        if raw.login_attempts_per_address_per_minute == 0
+            || raw.login_attempts_per_minute == 0
+            || raw.session_idle_minutes <= 0
+            || raw.max_uploads_per_home == 0
+            || raw.packs_per_home_per_minute == 0
+            || raw.retention_days_after_episode == Some(0)
+        {
+            return Err(InboxError::Config(
+                "login_attempts_per_address_per_minute, login_attempts_per_minute, \
+                 session_idle_minutes, max_uploads_per_home, packs_per_home_per_minute and \
+                 retention_days_after_episode must be positive"
+                    .into(),
+            ));
+        }
+        Ok(Self {
+            login_attempts_per_address_per_minute: raw.login_attempts_per_address_per_minute,
+            login_attempts_per_minute: raw.login_attempts_per_minute,
+            session_idle_minutes: raw.session_idle_minutes,
+            max_uploads_per_home: raw.max_uploads_per_home,
+            packs_per_home_per_minute: raw.packs_per_home_per_minute,
+            retention_days_after_episode: raw.retention_days_after_episode,
+        })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -87,13 +192,26 @@ impl Config {
     pub fn load(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| InboxError::Config(format!("cannot read {}: {e}", path.display())))?;
-        let raw: RawConfig = toml::from_str(&text)
-            .map_err(|e| InboxError::Config(format!("{}: {e}", path.display())))?;
+        let bad = |e: toml::de::Error| InboxError::Config(format!("{}: {e}", path.display()));
+        let mut table: toml::Table = toml::from_str(&text).map_err(bad)?;
+        let mut policy = toml::Table::new();
+        for key in POLICY_KEYS {
+            if let Some(v) = table.remove(*key) {
+                policy.insert((*key).to_string(), v);
+            }
+        }
+        let raw: RawConfig = table.try_into().map_err(bad)?;
+        let policy: RawPolicy = policy.try_into().map_err(bad)?;
         let base = path.parent().unwrap_or(Path::new("."));
-        Self::from_raw(raw, base)
+        Self::from_raw_with(raw, policy, base)
     }
 
+    /// A configuration with every optional limit at its default.
     pub fn from_raw(raw: RawConfig, base: &Path) -> Result<Self> {
+        Self::from_raw_with(raw, RawPolicy::default(), base)
+    }
+
+    pub fn from_raw_with(raw: RawConfig, policy: RawPolicy, base: &Path) -> Result<Self> {
         let resolve = |p: &Path| {
             if p.is_absolute() {
                 p.to_path_buf()
@@ -141,6 +259,7 @@ impl Config {
             upload_timeout_secs: raw.upload_timeout_secs,
             session_minutes: raw.session_minutes,
             homes,
+            policy: Policy::from_raw(policy)?,
         })
     }
 

@@ -32,6 +32,10 @@ pub enum InboxError {
     IdempotencyConflict,
     #[error("The upload took too long and was abandoned. Nothing was stored; send it again.")]
     Timeout,
+    #[error(
+        "This home is sending more packs at once, or in a minute, than this service allows it. Nothing was stored; send it again shortly with the same key."
+    )]
+    RateLimited,
     #[error("The cursor is not one this service issued.")]
     BadCursor,
     #[error("Not found.")]
@@ -71,6 +75,7 @@ impl InboxError {
             Self::TooLarge { .. } => "intake.too_large",
             Self::IdempotencyConflict => "intake.idempotency_conflict",
             Self::Timeout => "intake.timeout",
+            Self::RateLimited => "intake.rate_limited",
             Self::BadCursor => "intake.bad_cursor",
             Self::NotFound => "intake.not_found",
             Self::LoginFailed => "intake.login_failed",
@@ -97,7 +102,7 @@ impl InboxError {
             | Self::BadCursor
             | Self::InvalidForm(_) => StatusCode::BAD_REQUEST,
             Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::LoginThrottled => StatusCode::TOO_MANY_REQUESTS,
+            Self::LoginThrottled | Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::IdempotencyConflict => StatusCode::CONFLICT,
             Self::Timeout => StatusCode::REQUEST_TIMEOUT,
             Self::NotFound => StatusCode::NOT_FOUND,
@@ -141,6 +146,10 @@ impl IntoResponse for InboxError {
         }
         let body = ErrorBody::new(self.code(), self.public_message());
         let mut resp = (self.status(), Json(body)).into_response();
+        if matches!(self, Self::RateLimited) {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        }
         if matches!(self, Self::Unauthorised) {
             resp.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

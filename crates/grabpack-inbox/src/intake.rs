@@ -182,6 +182,8 @@ async fn receive(
         return Err(InboxError::TooLarge { limit });
     }
 
+    // The home's own share first, so one home can never hold every slot; then a slot.
+    let _home_permit = st.home_limits.admit(&home.id, &st.config).await?;
     let _permit = st
         .uploads
         .acquire()
@@ -299,6 +301,82 @@ fn store(
     )?;
     tx.commit()?;
     Ok((StatusCode::CREATED, receipt))
+}
+
+/// Each home's share: at most `max_uploads_per_home` of its uploads hold or wait for a slot at
+/// once (the rest wait for the home's own turn, never for everyone's), and at most
+/// `packs_per_home_per_minute` uploads are started per minute. A home over either limit gets
+/// 429 `intake.rate_limited` (the sender retries later with the same key); other homes' packs
+/// are not held up. The homes are fixed by the config, so these maps never grow.
+#[derive(Debug)]
+pub struct HomeLimits {
+    slots: std::collections::HashMap<String, Arc<tokio::sync::Semaphore>>,
+    started: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, u32)>>,
+    /// Uploads refused by these limits since start.
+    pub refused: std::sync::atomic::AtomicUsize,
+}
+
+impl HomeLimits {
+    pub fn new(config: &crate::config::Config) -> Self {
+        let per_home = config
+            .policy
+            .max_uploads_per_home
+            .min(config.max_concurrent_uploads);
+        Self {
+            slots: config
+                .homes
+                .iter()
+                .map(|h| {
+                    (
+                        h.id.clone(),
+                        Arc::new(tokio::sync::Semaphore::new(per_home)),
+                    )
+                })
+                .collect(),
+            started: Default::default(),
+            refused: Default::default(),
+        }
+    }
+
+    /// Count one upload by `home` and take one of its slots (waiting at most the upload
+    /// timeout for one).
+    pub async fn admit(
+        &self,
+        home: &str,
+        config: &crate::config::Config,
+    ) -> Result<tokio::sync::OwnedSemaphorePermit> {
+        let over = {
+            let mut started = self
+                .started
+                .lock()
+                .map_err(|_| InboxError::Internal("home limiter poisoned".into()))?;
+            let now = std::time::Instant::now();
+            let entry = started.entry(home.to_string()).or_insert((now, 0));
+            if now.duration_since(entry.0) >= Duration::from_secs(60) {
+                *entry = (now, 0);
+            }
+            entry.1 += 1;
+            entry.1 > config.policy.packs_per_home_per_minute
+        };
+        let refuse = || {
+            self.refused.fetch_add(1, Ordering::SeqCst);
+            InboxError::RateLimited
+        };
+        if over {
+            return Err(refuse());
+        }
+        let sem = self
+            .slots
+            .get(home)
+            .cloned()
+            .ok_or_else(|| InboxError::Internal("a home without a slot share".into()))?;
+        let wait = Duration::from_secs(config.upload_timeout_secs);
+        match tokio::time::timeout(wait, sem.acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            Ok(Err(_)) => Err(InboxError::Internal("home limiter closed".into())),
+            Err(_) => Err(refuse()),
+        }
+    }
 }
 
 /// Counts an upload as being read for as long as it lives.

@@ -15,6 +15,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod intake;
+pub mod retention;
 pub mod server;
 pub mod setup;
 pub mod web;

@@ -45,17 +45,79 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Deleting packs after their episode (see retention_days_after_episode).
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 enum UserCommand {
     /// Create an account (or set a new password). The password comes from
-    /// GRABPACK_INBOX_PASSWORD or is asked for twice.
+    /// GRABPACK_INBOX_PASSWORD or is asked for twice. A new account is an officer with no unit
+    /// (it sees no pack) unless --role or --unit say otherwise.
     Add {
         name: String,
         #[arg(long)]
         config: PathBuf,
+        /// officer, supervisor or administrator.
+        #[arg(long)]
+        role: Option<String>,
+        /// A unit (the recipient id homes send packs to, e.g. met-bcu-north); repeat for more.
+        #[arg(long = "unit")]
+        units: Vec<String>,
     },
+    /// Set an account's role and units (replacing its units).
+    Access {
+        name: String,
+        #[arg(long)]
+        config: PathBuf,
+        #[arg(long)]
+        role: String,
+        #[arg(long = "unit")]
+        units: Vec<String>,
+    },
+    /// Stop an account signing in (its sessions end at once).
+    Disable {
+        name: String,
+        #[arg(long)]
+        config: PathBuf,
+    },
+    /// Let a disabled account sign in again.
+    Enable {
+        name: String,
+        #[arg(long)]
+        config: PathBuf,
+    },
+    /// Remove an account for good (the audit log keeps what it did).
+    Remove {
+        name: String,
+        #[arg(long)]
+        config: PathBuf,
+    },
+    /// List the accounts with their roles, units and whether they are disabled.
+    List {
+        #[arg(long)]
+        config: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum RetentionCommand {
+    /// Delete now every pack past the configured retention (the service also does this hourly).
+    Sweep {
+        #[arg(long)]
+        config: PathBuf,
+    },
+}
+
+fn parse_role(role: &str) -> Result<auth::Role> {
+    auth::Role::parse(role).ok_or_else(|| {
+        InboxError::InvalidForm(format!(
+            "role {role:?} must be officer, supervisor or administrator"
+        ))
+    })
 }
 
 #[derive(Debug, Subcommand)]
@@ -151,13 +213,94 @@ fn run(cli: Cli) -> Result<()> {
             rt.block_on(serve(cfg))
         }
         Command::User {
-            command: UserCommand::Add { name, config },
+            command:
+                UserCommand::Add {
+                    name,
+                    config,
+                    role,
+                    units,
+                },
         } => {
             let cfg = Config::load(&config)?;
+            let role = role.as_deref().map(parse_role).transpose()?;
             let db = open_db(&cfg)?;
             let password = read_password()?;
             db.with(|c| auth::add_user(c, &name, &password))?;
+            if role.is_some() || !units.is_empty() {
+                let role = role.unwrap_or(auth::Role::Officer);
+                db.with(|c| auth::set_access(c, &name, role, &units))?;
+            }
             println!("user {name} saved");
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Access {
+                    name,
+                    config,
+                    role,
+                    units,
+                },
+        } => {
+            let cfg = Config::load(&config)?;
+            let role = parse_role(&role)?;
+            let db = open_db(&cfg)?;
+            db.with(|c| auth::set_access(c, &name, role, &units))?;
+            println!("user {name}: {}", role.as_str());
+            Ok(())
+        }
+        Command::User {
+            command: UserCommand::Disable { name, config },
+        } => {
+            let db = open_db(&Config::load(&config)?)?;
+            db.with(|c| auth::set_disabled(c, &name, true))?;
+            println!("user {name} disabled");
+            Ok(())
+        }
+        Command::User {
+            command: UserCommand::Enable { name, config },
+        } => {
+            let db = open_db(&Config::load(&config)?)?;
+            db.with(|c| auth::set_disabled(c, &name, false))?;
+            println!("user {name} enabled");
+            Ok(())
+        }
+        Command::User {
+            command: UserCommand::Remove { name, config },
+        } => {
+            let db = open_db(&Config::load(&config)?)?;
+            db.with(|c| auth::remove_user(c, &name))?;
+            println!("user {name} removed");
+            Ok(())
+        }
+        Command::User {
+            command: UserCommand::List { config },
+        } => {
+            let db = open_db(&Config::load(&config)?)?;
+            for a in db.with(|c| auth::list_users(c))? {
+                println!(
+                    "{}\t{}\t{}{}",
+                    a.name,
+                    a.role.as_str(),
+                    a.units.join(","),
+                    if a.disabled { "\tdisabled" } else { "" }
+                );
+            }
+            Ok(())
+        }
+        Command::Retention {
+            command: RetentionCommand::Sweep { config },
+        } => {
+            let cfg = Config::load(&config)?;
+            let Some(days) = cfg.policy.retention_days_after_episode else {
+                return Err(InboxError::Config(
+                    "retention_days_after_episode is not set: packs are kept".into(),
+                ));
+            };
+            let db = open_db(&cfg)?;
+            let swept =
+                db.with(|c| grabpack_inbox::retention::sweep(c, days, jiff::Timestamp::now()))?;
+            println!("{} pack(s) deleted", swept.receipt_ids.len());
             Ok(())
         }
         Command::Token => {

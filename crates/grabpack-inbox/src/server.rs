@@ -22,6 +22,9 @@ use crate::db::{self, Db};
 use crate::error::{InboxError, Result};
 use crate::{acks, intake, web};
 
+/// How often the retention sweep runs while the service is up.
+const RETENTION_EVERY: Duration = Duration::from_secs(60 * 60);
+
 /// What every handler shares.
 #[derive(Clone, Debug)]
 pub struct AppState {
@@ -35,6 +38,15 @@ pub struct AppState {
     pub uploads_reading_peak: Arc<AtomicUsize>,
     /// Coalesces audit entries for floods of bad tokens.
     pub unauthorised: Arc<crate::auth::UnauthorisedLog>,
+    /// Admits sign-in attempts per address and overall before any password is checked.
+    pub login_gate: Arc<crate::auth::LoginGate>,
+    /// Coalesces audit entries for failed and refused sign-ins, per address.
+    pub login_failures: Arc<crate::auth::UnauthorisedLog>,
+    pub login_refusals: Arc<crate::auth::UnauthorisedLog>,
+    /// Sign-ins refused by the gate or a throttled name since start (nothing was written for them).
+    pub login_refused: Arc<AtomicUsize>,
+    /// Each home's own share of upload slots and packs per minute.
+    pub home_limits: Arc<crate::intake::HomeLimits>,
 }
 
 impl AppState {
@@ -59,7 +71,18 @@ impl AppState {
 impl AppState {
     pub fn new(config: Config, db: Db) -> Self {
         let permits = config.max_concurrent_uploads;
+        let p = &config.policy;
+        let login_gate = crate::auth::LoginGate::new(
+            p.login_attempts_per_address_per_minute,
+            p.login_attempts_per_minute,
+        );
+        let home_limits = crate::intake::HomeLimits::new(&config);
         Self {
+            login_gate: Arc::new(login_gate),
+            login_failures: Arc::default(),
+            login_refusals: Arc::default(),
+            login_refused: Arc::new(AtomicUsize::new(0)),
+            home_limits: Arc::new(home_limits),
             config: Arc::new(config),
             db,
             uploads: Arc::new(Semaphore::new(permits)),
@@ -129,11 +152,16 @@ pub struct Running {
     pub handle: axum_server::Handle<SocketAddr>,
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
     pub state: AppState,
+    /// The hourly retention sweep, when retention is configured.
+    pub retention: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Running {
     /// Stop accepting, let requests in flight finish (up to `grace`), then wait for the end.
     pub async fn stop(self, grace: Duration) {
+        if let Some(r) = &self.retention {
+            r.abort();
+        }
         self.handle.graceful_shutdown(Some(grace));
         let _ = self.task.await;
     }
@@ -173,10 +201,32 @@ pub async fn start(config: Config) -> Result<Running> {
         .header_read_timeout(Duration::from_secs(30))
         .max_buf_size(16 * 1024);
     let task = tokio::spawn(server.serve(app.into_make_service_with_connect_info::<SocketAddr>()));
+    let retention = state
+        .config
+        .policy
+        .retention_days_after_episode
+        .map(|days| {
+            let db = state.db.clone();
+            tokio::spawn(async move {
+                // At start, then hourly, for as long as the service runs.
+                let mut tick = tokio::time::interval(RETENTION_EVERY);
+                loop {
+                    tick.tick().await;
+                    let now = jiff::Timestamp::now();
+                    if let Err(e) = db
+                        .call(move |c| crate::retention::sweep(c, days, now))
+                        .await
+                    {
+                        e.log();
+                    }
+                }
+            })
+        });
     Ok(Running {
         addr,
         handle,
         task,
         state,
+        retention,
     })
 }

@@ -70,12 +70,17 @@ fn row_to_view(r: &rusqlite::Row<'_>) -> rusqlite::Result<PackView> {
     })
 }
 
-fn list_packs(conn: &Connection) -> Result<Vec<PackView>> {
+/// The packs this account may see (its units'; see [`Session::SEES_SQL`]), newest first.
+fn list_packs(conn: &Connection, s: &Session) -> Result<Vec<PackView>> {
     let mut stmt = conn.prepare(&format!(
-        "{SELECT_VIEW} ORDER BY received_at DESC, rowid DESC LIMIT ?1"
+        "{SELECT_VIEW} WHERE {} ORDER BY received_at DESC, rowid DESC LIMIT :limit",
+        Session::SEES_SQL
     ))?;
     let mut packs = stmt
-        .query_map([LIST_LIMIT], row_to_view)?
+        .query_map(
+            rusqlite::named_params! {":limit": LIST_LIMIT, ":role": s.role.as_str(), ":user": s.user},
+            row_to_view,
+        )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for p in &mut packs {
         p.acks = acks::for_pack(conn, &p.receipt_id)?;
@@ -83,11 +88,16 @@ fn list_packs(conn: &Connection) -> Result<Vec<PackView>> {
     Ok(packs)
 }
 
-fn one_pack(conn: &Connection, receipt_id: &str) -> Result<PackView> {
+/// One pack, if this account may see it: a pack of another unit is "not found", the same
+/// answer as for a pack that does not exist, so its existence is not revealed either.
+fn one_pack(conn: &Connection, receipt_id: &str, s: &Session) -> Result<PackView> {
     let mut p = conn
         .query_row(
-            &format!("{SELECT_VIEW} WHERE receipt_id = ?1"),
-            [receipt_id],
+            &format!(
+                "{SELECT_VIEW} WHERE receipt_id = :rid AND {}",
+                Session::SEES_SQL
+            ),
+            rusqlite::named_params! {":rid": receipt_id, ":role": s.role.as_str(), ":user": s.user},
             row_to_view,
         )
         .optional()?
@@ -175,7 +185,8 @@ async fn require_session(
         return Err(Redirect::to("/login").into_response());
     };
     let t = token.clone();
-    match st.db.call(move |c| auth::session(c, &t)).await {
+    let idle = st.config.policy.session_idle_minutes;
+    match st.db.call(move |c| auth::session(c, &t, idle)).await {
         Ok(Some(s)) => Ok((token, s)),
         Ok(None) => Err(Redirect::to("/login?expired=1").into_response()),
         Err(e) => Err(error_page(&e)),
@@ -200,7 +211,12 @@ fn layout(title: &str, session: Option<&Session>, body: Markup) -> Markup {
                     @if let Some(s) = session {
                         form method="post" action="/logout" class="signout" {
                             input type="hidden" name="csrf" value=(s.csrf);
-                            span { "Signed in as " strong { (s.user) } " " }
+                            span {
+                                "Signed in as " strong { (s.user) }
+                                " (" (s.role.as_str())
+                                @if !s.units.is_empty() { ", " (s.units.join(", ")) }
+                                ") "
+                            }
                             button type="submit" class="link-button" { "Sign out" }
                         }
                     }
@@ -466,12 +482,7 @@ pub async fn post_login(
     let name = form.username.unwrap_or_default().trim().to_string();
     let password = zeroize::Zeroizing::new(form.password.unwrap_or_default());
     let minutes = st.config.session_minutes;
-    let peer = peer_ip(&peer);
-    match st
-        .db
-        .call(move |c| auth::login(c, &name, &password, minutes, &peer))
-        .await
-    {
+    match sign_in(&st, peer, name, password, minutes).await {
         Ok((token, _session)) => {
             let mut resp = Redirect::to("/packs").into_response();
             set_cookie(&mut resp, SESSION_COOKIE, &token, minutes * 60);
@@ -485,8 +496,88 @@ pub async fn post_login(
         Err(e @ InboxError::LoginThrottled) => {
             login_page(StatusCode::TOO_MANY_REQUESTS, Some(&e.to_string()))
         }
+        // The gate's refusal, in words for an officer (the error's own words are for homes).
+        Err(InboxError::RateLimited) => login_page(
+            StatusCode::TOO_MANY_REQUESTS,
+            Some("Too many sign-in attempts right now. Wait a minute, then try again."),
+        ),
         Err(e) => error_page(&e),
     }
+}
+
+/// A sign-in, in the order that keeps a flood cheap: the gate (per address and overall, in
+/// memory), a read-only look-up under the database lock, the Argon2id check with the lock
+/// released (one at a time), then one transaction for the outcome. Refused attempts write
+/// nothing; their audit entries, like failures', are coalesced per address.
+async fn sign_in(
+    st: &AppState,
+    peer: SocketAddr,
+    name: String,
+    password: zeroize::Zeroizing<String>,
+    minutes: i64,
+) -> Result<(zeroize::Zeroizing<String>, Session)> {
+    let ip = peer.ip();
+    let peer_text = peer_ip(&peer);
+    if let Err(why) = st.login_gate.admit(ip) {
+        st.login_refused
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        audit_refused_sign_in(st, ip, &peer_text, why_word(why), None).await;
+        return Err(InboxError::RateLimited);
+    }
+    let lookup = st.db.call(move |c| auth::login_lookup(c, &name)).await?;
+    if lookup.throttled {
+        st.login_refused
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        audit_refused_sign_in(st, ip, &peer_text, "name_throttled", Some(&lookup.shown)).await;
+        return Err(InboxError::LoginThrottled);
+    }
+    let ok = {
+        let _turn = st
+            .login_gate
+            .checks
+            .acquire()
+            .await
+            .map_err(|_| InboxError::Internal("sign-in limiter closed".into()))?;
+        let l = lookup.clone();
+        tokio::task::spawn_blocking(move || auth::check_password(&l, &password))
+            .await
+            .map_err(|e| InboxError::Internal(format!("password check failed: {e}")))?
+    };
+    let audit = if ok {
+        None
+    } else {
+        st.login_failures.should_audit(ip)
+    };
+    st.db
+        .call(move |c| auth::login_finish(c, &lookup, ok, minutes, &peer_text, audit))
+        .await
+}
+
+fn why_word(why: auth::GateRefusal) -> &'static str {
+    match why {
+        auth::GateRefusal::Address => "address_limit",
+        auth::GateRefusal::Overall => "overall_limit",
+    }
+}
+
+/// One `user.login_throttled` entry per address per window, carrying how many were held back.
+async fn audit_refused_sign_in(
+    st: &AppState,
+    ip: std::net::IpAddr,
+    peer: &str,
+    why: &'static str,
+    user: Option<&str>,
+) {
+    let Some(held_back) = st.login_refusals.should_audit(ip) else {
+        return;
+    };
+    let detail = serde_json::json!({"peer": peer, "why": why, "user": user,
+        "held_back_since_last_entry": held_back})
+    .to_string();
+    let _ = st
+        .db
+        .call(move |c| db::audit(c, "unknown", "user.login_throttled", None, &detail))
+        .await;
 }
 
 #[derive(Debug, Deserialize)]
@@ -524,11 +615,15 @@ pub async fn get_packs(State(st): State<AppState>, headers: HeaderMap) -> Respon
         Err(r) => return r,
     };
     let user = s.user.clone();
+    let sess = s.clone();
     let packs = match st
         .db
         .call(move |c| {
-            let packs = list_packs(c)?;
-            let detail = serde_json::json!({"shown": packs.len()}).to_string();
+            let packs = list_packs(c, &sess)?;
+            // The list shows each pack's page-1 facts, so it is a view of every pack on it.
+            let shown: Vec<&str> = packs.iter().map(|p| p.receipt_id.as_str()).collect();
+            let detail =
+                serde_json::json!({"shown": packs.len(), "receipt_ids": shown}).to_string();
             db::audit(c, &format!("officer:{user}"), "packs.listed", None, &detail)?;
             Ok(packs)
         })
@@ -595,10 +690,11 @@ pub async fn get_pack(
         Err(e) => return error_page(&e),
     };
     let user = s.user.clone();
+    let sess = s.clone();
     match st
         .db
         .call(move |c| {
-            let p = one_pack(c, &id)?;
+            let p = one_pack(c, &id, &sess)?;
             mark_opened(c, &id, &user, "pack.viewed")?;
             Ok(p)
         })
@@ -624,9 +720,13 @@ pub async fn get_pdf(
     };
     let user = s.user.clone();
     let rid = id.clone();
+    let sess = s.clone();
     let pdf = st
         .db
         .call(move |c| {
+            if !sess.sees(c, &rid)? {
+                return Err(InboxError::NotFound);
+            }
             let pdf: Vec<u8> = c
                 .query_row("SELECT pdf FROM packs WHERE receipt_id = ?1", [&rid], |r| {
                     r.get(0)
@@ -690,7 +790,8 @@ pub async fn post_ack(
     let problems = ack.check();
     if !problems.is_empty() {
         let rid = id.clone();
-        return match st.db.call(move |c| one_pack(c, &rid)).await {
+        let sess = s.clone();
+        return match st.db.call(move |c| one_pack(c, &rid, &sess)).await {
             Ok(p) => (
                 StatusCode::BAD_REQUEST,
                 maud_response(detail_page(&p, &s, &problems, &form)),
@@ -701,9 +802,16 @@ pub async fn post_ack(
     }
     let user = s.user.clone();
     let rid = id.clone();
+    let sess = s.clone();
     match st
         .db
-        .call(move |c| acks::record(c, &rid, &user, &ack))
+        .call(move |c| {
+            // Only a pack this account sees can be acknowledged by it.
+            if !sess.sees(c, &rid)? {
+                return Err(InboxError::NotFound);
+            }
+            acks::record(c, &rid, &user, &ack)
+        })
         .await
     {
         Ok(_) => Redirect::to(&format!("/packs/{id}")).into_response(),

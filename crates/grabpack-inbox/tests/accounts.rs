@@ -59,7 +59,7 @@ fn the_right_password_opens_a_session_and_a_wrong_one_is_audited() {
     let (token, session) =
         auth::login(&mut conn, "sgt-example", PASSWORD, 30, "127.0.0.1").unwrap();
     assert_eq!(session.user, "sgt-example");
-    assert!(auth::session(&conn, &token).unwrap().is_some());
+    assert!(auth::session(&conn, &token, 30).unwrap().is_some());
     // Only a digest of the cookie is stored.
     let stored: i64 = conn
         .query_row(
@@ -78,7 +78,7 @@ fn the_right_password_opens_a_session_and_a_wrong_one_is_audited() {
         .unwrap();
     assert_eq!(failed, 2);
     auth::logout(&conn, &token).unwrap();
-    assert!(auth::session(&conn, &token).unwrap().is_none());
+    assert!(auth::session(&conn, &token, 30).unwrap().is_none());
 }
 
 #[test]
@@ -87,7 +87,7 @@ fn a_session_ends_when_it_expires() {
     auth::add_user(&mut conn, "sgt-example", PASSWORD).unwrap();
     // A session whose end is already in the past.
     let (token, _) = auth::login(&mut conn, "sgt-example", PASSWORD, -1, "127.0.0.1").unwrap();
-    assert!(auth::session(&conn, &token).unwrap().is_none());
+    assert!(auth::session(&conn, &token, 30).unwrap().is_none());
 }
 
 #[test]
@@ -96,7 +96,7 @@ fn a_new_password_ends_every_session_of_that_account() {
     auth::add_user(&mut conn, "sgt-example", PASSWORD).unwrap();
     let (token, _) = auth::login(&mut conn, "sgt-example", PASSWORD, 30, "127.0.0.1").unwrap();
     auth::add_user(&mut conn, "sgt-example", "another long fictional password").unwrap();
-    assert!(auth::session(&conn, &token).unwrap().is_none());
+    assert!(auth::session(&conn, &token, 30).unwrap().is_none());
 }
 
 #[test]

@@ -164,3 +164,124 @@ fn a_config_with_an_unknown_setting_is_refused_with_its_name() {
         text(&o)
     );
 }
+
+#[test]
+fn accounts_get_a_role_and_units_and_can_be_disabled_and_removed_from_the_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("inbox.example.toml");
+    // The sample config with every optional key set, as an administrator would write them.
+    let mut cfg = std::fs::read_to_string(&sample).unwrap();
+    cfg = cfg.replace(
+        "session_minutes = 480\n",
+        "session_minutes = 480\nsession_idle_minutes = 20\nlogin_attempts_per_address_per_minute = 5\n\
+         login_attempts_per_minute = 50\nmax_uploads_per_home = 2\npacks_per_home_per_minute = 30\n\
+         retention_days_after_episode = 90\n",
+    );
+    std::fs::write(dir.path().join("inbox.toml"), cfg).unwrap();
+    let d = dir.path();
+    let pw = [("GRABPACK_INBOX_PASSWORD", "a long trial password")];
+    assert!(
+        run(d, &["init", "--config", "inbox.toml"], &[])
+            .status
+            .success()
+    );
+    let o = run(
+        d,
+        &[
+            "user",
+            "add",
+            "pc-example",
+            "--config",
+            "inbox.toml",
+            "--unit",
+            "met-bcu-north",
+        ],
+        &pw,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = run(
+        d,
+        &["user", "add", "new-starter", "--config", "inbox.toml"],
+        &pw,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = run(
+        d,
+        &[
+            "user",
+            "access",
+            "new-starter",
+            "--role",
+            "supervisor",
+            "--unit",
+            "met-bcu-south",
+            "--unit",
+            "met-bcu-east",
+            "--config",
+            "inbox.toml",
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = run(
+        d,
+        &[
+            "user",
+            "access",
+            "new-starter",
+            "--role",
+            "chief",
+            "--config",
+            "inbox.toml",
+        ],
+        &[],
+    );
+    assert!(
+        text(&o).contains("error [intake.invalid_form]"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        run(
+            d,
+            &["user", "disable", "pc-example", "--config", "inbox.toml"],
+            &[]
+        )
+        .status
+        .success()
+    );
+    let list = text(&run(d, &["user", "list", "--config", "inbox.toml"], &[]));
+    assert!(
+        list.contains("new-starter\tsupervisor\tmet-bcu-east,met-bcu-south\n"),
+        "{list}"
+    );
+    assert!(
+        list.contains("pc-example\tofficer\tmet-bcu-north\tdisabled\n"),
+        "{list}"
+    );
+    assert!(
+        run(
+            d,
+            &["user", "remove", "pc-example", "--config", "inbox.toml"],
+            &[]
+        )
+        .status
+        .success()
+    );
+    let list = text(&run(d, &["user", "list", "--config", "inbox.toml"], &[]));
+    assert!(!list.contains("pc-example"), "{list}");
+    let o = run(
+        d,
+        &["user", "remove", "pc-example", "--config", "inbox.toml"],
+        &[],
+    );
+    assert!(
+        text(&o).contains("error [intake.invalid_form]"),
+        "{}",
+        text(&o)
+    );
+    let o = run(d, &["retention", "sweep", "--config", "inbox.toml"], &[]);
+    assert!(text(&o).contains("0 pack(s) deleted"), "{}", text(&o));
+    let o = run(d, &["audit", "verify", "--config", "inbox.toml"], &[]);
+    assert!(o.status.success(), "{}", text(&o));
+}

@@ -23,6 +23,7 @@ async fn fifty_homes_sending_twenty_packs_each_are_all_stored_exactly_once() {
         homes: HOMES,
         max_pack_bytes: 1024 * 1024,
         max_concurrent_uploads: LIMITER,
+        ..Options::default()
     })
     .await;
     let hwm_before = vm_hwm_kb().unwrap_or(0);

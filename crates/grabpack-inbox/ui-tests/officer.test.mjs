@@ -37,7 +37,8 @@ const SIZES = [
   { name: 'laptop', width: 1366, height: 768 },
 ];
 
-let dir, server, base, browser, pdfBytes, receiptId;
+const UNIT = 'force-ui';
+let dir, server, base, browser, pdfBytes, receiptId, otherUnitReceiptId;
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -92,6 +93,36 @@ async function signIn(context) {
   return page;
 }
 
+async function sendPack(pdf, unit, displayName) {
+  const key = randomUUID();
+  const manifest = {
+    protocol: 'grabpack.intake.v1',
+    idempotency_key: key,
+    home: { id: HOME_ID, name: 'Larchfield House (fictional)' },
+    child: { ref: 'child-ui-1', display_name: displayName },
+    episode_id: 'ep-ui-1',
+    recipient_id: unit,
+    sent_at: new Date().toISOString(),
+    pdf_sha256: createHash('sha256').update(pdf).digest('hex'),
+    pdf_bytes: pdf.length,
+    readout:
+      'MISSING: Riley Example, 14 (fictional).\nLast seen 19:30 at the park gates, red coat, black trainers.\nMedication: insulin, due 21:00.\nRisk: known to adults of concern.',
+    marking: 'OFFICIAL-SENSITIVE',
+  };
+  const api = await request.newContext({ ignoreHTTPSErrors: true });
+  const resp = await api.post(`${base}/v1/packs`, {
+    headers: { Authorization: `Bearer ${TOKEN}`, 'Idempotency-Key': key },
+    multipart: {
+      manifest: { name: 'manifest.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(manifest)) },
+      pack: { name: 'grab-pack.pdf', mimeType: 'application/pdf', buffer: pdf },
+    },
+  });
+  assert.equal(resp.status(), 201, await resp.text());
+  const id = (await resp.json()).receipt_id;
+  await api.dispose();
+  return id;
+}
+
 before(async () => {
   assert.ok(fs.existsSync(BIN), `build the service first: ${BIN} is missing`);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grabpack-inbox-ui-'));
@@ -117,7 +148,7 @@ before(async () => {
   const env = { ...process.env, GRABPACK_INBOX_PASSWORD: PASSWORD };
   delete env.GRABPACK_INBOX_DB_KEY;
   execFileSync(BIN, ['init', '--config', cfg, '--self-signed', 'localhost,127.0.0.1'], { env });
-  execFileSync(BIN, ['user', 'add', OFFICER, '--config', cfg], { env });
+  execFileSync(BIN, ['user', 'add', OFFICER, '--config', cfg, '--role', 'officer', '--unit', UNIT], { env });
   server = spawn(BIN, ['serve', '--config', cfg], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the service did not start in 30 s')), 30000);
@@ -130,34 +161,11 @@ before(async () => {
     });
   });
 
-  // The home sends one pack, exactly as the protocol says.
+  // The home sends one pack to the officer's unit, exactly as the protocol says, and one to
+  // another unit, which this officer must never see.
   pdfBytes = fakePdf(30000);
-  const key = randomUUID();
-  const manifest = {
-    protocol: 'grabpack.intake.v1',
-    idempotency_key: key,
-    home: { id: HOME_ID, name: 'Larchfield House (fictional)' },
-    child: { ref: 'child-ui-1', display_name: 'Riley <b>Example</b>' },
-    episode_id: 'ep-ui-1',
-    recipient_id: 'force-ui',
-    sent_at: new Date().toISOString(),
-    pdf_sha256: createHash('sha256').update(pdfBytes).digest('hex'),
-    pdf_bytes: pdfBytes.length,
-    readout:
-      'MISSING: Riley Example, 14 (fictional).\nLast seen 19:30 at the park gates, red coat, black trainers.\nMedication: insulin, due 21:00.\nRisk: known to adults of concern.',
-    marking: 'OFFICIAL-SENSITIVE',
-  };
-  const api = await request.newContext({ ignoreHTTPSErrors: true });
-  const resp = await api.post(`${base}/v1/packs`, {
-    headers: { Authorization: `Bearer ${TOKEN}`, 'Idempotency-Key': key },
-    multipart: {
-      manifest: { name: 'manifest.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(manifest)) },
-      pack: { name: 'grab-pack.pdf', mimeType: 'application/pdf', buffer: pdfBytes },
-    },
-  });
-  assert.equal(resp.status(), 201, await resp.text());
-  receiptId = (await resp.json()).receipt_id;
-  await api.dispose();
+  receiptId = await sendPack(pdfBytes, UNIT, 'Riley <b>Example</b>');
+  otherUnitReceiptId = await sendPack(fakePdf(20000), 'force-other', 'Morgan Example (other unit)');
 
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -296,6 +304,21 @@ test('an officer signs in, sees the new pack with its page-1 facts, opens the PD
   assert.equal(acks.acknowledgements[0].collar_number, '1234');
   assert.equal(acks.acknowledgements[0].risk_grading, 'medium');
   await api.dispose();
+  await context.close();
+});
+
+test('an officer sees only the packs addressed to their unit', async () => {
+  const context = await newContext(SIZES[1]);
+  const page = await signIn(context);
+  const list = await page.locator('main').innerText();
+  assert.match(list, /Riley <b>Example<\/b>/);
+  assert.doesNotMatch(list, /Morgan Example/, 'another unit\'s pack is listed');
+  assert.match(await page.locator('header').innerText(), /officer, force-ui/);
+  // Another unit's pack by its address: the same answer as for no pack at all.
+  for (const path of [`/packs/${otherUnitReceiptId}`, `/packs/${otherUnitReceiptId}/pdf`]) {
+    const resp = await context.request.get(`${base}${path}`, { maxRedirects: 0 });
+    assert.equal(resp.status(), 404, path);
+  }
   await context.close();
 });
 

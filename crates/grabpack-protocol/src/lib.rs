@@ -35,3 +35,12 @@ pub use manifest::{
 
 /// At most this many acknowledgements come in one page of the feed.
 pub const ACK_PAGE_MAX: usize = 100;
+
+/// A sender reads at most this many bytes of any answer to `POST /v1/packs` (a receipt or an
+/// error body is a few hundred bytes): an intake, or whoever sits at its address, cannot make a
+/// home's app buffer an unbounded answer.
+pub const RECEIPT_MAX_BYTES: u64 = 64 * 1024;
+
+/// A sender reads at most this many bytes of one page of the acknowledgement feed: 100
+/// acknowledgements whose free-text fields are all at the receiver's limits fit with room over.
+pub const ACK_PAGE_MAX_BYTES: u64 = 4 * 1024 * 1024;

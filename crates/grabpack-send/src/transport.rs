@@ -10,7 +10,9 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use grabpack_protocol::{AckPage, ErrorBody, PDF_FILE_NAME, ProtocolError};
+use grabpack_protocol::{
+    ACK_PAGE_MAX_BYTES, AckPage, ErrorBody, PDF_FILE_NAME, ProtocolError, RECEIPT_MAX_BYTES,
+};
 use grabpack_store::Sensitive;
 use grabpack_store::outbox::{Channel, Claimed};
 use lettre::address::Envelope;
@@ -204,7 +206,8 @@ impl Transports {
             .send()
             .map_err(|e| classify_http(&e, &base))?;
         let status = resp.status().as_u16();
-        let body = resp.text().unwrap_or_default();
+        let body = read_response(resp, RECEIPT_MAX_BYTES)
+            .map_err(|e| SendError::IntakeRejected(format!("HTTP {status}, but the answer {e}")))?;
         let code = error_code(&body);
         match status {
             200 | 201 => Ok(body),
@@ -263,7 +266,8 @@ impl Transports {
             .send()
             .map_err(|e| classify_http(&e, &base))?;
         let status = resp.status().as_u16();
-        let body = resp.text().unwrap_or_default();
+        let body = read_response(resp, ACK_PAGE_MAX_BYTES)
+            .map_err(|e| SendError::AckFeed(base_url.into(), format!("HTTP {status}: {e}")))?;
         if status == 401 {
             return Err(SendError::IntakeUnauthorised);
         }
@@ -275,6 +279,22 @@ impl Transports {
         }
         serde_json::from_str(&body).map_err(|e| SendError::AckFeed(base_url.into(), e.to_string()))
     }
+}
+
+/// An intake's answer as text, reading at most `limit` bytes: whatever sits at an intake's address
+/// cannot make the app buffer an unbounded body (a receipt is a few hundred bytes, a feed page a
+/// few hundred KiB). An answer that is longer, or not UTF-8, is an error in words for the episode
+/// screen, never a truncated body parsed as if whole.
+fn read_response(resp: impl std::io::Read, limit: u64) -> std::result::Result<String, String> {
+    use std::io::Read as _;
+    let mut buf = Vec::new();
+    resp.take(limit.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(|e| format!("could not be read ({e})"))?;
+    if buf.len() as u64 > limit {
+        return Err(format!("was longer than {limit} bytes and was not read"));
+    }
+    String::from_utf8(buf).map_err(|_| "was not UTF-8 text".to_string())
 }
 
 /// `manifest` (application/json) then `pack` (application/pdf, grab-pack.pdf), per protocol v1.
@@ -423,5 +443,19 @@ mod tests {
             check_intake_url("not an address").unwrap_err().code(),
             "send.bad_address"
         );
+    }
+
+    #[test]
+    fn an_intake_answer_longer_than_the_limit_is_refused_not_buffered_or_cut() {
+        let receipt = br#"{"receipt_id":"r"}"#;
+        assert_eq!(
+            read_response(&receipt[..], 64).unwrap(),
+            r#"{"receipt_id":"r"}"#
+        );
+        // An endless answer: reading stops one byte past the limit.
+        let endless = std::io::repeat(b'x');
+        let err = read_response(endless, RECEIPT_MAX_BYTES).unwrap_err();
+        assert!(err.contains("longer than 65536 bytes"), "{err}");
+        assert!(read_response(&[0xff, 0xfe][..], 64).is_err());
     }
 }

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use grabpack_inbox::config::{Config, HomeConfig, RawConfig, token_sha256};
+use grabpack_inbox::config::{Config, HomeConfig, RawConfig, RawPolicy, token_sha256};
 use grabpack_inbox::server::{self, Running};
 use grabpack_inbox::setup;
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
@@ -64,6 +64,9 @@ pub struct Options {
     pub homes: usize,
     pub max_pack_bytes: u64,
     pub max_concurrent_uploads: usize,
+    pub packs_per_home_per_minute: u32,
+    pub max_uploads_per_home: usize,
+    pub retention_days_after_episode: Option<u32>,
 }
 
 impl Default for Options {
@@ -72,6 +75,9 @@ impl Default for Options {
             homes: 3,
             max_pack_bytes: 2 * 1024 * 1024,
             max_concurrent_uploads: 8,
+            packs_per_home_per_minute: 60,
+            max_uploads_per_home: 4,
+            retention_days_after_episode: None,
         }
     }
 }
@@ -104,7 +110,13 @@ impl TestInbox {
                 })
                 .collect(),
         };
-        let config = Config::from_raw(raw, dir.path()).unwrap();
+        let policy = RawPolicy {
+            packs_per_home_per_minute: opts.packs_per_home_per_minute,
+            max_uploads_per_home: opts.max_uploads_per_home,
+            retention_days_after_episode: opts.retention_days_after_episode,
+            ..RawPolicy::default()
+        };
+        let config = Config::from_raw_with(raw, policy, dir.path()).unwrap();
         setup::init(&config, None).unwrap();
         let running = server::start(config.clone()).await.unwrap();
         let base = format!("https://localhost:{}", running.addr.port());
@@ -185,6 +197,38 @@ impl TestInbox {
             })
             .await
             .unwrap();
+    }
+
+    /// Create an account with a role and units, as `grabpack-inbox user add --role --unit` does.
+    pub async fn add_account(
+        &self,
+        name: &str,
+        password: &str,
+        role: grabpack_inbox::auth::Role,
+        units: &[&str],
+    ) {
+        let (n, p) = (name.to_string(), password.to_string());
+        let units: Vec<String> = units.iter().map(|u| u.to_string()).collect();
+        self.running()
+            .state
+            .db
+            .call(move |c| {
+                grabpack_inbox::auth::add_user(c, &n, &p)?;
+                grabpack_inbox::auth::set_access(c, &n, role, &units)
+            })
+            .await
+            .unwrap();
+    }
+
+    /// An officer of the unit the test manifests are addressed to.
+    pub async fn add_officer(&self, name: &str, password: &str) {
+        self.add_account(
+            name,
+            password,
+            grabpack_inbox::auth::Role::Officer,
+            &["met-bcu-north"],
+        )
+        .await;
     }
 
     pub async fn stop(mut self) {
