@@ -291,7 +291,44 @@ fn shrink_to_long_edge(image: RgbImage, max_long_edge: u32) -> RgbImage {
     } else {
         (scale(w), max_long_edge)
     };
+    // Halve with a 2x2 average while the picture is at least twice the target: exact, cheap and
+    // cache-friendly, it does most of the work of taking a 12-megapixel photo to 1600 px (the
+    // CatmullRom filter over the full picture was ~85% of an import); CatmullRom then does the
+    // last step, below 2x, where its sharpness matters.
+    let mut image = image;
+    while image.width() >= 2 * nw && image.height() >= 2 * nh {
+        image = halve(&image);
+    }
+    if image.dimensions() == (nw, nh) {
+        return image;
+    }
     image::imageops::resize(&image, nw, nh, FilterType::CatmullRom)
+}
+
+/// Half the width and height, each output pixel the rounded mean of a 2x2 block (an odd last
+/// row or column is dropped: under a pixel of the source).
+fn halve(image: &RgbImage) -> RgbImage {
+    let (w, h) = (image.width() / 2, image.height() / 2);
+    let stride = image.width() as usize * 3;
+    let src = image.as_raw();
+    let mut out = Vec::with_capacity(w as usize * h as usize * 3);
+    for y in 0..h as usize {
+        let top = &src[2 * y * stride..][..stride];
+        let bottom = &src[(2 * y + 1) * stride..][..stride];
+        for x in 0..w as usize {
+            let i = 6 * x;
+            for c in 0..3 {
+                let sum = u16::from(top[i + c])
+                    + u16::from(top[i + 3 + c])
+                    + u16::from(bottom[i + c])
+                    + u16::from(bottom[i + 3 + c]);
+                // At most (4 * 255 + 2) / 4 = 255.
+                out.push(u8::try_from((sum + 2) / 4).unwrap_or(u8::MAX));
+            }
+        }
+    }
+    // The buffer holds exactly w * h pixels.
+    RgbImage::from_raw(w, h, out).unwrap_or_else(|| RgbImage::new(w, h))
 }
 
 /// Encodes with `image`'s own encoder, which writes only what we give it: pixels and a JFIF
