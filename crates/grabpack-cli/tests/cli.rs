@@ -688,3 +688,72 @@ fn a_typed_extra_address_is_trimmed_on_the_command_line_as_in_the_app() {
         .collect();
     assert_eq!(extra, ["duty@lambeth.gov.uk"]);
 }
+
+#[test]
+fn an_added_address_outside_public_services_needs_the_managers_reason_on_the_command_line_too() {
+    let f = folders();
+    ok(&grabpack(&f.data, &f.tmp, &["demo"]));
+    let started = json(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["--json", "missing", "start", "maya"],
+    ));
+    let episode = started["episode"]["id"].as_str().unwrap().to_string();
+    // The passphrase administers the store, as a manager does: a reason is still required.
+    let out = grabpack(
+        &f.data,
+        &f.tmp,
+        &[
+            "missing",
+            "send",
+            &episode,
+            "--queue-only",
+            "--add",
+            "aunt@mail.example",
+        ],
+    );
+    assert_ne!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("error[send.reason_required]"), "{err}");
+    let queued = json(&grabpack(
+        &f.data,
+        &f.tmp,
+        &[
+            "--json",
+            "missing",
+            "send",
+            &episode,
+            "--queue-only",
+            "--add",
+            "aunt@mail.example",
+            "--reason",
+            "her aunt is searching (fictional)",
+        ],
+    ));
+    assert!(
+        queued["deliveries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["address"] == "aunt@mail.example"),
+        "{queued}"
+    );
+    // A domain the manager adds needs no reason.
+    ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["settings", "set", "--public-domain", "mail.example"],
+    ));
+    ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &[
+            "missing",
+            "send",
+            &episode,
+            "--queue-only",
+            "--add",
+            "uncle@mail.example",
+        ],
+    ));
+}
