@@ -202,6 +202,28 @@ describe('the episode screen', () => {
     expect(callsOf('episode_send')[0]).toMatchObject({ add: ['aunt@example.invalid'], manager_reason: 'Her aunt is searching (fictional)' });
   });
 
+  it('still sends to everyone else when an added address needs a manager, and says why it was not used', async () => {
+    const v = view();
+    let first = true;
+    serve(v, {
+      episode_send: () => {
+        if (first) {
+          first = false;
+          throw { code: 'send.needs_manager', message: 'raw', fields: [] };
+        }
+        return v;
+      },
+    });
+    render(Episode, { id: 'e1' });
+    await fireEvent.input(await screen.findByLabelText('Also send to (email address or https intake address)'), { target: { value: 'aunt@example.invalid' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Add' }));
+    await fireEvent.click(screen.getByTestId('send-pack'));
+    await vi.waitFor(() => expect(callsOf('episode_send')).toHaveLength(2));
+    expect(callsOf('episode_send')[0]).toMatchObject({ add: ['aunt@example.invalid'] });
+    expect(callsOf('episode_send')[1]).toMatchObject({ add: [], manager_reason: null });
+    expect((await screen.findByText(/Sent to everyone else/)).textContent).toContain('ask the manager on call');
+  });
+
   it('says who a refusal notice reached only as the view says it', async () => {
     serve(view({}, { refusal_notices: [{ entry: 7, message_id: null, summary: 'There is no social worker email address on the child\'s form: nobody was sent the notice for them. Phone them.' }] }));
     render(Episode, { id: 'e1' });
