@@ -47,6 +47,7 @@ pub const COMMANDS: &[&str] = &[
     "set_intake_token",
     "trust_certificate",
     "set_home_unit",
+    "set_public_domains",
     "send_test",
     "directory",
     "directory_edit",

@@ -254,6 +254,9 @@ pub struct SendPackInput {
     /// Extra email addresses or https intake addresses.
     #[serde(default)]
     pub add: Vec<String>,
+    /// A manager's reason for added addresses outside the public-service domains.
+    #[serde(default)]
+    pub manager_reason: Option<String>,
     #[serde(default)]
     pub note: String,
 }
@@ -348,6 +351,12 @@ pub struct SendSettingsView {
     /// Intake addresses the home holds a token for.
     pub intakes: Vec<String>,
     pub extra_certificates: usize,
+    /// The shipped public-service domains (police.uk, gov.uk, nhs.net, cjsm.net).
+    pub shipped_public_domains: Vec<String>,
+    /// The domains the home's manager added to them.
+    pub public_domains: Vec<String>,
+    /// The home's police units that still need confirmed contacts (packs are not sent to them).
+    pub units_needing_contacts: Vec<grabpack_send::recipients::UnitToConfirm>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -383,6 +392,12 @@ pub struct IntakeTokenInput {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct HomeUnitInput {
     pub unit_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct PublicDomainsInput {
+    /// The home's own public-service domains, replacing the list (blank lines dropped).
+    pub domains: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -502,9 +502,45 @@ fn a_missing_child_is_reported_to_real_servers_found_and_closed_from_the_window(
         for id in ["police:kent", "social_worker", "out_of_hours", "manager"] {
             wait_css(&c, &format!("[data-testid='recipient-{id}']")).await;
         }
-        // The rules also propose the BCU of the child's placing council (in London); this home
-        // has no confirmed address for it yet and phones them instead: the carer takes it off.
-        click(&c, "[data-testid='recipient-police:met-central-south']").await;
+        // The rules also want the BCU of the child's placing council (in London), but this
+        // fresh store has only the shipped placeholder address for it: the screen says first to
+        // phone them, and no placeholder address is proposed.
+        wait_text(
+            &c,
+            "[data-testid=call-advice]",
+            "Call 101 (999 if in danger) and say you have a Philomena Protocol form",
+        )
+        .await;
+        wait_text(
+            &c,
+            "[data-testid=call-advice]",
+            "no confirmed address for Metropolitan Police Central South BCU: a manager can add it in Settings",
+        )
+        .await;
+        let first = c
+            .execute(
+                "return document.querySelector('[data-testid=call-advice]').compareDocumentPosition(document.querySelector('[data-testid=readout]')) & Node.DOCUMENT_POSITION_FOLLOWING",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_ne!(first.as_u64(), Some(0), "the phone advice comes before the read-out");
+        let placeholders = c
+            .execute(
+                "return [...document.querySelectorAll('.recipient__address')].map(e => e.textContent).filter(a => a.includes('.police.example') || a.includes('met-central-south'))",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(placeholders, serde_json::json!([]), "a placeholder address was proposed");
+        let proposed_bcu = c
+            .execute(
+                "return document.querySelectorAll(\"[data-testid='recipient-police:met-central-south']\").length",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(proposed_bcu.as_u64(), Some(0));
 
         // The mail server is down: the intake gets its copy, the emails wait with a reason.
         click(&c, "[data-testid=send-pack]").await;

@@ -90,7 +90,8 @@ fn write_ui_fixtures_from_a_demo_store() {
     let send_settings = grabpack_app_lib::commands::settings_view(
         &store,
         &grabpack_send::SendSettings::load(&store).unwrap(),
-    );
+    )
+    .unwrap();
     let directory: Vec<grabpack_send::Unit> = grabpack_send::Directory::load(&store)
         .unwrap()
         .units()

@@ -57,9 +57,11 @@ function view(over: Partial<EpisodeView['episode']> = {}, rest: Partial<EpisodeV
         { id: 'out_of_hours', role: 'out_of_hours', name: 'EDT (fictional)', channel: 'email', address: 'edt@example.invalid', reason: 'Out of hours' },
       ],
       unreachable: ['IRO (fictional)'],
+      call_advice: [],
     },
     messages: [],
     flags: [],
+    refusal_notices: [],
     episode: {
       id: 'e1', child_id: 'c1', acknowledgements: [], call_999_now: false, immediate_danger: false, history: [], not_accepted: [],
       noticed_at: T0, opened_at: T0, opened_by_name: 'Sam (fictional)', recipients: [], reports: [], steps: [], updates: [],
@@ -162,7 +164,72 @@ describe('the episode screen', () => {
     expect(screen.getByTestId('extras').textContent).toContain('duty@example.invalid');
     await fireEvent.click(screen.getByTestId('send-pack'));
     await vi.waitFor(() => expect(callsOf('episode_send')).toHaveLength(1));
-    expect(callsOf('episode_send')[0]).toEqual({ episode_id: 'e1', remove: ['social_worker'], add: ['duty@example.invalid'], note: '' });
+    expect(callsOf('episode_send')[0]).toEqual({ episode_id: 'e1', remove: ['social_worker'], add: ['duty@example.invalid'], manager_reason: null, note: '' });
+  });
+
+  it('says first to phone a police unit with no confirmed address, with its number, before the read-out', async () => {
+    const v = view({}, {
+      proposal: {
+        recipients: [],
+        unreachable: [],
+        call_advice: [{
+          unit_id: 'met-cs', unit_name: 'Central South BCU (fictional)', why: 'police for where the child went missing',
+          phone_non_emergency: '101', phone_emergency: '999',
+          call: 'Call 101 (999 if in danger) and say you have a Philomena Protocol form',
+          no_address: 'no confirmed address for Central South BCU (fictional): a manager can add it in Settings',
+        }],
+      },
+    });
+    serve(v);
+    render(Episode, { id: 'e1' });
+    const advice = await screen.findByTestId('call-advice');
+    expect(advice.textContent).toContain('Call 101 (999 if in danger) and say you have a Philomena Protocol form');
+    expect(advice.textContent).toContain('no confirmed address for Central South BCU (fictional): a manager can add it in Settings');
+    expect(advice.querySelector('a[href="tel:101"]')).toBeTruthy();
+    const readout = screen.getByTestId('readout');
+    expect(advice.compareDocumentPosition(readout) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  });
+
+  it('sends a manager\'s reason with an added address', async () => {
+    const v = view();
+    serve(v, { episode_send: () => v });
+    render(Episode, { id: 'e1' });
+    await fireEvent.input(await screen.findByLabelText('Also send to (email address or https intake address)'), { target: { value: 'aunt@example.invalid' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Add' }));
+    await fireEvent.input(screen.getByLabelText(/Manager's reason/), { target: { value: 'Her aunt is searching (fictional)' } });
+    await fireEvent.click(screen.getByTestId('send-pack'));
+    await vi.waitFor(() => expect(callsOf('episode_send')).toHaveLength(1));
+    expect(callsOf('episode_send')[0]).toMatchObject({ add: ['aunt@example.invalid'], manager_reason: 'Her aunt is searching (fictional)' });
+  });
+
+  it('still sends to everyone else when an added address needs a manager, and says why it was not used', async () => {
+    const v = view();
+    let first = true;
+    serve(v, {
+      episode_send: () => {
+        if (first) {
+          first = false;
+          throw { code: 'send.needs_manager', message: 'raw', fields: [] };
+        }
+        return v;
+      },
+    });
+    render(Episode, { id: 'e1' });
+    await fireEvent.input(await screen.findByLabelText('Also send to (email address or https intake address)'), { target: { value: 'aunt@example.invalid' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Add' }));
+    await fireEvent.click(screen.getByTestId('send-pack'));
+    await vi.waitFor(() => expect(callsOf('episode_send')).toHaveLength(2));
+    expect(callsOf('episode_send')[0]).toMatchObject({ add: ['aunt@example.invalid'] });
+    expect(callsOf('episode_send')[1]).toMatchObject({ add: [], manager_reason: null });
+    expect((await screen.findByText(/Sent to everyone else/)).textContent).toContain('ask the manager on call');
+  });
+
+  it('says who a refusal notice reached only as the view says it', async () => {
+    serve(view({}, { refusal_notices: [{ entry: 7, message_id: null, summary: 'There is no social worker email address on the child\'s form: nobody was sent the notice for them. Phone them.' }] }));
+    render(Episode, { id: 'e1' });
+    const said = await screen.findByTestId('refusal-notice');
+    expect(said.textContent).toContain('nobody was sent the notice');
+    expect(screen.getByTestId('refusal-notices').textContent).not.toContain('was told');
   });
 
   it('refuses an added address that is not email or https, at the field, without sending', async () => {
@@ -433,7 +500,9 @@ describe('the dashboard', () => {
 });
 
 describe('the sending settings', () => {
-  const sending = { home_id: 'home-0000-fictional', extra_certificates: 0, home_police_unit: null, intakes: [], smtp: { host: 'smtp.example.invalid', port: 587, security: 'starttls' as const, username: 'u', password_set: true, from: 'home@example.invalid', from_name: 'Home' } };
+  const sending = { home_id: 'home-0000-fictional', extra_certificates: 0, home_police_unit: null, intakes: [],
+    shipped_public_domains: ['police.uk', 'gov.uk', 'nhs.net', 'cjsm.net'], public_domains: ['council.example.org'],
+    units_needing_contacts: [{ unit_id: 'u1', unit_name: 'South BCU (fictional)', why: "the home's own police area" }], smtp: { host: 'smtp.example.invalid', port: 587, security: 'starttls' as const, username: 'u', password_set: true, from: 'home@example.invalid', from_name: 'Home' } };
   const answers: Record<string, unknown> = {
     settings: { home_name: 'Home', protective_marking: 'OFFICIAL-SENSITIVE', auto_lock_minutes: 5, readiness: { review_interval_days: 30, photo_max_age_days: 90 } },
     staff: [], app_status: { keychain_available: true }, send_settings: sending, set_smtp: sending,
@@ -448,6 +517,20 @@ describe('the sending settings', () => {
     await fireEvent.click(screen.getByTestId('save-smtp'));
     await vi.waitFor(() => expect(callsOf('set_smtp')).toHaveLength(1));
     expect(callsOf('set_smtp')[0]).toMatchObject({ host: 'smtp.example.invalid', port: 587, password: null, security: 'starttls' });
+  });
+
+  it('lists the police units still needing confirmed contacts, and saves the home\'s own public-service domains', async () => {
+    invoke.mockImplementation(async (cmd: string) => (cmd === 'set_public_domains' ? sending : answers[cmd]));
+    render(Settings, { onSession: () => {} });
+    const units = await screen.findByTestId('units-needing-contacts');
+    expect(units.textContent).toContain('South BCU (fictional)');
+    expect(units.querySelector('a[href="#directory-area"]')).toBeTruthy();
+    const box = screen.getByLabelText(/Other domains/) as HTMLTextAreaElement;
+    expect(box.value).toBe('council.example.org');
+    await fireEvent.input(box, { target: { value: 'council.example.org\nhealth.example.org' } });
+    await fireEvent.click(screen.getByTestId('save-public-domains'));
+    await vi.waitFor(() => expect(callsOf('set_public_domains')).toHaveLength(1));
+    expect(callsOf('set_public_domains')[0]).toEqual({ domains: ['council.example.org', 'health.example.org'] });
   });
 
   it('shows the answer of a failed test in staff words', async () => {

@@ -53,10 +53,12 @@ describe('setting up a home', () => {
     // Saving without a choice says what to do, and calls nothing.
     await fireEvent.click(screen.getByRole('button', { name: 'Save the police area' }));
     expect(screen.getByText('Choose the police area the home is in')).toBeTruthy();
-    invoke.mockResolvedValueOnce({});
+    invoke.mockResolvedValueOnce({ units_needing_contacts: [{ unit_id: 'kent', unit_name: 'Kent Police', why: "the home's own police area" }] });
     await fireEvent.change(screen.getByLabelText('The police area the home is in'), { target: { value: 'kent' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Save the police area' }));
     await vi.waitFor(() => expect(screen.getByText('Police area saved: Kent Police.')).toBeTruthy());
     expect(invoke).toHaveBeenCalledWith('set_home_unit', { input: { unit_id: 'kent' } });
+    // Its contacts are still the shipped placeholders: set-up says so, and where to add them.
+    expect(screen.getByTestId('units-needing-contacts').textContent).toContain('No confirmed address yet for Kent Police');
   });
 });

@@ -108,6 +108,10 @@ pub struct SendArgs {
     /// An extra email address or https intake URL.
     #[arg(long)]
     pub add: Vec<String>,
+    /// A manager's reason for sending to an added address outside police.uk, gov.uk, nhs.net,
+    /// cjsm.net and the home's own public-service domains (only a manager's session may).
+    #[arg(long)]
+    pub reason: Option<String>,
     #[arg(long, default_value = "")]
     pub note: String,
     /// Only queue it (for example with no network); `outbox send` tries later.
@@ -240,6 +244,7 @@ fn start(store: &mut Store, json: bool, a: &StartArgs) -> Result<()> {
             if ep.call_999_now {
                 s.push_str("CALL 999 NOW: immediate danger or a child aged 12 or under. Say a Philomena form exists.\n");
             }
+            s.push_str(&call_advice_text(proposal));
             s.push_str("Checklist (nothing here has to be finished before you report):\n");
             for st in &checklist.steps {
                 s.push_str(&format!("  [ ] {:<24} {}\n", st.id, st.label));
@@ -374,11 +379,12 @@ fn send(store: &mut Store, json: bool, a: &SendArgs) -> Result<()> {
         episode,
         remove,
         add,
+        reason,
         note,
         queue_only,
     } = a;
     let id = store.find_episode(episode)?;
-    let choice = Choice::typed(remove.clone(), add);
+    let choice = Choice::typed(remove.clone(), add).with_manager_reason(reason.clone());
     let msg = grabpack_send::queue_episode_pack(
         store,
         &id,
@@ -388,9 +394,11 @@ fn send(store: &mut Store, json: bool, a: &SendArgs) -> Result<()> {
         Timestamp::now(),
     )
     .map_err(send_error)?;
+    let proposal = episode::proposal_for(store, &store.episode(&id)?).map_err(send_error)?;
     print(json, &msg, |m| {
         format!(
-            "Queued to {} recipient(s) (message {}); committed before sending.",
+            "{}Queued to {} recipient(s) (message {}); committed before sending.",
+            call_advice_text(&proposal),
             m.deliveries.len(),
             m.id.short()
         )
@@ -556,6 +564,21 @@ fn list(store: &mut Store, json: bool, a: &ListArgs) -> Result<()> {
     Ok(())
 }
 
+/// The police units to phone because the home has no confirmed address for them (first, before
+/// anything else about the episode).
+fn call_advice_text(proposal: &grabpack_send::Proposal) -> String {
+    proposal
+        .call_advice
+        .iter()
+        .map(|a| {
+            format!(
+                "PHONE {} ({}): {}. {}.\n",
+                a.unit_name, a.why, a.call, a.no_address
+            )
+        })
+        .collect()
+}
+
 fn show_text(view: &episode::EpisodeView) -> String {
     let (ep, outbox) = (&view.episode, &view.messages);
     let mut s = format!(
@@ -569,6 +592,7 @@ fn show_text(view: &episode::EpisodeView) -> String {
     if ep.call_999_now {
         s.push_str("999 case: immediate danger or aged 12 or under.\n");
     }
+    s.push_str(&call_advice_text(&view.proposal));
     for st in &ep.steps {
         s.push_str(&format!(
             "  step {} at {}: {} ({})\n",

@@ -34,6 +34,11 @@ pub enum SettingsCommand {
         /// The police unit (directory id, see `grabpack directory list`) covering the home.
         #[arg(long)]
         police_unit: Option<String>,
+        /// The home's own public-service domains beside police.uk, gov.uk, nhs.net and cjsm.net
+        /// (repeat for each; replaces the list; one empty value clears it). An added recipient
+        /// on none of them needs a manager's reason.
+        #[arg(long = "public-domain")]
+        public_domains: Option<Vec<String>>,
     },
 }
 
@@ -42,6 +47,10 @@ pub enum SettingsCommand {
 struct SettingsView {
     home: HomeSettings,
     police_unit: Option<grabpack_send::Unit>,
+    /// The home's own public-service domains (beside the shipped ones).
+    public_domains: Vec<String>,
+    /// The home's police units that still need confirmed contacts.
+    units_needing_contacts: Vec<grabpack_send::recipients::UnitToConfirm>,
 }
 
 fn view(store: &grabpack_store::Store) -> Result<SettingsView> {
@@ -54,6 +63,12 @@ fn view(store: &grabpack_store::Store) -> Result<SettingsView> {
             .as_deref()
             .and_then(|id| directory.unit(id).ok())
             .cloned(),
+        public_domains: send.public_domains,
+        units_needing_contacts: grabpack_send::recipients::units_needing_contacts(
+            store,
+            crate::session::today(),
+        )
+        .map_err(send_error)?,
     })
 }
 
@@ -75,10 +90,16 @@ pub fn run(cli: &Cli, dir: &Path, c: &SettingsCommand) -> Result<()> {
         address,
         home_type: kind,
         police_unit,
+        public_domains,
     } = c
     {
         // Parse everything before changing anything.
         let kind = kind.as_deref().map(home_type).transpose()?;
+        if let Some(domains) = public_domains {
+            let mut send = SendSettings::load(&store).map_err(send_error)?;
+            send.set_public_domains(domains).map_err(send_error)?;
+            send.save(&mut store).map_err(send_error)?;
+        }
         if let Some(unit) = police_unit {
             grabpack_send::set_home_police_unit(&mut store, Some(unit)).map_err(send_error)?;
         }
@@ -98,8 +119,23 @@ pub fn run(cli: &Cli, dir: &Path, c: &SettingsCommand) -> Result<()> {
     }
     let v = view(&store)?;
     print(cli.json, &v, |v| {
+        let mut confirm: String = v
+            .units_needing_contacts
+            .iter()
+            .map(|u| {
+                format!(
+                    "\n  {} ({}): {}; edit with `grabpack directory edit {}`",
+                    u.unit_name, u.why, "no confirmed address", u.unit_id
+                )
+            })
+            .collect();
+        if !confirm.is_empty() {
+            confirm = format!(
+                "\nStill need confirmed contacts (packs cannot go to them; staff are told to phone):{confirm}"
+            );
+        }
         format!(
-            "Home: {}\nAddress: {}\nType: {}\nPolice area: {}",
+            "Home: {}\nAddress: {}\nType: {}\nPolice area: {}\nPublic-service domains added: {}{confirm}",
             v.home.home_name,
             if v.home.home_address.is_empty() {
                 "(not set: police are given only the home's name)".to_owned()
@@ -113,7 +149,12 @@ pub fn run(cli: &Cli, dir: &Path, c: &SettingsCommand) -> Result<()> {
             v.police_unit
                 .as_ref()
                 .map(|u| format!("{} ({})", u.name, u.id))
-                .unwrap_or_else(|| "(not set: packs cannot be routed to police)".into())
+                .unwrap_or_else(|| "(not set: packs cannot be routed to police)".into()),
+            if v.public_domains.is_empty() {
+                "(none)".to_owned()
+            } else {
+                v.public_domains.join(", ")
+            }
         )
     });
     Ok(())

@@ -488,7 +488,8 @@ fn json(out: &Output) -> serde_json::Value {
 }
 
 #[test]
-fn a_store_made_by_the_command_line_can_be_given_its_police_area_and_packs_are_routed_there() {
+fn a_store_made_by_the_command_line_can_be_given_its_police_area_and_packs_go_there_once_its_contacts_are_confirmed()
+ {
     // A child to report, from a demo store's export.
     let demo = folders();
     ok(&grabpack(&demo.data, &demo.tmp, &["demo"]));
@@ -572,7 +573,30 @@ fn a_store_made_by_the_command_line_can_be_given_its_police_area_and_packs_are_r
         .iter()
         .map(|r| r["id"].as_str().unwrap())
         .collect();
-    assert!(proposed.contains(&"police:kent"), "{proposed:?}");
+    // Kent's contacts are still the shipped placeholders: nothing is proposed to them, and
+    // the episode says to phone them instead.
+    assert!(
+        !proposed.iter().any(|id| id.starts_with("police:")),
+        "{proposed:?}"
+    );
+    assert_eq!(
+        started["proposed_recipients"]["call_advice"][0]["unit_id"],
+        "kent"
+    );
+    let opened = started["episode"]["id"].as_str().unwrap();
+    let shown = grabpack(&f.data, &f.tmp, &["missing", "show", opened]);
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        shown.contains("PHONE Kent Police (police for where the child went missing): Call 101 (999 if in danger) and say you have a Philomena Protocol form. no confirmed address for Kent Police: a manager can add it in Settings."),
+        "{shown}"
+    );
+    let settings = grabpack(&f.data, &f.tmp, &["settings", "show"]);
+    assert!(
+        String::from_utf8_lossy(&settings.stdout)
+            .contains("Kent Police (the home's own police area): no confirmed address"),
+        "{}",
+        String::from_utf8_lossy(&settings.stdout)
+    );
     let episode = started["episode"]["id"].as_str().unwrap().to_string();
 
     // `missing send` queues the pack to that unit (once a mail account is set).
@@ -589,6 +613,18 @@ fn a_store_made_by_the_command_line_can_be_given_its_police_area_and_packs_are_r
             "grabpack@oak-lodge.invalid",
             "--from",
             "grabpack@oak-lodge.invalid",
+        ],
+    ));
+    // A manager enters the address Kent Police gave the home (fictional): now it is sent to.
+    ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &[
+            "directory",
+            "edit",
+            "kent",
+            "--email",
+            "missing.persons@kent.police.uk.example",
         ],
     ));
     let queued = json(&grabpack(
@@ -608,7 +644,12 @@ fn a_store_made_by_the_command_line_can_be_given_its_police_area_and_packs_are_r
         })
         .collect();
     assert!(
-        to.contains(&("police:kent", "missing-persons@kent.police.example")),
+        to.iter()
+            .all(|(_, address)| !address.ends_with(".police.example")),
+        "a placeholder address was sent to: {to:?}"
+    );
+    assert!(
+        to.contains(&("police:kent", "missing.persons@kent.police.uk.example")),
         "{to:?}"
     );
 }
@@ -633,7 +674,7 @@ fn a_typed_extra_address_is_trimmed_on_the_command_line_as_in_the_app() {
             &episode,
             "--queue-only",
             "--add",
-            "  duty@council.example  ",
+            "  duty@lambeth.gov.uk  ",
             "--add",
             "   ",
         ],
@@ -645,5 +686,74 @@ fn a_typed_extra_address_is_trimmed_on_the_command_line_as_in_the_app() {
         .filter(|d| d["recipient_id"].as_str().unwrap().starts_with("other:"))
         .map(|d| d["address"].as_str().unwrap())
         .collect();
-    assert_eq!(extra, ["duty@council.example"]);
+    assert_eq!(extra, ["duty@lambeth.gov.uk"]);
+}
+
+#[test]
+fn an_added_address_outside_public_services_needs_the_managers_reason_on_the_command_line_too() {
+    let f = folders();
+    ok(&grabpack(&f.data, &f.tmp, &["demo"]));
+    let started = json(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["--json", "missing", "start", "maya"],
+    ));
+    let episode = started["episode"]["id"].as_str().unwrap().to_string();
+    // The passphrase administers the store, as a manager does: a reason is still required.
+    let out = grabpack(
+        &f.data,
+        &f.tmp,
+        &[
+            "missing",
+            "send",
+            &episode,
+            "--queue-only",
+            "--add",
+            "aunt@mail.example",
+        ],
+    );
+    assert_ne!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("error[send.reason_required]"), "{err}");
+    let queued = json(&grabpack(
+        &f.data,
+        &f.tmp,
+        &[
+            "--json",
+            "missing",
+            "send",
+            &episode,
+            "--queue-only",
+            "--add",
+            "aunt@mail.example",
+            "--reason",
+            "her aunt is searching (fictional)",
+        ],
+    ));
+    assert!(
+        queued["deliveries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["address"] == "aunt@mail.example"),
+        "{queued}"
+    );
+    // A domain the manager adds needs no reason.
+    ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["settings", "set", "--public-domain", "mail.example"],
+    ));
+    ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &[
+            "missing",
+            "send",
+            &episode,
+            "--queue-only",
+            "--add",
+            "uncle@mail.example",
+        ],
+    ));
 }

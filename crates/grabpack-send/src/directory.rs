@@ -132,12 +132,17 @@ impl Directory {
     pub fn load(store: &Store) -> Result<Self> {
         let mut dir = Self::shipped()?;
         for (id, json) in store.directory_overrides()? {
-            let mut unit: Unit = serde_json::from_str(&json)
+            let unit: Unit = serde_json::from_str(&json)
                 .map_err(|e| SendError::Directory(format!("{id}: {e}")))?;
-            unit.edited = true;
-            dir.units.insert(id, unit);
+            dir.lay_over(unit);
         }
         Ok(dir)
+    }
+
+    /// Lay a home's edited entry over the shipped one (as [`Directory::load`] does for each).
+    pub fn lay_over(&mut self, mut unit: Unit) {
+        unit.edited = true;
+        self.units.insert(unit.id.clone(), unit);
     }
 
     pub fn units(&self) -> impl Iterator<Item = &Unit> {
@@ -182,6 +187,12 @@ impl Directory {
         verified: jiff::civil::Date,
     ) -> Result<Unit> {
         let mut u = Self::load(store)?.unit(unit_id)?.clone();
+        // Once edited, the unit counts as confirmed: a shipped placeholder address the person
+        // did not re-enter must not survive under that mark and be sent a pack.
+        if u.channels.placeholder {
+            u.channels.email = None;
+            u.channels.https_intake = None;
+        }
         if let Some(e) = &edit.email {
             let e = e.trim();
             if !e.is_empty() && !e.contains('@') {

@@ -16,7 +16,7 @@ use grabpack_core::ChildForm;
 use grabpack_core::readiness::age_on;
 use grabpack_pack::{PackInput, PackPhoto};
 use grabpack_store::episodes::{ChildFlag, Episode, NotAccepted};
-use grabpack_store::outbox::OutboxMessage;
+use grabpack_store::outbox::{DeliveryState, OutboxMessage};
 use grabpack_store::{ChildId, EpisodeId, Store};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -25,7 +25,9 @@ use serde::Serialize;
 use crate::checklist::{Checklist, checklist_for};
 use crate::directory::Directory;
 use crate::error::Result;
-use crate::recipients::{Choice, Proposal, choose, not_accepted_notice, propose};
+use crate::recipients::{
+    Choice, Proposal, Role, choose, confirm_outside_addresses, not_accepted_notice, propose,
+};
 use crate::settings::SendSettings;
 use crate::{Outgoing, queue};
 
@@ -156,6 +158,97 @@ pub struct EpisodeView {
     pub readout: String,
     /// Flags the episode raised on the child (shown after closing).
     pub flags: Vec<ChildFlag>,
+    /// For each time police would not accept the report (in the episode's order), who the
+    /// notice actually reached: the screen says who was told only from this.
+    pub refusal_notices: Vec<RefusalNotice>,
+}
+
+/// Who was told that police would not accept the report, from the notice's own deliveries.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RefusalNotice {
+    /// The refusal's entry on the episode.
+    pub entry: i64,
+    /// The notice's outbox message, when one was queued.
+    pub message_id: Option<grabpack_store::OutboxMessageId>,
+    /// What the screen says, true to the deliveries: who has it, who it is still going to, who
+    /// it failed for, and who has no address (phone them).
+    pub summary: String,
+}
+
+/// Who a refusal's notice reached, in words, from its message (none when it could not be
+/// queued) and the child's form (to say plainly when there is no address to send it to).
+pub fn refusal_notice_summary(notice: Option<&OutboxMessage>, form: &ChildForm) -> String {
+    let deliveries = notice.map(|m| m.deliveries.as_slice()).unwrap_or_default();
+    let names = |pick: &dyn Fn(DeliveryState) -> bool| -> Vec<String> {
+        deliveries
+            .iter()
+            .filter(|d| pick(d.state))
+            .map(|d| d.recipient_name.clone())
+            .collect()
+    };
+    let mut parts = Vec::new();
+    let told = names(&|s| s == DeliveryState::Delivered);
+    if !told.is_empty() {
+        parts.push(format!("Told: {}.", told.join(", ")));
+    }
+    let going = names(&|s| matches!(s, DeliveryState::Queued | DeliveryState::Sending));
+    if !going.is_empty() {
+        parts.push(format!(
+            "The notice is still on its way to {} (not delivered yet).",
+            going.join(", ")
+        ));
+    }
+    let failed = names(&|s| matches!(s, DeliveryState::Failed | DeliveryState::GivenUp));
+    if !failed.is_empty() {
+        parts.push(format!(
+            "The notice could not be sent to {}: phone them.",
+            failed.join(", ")
+        ));
+    }
+    let p = &form.placement;
+    for (role, who, email) in [
+        (Role::SocialWorker, "social worker", &p.social_worker.email),
+        (Role::OutOfHours, "out-of-hours team", &p.out_of_hours.email),
+    ] {
+        if deliveries.iter().any(|d| d.recipient_role == role.as_str()) {
+            continue;
+        }
+        parts.push(if email.trim().is_empty() {
+            format!(
+                "There is no {who} email address on the child's form: the {who} was not sent the notice. Phone them."
+            )
+        } else {
+            format!(
+                "The {who} was not sent the notice (it could not be queued, for example email is not set up): phone them."
+            )
+        });
+    }
+    parts.join(" ")
+}
+
+/// Each refusal on the episode with its notice (matched by the notice's own words, which are
+/// made from the refusal) and who it reached.
+fn refusal_notices(
+    episode: &Episode,
+    messages: &[OutboxMessage],
+    form: &ChildForm,
+) -> Vec<RefusalNotice> {
+    episode
+        .not_accepted
+        .iter()
+        .map(|r| {
+            let note = not_accepted_note(r.at, &r.value);
+            let notice = messages
+                .iter()
+                .find(|m| m.purpose == Purpose::NotAcceptedNotice && m.cover_note == note);
+            RefusalNotice {
+                entry: r.event_id,
+                message_id: notice.map(|m| m.id.clone()),
+                summary: refusal_notice_summary(notice, form),
+            }
+        })
+        .collect()
 }
 
 /// The episode as it stands, for the app's episode screen and `grabpack missing show`: settings,
@@ -171,7 +264,9 @@ pub fn view(store: &Store, episode_id: &EpisodeId, today: Date) -> Result<Episod
         .filter(|f| f.episode_id.as_ref() == Some(episode_id))
         .collect();
     let form = ctx.form;
+    let messages = store.outbox(None, Some(episode_id))?;
     Ok(EpisodeView {
+        refusal_notices: refusal_notices(&episode, &messages, &form),
         child_name: display_name(&form),
         age: form
             .identity
@@ -179,7 +274,7 @@ pub fn view(store: &Store, episode_id: &EpisodeId, today: Date) -> Result<Episod
             .and_then(|dob| age_on(dob, today)),
         checklist,
         proposal,
-        messages: store.outbox(None, Some(episode_id))?,
+        messages,
         readout: readout_for(form, &episode),
         flags,
         episode,
@@ -219,6 +314,14 @@ pub fn queue_episode_pack(
     if purpose == Purpose::NotAcceptedNotice {
         chosen = not_accepted_notice(chosen);
     }
+    let actor = store.actor();
+    let manager = actor.can_administer().then(|| actor.display_name());
+    let confirmed = confirm_outside_addresses(
+        &mut chosen,
+        choice,
+        &ctx.settings.public_domains,
+        manager.as_deref(),
+    )?;
     let pdf = grabpack_pack::render_pack(&input)?;
     let readout = grabpack_pack::readout(&input);
     let home_settings = store.settings()?;
@@ -248,7 +351,19 @@ pub fn queue_episode_pack(
         home_id: store.store_id().to_string(),
         home_name: home,
     };
-    queue(store, &ctx.settings, &out, Some(&proposal), now)
+    let msg = queue(store, &ctx.settings, &out, Some(&proposal), now)?;
+    let reason = choice.manager_reason.as_deref().unwrap_or_default().trim();
+    for address in confirmed {
+        store.record(
+            grabpack_store::AuditAction::RecipientConfirmed,
+            Some(&ep.child_id),
+            &format!(
+                "episode {}, message {}: {address} confirmed by a manager; reason: {reason}",
+                ep.id, msg.id
+            ),
+        )?;
+    }
+    Ok(msg)
 }
 
 /// A refusal recorded, and the notice that went with it.

@@ -82,6 +82,16 @@ pub enum SendError {
     NoToken(String),
     #[error("The acknowledgement feed at {0} could not be read: {1}")]
     AckFeed(String, String),
+    #[error(
+        "'{0}' is not a police, council, NHS or secure justice address (police.uk, gov.uk, nhs.net, cjsm.net or one the home added). Only a manager can send the pack there, with a reason: ask the manager on call, or take the address off."
+    )]
+    NeedsManager(String),
+    #[error(
+        "'{0}' is not a public-service address. A manager can send the pack there: say why in the reason."
+    )]
+    ReasonRequired(String),
+    #[error("'{0}' is not a domain (for example council.example.org.uk).")]
+    BadDomain(String),
 }
 
 impl SendError {
@@ -112,6 +122,9 @@ impl SendError {
         "send.intake_rejected",
         "send.no_token",
         "send.ack_feed",
+        "send.needs_manager",
+        "send.reason_required",
+        "send.bad_domain",
     ];
 
     /// Stable across releases and languages: the UI and tests match on this, never on the message.
@@ -143,6 +156,9 @@ impl SendError {
             Self::IntakeRejected(_) => "send.intake_rejected",
             Self::NoToken(_) => "send.no_token",
             Self::AckFeed(..) => "send.ack_feed",
+            Self::NeedsManager(_) => "send.needs_manager",
+            Self::ReasonRequired(_) => "send.reason_required",
+            Self::BadDomain(_) => "send.bad_domain",
         }
     }
 
@@ -193,6 +209,9 @@ mod codes_tests {
             SendError::IntakeRejected { .. } => Some(23),
             SendError::NoToken { .. } => Some(24),
             SendError::AckFeed { .. } => Some(25),
+            SendError::NeedsManager { .. } => Some(26),
+            SendError::ReasonRequired { .. } => Some(27),
+            SendError::BadDomain { .. } => Some(28),
         }
     }
 
@@ -223,6 +242,9 @@ mod codes_tests {
             SendError::IntakeRejected("x".into()),
             SendError::NoToken("x".into()),
             SendError::AckFeed("x".into(), "y".into()),
+            SendError::NeedsManager("x".into()),
+            SendError::ReasonRequired("x".into()),
+            SendError::BadDomain("x".into()),
         ]
     }
 
@@ -233,7 +255,7 @@ mod codes_tests {
         seen.sort_unstable();
         seen.dedup();
         let wrapped: &[usize] = &[0, 1];
-        let own: Vec<usize> = (0..26).filter(|k| !wrapped.contains(k)).collect();
+        let own: Vec<usize> = (0..29).filter(|k| !wrapped.contains(k)).collect();
         assert_eq!(seen, own, "one sample of every own variant");
         let mut from_variants: Vec<&str> = samples.iter().map(SendError::code).collect();
         from_variants.sort_unstable();

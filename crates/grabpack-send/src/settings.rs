@@ -96,6 +96,9 @@ pub struct SendSettings {
     pub extra_root_pem: Vec<String>,
     /// Printed on the cover note and the manifest.
     pub marking: String,
+    /// Domains the home's manager added to the public-service ones (police.uk, gov.uk, nhs.net,
+    /// cjsm.net): an added recipient on one of them needs no manager's reason.
+    pub public_domains: Vec<String>,
 }
 
 impl std::fmt::Debug for SendSettings {
@@ -105,6 +108,7 @@ impl std::fmt::Debug for SendSettings {
             .field("smtp", &self.smtp)
             .field("intakes", &self.intake_tokens.keys().collect::<Vec<_>>())
             .field("extra_roots", &self.extra_root_pem.len())
+            .field("public_domains", &self.public_domains)
             .finish()
     }
 }
@@ -120,7 +124,7 @@ impl SendSettings {
     pub fn save(&self, store: &mut Store) -> Result<()> {
         let json = serde_json::to_string(self).map_err(|e| SendError::Settings(e.to_string()))?;
         let summary = format!(
-            "home police unit: {}; smtp: {}; intakes: {}",
+            "home police unit: {}; smtp: {}; intakes: {}; public domains added: {}",
             self.home_police_unit.as_deref().unwrap_or("-"),
             self.smtp
                 .as_ref()
@@ -130,7 +134,12 @@ impl SendSettings {
                 .keys()
                 .cloned()
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(", "),
+            if self.public_domains.is_empty() {
+                "-".to_string()
+            } else {
+                self.public_domains.join(", ")
+            }
         );
         store.set_send_settings_json(&json, &summary)?;
         Ok(())
@@ -171,6 +180,26 @@ impl SendSettings {
             ));
         }
         self.extra_root_pem.push(pem.to_owned());
+        Ok(())
+    }
+
+    /// Replace the home's own public-service domains (each checked, `send.bad_domain`; blank
+    /// lines dropped, duplicates and the shipped ones kept once).
+    pub fn set_public_domains<S: AsRef<str>>(&mut self, typed: &[S]) -> Result<()> {
+        let mut domains = Vec::new();
+        for t in typed
+            .iter()
+            .map(AsRef::as_ref)
+            .filter(|t| !t.trim().is_empty())
+        {
+            let d = crate::recipients::checked_domain(t)?;
+            if !domains.contains(&d)
+                && !crate::recipients::PUBLIC_SERVICE_DOMAINS.contains(&d.as_str())
+            {
+                domains.push(d);
+            }
+        }
+        self.public_domains = domains;
         Ok(())
     }
 

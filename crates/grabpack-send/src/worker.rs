@@ -194,8 +194,12 @@ pub fn record_acknowledgements(
         let ack = wire::recorded_acknowledgement(base, a);
         if store.record_acknowledgement(&episode, at, &ack)?.is_some() {
             recorded += 1;
-            // A refusal is also the episode's own "police would not accept" record, so it
-            // shows beside the home's own report and reaches the social worker's notice.
+            // A refusal is also the episode's own "police would not accept" record, recorded
+            // and told exactly as when staff record it by hand (one function for both): the
+            // notice to the social worker and out-of-hours team is queued now. Only a new
+            // acknowledgement gets here, so a repeated poll never queues it twice. With nobody
+            // to send it to, no mail account, or the episode closed, the refusal still stands on
+            // the episode and its view says nobody was sent the notice.
             if a.status == AckStatus::NotAccepted {
                 let refusal = grabpack_store::episodes::NotAccepted {
                     reason: ack.reason.clone(),
@@ -203,9 +207,20 @@ pub fn record_acknowledgements(
                     collar_number: ack.collar_number.clone(),
                     reference: ack.police_reference.clone(),
                 };
-                match store.record_not_accepted(&episode, at, &refusal) {
-                    Ok(_) | Err(grabpack_store::StoreError::EpisodeClosed) => {}
-                    Err(e) => return Err(e.into()),
+                match crate::episode::record_not_accepted(
+                    store,
+                    &episode,
+                    at,
+                    &refusal,
+                    Timestamp::now(),
+                ) {
+                    Ok(_)
+                    | Err(SendError::SmtpNotConfigured)
+                    | Err(SendError::Store(
+                        grabpack_store::StoreError::EpisodeClosed
+                        | grabpack_store::StoreError::NoRecipients,
+                    )) => {}
+                    Err(e) => return Err(e),
                 }
             }
         }

@@ -558,6 +558,8 @@ fn a_refusal_from_the_intake_becomes_the_episodes_not_accepted_record() {
     settings
         .intake_tokens
         .insert(intake.base_url(), TOKEN.into());
+    // Saved, as a home's settings are: the refusal's notice is queued from them.
+    settings.save(&mut store).unwrap();
     let episode = open_episode(&mut store, &home);
     let msg = queue(
         &mut store,
@@ -587,6 +589,47 @@ fn a_refusal_from_the_intake_becomes_the_episodes_not_accepted_record() {
     assert_eq!(ep.acknowledgements[0].value.status, "not_accepted");
     assert_eq!(ep.not_accepted.len(), 1);
     assert_eq!(ep.not_accepted[0].value.collar_number, "4321");
+
+    // The social worker and the out-of-hours team are told at once, exactly as when staff record
+    // the refusal by hand; the same page read again (a repeated poll) tells nobody twice.
+    let page = transports
+        .fetch_acknowledgements(&intake.base_url(), None)
+        .unwrap();
+    grabpack_send::record_acknowledgements(&mut store, &intake.base_url(), &page, None).unwrap();
+    grabpack_send::poll_acknowledgements(&mut store, &transports).unwrap();
+    let notices: Vec<_> = store
+        .outbox(None, Some(&episode))
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.purpose == grabpack_store::outbox::Purpose::NotAcceptedNotice)
+        .collect();
+    assert_eq!(notices.len(), 1, "one refusal, one notice");
+    let told: Vec<(&str, &str)> = notices[0]
+        .deliveries
+        .iter()
+        .map(|d| (d.recipient_role.as_str(), d.address.as_str()))
+        .collect();
+    assert_eq!(
+        told,
+        [
+            ("social_worker", "social.worker@council.example"),
+            ("out_of_hours", "edt@council.example")
+        ]
+    );
+    assert!(notices[0].cover_note.contains("PC Test (fictional)"));
+    let view = grabpack_send::episode::view(&store, &episode, jiff::Zoned::now().date()).unwrap();
+    assert_eq!(view.refusal_notices.len(), 1);
+    assert_eq!(
+        view.refusal_notices[0].message_id.as_ref(),
+        Some(&notices[0].id)
+    );
+    assert!(
+        view.refusal_notices[0]
+            .summary
+            .starts_with("The notice is still on its way to Sam Social (fictional) (social worker), EDT (fictional) (out-of-hours team)"),
+        "{}",
+        view.refusal_notices[0].summary
+    );
 }
 
 #[test]

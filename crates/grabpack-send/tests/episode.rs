@@ -63,9 +63,23 @@ fn the_episode_view_holds_what_the_screen_draws() {
         .iter()
         .map(|r| r.id.as_str())
         .collect();
+    // The demo home's police units still have the shipped placeholder contacts: the episode
+    // says to phone them, first, and proposes no police address at all.
     assert!(
-        proposed.contains(&"police:met-central-south"),
+        !proposed.iter().any(|id| id.starts_with("police:")),
         "{proposed:?}"
+    );
+    let phone: Vec<&str> = view
+        .proposal
+        .call_advice
+        .iter()
+        .map(|a| a.unit_id.as_str())
+        .collect();
+    assert!(phone.contains(&"met-central-south"), "{phone:?}");
+    assert!(
+        view.proposal.call_advice[0]
+            .call
+            .starts_with("Call 101 (999 if in danger)")
     );
     assert!(view.readout.contains("Maya Thompson"));
     assert!(view.messages.is_empty());
@@ -77,7 +91,7 @@ fn a_queued_pack_and_who_it_went_to_are_on_the_episode_together() {
     let msg = grabpack_send::queue_episode_pack(
         &mut h.store,
         &h.episode,
-        &Choice::typed(vec!["manager".into()], &[" duty@council.example "]),
+        &Choice::typed(vec!["manager".into()], &[" duty@lambeth.gov.uk "]),
         "",
         Purpose::Pack,
         Timestamp::now(),
@@ -87,7 +101,7 @@ fn a_queued_pack_and_who_it_went_to_are_on_the_episode_together() {
     assert_eq!(ep.recipients.len(), 1);
     let record = &ep.recipients[0].value;
     assert_eq!(record.outbox_message_id, msg.id);
-    assert_eq!(record.added, ["other:duty@council.example"]);
+    assert_eq!(record.added, ["other:duty@lambeth.gov.uk"]);
     assert_eq!(record.removed, ["manager"]);
     let view = episode::view(&h.store, &h.episode, jiff::Zoned::now().date()).unwrap();
     assert_eq!(view.messages.len(), 1);
@@ -126,4 +140,102 @@ fn police_refusing_the_report_is_recorded_and_only_the_social_worker_and_out_of_
         [Role::SocialWorker.as_str(), Role::OutOfHours.as_str()]
     );
     assert!(done.notice.cover_note.contains("Told to wait 24 hours"));
+}
+
+#[test]
+fn a_refusal_with_nobody_to_tell_says_so_and_never_claims_the_social_worker_was_told() {
+    let mut h = a_child_missing();
+    // The child's form loses the social worker's and out-of-hours team's addresses.
+    let child = h.store.episode(&h.episode).unwrap().child_id;
+    let mut form = h.store.child_unaudited(&child).unwrap().form;
+    form.placement.social_worker.email.clear();
+    form.placement.out_of_hours.email.clear();
+    h.store
+        .save_form(&child, &form, "addresses gone (fictional)")
+        .unwrap();
+    let refusal = NotAccepted {
+        reason: "Told to ring back later (fictional)".into(),
+        officer_name: "PC Example (fictional)".into(),
+        collar_number: "1234".into(),
+        reference: String::new(),
+    };
+    let err = episode::record_not_accepted(
+        &mut h.store,
+        &h.episode,
+        Timestamp::now(),
+        &refusal,
+        Timestamp::now(),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "store.no_recipients");
+    let view = episode::view(&h.store, &h.episode, jiff::Zoned::now().date()).unwrap();
+    assert_eq!(view.refusal_notices.len(), 1, "the refusal itself is kept");
+    let said = &view.refusal_notices[0].summary;
+    assert!(view.refusal_notices[0].message_id.is_none());
+    assert!(!said.contains("Told:"), "{said}");
+    assert!(
+        said.contains("There is no social worker email address on the child's form: the social worker was not sent the notice. Phone them.")
+            && said.contains("There is no out-of-hours team email address"),
+        "{said}"
+    );
+}
+
+#[test]
+fn only_a_manager_with_a_reason_sends_to_an_address_outside_public_services_and_it_is_recorded() {
+    let mut h = a_child_missing();
+    let choice = Choice::typed(vec![], &["aunt@mail.example"]);
+    // The demo store is unlocked with the passphrase, which administers the store: a reason is
+    // still required.
+    let err = grabpack_send::queue_episode_pack(
+        &mut h.store,
+        &h.episode,
+        &choice,
+        "",
+        Purpose::Pack,
+        Timestamp::now(),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "send.reason_required");
+    let msg = grabpack_send::queue_episode_pack(
+        &mut h.store,
+        &h.episode,
+        &choice.with_manager_reason(Some("the child's aunt is searching (fictional)".into())),
+        "",
+        Purpose::Pack,
+        Timestamp::now(),
+    )
+    .unwrap();
+    let ep = h.store.episode(&h.episode).unwrap();
+    let chosen = &ep.recipients[0].value.chosen;
+    let aunt = chosen
+        .iter()
+        .find(|r| r["address"] == "aunt@mail.example")
+        .unwrap();
+    assert_eq!(
+        aunt["confirmed_by_manager"]["reason"],
+        "the child's aunt is searching (fictional)"
+    );
+    let confirmed = h
+        .store
+        .audit_list(None, Some("recipient_confirmed"), 100)
+        .unwrap();
+    assert_eq!(confirmed.len(), 1);
+    assert!(confirmed[0].detail.contains("aunt@mail.example"));
+    assert!(confirmed[0].detail.contains(&msg.id.to_string()));
+    assert!(
+        confirmed[0]
+            .detail
+            .contains("the child's aunt is searching")
+    );
+
+    // A council address needs nobody's confirmation.
+    grabpack_send::queue_episode_pack(
+        &mut h.store,
+        &h.episode,
+        &Choice::typed(vec![], &["duty@lambeth.gov.uk"]),
+        "",
+        Purpose::Pack,
+        Timestamp::now(),
+    )
+    .unwrap();
 }

@@ -42,6 +42,8 @@ pub enum AuditAction {
     ReadoutShown,
     /// A test message to the mail account or an intake.
     SendTest,
+    /// A manager confirmed, with a reason, an added recipient outside the public-service domains.
+    RecipientConfirmed,
 }
 
 impl AuditAction {
@@ -75,6 +77,7 @@ impl AuditAction {
             Self::PackPreviewed => "pack_previewed",
             Self::ReadoutShown => "readout_shown",
             Self::SendTest => "send_test",
+            Self::RecipientConfirmed => "recipient_confirmed",
         }
     }
 }

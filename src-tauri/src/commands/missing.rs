@@ -178,7 +178,8 @@ pub async fn episode_not_accepted(
 /// as the outbox holds it; each recipient's state follows on the `grabpack://outbox` event.
 #[tauri::command]
 pub async fn episode_send(state: State<'_, AppState>, input: SendPackInput) -> Res<EpisodeView> {
-    let choice = Choice::typed(input.remove.clone(), &input.add);
+    let choice = Choice::typed(input.remove.clone(), &input.add)
+        .with_manager_reason(input.manager_reason.clone());
     let view = and_view(&state, &input.episode_id, |store| {
         grabpack_send::queue_episode_pack(
             store,

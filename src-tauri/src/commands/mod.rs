@@ -102,6 +102,7 @@ app_commands! {
     set_intake_token: IntakeTokenInput => SendSettingsView,
     trust_certificate: TrustCaInput => SendSettingsView,
     set_home_unit: HomeUnitInput => SendSettingsView,
+    set_public_domains: PublicDomainsInput => SendSettingsView,
     send_test: SendTestInput => String,
     directory: DirectoryQuery => Vec<DirectoryUnit>,
     directory_edit: DirectoryEditInput => DirectoryUnit,

@@ -13,8 +13,8 @@ use crate::models::*;
 use crate::state::AppState;
 
 /// The settings as the window shows them: whether a secret is set, never the secret.
-pub fn settings_view(store: &Store, settings: &SendSettings) -> SendSettingsView {
-    SendSettingsView {
+pub fn settings_view(store: &Store, settings: &SendSettings) -> Res<SendSettingsView> {
+    Ok(SendSettingsView {
         home_id: store.store_id().to_owned(),
         home_police_unit: settings.home_police_unit.clone(),
         smtp: settings.smtp.as_ref().map(|s| SmtpView {
@@ -28,7 +28,16 @@ pub fn settings_view(store: &Store, settings: &SendSettings) -> SendSettingsView
         }),
         intakes: settings.intake_tokens.keys().cloned().collect(),
         extra_certificates: settings.extra_root_pem.len(),
-    }
+        shipped_public_domains: grabpack_send::recipients::PUBLIC_SERVICE_DOMAINS
+            .iter()
+            .map(|d| (*d).to_owned())
+            .collect(),
+        public_domains: settings.public_domains.clone(),
+        units_needing_contacts: grabpack_send::recipients::units_needing_contacts(
+            store,
+            super::today(),
+        )?,
+    })
 }
 
 /// Load, change, check the transports still build, save (audited without secrets), answer.
@@ -40,12 +49,12 @@ fn change(
     f(&mut settings)?;
     Transports::from_settings(&settings)?;
     settings.save(store)?;
-    Ok(settings_view(store, &settings))
+    settings_view(store, &settings)
 }
 
 #[tauri::command]
 pub async fn send_settings(state: State<'_, AppState>) -> Res<SendSettingsView> {
-    state.with_store(|store| Ok(settings_view(store, &SendSettings::load(store)?)))
+    state.with_store(|store| settings_view(store, &SendSettings::load(store)?))
 }
 
 #[tauri::command]
@@ -86,8 +95,17 @@ pub async fn set_home_unit(
 ) -> Res<SendSettingsView> {
     state.with_store(|store| {
         let settings = grabpack_send::set_home_police_unit(store, input.unit_id.as_deref())?;
-        Ok(settings_view(store, &settings))
+        settings_view(store, &settings)
     })
+}
+
+/// The home's own public-service domains: an added recipient on one needs no manager's reason.
+#[tauri::command]
+pub async fn set_public_domains(
+    state: State<'_, AppState>,
+    input: PublicDomainsInput,
+) -> Res<SendSettingsView> {
+    state.with_store(|store| change(store, |s| Ok(s.set_public_domains(&input.domains)?)))
 }
 
 /// "Send test": the email account (connect, TLS, log in; nothing sent) or an intake (its

@@ -235,13 +235,16 @@ export type ErrorCode =
   | 'send.auth_failed'
   | 'send.bad_address'
   | 'send.bad_certificate'
+  | 'send.bad_domain'
   | 'send.compose_failed'
   | 'send.directory_invalid'
   | 'send.intake_conflict'
   | 'send.intake_rejected'
   | 'send.intake_unauthorised'
+  | 'send.needs_manager'
   | 'send.no_address'
   | 'send.no_token'
+  | 'send.reason_required'
   | 'send.rejected'
   | 'send.server_busy'
   | 'send.settings_invalid'
@@ -525,6 +528,12 @@ export interface Commands {
   set_intake_token: {
     args: {
       input: IntakeTokenInput;
+    };
+    result: SendSettingsView;
+  };
+  set_public_domains: {
+    args: {
+      input: PublicDomainsInput;
     };
     result: SendSettingsView;
   };
@@ -1485,6 +1494,11 @@ export interface EpisodeView {
    * The read-out for the 101 or 999 call, from the current revision and this episode's Part 2.
    */
   readout: string;
+  /**
+   * For each time police would not accept the report (in the episode's order), who the
+   * notice actually reached: the screen says who was told only from this.
+   */
+  refusal_notices: RefusalNotice[];
 }
 /**
  * The steps to show, in order.
@@ -1866,11 +1880,45 @@ export interface OutboxMessage {
  * via the `definition` "Proposal".
  */
 export interface Proposal {
+  /**
+   * Police units the home has no confirmed address for: phone them. Shown first.
+   */
+  call_advice: CallAdvice[];
   recipients: Recipient[];
   /**
    * People the rules wanted but who have no address: phone them.
    */
   unreachable: string[];
+}
+/**
+ * Phone a police unit instead of sending to it: the home has no confirmed address for it.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "CallAdvice".
+ */
+export interface CallAdvice {
+  /**
+   * "Call 101 (999 if in danger) and say you have a Philomena Protocol form".
+   */
+  call: string;
+  /**
+   * "no confirmed address for <unit>: a manager can add it in Settings".
+   */
+  no_address: string;
+  /**
+   * The unit's emergency number (999).
+   */
+  phone_emergency: string;
+  /**
+   * The unit's non-emergency number from the directory (101 unless the home changed it).
+   */
+  phone_non_emergency: string;
+  unit_id: string;
+  unit_name: string;
+  /**
+   * Why the rules wanted this unit (where the child went missing, or their home area).
+   */
+  why: string;
 }
 /**
  * One proposed or chosen recipient.
@@ -1885,6 +1933,10 @@ export interface Recipient {
   address: string;
   channel: Channel;
   /**
+   * Set when an added address outside the public-service domains was confirmed by a manager.
+   */
+  confirmed_by_manager?: ManagerConfirmation | null;
+  /**
    * Stable within an episode: `police:<unit>`, `social_worker`, `out_of_hours`, `manager`,
    * `other:<address>`.
    */
@@ -1895,6 +1947,40 @@ export interface Recipient {
    */
   reason: string;
   role: Role;
+}
+/**
+ * A manager's confirmation that an address outside the public-service domains may have the pack.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "ManagerConfirmation".
+ */
+export interface ManagerConfirmation {
+  /**
+   * Who confirmed it (the acting manager's name).
+   */
+  by: string;
+  reason: string;
+}
+/**
+ * Who was told that police would not accept the report, from the notice's own deliveries.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "RefusalNotice".
+ */
+export interface RefusalNotice {
+  /**
+   * The refusal's entry on the episode.
+   */
+  entry: number;
+  /**
+   * The notice's outbox message, when one was queued.
+   */
+  message_id?: string | null;
+  /**
+   * What the screen says, true to the deliveries: who has it, who it is still going to, who
+   * it failed for, and who has no address (phone them).
+   */
+  summary: string;
 }
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema
@@ -2094,6 +2180,10 @@ export interface SendPackInput {
    */
   add?: string[];
   episode_id: string;
+  /**
+   * A manager's reason for added addresses outside the public-service domains.
+   */
+  manager_reason?: string | null;
   note?: string;
   /**
    * Proposed recipients (by id) the sender took off.
@@ -2274,7 +2364,19 @@ export interface SendSettingsView {
    * Intake addresses the home holds a token for.
    */
   intakes: string[];
+  /**
+   * The domains the home's manager added to them.
+   */
+  public_domains: string[];
+  /**
+   * The shipped public-service domains (police.uk, gov.uk, nhs.net, cjsm.net).
+   */
+  shipped_public_domains: string[];
   smtp?: SmtpView | null;
+  /**
+   * The home's police units that still need confirmed contacts (packs are not sent to them).
+   */
+  units_needing_contacts: UnitToConfirm[];
 }
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema
@@ -2288,6 +2390,20 @@ export interface SmtpView {
   port?: number | null;
   security: SmtpSecurity;
   username: string;
+}
+/**
+ * A police unit the rules would send this home's packs to, whose contacts nobody has confirmed.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "UnitToConfirm".
+ */
+export interface UnitToConfirm {
+  unit_id: string;
+  unit_name: string;
+  /**
+   * The home's own police area, or the home area of children placed from there.
+   */
+  why: string;
 }
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema
@@ -2313,6 +2429,16 @@ export interface HomeUnitInput {
 export interface IntakeTokenInput {
   token: string;
   url: string;
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "PublicDomainsInput".
+ */
+export interface PublicDomainsInput {
+  /**
+   * The home's own public-service domains, replacing the list (blank lines dropped).
+   */
+  domains: string[];
 }
 /**
  * Home-wide settings, kept encrypted in the store.

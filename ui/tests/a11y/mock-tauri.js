@@ -36,9 +36,11 @@
         { id: 'out_of_hours', role: 'out_of_hours', name: 'Placing council out-of-hours team (fictional)', channel: 'email', address: 'edt@example.invalid', reason: 'Out of office hours now' },
       ],
       unreachable: ['Independent reviewing officer (fictional): no email on the form'],
+      call_advice: [],
     },
     messages: [],
     flags: [],
+    refusal_notices: [],
     episode: {
       id: 'ep-fallback', child_id: firstChild.id, acknowledgements: [], call_999_now: false, immediate_danger: false,
       history: [], not_accepted: [], noticed_at: iso(0), opened_at: iso(0), opened_by_name: session.actor_name,
@@ -53,7 +55,7 @@
   ];
   const has = (x) => Array.isArray(x) ? x.length > 0 : !!x;
   let units = clone(has(fx.directory) ? fx.directory : fallbackUnits);
-  let sendSettings = clone(fx.send_settings || { home_id: 'home-0000-fictional', extra_certificates: 0, home_police_unit: units[0] ? units[0].id : null, intakes: ['https://intake.example.invalid/grabpack'], smtp: { host: 'smtp.example.invalid', port: 587, security: 'starttls', username: 'maple.house@example.invalid', password_set: true, from: 'maple.house@example.invalid', from_name: 'Maple House (fictional)' } });
+  let sendSettings = clone(fx.send_settings || { home_id: 'home-0000-fictional', extra_certificates: 0, shipped_public_domains: ['police.uk', 'gov.uk', 'nhs.net', 'cjsm.net'], public_domains: [], units_needing_contacts: [], home_police_unit: units[0] ? units[0].id : null, intakes: ['https://intake.example.invalid/grabpack'], smtp: { host: 'smtp.example.invalid', port: 587, security: 'starttls', username: 'maple.house@example.invalid', password_set: true, from: 'maple.house@example.invalid', from_name: 'Maple House (fictional)' } });
   const episodes = {};
   let openCards = [];
   if (scenario === 'missing-now') {
@@ -128,7 +130,7 @@
     episode_step: (i) => { const v = ep(i); v.episode.steps.push({ ...by(), step_id: i.step_id, label: i.label, outcome: i.outcome || '' }); return clone(v); },
     episode_part2: (i) => { const v = ep(i); v.episode.part2 = { ...by(), ...i.part2 }; return clone(v); },
     episode_report: (i) => { const v = ep(i); v.episode.reports.push({ ...by(), ...i.report }); return clone(v); },
-    episode_not_accepted: (i) => { const v = ep(i); if (!i.refusal.reason) throw err('app.reason_required', 'x'); v.episode.not_accepted.push({ ...by(), ...i.refusal }); return clone(v); },
+    episode_not_accepted: (i) => { const v = ep(i); if (!i.refusal.reason) throw err('app.reason_required', 'x'); const n = { ...by(), ...i.refusal, event_id: 900 + v.episode.not_accepted.length }; v.episode.not_accepted.push(n); (v.refusal_notices = v.refusal_notices || []).push({ entry: n.event_id, message_id: null, summary: 'The notice is still on its way to Jo Patel (fictional) (social worker), Placing council out-of-hours team (fictional) (out-of-hours team) (not delivered yet).' }); return clone(v); },
     episode_update: (i) => { const v = ep(i); if (!i.update.text) throw err('app.update_empty', 'x'); v.episode.updates.push({ ...by(), ...i.update }); return clone(v); },
     episode_send: (i) => {
       const v = ep(i);
@@ -170,6 +172,7 @@
     episode_pack: (i) => { const v = ep(i); const p = fx.missing[v.episode.child_id] || Object.values(fx.missing)[0]; return { pdf_base64: p.pdf_base64, sha256_hex: p.sha256_hex, page_count: p.page_count, file_name: 'grab-pack-fictional.pdf' }; },
     send_settings: () => clone(sendSettings),
     set_home_unit: (i) => { sendSettings.home_police_unit = i.unit_id; return clone(sendSettings); },
+    set_public_domains: (i) => { sendSettings.public_domains = i.domains.map((d) => d.trim().toLowerCase()).filter(Boolean); return clone(sendSettings); },
     set_smtp: (i) => { sendSettings.smtp = { host: i.host, port: i.port, security: i.security, username: i.username, from: i.from, from_name: i.from_name || '', password_set: sendSettings.smtp?.password_set || !!i.password }; return clone(sendSettings); },
     set_intake_token: (i) => { if (!sendSettings.intakes.includes(i.url)) sendSettings.intakes.push(i.url); return clone(sendSettings); },
     trust_certificate: () => { sendSettings.extra_certificates += 1; return clone(sendSettings); },

@@ -152,6 +152,7 @@ for (const size of Object.keys(sizes)) {
     await page.getByTestId('start-episode').click();
     await page.getByRole('heading', { name: 'Quick steps' }).waitFor();
     await check(page, 'episode (fresh)', size, 'episode');
+    await page.getByTestId('call-advice').waitFor();
     await page.locator('[data-testid^="step-"]').first().check();
     await page.getByText(/^Done at/).first().waitFor();
     await page.locator('#add-recipient').fill('duty.inspector@example.invalid');
@@ -167,6 +168,12 @@ for (const size of Object.keys(sizes)) {
     await page.locator('#report-reference').fill('CAD 4321 (fictional)');
     await page.getByTestId('save-report').click();
     await page.getByTestId('report-reference-shown').waitFor();
+    // Police would not accept it: the screen says who the notice reached, from its deliveries.
+    await page.getByText('Police would not accept the report', { exact: true }).click();
+    await page.locator('#na-reason').fill('Told to ring back later (fictional)');
+    await page.getByTestId('save-not-accepted').click();
+    await page.getByTestId('refusal-notice').waitFor();
+    await check(page, 'episode refusal notice', size);
     await page.locator('#update-text').fill('Seen at the bus station (fictional).');
     await page.getByTestId('add-update').click();
     await page.getByTestId('updates').waitFor();

@@ -556,6 +556,7 @@ pub fn smtp_settings(ca: &TestCa, port: u16, password: &str) -> SendSettings {
         intake_tokens: Default::default(),
         extra_root_pem: vec![ca.ca_pem.clone()],
         marking: String::new(),
+        public_domains: Vec::new(),
     }
 }
 
@@ -567,6 +568,7 @@ pub fn email_to(address: &str, role: Role) -> Recipient {
         channel: Channel::Email,
         address: address.into(),
         reason: "test".into(),
+        confirmed_by_manager: None,
     }
 }
 
@@ -578,6 +580,7 @@ pub fn intake_at(url: &str) -> Recipient {
         channel: Channel::Https,
         address: url.into(),
         reason: "test".into(),
+        confirmed_by_manager: None,
     }
 }
 
