@@ -133,17 +133,17 @@ export type UpdateKind = 'sighting' | 'information' | 'call' | 'passed_to_police
  */
 export type FlagKind = 'review_after_episode' | 'strategy_meeting';
 /**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Role".
+ */
+export type Role = 'police' | 'social_worker' | 'out_of_hours' | 'manager' | 'other';
+/**
  * Why a message was queued. Stored as `as_str()`; unknown is `store.damaged`.
  *
  * This interface was referenced by `Bindings`'s JSON-Schema
  * via the `definition` "Purpose".
  */
-export type Purpose = 'pack' | 'not_accepted_notice';
-/**
- * This interface was referenced by `Bindings`'s JSON-Schema
- * via the `definition` "Role".
- */
-export type Role = 'police' | 'social_worker' | 'out_of_hours' | 'manager' | 'other';
+export type Purpose = 'pack' | 'not_accepted_notice' | 'update' | 'returned_notice';
 /**
  * The groups of Part 1, lettered as on the London form.
  *
@@ -241,6 +241,7 @@ export type ErrorCode =
   | 'send.intake_rejected'
   | 'send.intake_unauthorised'
   | 'send.no_address'
+  | 'send.no_pack_yet'
   | 'send.no_token'
   | 'send.rejected'
   | 'send.server_busy'
@@ -430,6 +431,12 @@ export interface Commands {
   episode_send: {
     args: {
       input: SendPackInput;
+    };
+    result: EpisodeView;
+  };
+  episode_send_update: {
+    args: {
+      input: SendUpdateInput;
     };
     result: EpisodeView;
   };
@@ -1473,6 +1480,11 @@ export interface EpisodeView {
    */
   flags: ChildFlag[];
   /**
+   * Everyone who had the pack (queued, sending or delivered): who an update and the returned
+   * notice go to.
+   */
+  had_the_pack: Recipient[];
+  /**
    * Every message sent about this episode, newest first, with each recipient's state.
    */
   messages: OutboxMessage[];
@@ -1842,6 +1854,30 @@ export interface ChildFlag {
   raised_at: string;
 }
 /**
+ * One proposed or chosen recipient.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Recipient".
+ */
+export interface Recipient {
+  /**
+   * Email address or intake base URL.
+   */
+  address: string;
+  channel: Channel;
+  /**
+   * Stable within an episode: `police:<unit>`, `social_worker`, `out_of_hours`, `manager`,
+   * `other:<address>`.
+   */
+  id: string;
+  name: string;
+  /**
+   * Why the rules proposed them.
+   */
+  reason: string;
+  role: Role;
+}
+/**
  * A message in the outbox, with each recipient's state.
  *
  * This interface was referenced by `Bindings`'s JSON-Schema
@@ -1870,30 +1906,6 @@ export interface Proposal {
    * People the rules wanted but who have no address: phone them.
    */
   unreachable: string[];
-}
-/**
- * One proposed or chosen recipient.
- *
- * This interface was referenced by `Bindings`'s JSON-Schema
- * via the `definition` "Recipient".
- */
-export interface Recipient {
-  /**
-   * Email address or intake base URL.
-   */
-  address: string;
-  channel: Channel;
-  /**
-   * Stable within an episode: `police:<unit>`, `social_worker`, `out_of_hours`, `manager`,
-   * `other:<address>`.
-   */
-  id: string;
-  name: string;
-  /**
-   * Why the rules proposed them.
-   */
-  reason: string;
-  role: Role;
 }
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema
@@ -2098,6 +2110,16 @@ export interface SendPackInput {
    * Proposed recipients (by id) the sender took off.
    */
   remove?: string[];
+}
+/**
+ * Send everyone who had the pack a new pack because Part 2 changed.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "SendUpdateInput".
+ */
+export interface SendUpdateInput {
+  episode_id: string;
+  note?: string;
 }
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema

@@ -77,6 +77,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   'send.intake_rejected': 'The police intake refused the pack. Phone them and send it another way.',
   'send.no_token': 'There is no token for this police intake. A manager adds it in Settings.',
   'send.ack_feed': "The police intake's acknowledgements could not be read. The pack itself may still have arrived; phone to check.",
+  'send.no_pack_yet': 'No one has had the pack for this episode yet, so there is no one to update. Send the pack first.',
   'form.invalid': 'The form was not saved. Correct the answers listed below.',
   'photo.empty': 'That file is empty. Choose the photo again.',
   'photo.file_too_large': 'That photo file is too large. Choose a smaller copy.',
