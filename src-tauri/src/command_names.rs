@@ -37,6 +37,7 @@ pub const COMMANDS: &[&str] = &[
     "delivery_retry",
     "delivery_give_up",
     "episode_update",
+    "episode_send_update",
     "episode_found",
     "episode_interview",
     "episode_close",

@@ -261,6 +261,14 @@ pub struct SendPackInput {
     pub note: String,
 }
 
+/// Send everyone who had the pack a new pack because Part 2 changed.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct SendUpdateInput {
+    pub episode_id: EpisodeId,
+    #[serde(default)]
+    pub note: String,
+}
+
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct DeliveryRef {
     pub delivery_id: DeliveryId,

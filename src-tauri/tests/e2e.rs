@@ -606,6 +606,9 @@ fn a_missing_child_is_reported_to_real_servers_found_and_closed_from_the_window(
         fill(&c, "#found-where", "Bus station (fictional)").await;
         fill(&c, "#found-by", "Police").await;
         click(&c, "[data-testid=record-found]").await;
+        // Everyone who had the pack is told the child is back, at once, by the sender thread.
+        wait_css(&c, "[data-testid=returned-told]").await;
+        wait_deliveries(&c, "delivered", 8, Duration::from_secs(90)).await;
         fill(&c, "#prevention-officer", "PC Example (fictional)").await;
         click(&c, "[data-testid=save-prevention]").await;
         fill(&c, "#rhi-by", "Independent advocate (fictional)").await;
@@ -617,10 +620,21 @@ fn a_missing_child_is_reported_to_real_servers_found_and_closed_from_the_window(
         smtp
     });
 
-    // What the servers received: the intake stored the pack once; the mail server took one copy
-    // for each person, all carrying the same PDF.
-    assert_eq!(inbox.packs(), 1);
-    let received = smtp.received();
+    // What the servers received: the intake stored the pack once, then the returned notice; the
+    // mail server took one copy of the pack for each person, all carrying the same PDF, then each
+    // person's returned notice, threaded to their pack.
+    assert_eq!(inbox.packs(), 2);
+    let (notices, received): (Vec<_>, Vec<_>) = smtp
+        .received()
+        .into_iter()
+        .partition(|r| r.subject.contains("RETURNED"));
+    for n in &notices {
+        let pack = received.iter().find(|r| r.rcpt == n.rcpt).unwrap();
+        assert_eq!(n.in_reply_to, pack.message_id, "threaded to the pack");
+        assert!(n.text.contains("Bus station (fictional)"), "{}", n.text);
+        assert!(n.text.contains("CAD 4471 (fictional)"), "{}", n.text);
+    }
+    assert_eq!(notices.len(), 3, "each person who had the pack is told");
     let mut rcpts: Vec<&str> = received.iter().map(|r| r.rcpt.as_str()).collect();
     rcpts.sort_unstable();
     assert_eq!(
@@ -674,15 +688,17 @@ fn a_missing_child_is_reported_to_real_servers_found_and_closed_from_the_window(
     assert!(ep.prevention_interview.is_some());
     assert!(ep.return_home_interview.is_some());
     let outbox = store.outbox(None, Some(&ep.id)).unwrap();
+    let pack = outbox
+        .iter()
+        .find(|m| m.purpose == grabpack_store::outbox::Purpose::Pack)
+        .unwrap();
     assert!(
-        outbox[0]
-            .deliveries
+        pack.deliveries
             .iter()
             .all(|d| d.state == grabpack_store::outbox::DeliveryState::Delivered)
     );
     assert!(
-        outbox[0]
-            .deliveries
+        pack.deliveries
             .iter()
             .filter(|d| d.channel == grabpack_store::outbox::Channel::Email)
             .all(|d| d.attempts >= 2),

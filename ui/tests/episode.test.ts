@@ -60,6 +60,7 @@ function view(over: Partial<EpisodeView['episode']> = {}, rest: Partial<EpisodeV
       call_advice: [],
     },
     messages: [],
+    had_the_pack: [],
     flags: [],
     refusal_notices: [],
     episode: {
@@ -327,6 +328,40 @@ describe('the episode screen', () => {
     await vi.waitFor(() => expect(callsOf('episode_step')).toEqual([{ episode_id: 'e1', step_id: 'search_home', label: 'Search the home', outcome: 'Not in the home' }]));
     await screen.findByText(/Done at .* by Sam \(fictional\): Not in the home/);
     expect((screen.getByTestId('step-search_home') as HTMLInputElement).checked).toBe(true);
+  });
+
+  it('offers an update only once someone has had the pack, names who gets it, and sends it with the note', async () => {
+    const had = [{ id: 'social_worker', role: 'social_worker' as const, name: 'Jo Patel (fictional)', channel: 'email' as const, address: 'jo@example.invalid', reason: 'had the pack' }];
+    serve(view());
+    render(Episode, { id: 'e1' });
+    await screen.findByTestId('record-found');
+    expect(screen.queryByTestId('send-update')).toBeNull();
+    cleanup();
+    const v = view({}, { had_the_pack: had });
+    serve(v, { episode_send_update: () => v });
+    render(Episode, { id: 'e1' });
+    const section = await screen.findByTestId('send-update');
+    expect(section.textContent).toContain('Jo Patel (fictional)');
+    await fireEvent.input(screen.getByLabelText('What has changed (optional, goes at the top of the email)'), { target: { value: 'Seen in a red coat (fictional)' } });
+    await fireEvent.click(screen.getByTestId('send-update-button'));
+    await vi.waitFor(() => expect(callsOf('episode_send_update')).toHaveLength(1));
+    expect(callsOf('episode_send_update')[0]).toEqual({ episode_id: 'e1', note: 'Seen in a red coat (fictional)' });
+  });
+
+  it('says who will be told when the child is found, and after found that everyone who had the pack was told', async () => {
+    const had = [{ id: 'social_worker', role: 'social_worker' as const, name: 'Jo Patel (fictional)', channel: 'email' as const, address: 'jo@example.invalid', reason: 'had the pack' }];
+    serve(view({}, { had_the_pack: had }));
+    render(Episode, { id: 'e1' });
+    const before = await screen.findByTestId('returned-notice');
+    expect(before.textContent).toContain('these people are told at once');
+    expect(before.textContent).toContain('Jo Patel (fictional)');
+    cleanup();
+    const notice = { id: 'm2', child_id: 'c1', episode_id: 'e1', purpose: 'returned_notice' as const, created_at: T0, created_by: 'Sam (fictional)', pdf_sha256: null, cover_note: '', deliveries: [delivery({ id: 'd2', message_id: 'm2', recipient_id: 'social_worker', recipient_name: 'Jo Patel (fictional)', state: 'delivered' })] };
+    serve(view({ found: { event_id: 9, at: T0, recorded_by_name: 'Sam (fictional)', found_where: 'Bus station (fictional)', found_by: '', found_with: '', injuries: '', disclosures: '', new_risks: '' } }, { had_the_pack: had, messages: [notice] }));
+    render(Episode, { id: 'e1' });
+    await screen.findByTestId('returned-told');
+    expect(screen.queryByTestId('send-update')).toBeNull();
+    expect(screen.getByTestId('returned-notice').textContent).toContain('Returned notice sent');
   });
 
   it('offers recording found but not closing while the child is still missing', async () => {

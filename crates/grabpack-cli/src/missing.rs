@@ -37,7 +37,11 @@ pub enum MissingCommand {
     Send(SendArgs),
     /// New information or a sighting.
     Update(UpdateArgs),
-    /// Found or returned; also the prevention interview and the return-home interview offer.
+    /// Send everyone who had the pack a new pack ("update N, replaces the pack sent at ..."),
+    /// threaded to the first; queued, then tried.
+    SendUpdate(SendUpdateArgs),
+    /// Found or returned (everyone who had the pack is sent a short "returned" notice, threaded to
+    /// the first); also the prevention interview and the return-home interview offer.
     Found(FoundArgs),
     /// Close the episode: the child's form is flagged for review.
     Close(CloseArgs),
@@ -133,6 +137,16 @@ pub struct UpdateArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct SendUpdateArgs {
+    pub episode: String,
+    #[arg(long, default_value = "")]
+    pub note: String,
+    /// Only queue it (for example with no network); `outbox send` tries later.
+    #[arg(long)]
+    pub queue_only: bool,
+}
+
+#[derive(Args, Debug)]
 pub struct FoundArgs {
     pub episode: String,
     #[arg(long)]
@@ -198,6 +212,7 @@ pub fn run(cli: &Cli, dir: &Path, c: &MissingCommand) -> Result<()> {
         MissingCommand::Report(a) => report(&mut store, json, a),
         MissingCommand::Send(a) => send(&mut store, json, a),
         MissingCommand::Update(a) => update(&mut store, json, a),
+        MissingCommand::SendUpdate(a) => send_update(&mut store, json, a),
         MissingCommand::Found(a) => found(&mut store, json, a),
         MissingCommand::Close(a) => close(&mut store, json, a),
         MissingCommand::Show(a) => show(&mut store, json, a),
@@ -440,6 +455,23 @@ fn update(store: &mut Store, json: bool, a: &UpdateArgs) -> Result<()> {
     Ok(())
 }
 
+fn send_update(store: &mut Store, json: bool, a: &SendUpdateArgs) -> Result<()> {
+    let id = store.find_episode(&a.episode)?;
+    let msg =
+        grabpack_send::queue_update(store, &id, &a.note, Timestamp::now()).map_err(send_error)?;
+    print(json, &msg, |m| {
+        format!(
+            "Update queued to the {} recipient(s) who had the pack (message {}); committed before sending.",
+            m.deliveries.len(),
+            m.id.short()
+        )
+    });
+    if !a.queue_only {
+        attempt(store, json)?;
+    }
+    Ok(())
+}
+
 fn found(store: &mut Store, json: bool, a: &FoundArgs) -> Result<()> {
     let FoundArgs {
         episode,
@@ -455,7 +487,8 @@ fn found(store: &mut Store, json: bool, a: &FoundArgs) -> Result<()> {
     } = a;
     let id = store.find_episode(episode)?;
     let at = at.unwrap_or_else(Timestamp::now);
-    store.record_found(
+    let recorded = grabpack_send::record_found(
+        store,
         &id,
         at,
         &Found {
@@ -464,7 +497,9 @@ fn found(store: &mut Store, json: bool, a: &FoundArgs) -> Result<()> {
             found_with: with.clone(),
             ..Default::default()
         },
-    )?;
+        Timestamp::now(),
+    )
+    .map_err(send_error)?;
     if let Some(officer) = prevention_officer {
         store.record_prevention_interview(
             &id,
@@ -499,6 +534,15 @@ fn found(store: &mut Store, json: bool, a: &FoundArgs) -> Result<()> {
         ),
         None => "Found recorded.".into(),
     });
+    if let Some(notice) = &recorded.notice
+        && !json
+    {
+        println!(
+            "Returned notice queued to the {} recipient(s) who had the pack (message {}); `grabpack outbox send` sends it.",
+            notice.deliveries.len(),
+            notice.id.short()
+        );
+    }
     Ok(())
 }
 

@@ -757,3 +757,74 @@ fn an_added_address_outside_public_services_needs_the_managers_reason_on_the_com
         ],
     ));
 }
+
+fn addresses(message: &serde_json::Value) -> Vec<String> {
+    let mut a: Vec<String> = message["deliveries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["address"].as_str().unwrap().to_owned())
+        .collect();
+    a.sort();
+    a
+}
+
+#[test]
+fn send_update_and_found_on_the_command_line_reach_everyone_who_had_the_pack() {
+    let f = folders();
+    ok(&grabpack(&f.data, &f.tmp, &["demo"]));
+    let started = json(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["--json", "missing", "start", "maya"],
+    ));
+    let episode = started["episode"]["id"].as_str().unwrap().to_string();
+
+    // No one has had the pack yet: nothing to update.
+    let early = grabpack(
+        &f.data,
+        &f.tmp,
+        &["--json", "missing", "send-update", &episode, "--queue-only"],
+    );
+    assert!(!early.status.success());
+    let err: serde_json::Value = serde_json::from_slice(&early.stdout).unwrap();
+    assert_eq!(err["error"]["code"], "send.no_pack_yet");
+
+    let pack = json(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["--json", "missing", "send", &episode, "--queue-only"],
+    ));
+    let update = json(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["--json", "missing", "send-update", &episode, "--queue-only"],
+    ));
+    assert_eq!(update["purpose"], "update");
+    assert_eq!(addresses(&update), addresses(&pack));
+
+    ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &[
+            "missing",
+            "found",
+            &episode,
+            "--where",
+            "Bus station (fictional)",
+        ],
+    ));
+    let shown = json(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["--json", "missing", "show", &episode],
+    ));
+    let notices: Vec<&serde_json::Value> = shown["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["purpose"] == "returned_notice")
+        .collect();
+    assert_eq!(notices.len(), 1, "found queued the returned notice once");
+    assert_eq!(addresses(notices[0]), addresses(&pack));
+}

@@ -10,12 +10,17 @@
 pub mod error;
 pub mod fonts;
 pub mod layout;
+pub mod notice;
 pub mod pack;
 pub mod readout;
 pub mod shape;
 
 pub use error::PackError;
 pub use fonts::{PackFont, Weight};
-pub use pack::{PackInput, PackPhoto, PackSettings, RenderedPack, render_pack};
+pub use notice::{Notice, render_notice};
+pub use pack::{
+    EpisodeSoFar, PackInput, PackPhoto, PackSettings, RecordLine, RenderedPack, UpdateMark,
+    render_pack,
+};
 pub use readout::readout;
 pub use shape::shaped_glyph_ids;

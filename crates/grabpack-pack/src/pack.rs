@@ -15,6 +15,7 @@ mod facts;
 mod page_one;
 mod part_one;
 mod part_two;
+mod so_far;
 
 use std::sync::Arc;
 
@@ -26,6 +27,7 @@ use sha2::{Digest, Sha256};
 pub(crate) use facts::Facts;
 pub(crate) use grabpack_core::fields::join;
 pub(crate) use part_two::taken_text;
+pub use so_far::{EpisodeSoFar, PAGE_ONE_LINES, RecordLine, UpdateMark, update_words};
 
 use crate::PackError;
 use crate::layout::{Layout, RunningHeader, TextStyle};
@@ -88,6 +90,8 @@ pub struct PackInput {
     pub photos: Vec<PackPhoto>,
     /// Part 2 of the open episode, when the child is missing now.
     pub episode: Option<Part2>,
+    /// What the episode record says was already done (empty for the first pack).
+    pub so_far: EpisodeSoFar,
     /// Episodes recorded by the app itself (closed ones), added to the form's own missing history.
     pub app_episodes: Vec<PastEpisode>,
     /// The home's protective marking; the child's form may override it.
@@ -106,6 +110,7 @@ impl PackInput {
             revision: revision.into(),
             photos: Vec::new(),
             episode: None,
+            so_far: EpisodeSoFar::default(),
             app_episodes: Vec::new(),
             marking: DEFAULT_MARKING.to_owned(),
             generated_at,
@@ -161,6 +166,7 @@ pub fn content_hash(input: &PackInput) -> String {
         hasher.update(photo.taken_on.map(|d| d.to_string()).unwrap_or_default());
     }
     hasher.update(serde_json::to_vec(&input.episode).unwrap_or_default());
+    hasher.update(format!("{:?}", input.so_far));
     hasher.update(serde_json::to_vec(&input.app_episodes).unwrap_or_default());
     hasher.update(input.marking.as_bytes());
     hasher.update(input.generated_at.to_string());
@@ -192,6 +198,7 @@ fn build_pack(input: &PackInput) -> Result<RenderedPack, PackError> {
     if let Some(episode) = &input.episode {
         part_two::part_two(episode, &mut layout);
     }
+    so_far::part_two_tables(&input.so_far, &mut layout);
     let page_count = layout.page_count();
     let content_hash = content_hash(input);
     let running = RunningHeader {

@@ -39,6 +39,26 @@ pub struct Manifest {
     pub readout: String,
     /// The protective marking, e.g. `OFFICIAL-SENSITIVE`.
     pub marking: String,
+    /// What this message is. Left out for a first pack, so its bytes are the ones receivers
+    /// have always seen; `update` and `returned` are later messages about the same episode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<MessageKind>,
+    /// For an update or a returned notice: the `idempotency_key` of the first pack this home sent
+    /// this receiver in the episode, so the receiver can thread them (as email's In-Reply-To).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_reply_to: Option<String>,
+}
+
+/// What a message in an episode is, on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    /// The grab pack (what a manifest without `kind` is).
+    Pack,
+    /// A new pack after Part 2 changed; it replaces the one sent before.
+    Update,
+    /// The child is found or has returned: stop searching. The PDF is a one-page notice.
+    Returned,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,7 +7,8 @@
 use grabpack_protocol::*;
 use serde_json::Value;
 
-/// The ```json blocks of the protocol document, in order: manifest, receipt, acknowledgement page.
+/// The ```json blocks of the protocol document, in order: manifest, update manifest, returned
+/// manifest, receipt, acknowledgement page.
 fn doc_examples() -> Vec<String> {
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/intake-protocol.md");
@@ -44,6 +45,8 @@ fn fictional_manifest() -> Manifest {
         pdf_bytes: 614400,
         readout: "MISSING: Sam Example, 15".into(),
         marking: "OFFICIAL-SENSITIVE".into(),
+        kind: None,
+        in_reply_to: None,
     }
 }
 
@@ -73,6 +76,32 @@ fn a_manifest_is_written_in_wire_order_with_the_child_reference_as_ref() {
 }
 
 #[test]
+fn the_documented_update_and_returned_manifests_read_and_write_back_unchanged() {
+    let docs = doc_examples();
+    let update: Manifest = same_json_back(&docs[1]);
+    assert_eq!(update.kind, Some(MessageKind::Update));
+    let returned: Manifest = same_json_back(&docs[2]);
+    assert_eq!(returned.kind, Some(MessageKind::Returned));
+    assert_eq!(
+        returned.in_reply_to.as_deref(),
+        Some("6f1c2a5e-3b1d-4c1e-9d5e-0a4b2c3d4e5f"),
+        "threaded to the first pack's idempotency key"
+    );
+}
+
+#[test]
+fn a_first_pack_leaves_kind_and_in_reply_to_out_and_reads_as_a_pack() {
+    let text = serde_json::to_string(&fictional_manifest()).unwrap();
+    assert!(
+        !text.contains("kind") && !text.contains("in_reply_to"),
+        "{text}"
+    );
+    let docs = doc_examples();
+    let first: Manifest = serde_json::from_str(&docs[0]).unwrap();
+    assert_eq!((first.kind, first.in_reply_to), (None, None));
+}
+
+#[test]
 fn unknown_manifest_fields_are_ignored_on_reading() {
     let mut v = serde_json::to_value(fictional_manifest()).unwrap();
     v["from_a_later_sender"] = Value::from(true);
@@ -82,13 +111,13 @@ fn unknown_manifest_fields_are_ignored_on_reading() {
 
 #[test]
 fn the_documented_receipt_reads_and_writes_back_unchanged() {
-    let r: Receipt = same_json_back(&doc_examples()[1]);
+    let r: Receipt = same_json_back(&doc_examples()[3]);
     assert_eq!(r.received_at, "2026-11-28T21:05:01.237Z");
 }
 
 #[test]
 fn the_documented_acknowledgement_page_reads_as_typed_values_and_writes_back_unchanged() {
-    let page: AckPage = same_json_back(&doc_examples()[2]);
+    let page: AckPage = same_json_back(&doc_examples()[4]);
     assert_eq!(page.next_cursor, "17");
     let a = &page.acknowledgements[0];
     assert_eq!(a.status, AckStatus::Accepted);

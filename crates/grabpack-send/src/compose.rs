@@ -5,7 +5,9 @@
 //! Message-ID, Date, the read-out as the body, the PDF attached) and stored; each HTTPS manifest
 //! is rendered once, with its idempotency key and `sent_at`. The worker only ever replays them.
 
-use grabpack_protocol::{Manifest, ManifestChild, ManifestHome, PDF_FILE_NAME, PROTOCOL};
+use grabpack_protocol::{
+    Manifest, ManifestChild, ManifestHome, MessageKind, PDF_FILE_NAME, PROTOCOL,
+};
 use grabpack_store::episodes::RecipientChoice;
 use grabpack_store::outbox::{Channel, NewDelivery, NewMessage, OutboxMessage, Purpose};
 use grabpack_store::{ChildId, EpisodeId, OutboxMessageId, Store};
@@ -32,6 +34,23 @@ pub struct Outgoing {
     /// The home's id and name for the manifest.
     pub home_id: String,
     pub home_name: String,
+    /// For a later message in an episode: each recipient's first pack, to thread this one to.
+    pub thread: Vec<Threaded>,
+}
+
+/// The first pack a recipient had in this episode: a later email carries In-Reply-To and
+/// References to its Message-ID, a later intake manifest `in_reply_to` its idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Threaded {
+    pub recipient_id: String,
+    pub email_message_id: Option<String>,
+    pub idempotency_key: String,
+}
+
+impl Outgoing {
+    fn thread_of(&self, to: &Recipient) -> Option<&Threaded> {
+        self.thread.iter().find(|t| t.recipient_id == to.id)
+    }
 }
 
 fn domain_of(address: &str) -> &str {
@@ -76,6 +95,14 @@ fn email_bytes(
             "[{marking}] MISSING CHILD: {} - grab pack",
             out.child_display_name
         ),
+        Purpose::Update => format!(
+            "[{marking}] UPDATE, MISSING CHILD: {} - grab pack (replaces the earlier pack)",
+            out.child_display_name
+        ),
+        Purpose::ReturnedNotice => format!(
+            "[{marking}] RETURNED, no longer missing: {}",
+            out.child_display_name
+        ),
     };
     let body = format!(
         "{marking}\n\n{}\n\n----- Read-out -----\n{}\n",
@@ -84,13 +111,21 @@ fn email_bytes(
     );
     let system_time = std::time::SystemTime::UNIX_EPOCH
         + std::time::Duration::from_millis(now.as_millisecond().max(0) as u64);
-    let builder = lettre::Message::builder()
+    let mut builder = lettre::Message::builder()
         .from(from)
         .to(to_box)
         .subject(subject)
         .date(system_time)
         .message_id(Some(message_id.to_string()));
-    let message = match &out.pdf {
+    if let Some(first) = out.thread_of(to).and_then(|t| t.email_message_id.clone()) {
+        builder = builder.in_reply_to(first.clone()).references(first);
+    }
+    // The returned notice is its body: its one-page PDF exists only for intakes.
+    let attached = out
+        .pdf
+        .as_ref()
+        .filter(|_| out.purpose != Purpose::ReturnedNotice);
+    let message = match attached {
         Some(pdf) => builder.multipart(
             MultiPart::mixed()
                 .singlepart(SinglePart::plain(body))
@@ -137,6 +172,13 @@ fn manifest_bytes(
         pdf_bytes: pdf.len() as u64,
         readout: out.readout.clone(),
         marking: settings.marking().to_string(),
+        kind: match out.purpose {
+            // A first pack's manifest stays byte for byte what receivers have always seen.
+            Purpose::Pack | Purpose::NotAcceptedNotice => None,
+            Purpose::Update => Some(MessageKind::Update),
+            Purpose::ReturnedNotice => Some(MessageKind::Returned),
+        },
+        in_reply_to: out.thread_of(to).map(|t| t.idempotency_key.clone()),
     };
     serde_json::to_vec(&m).map_err(|e| SendError::Compose(e.to_string()))
 }
@@ -189,7 +231,10 @@ pub fn queue(
         cover_note: out.cover_note.clone(),
         deliveries,
     };
-    let choice = out.episode_id.as_ref().map(|_| {
+    // An update or a returned notice goes to everyone who had the pack: no one chose them, so
+    // the episode's "who it went to" is not rewritten.
+    let chose = matches!(out.purpose, Purpose::Pack | Purpose::NotAcceptedNotice);
+    let choice = out.episode_id.as_ref().filter(|_| chose).map(|_| {
         let proposed: Vec<&Recipient> = proposal
             .map(|p| p.recipients.iter().collect())
             .unwrap_or_default();

@@ -26,7 +26,8 @@ use crate::checklist::{Checklist, checklist_for};
 use crate::directory::Directory;
 use crate::error::Result;
 use crate::recipients::{
-    Choice, Proposal, Role, choose, confirm_outside_addresses, not_accepted_notice, propose,
+    Choice, Proposal, Recipient, Role, choose, confirm_outside_addresses, not_accepted_notice,
+    propose,
 };
 use crate::settings::SendSettings;
 use crate::{Outgoing, queue};
@@ -65,8 +66,11 @@ pub fn pack_input_and_revision(
             taken_on: p.taken_on,
         })
         .collect();
-    input.episode = episode.and_then(|e| e.part2.as_ref().map(|p| p.value.clone()));
     input.app_episodes = store.past_episodes(child_id)?;
+    let input = match episode {
+        Some(e) => crate::followup::with_episode_record(input, e),
+        None => input,
+    };
     Ok((input, revision))
 }
 
@@ -154,6 +158,9 @@ pub struct EpisodeView {
     pub proposal: Proposal,
     /// Every message sent about this episode, newest first, with each recipient's state.
     pub messages: Vec<OutboxMessage>,
+    /// Everyone who had the pack (queued, sending or delivered): who an update and the returned
+    /// notice go to.
+    pub had_the_pack: Vec<Recipient>,
     /// The read-out for the 101 or 999 call, from the current revision and this episode's Part 2.
     pub readout: String,
     /// Flags the episode raised on the child (shown after closing).
@@ -265,6 +272,10 @@ pub fn view(store: &Store, episode_id: &EpisodeId, today: Date) -> Result<Episod
         .collect();
     let form = ctx.form;
     let messages = store.outbox(None, Some(episode_id))?;
+    let had_the_pack = crate::followup::had_the_pack(&messages)
+        .into_iter()
+        .map(|h| h.recipient)
+        .collect();
     Ok(EpisodeView {
         refusal_notices: refusal_notices(&episode, &messages, &form),
         child_name: display_name(&form),
@@ -275,6 +286,7 @@ pub fn view(store: &Store, episode_id: &EpisodeId, today: Date) -> Result<Episod
         checklist,
         proposal,
         messages,
+        had_the_pack,
         readout: readout_for(form, &episode),
         flags,
         episode,
@@ -332,6 +344,12 @@ pub fn queue_episode_pack(
         address => format!("{home} ({})", address.replace('\n', ", ")),
     };
     let name = display_name(&input.form);
+    // A second pack or a notice is a later email of the episode: threaded to each recipient's
+    // first pack. Nothing to read for the first pack but an empty outbox.
+    let thread = crate::followup::had_the_pack(&store.outbox(None, Some(&ep.id))?)
+        .into_iter()
+        .map(|h| h.first)
+        .collect();
     let out = Outgoing {
         child_id: ep.child_id.clone(),
         child_display_name: name.clone(),
@@ -350,6 +368,7 @@ pub fn queue_episode_pack(
         recipients: chosen,
         home_id: store.store_id().to_string(),
         home_name: home,
+        thread,
     };
     let msg = queue(store, &ctx.settings, &out, Some(&proposal), now)?;
     let reason = choice.manager_reason.as_deref().unwrap_or_default().trim();

@@ -92,6 +92,10 @@ pub enum SendError {
     ReasonRequired(String),
     #[error("'{0}' is not a domain (for example council.example.org.uk).")]
     BadDomain(String),
+    #[error(
+        "No one has had the pack for this episode yet, so there is no one to send an update to: send the pack first."
+    )]
+    NoPackYet,
 }
 
 impl SendError {
@@ -125,6 +129,7 @@ impl SendError {
         "send.needs_manager",
         "send.reason_required",
         "send.bad_domain",
+        "send.no_pack_yet",
     ];
 
     /// Stable across releases and languages: the UI and tests match on this, never on the message.
@@ -159,6 +164,7 @@ impl SendError {
             Self::NeedsManager(_) => "send.needs_manager",
             Self::ReasonRequired(_) => "send.reason_required",
             Self::BadDomain(_) => "send.bad_domain",
+            Self::NoPackYet => "send.no_pack_yet",
         }
     }
 
@@ -212,6 +218,7 @@ mod codes_tests {
             SendError::NeedsManager { .. } => Some(26),
             SendError::ReasonRequired { .. } => Some(27),
             SendError::BadDomain { .. } => Some(28),
+            SendError::NoPackYet => Some(29),
         }
     }
 
@@ -245,6 +252,7 @@ mod codes_tests {
             SendError::NeedsManager("x".into()),
             SendError::ReasonRequired("x".into()),
             SendError::BadDomain("x".into()),
+            SendError::NoPackYet,
         ]
     }
 
@@ -255,7 +263,7 @@ mod codes_tests {
         seen.sort_unstable();
         seen.dedup();
         let wrapped: &[usize] = &[0, 1];
-        let own: Vec<usize> = (0..29).filter(|k| !wrapped.contains(k)).collect();
+        let own: Vec<usize> = (0..30).filter(|k| !wrapped.contains(k)).collect();
         assert_eq!(seen, own, "one sample of every own variant");
         let mut from_variants: Vec<&str> = samples.iter().map(SendError::code).collect();
         from_variants.sort_unstable();

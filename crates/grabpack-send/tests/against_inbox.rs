@@ -83,3 +83,84 @@ fn the_police_intake_service_stores_the_pack_once_and_its_acknowledgement_reache
     assert_eq!(ack.police_reference, "CAD 5678");
     assert_eq!(ack.risk_grading, Some(grabpack_core::RiskGrading::Medium));
 }
+
+#[test]
+fn the_intake_gets_the_update_and_the_returned_notice_marked_and_threaded_to_the_first_pack() {
+    let ca = TestCa::new();
+    let (home, mut store) = TestHome::new();
+    let inbox = RealInbox::start_for_home(&ca, store.store_id());
+    let mut settings = smtp_settings(&ca, 1, SMTP_PASSWORD);
+    settings
+        .intake_tokens
+        .insert(inbox.base.clone(), HOME_TOKEN.into());
+    settings.save(&mut store).unwrap();
+    let episode = store
+        .open_episode(&NewEpisode {
+            child_id: home.child_id.clone(),
+            noticed_at: Timestamp::now(),
+            immediate_danger: false,
+            missing_from_unit: None,
+        })
+        .unwrap()
+        .id;
+    let mut out = outgoing(
+        &home,
+        Some(&episode),
+        fake_pdf(43, 50_000),
+        vec![intake_at(&inbox.base)],
+    );
+    out.home_id = store.store_id().to_string();
+    let first = queue(&mut store, &settings, &out, None, Timestamp::now()).unwrap();
+    let transports = Transports::from_settings(&settings).unwrap();
+    send_due(&mut store, &transports, Timestamp::now()).unwrap();
+    let first_key = store
+        .delivery(&first.deliveries[0].id)
+        .unwrap()
+        .idempotency_key;
+
+    grabpack_send::queue_update(&mut store, &episode, "", Timestamp::now()).unwrap();
+    let report = send_due(&mut store, &transports, Timestamp::now()).unwrap();
+    assert_eq!(report.delivered(), 1, "{:#?}", report.attempted);
+    let found = grabpack_store::episodes::Found {
+        found_where: "Brixton station (fictional)".into(),
+        found_by: "Staff (fictional)".into(),
+        ..Default::default()
+    };
+    let done = grabpack_send::record_found(
+        &mut store,
+        &episode,
+        Timestamp::now(),
+        &found,
+        Timestamp::now(),
+    )
+    .unwrap();
+    assert!(done.notice.is_some());
+    let report = send_due(&mut store, &transports, Timestamp::now()).unwrap();
+    assert_eq!(report.delivered(), 1, "{:#?}", report.attempted);
+
+    let manifests = inbox.manifests();
+    assert_eq!(
+        manifests.len(),
+        3,
+        "the pack, the update, the returned notice"
+    );
+    assert!(
+        manifests[0].get("kind").is_none() && manifests[0].get("in_reply_to").is_none(),
+        "the first pack's manifest is as it always was: {}",
+        manifests[0]
+    );
+    assert_eq!(manifests[1]["kind"], "update");
+    assert_eq!(manifests[2]["kind"], "returned");
+    for later in &manifests[1..] {
+        assert_eq!(
+            later["in_reply_to"],
+            first_key.as_str(),
+            "threaded to the first pack"
+        );
+    }
+    let returned = manifests[2]["readout"].as_str().unwrap();
+    assert!(
+        returned.contains("no longer missing") && returned.contains("Brixton station (fictional)"),
+        "{returned}"
+    );
+}

@@ -775,3 +775,175 @@ fn an_edited_police_contact_is_checked_kept_for_the_home_and_marked_verified() {
         Some("missing.persons@kent.police.example")
     );
 }
+
+/// The first pack to three people, one of whom was given up on before it went (so never had
+/// it), delivered over real SMTP. Returns the episode and each reached address's Message-ID.
+fn a_pack_delivered_to_two_of_three(
+    store: &mut grabpack_store::Store,
+    home: &TestHome,
+    settings: &grabpack_send::SendSettings,
+) -> (grabpack_store::EpisodeId, Vec<(String, String)>) {
+    let episode = open_episode(store, home);
+    let recipients = vec![
+        email_to("missing-persons@kent.police.example", Role::Police),
+        email_to("social.worker@council.example", Role::SocialWorker),
+        email_to("old.address@council.example", Role::OutOfHours),
+    ];
+    let msg = queue(
+        store,
+        settings,
+        &outgoing(home, Some(&episode), fake_pdf(7, 50_000), recipients),
+        None,
+        Timestamp::now(),
+    )
+    .unwrap();
+    let never = msg
+        .deliveries
+        .iter()
+        .find(|d| d.address == "old.address@council.example")
+        .unwrap();
+    store
+        .give_up_delivery(&never.id, "wrong address: phoned them (fictional)")
+        .unwrap();
+    let transports = Transports::from_settings(settings).unwrap();
+    send_due(store, &transports, Timestamp::now()).unwrap();
+    let firsts = store
+        .outbox_message(&msg.id)
+        .unwrap()
+        .deliveries
+        .into_iter()
+        .filter(|d| d.state == DeliveryState::Delivered)
+        .map(|d| (d.address, d.email_message_id.unwrap()))
+        .collect();
+    (episode, firsts)
+}
+
+#[test]
+fn an_update_reaches_everyone_who_had_the_pack_threaded_to_their_first_email() {
+    let ca = TestCa::new();
+    let smtp = SmtpServer::start(&ca, None);
+    let (home, mut store) = TestHome::new();
+    let settings = smtp_settings(&ca, smtp.port, SMTP_PASSWORD);
+    settings.save(&mut store).unwrap();
+    let (episode, firsts) = a_pack_delivered_to_two_of_three(&mut store, &home, &settings);
+    assert_eq!(firsts.len(), 2);
+    assert_eq!(smtp.received().len(), 2);
+
+    store
+        .record_update(
+            &episode,
+            Timestamp::now(),
+            &grabpack_store::episodes::EpisodeUpdate {
+                kind: grabpack_store::episodes::UpdateKind::Sighting,
+                text: "Seen at Brixton station in a red coat (fictional)".into(),
+                from: "Bus driver (fictional)".into(),
+            },
+        )
+        .unwrap();
+    let update = grabpack_send::queue_update(&mut store, &episode, "", Timestamp::now()).unwrap();
+    assert_eq!(update.purpose, grabpack_store::outbox::Purpose::Update);
+    let transports = Transports::from_settings(&settings).unwrap();
+    let report = send_due(&mut store, &transports, Timestamp::now()).unwrap();
+    assert_eq!(report.delivered(), 2, "{:#?}", report.attempted);
+
+    let received = smtp.received();
+    let updates: Vec<&Received> = received
+        .iter()
+        .filter(|r| r.subject.contains("UPDATE"))
+        .collect();
+    assert_eq!(
+        updates.len(),
+        2,
+        "only the two who had the pack; the given-up address never had it"
+    );
+    for (address, first_id) in &firsts {
+        let got = updates.iter().find(|r| &r.rcpt == address).unwrap();
+        assert_eq!(&got.in_reply_to, first_id, "In-Reply-To the first pack");
+        assert_eq!(&got.references, first_id, "References the first pack");
+        assert_ne!(&got.message_id, first_id, "a message of its own");
+        assert!(got.pdf_sha256.is_some(), "the new pack is attached");
+        assert!(
+            got.text.contains("UPDATE 1: replaces the pack sent at"),
+            "{}",
+            got.text
+        );
+    }
+}
+
+#[test]
+fn found_tells_everyone_who_had_the_pack_once_threaded_with_time_place_finder_and_police_reference()
+{
+    let ca = TestCa::new();
+    let smtp = SmtpServer::start(&ca, None);
+    let (home, mut store) = TestHome::new();
+    let settings = smtp_settings(&ca, smtp.port, SMTP_PASSWORD);
+    settings.save(&mut store).unwrap();
+    let (episode, firsts) = a_pack_delivered_to_two_of_three(&mut store, &home, &settings);
+    store
+        .record_report(
+            &episode,
+            Timestamp::now(),
+            &grabpack_store::episodes::PoliceReport {
+                reference: "CAD 4321 (fictional)".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+
+    let found = grabpack_store::episodes::Found {
+        found_where: "Brixton station (fictional)".into(),
+        found_by: "PC Jo Example (fictional)".into(),
+        ..Default::default()
+    };
+    let done = grabpack_send::record_found(
+        &mut store,
+        &episode,
+        Timestamp::now(),
+        &found,
+        Timestamp::now(),
+    )
+    .unwrap();
+    assert!(store.episode(&episode).unwrap().found.is_some());
+    let notice = done.notice.expect("a notice to those who had the pack");
+    assert_eq!(notice.deliveries.len(), 2);
+    let transports = Transports::from_settings(&settings).unwrap();
+    assert_eq!(
+        send_due(&mut store, &transports, Timestamp::now())
+            .unwrap()
+            .delivered(),
+        2
+    );
+
+    let received = smtp.received();
+    for (address, first_id) in &firsts {
+        let got = received
+            .iter()
+            .find(|r| &r.rcpt == address && r.subject.contains("RETURNED"))
+            .unwrap();
+        assert_eq!(&got.in_reply_to, first_id, "In-Reply-To the first pack");
+        assert_eq!(&got.references, first_id, "References the first pack");
+        assert!(got.pdf_sha256.is_none(), "a short email, no pack attached");
+        for words in [
+            "no longer missing",
+            "Brixton station (fictional)",
+            "PC Jo Example (fictional)",
+            "CAD 4321 (fictional)",
+        ] {
+            assert!(got.text.contains(words), "{words} in {}", got.text);
+        }
+    }
+
+    // Correcting where the child was found does not tell everyone a second time.
+    let again = grabpack_send::record_found(
+        &mut store,
+        &episode,
+        Timestamp::now(),
+        &grabpack_store::episodes::Found {
+            found_where: "Brixton bus station (fictional)".into(),
+            ..found
+        },
+        Timestamp::now(),
+    )
+    .unwrap();
+    assert!(again.notice.is_none());
+}

@@ -239,3 +239,85 @@ fn only_a_manager_with_a_reason_sends_to_an_address_outside_public_services_and_
     )
     .unwrap();
 }
+
+#[test]
+fn a_pack_after_the_first_step_carries_the_episode_record_and_the_first_carries_none() {
+    let mut h = a_child_missing();
+    let ep = h.store.episode(&h.episode).unwrap();
+    let first = grabpack_send::pack_input(&h.store, &ep.child_id, Some(&ep)).unwrap();
+    assert!(
+        first.so_far.is_empty(),
+        "the pack sent the moment Missing is pressed has nothing recorded yet"
+    );
+
+    h.store
+        .record_step(
+            &h.episode,
+            Timestamp::now(),
+            &grabpack_store::episodes::StepEntry {
+                step_id: "search_home".into(),
+                label: "Search the home and grounds".into(),
+                outcome: "not found (fictional)".into(),
+            },
+        )
+        .unwrap();
+    h.store
+        .record_update(
+            &h.episode,
+            Timestamp::now(),
+            &grabpack_store::episodes::EpisodeUpdate {
+                kind: grabpack_store::episodes::UpdateKind::Call,
+                text: "Maya rang, would not say where she is (fictional)".into(),
+                from: String::new(),
+            },
+        )
+        .unwrap();
+    h.store
+        .record_report(
+            &h.episode,
+            Timestamp::now(),
+            &grabpack_store::episodes::PoliceReport {
+                reference: "CAD 9911 (fictional)".into(),
+                officer_name: "PC Example (fictional)".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let ep = h.store.episode(&h.episode).unwrap();
+    let later = grabpack_send::pack_input(&h.store, &ep.child_id, Some(&ep)).unwrap();
+    let done: Vec<&str> = later
+        .so_far
+        .already_done
+        .iter()
+        .map(|l| l.what.as_str())
+        .collect();
+    assert_eq!(done, ["Search the home and grounds"]);
+    let contact: Vec<&str> = later
+        .so_far
+        .contact_since_leaving
+        .iter()
+        .map(|l| l.outcome.as_str())
+        .collect();
+    assert_eq!(
+        contact,
+        ["Maya rang, would not say where she is (fictional)"]
+    );
+    let part2 = later.episode.expect("Part 2 filled from the record");
+    assert!(
+        part2
+            .actions_taken
+            .iter()
+            .any(|a| a.action.starts_with("Search the home and grounds")
+                && a.outcome == "not found (fictional)"),
+        "{:?}",
+        part2.actions_taken
+    );
+    assert!(
+        part2
+            .notifications
+            .iter()
+            .any(|n| n.reference == "CAD 9911 (fictional)"),
+        "the police reference reaches Part 2 and page 1: {:?}",
+        part2.notifications
+    );
+}

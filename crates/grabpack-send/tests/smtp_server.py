@@ -52,6 +52,8 @@ class Handler:
                     "rcpt": rcpt,
                     "mail_from": envelope.mail_from,
                     "message_id": str(msg.get("Message-ID", "")),
+                    "in_reply_to": str(msg.get("In-Reply-To", "")),
+                    "references": str(msg.get("References", "")),
                     "subject": str(msg.get("Subject", "")),
                     "pdf_sha256": pdf_sha,
                     "pdf_bytes": pdf_bytes,

@@ -98,6 +98,11 @@ pub enum Purpose {
     Pack,
     /// "Police would not accept the report": to the social worker and out-of-hours team only.
     NotAcceptedNotice,
+    /// A new pack after Part 2 changed, to everyone who had the pack, threaded to the first.
+    Update,
+    /// "The child is back": to everyone who had the pack, threaded to the first, so no one goes
+    /// on searching.
+    ReturnedNotice,
 }
 
 impl Purpose {
@@ -105,13 +110,20 @@ impl Purpose {
         match self {
             Self::Pack => "pack",
             Self::NotAcceptedNotice => "not_accepted_notice",
+            Self::Update => "update",
+            Self::ReturnedNotice => "returned_notice",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Pack, Self::NotAcceptedNotice]
-            .into_iter()
-            .find(|p| p.as_str() == s)
+        [
+            Self::Pack,
+            Self::NotAcceptedNotice,
+            Self::Update,
+            Self::ReturnedNotice,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
     }
 }
 
@@ -149,7 +161,7 @@ pub struct NewMessage {
     pub id: OutboxMessageId,
     pub episode_id: Option<EpisodeId>,
     pub child_id: ChildId,
-    /// pack, not_accepted_notice, update.
+    /// pack, not_accepted_notice, update, returned_notice.
     pub purpose: Purpose,
     pub pdf: Option<Vec<u8>>,
     pub readout: String,

@@ -230,12 +230,37 @@ pub async fn episode_update(state: State<'_, AppState>, input: UpdateInput) -> R
     })
 }
 
+/// Send everyone who had the pack a new pack (update N), threaded to the first; then wake the
+/// sender.
+#[tauri::command]
+pub async fn episode_send_update(
+    state: State<'_, AppState>,
+    input: SendUpdateInput,
+) -> Res<EpisodeView> {
+    let view = and_view(&state, &input.episode_id, |store| {
+        grabpack_send::queue_update(store, &input.episode_id, &input.note, Timestamp::now())?;
+        Ok(())
+    })?;
+    state.wake_sender();
+    Ok(view)
+}
+
+/// Found or returned: recorded, and everyone who had the pack is sent the "returned" notice
+/// (the same function as `grabpack missing found`).
 #[tauri::command]
 pub async fn episode_found(state: State<'_, AppState>, input: FoundInput) -> Res<EpisodeView> {
-    and_view(&state, &input.episode_id, |store| {
-        store.record_found(&input.episode_id, at(input.at), &input.found)?;
+    let view = and_view(&state, &input.episode_id, |store| {
+        grabpack_send::record_found(
+            store,
+            &input.episode_id,
+            at(input.at),
+            &input.found,
+            Timestamp::now(),
+        )?;
         Ok(())
-    })
+    })?;
+    state.wake_sender();
+    Ok(view)
 }
 
 #[tauri::command]

@@ -92,6 +92,7 @@ app_commands! {
     delivery_retry: DeliveryRef => Delivery,
     delivery_give_up: GiveUpInput => Delivery,
     episode_update: UpdateInput => EpisodeView,
+    episode_send_update: SendUpdateInput => EpisodeView,
     episode_found: FoundInput => EpisodeView,
     episode_interview: InterviewInput => EpisodeView,
     episode_close: CloseInput => EpisodeView,

@@ -133,17 +133,17 @@ export type UpdateKind = 'sighting' | 'information' | 'call' | 'passed_to_police
  */
 export type FlagKind = 'review_after_episode' | 'strategy_meeting';
 /**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Role".
+ */
+export type Role = 'police' | 'social_worker' | 'out_of_hours' | 'manager' | 'other';
+/**
  * Why a message was queued. Stored as `as_str()`; unknown is `store.damaged`.
  *
  * This interface was referenced by `Bindings`'s JSON-Schema
  * via the `definition` "Purpose".
  */
-export type Purpose = 'pack' | 'not_accepted_notice';
-/**
- * This interface was referenced by `Bindings`'s JSON-Schema
- * via the `definition` "Role".
- */
-export type Role = 'police' | 'social_worker' | 'out_of_hours' | 'manager' | 'other';
+export type Purpose = 'pack' | 'not_accepted_notice' | 'update' | 'returned_notice';
 /**
  * The groups of Part 1, lettered as on the London form.
  *
@@ -243,6 +243,7 @@ export type ErrorCode =
   | 'send.intake_unauthorised'
   | 'send.needs_manager'
   | 'send.no_address'
+  | 'send.no_pack_yet'
   | 'send.no_token'
   | 'send.reason_required'
   | 'send.rejected'
@@ -434,6 +435,12 @@ export interface Commands {
   episode_send: {
     args: {
       input: SendPackInput;
+    };
+    result: EpisodeView;
+  };
+  episode_send_update: {
+    args: {
+      input: SendUpdateInput;
     };
     result: EpisodeView;
   };
@@ -1483,6 +1490,11 @@ export interface EpisodeView {
    */
   flags: ChildFlag[];
   /**
+   * Everyone who had the pack (queued, sending or delivered): who an update and the returned
+   * notice go to.
+   */
+  had_the_pack: Recipient[];
+  /**
    * Every message sent about this episode, newest first, with each recipient's state.
    */
   messages: OutboxMessage[];
@@ -1857,6 +1869,47 @@ export interface ChildFlag {
   raised_at: string;
 }
 /**
+ * One proposed or chosen recipient.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Recipient".
+ */
+export interface Recipient {
+  /**
+   * Email address or intake base URL.
+   */
+  address: string;
+  channel: Channel;
+  /**
+   * Set when an added address outside the public-service domains was confirmed by a manager.
+   */
+  confirmed_by_manager?: ManagerConfirmation | null;
+  /**
+   * Stable within an episode: `police:<unit>`, `social_worker`, `out_of_hours`, `manager`,
+   * `other:<address>`.
+   */
+  id: string;
+  name: string;
+  /**
+   * Why the rules proposed them.
+   */
+  reason: string;
+  role: Role;
+}
+/**
+ * A manager's confirmation that an address outside the public-service domains may have the pack.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "ManagerConfirmation".
+ */
+export interface ManagerConfirmation {
+  /**
+   * Who confirmed it (the acting manager's name).
+   */
+  by: string;
+  reason: string;
+}
+/**
  * A message in the outbox, with each recipient's state.
  *
  * This interface was referenced by `Bindings`'s JSON-Schema
@@ -1919,47 +1972,6 @@ export interface CallAdvice {
    * Why the rules wanted this unit (where the child went missing, or their home area).
    */
   why: string;
-}
-/**
- * One proposed or chosen recipient.
- *
- * This interface was referenced by `Bindings`'s JSON-Schema
- * via the `definition` "Recipient".
- */
-export interface Recipient {
-  /**
-   * Email address or intake base URL.
-   */
-  address: string;
-  channel: Channel;
-  /**
-   * Set when an added address outside the public-service domains was confirmed by a manager.
-   */
-  confirmed_by_manager?: ManagerConfirmation | null;
-  /**
-   * Stable within an episode: `police:<unit>`, `social_worker`, `out_of_hours`, `manager`,
-   * `other:<address>`.
-   */
-  id: string;
-  name: string;
-  /**
-   * Why the rules proposed them.
-   */
-  reason: string;
-  role: Role;
-}
-/**
- * A manager's confirmation that an address outside the public-service domains may have the pack.
- *
- * This interface was referenced by `Bindings`'s JSON-Schema
- * via the `definition` "ManagerConfirmation".
- */
-export interface ManagerConfirmation {
-  /**
-   * Who confirmed it (the acting manager's name).
-   */
-  by: string;
-  reason: string;
 }
 /**
  * Who was told that police would not accept the report, from the notice's own deliveries.
@@ -2189,6 +2201,16 @@ export interface SendPackInput {
    * Proposed recipients (by id) the sender took off.
    */
   remove?: string[];
+}
+/**
+ * Send everyone who had the pack a new pack because Part 2 changed.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "SendUpdateInput".
+ */
+export interface SendUpdateInput {
+  episode_id: string;
+  note?: string;
 }
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema

@@ -81,6 +81,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   'send.needs_manager': 'An address you added is not a police, council, NHS or secure justice address (police.uk, gov.uk, nhs.net, cjsm.net or one your home added). Only a manager can send the pack there, with a reason: ask the manager on call.',
   'send.reason_required': 'An address you added is not a public-service address: as a manager, say why it should have the pack in the reason box, then send to it again.',
   'send.bad_domain': 'That is not a domain. Type it like council.example.gov.uk, one on each line.',
+  'send.no_pack_yet': 'No one has had the pack for this episode yet, so there is no one to update. Send the pack first.',
   'form.invalid': 'The form was not saved. Correct the answers listed below.',
   'photo.empty': 'That file is empty. Choose the photo again.',
   'photo.file_too_large': 'That photo file is too large. Choose a smaller copy.',

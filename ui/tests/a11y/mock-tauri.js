@@ -39,6 +39,7 @@
       call_advice: [],
     },
     messages: [],
+    had_the_pack: [],
     flags: [],
     refusal_notices: [],
     episode: {
@@ -89,6 +90,24 @@
     return v;
   };
   const by = () => ({ at: iso(0), event_id: Math.floor(Math.random() * 1e9), recorded_by_name: session.actor_name });
+  // Everyone who had the pack: the app's rule (grabpack_send::followup::had_the_pack), mirrored
+  // for the mock: queued, sending or delivered pack deliveries, once each.
+  const hadThePack = (v) => {
+    const had = [];
+    for (const m of [...v.messages].reverse().filter((m) => m.purpose === 'pack')) {
+      for (const d of m.deliveries) {
+        if (!['queued', 'sending', 'delivered'].includes(d.state) || had.some((h) => h.address === d.address)) continue;
+        had.push({ id: d.recipient_id, role: d.recipient_role, name: d.recipient_name, channel: d.channel, address: d.address, reason: 'had the pack' });
+      }
+    }
+    return had;
+  };
+  const followUp = (v, purpose, note) => {
+    const had = hadThePack(v);
+    const n = v.messages.length;
+    const deliveries = had.map((r) => ({ id: 'dl-' + purpose + '-' + n + '-' + r.id, message_id: 'msg-' + n, child_id: v.episode.child_id, episode_id: v.episode.id, recipient_id: r.id, recipient_name: r.name, recipient_role: r.role, channel: r.channel, address: r.address, attempts: 1, idempotency_key: 'k' + n + r.id, payload_sha256: 'x', state: 'delivered', delivered_at: iso(0), receipt: '250 OK (fictional)', last_error: null, last_error_code: null, next_attempt_at: null }));
+    v.messages.unshift({ id: 'msg-' + n, child_id: v.episode.child_id, episode_id: v.episode.id, cover_note: note, created_at: iso(0), created_by: session.actor_name, purpose, pdf_sha256: null, deliveries });
+  };
   const findDelivery = (id) => Object.values(episodes).flatMap((v) => v.messages.flatMap((m) => m.deliveries)).find((d) => d.id === id);
 
   const handlers = {
@@ -139,6 +158,13 @@
       v.messages.unshift({ id: 'msg-' + v.messages.length, child_id: v.episode.child_id, episode_id: v.episode.id, cover_note: i.note || '', created_at: iso(0), created_by: session.actor_name, purpose: 'pack', pdf_sha256: null, deliveries });
       const card = openCards.find((o) => o.episode_id === v.episode.id);
       if (card) card.deliveries = deliveries;
+      v.had_the_pack = hadThePack(v);
+      return clone(v);
+    },
+    episode_send_update: (i) => {
+      const v = ep(i);
+      if (!hadThePack(v).length) throw err('send.no_pack_yet', 'x');
+      followUp(v, 'update', i.note || 'UPDATE 1: replaces the pack sent earlier (fictional).');
       return clone(v);
     },
     delivery_retry: (i) => { const d = findDelivery(i.delivery_id); if (!d) throw err('store.delivery_not_found', 'x'); Object.assign(d, { state: 'queued', next_attempt_at: iso(0) }); return clone(d); },
@@ -146,6 +172,7 @@
     episode_found: (i) => {
       const v = ep(i);
       const at = i.at || iso(0);
+      if (!v.episode.found && !v.messages.some((m) => m.purpose === 'returned_notice') && hadThePack(v).length) followUp(v, 'returned_notice', '');
       v.episode.found = { ...by(), at, ...i.found };
       v.episode.return_home_interview_deadline = { due_by: new Date(Date.parse(at) + 72 * 3600000).toISOString(), offered: false, overdue: false };
       const card = openCards.find((o) => o.episode_id === v.episode.id);

@@ -12,6 +12,7 @@ use crate::layout::{Colour, Layout, TextStyle, uk_and_utc};
 
 pub(super) fn page_one(facts: &Facts<'_>, layout: &mut Layout, warnings: &mut Vec<PackError>) {
     let limit = facts.input.settings.page1_text_limit;
+    super::so_far::update_banner(&facts.input.so_far, layout);
     photo_and_description(facts, layout, warnings);
     layout.space(6.0);
     for (text, colour) in facts.critical_labels() {
@@ -20,6 +21,7 @@ pub(super) fn page_one(facts: &Facts<'_>, layout: &mut Layout, warnings: &mut Ve
     if let Some(episode) = &facts.input.episode {
         missing_now(facts, episode, layout);
     }
+    super::so_far::page_one_block(&facts.input.so_far, limit, layout);
     places_to_look(facts, layout);
     contacts(facts, layout);
 }

@@ -102,6 +102,11 @@ pub struct Received {
     /// The plain-text body.
     #[serde(default)]
     pub text: String,
+    /// The threading headers, as received ("" when absent).
+    #[serde(default)]
+    pub in_reply_to: String,
+    #[serde(default)]
+    pub references: String,
 }
 
 /// aiosmtpd in a child process; killed on drop.
@@ -615,6 +620,7 @@ pub fn outgoing(
         recipients,
         home_id: "home-test".into(),
         home_name: "Maple House (fictional)".into(),
+        thread: Vec::new(),
     }
 }
 
@@ -677,6 +683,25 @@ impl RealInbox {
         self.rt
             .block_on(db.call(|c| Ok(c.query_row("SELECT count(*) FROM packs", [], |r| r.get(0))?)))
             .unwrap()
+    }
+
+    /// Every manifest the intake stored, oldest first, as the home sent it.
+    pub fn manifests(&self) -> Vec<serde_json::Value> {
+        let db = self.running.as_ref().unwrap().state.db.clone();
+        let texts: Vec<String> = self
+            .rt
+            .block_on(db.call(|c| {
+                let mut stmt = c.prepare("SELECT manifest FROM packs ORDER BY rowid")?;
+                let rows = stmt
+                    .query_map([], |r| r.get(0))?
+                    .collect::<Result<Vec<String>, _>>()?;
+                Ok(rows)
+            }))
+            .unwrap();
+        texts
+            .iter()
+            .map(|t| serde_json::from_str(t).unwrap())
+            .collect()
     }
 
     pub fn acknowledge(&self, receipt_id: &str, ack: grabpack_inbox::acks::NewAck) {
