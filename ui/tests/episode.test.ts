@@ -44,6 +44,22 @@ function delivery(over: Partial<Delivery>): Delivery {
   };
 }
 
+/** A force's practice as the view carries it (fictional sources). */
+const PRACTICE: EpisodeView['practice'] = {
+  force_id: 'metropolitan',
+  risk_grading: {
+    categories: [
+      { grading: 'very_low', words: 'Very low' },
+      { grading: 'low', words: 'Low' },
+      { grading: 'medium', words: 'Medium' },
+      { grading: 'high', words: 'High' },
+    ],
+    source: 'Test source (fictional)',
+  },
+  call_999: { at_or_under_age: 12, wording: 'report immediately', source: 'Test source (fictional)' },
+  prevention_interview: { within_hours: 24, wording: 'within 24 hours of the return', source: 'Test source (fictional)' },
+};
+
 function view(over: Partial<EpisodeView['episode']> = {}, rest: Partial<EpisodeView> = {}): EpisodeView {
   return {
     age: 15,
@@ -60,9 +76,12 @@ function view(over: Partial<EpisodeView['episode']> = {}, rest: Partial<EpisodeV
     },
     messages: [],
     flags: [],
+    practice: PRACTICE,
+    prevention_interview_overdue: false,
     episode: {
       id: 'e1', child_id: 'c1', acknowledgements: [], call_999_now: false, immediate_danger: false, history: [], not_accepted: [],
       noticed_at: T0, opened_at: T0, opened_by_name: 'Sam (fictional)', recipients: [], reports: [], steps: [], updates: [],
+      episode_type: 'missing', type_changes: [], strategy_meetings: [],
       ...over,
     },
     ...rest,
@@ -274,7 +293,7 @@ describe('the episode screen', () => {
   it('after found, shows the 72-hour deadline, the interviews and the close form, and saves the interviews', async () => {
     const v = view({
       found: { at: '2026-11-28T23:00:00Z', event_id: 5, found_where: 'Bus station', recorded_by_name: 'Sam (fictional)' },
-      return_home_interview_deadline: { due_by: '2026-12-01T23:00:00Z', offered: false, overdue: false },
+      return_home_interview_deadline: { due_by: '2026-12-01T23:00:00Z', offered: false, carried_out: false, met: false, refused: false, overdue: false },
     });
     serve(v, { episode_interview: () => v });
     render(Episode, { id: 'e1' });
@@ -296,7 +315,7 @@ describe('the episode screen', () => {
   it('warns when the return-home interview is overdue', async () => {
     serve(view({
       found: { at: '2026-11-20T23:00:00Z', event_id: 5, recorded_by_name: 'Sam' },
-      return_home_interview_deadline: { due_by: '2026-11-23T23:00:00Z', offered: false, overdue: true },
+      return_home_interview_deadline: { due_by: '2026-11-23T23:00:00Z', offered: false, carried_out: false, met: false, refused: false, overdue: true },
     }));
     render(Episode, { id: 'e1' });
     expect((await screen.findByTestId('rhi-overdue')).textContent).toContain('overdue');

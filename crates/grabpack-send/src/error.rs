@@ -82,6 +82,10 @@ pub enum SendError {
     NoToken(String),
     #[error("The acknowledgement feed at {0} could not be read: {1}")]
     AckFeed(String, String),
+    #[error(
+        "Police in this area do not grade a missing child '{0}'. Choose one of the force's categories, and write the police's own words beside it."
+    )]
+    GradingNotOffered(String),
 }
 
 impl SendError {
@@ -112,6 +116,7 @@ impl SendError {
         "send.intake_rejected",
         "send.no_token",
         "send.ack_feed",
+        "send.grading_not_offered",
     ];
 
     /// Stable across releases and languages: the UI and tests match on this, never on the message.
@@ -143,6 +148,7 @@ impl SendError {
             Self::IntakeRejected(_) => "send.intake_rejected",
             Self::NoToken(_) => "send.no_token",
             Self::AckFeed(..) => "send.ack_feed",
+            Self::GradingNotOffered(_) => "send.grading_not_offered",
         }
     }
 
@@ -193,6 +199,7 @@ mod codes_tests {
             SendError::IntakeRejected { .. } => Some(23),
             SendError::NoToken { .. } => Some(24),
             SendError::AckFeed { .. } => Some(25),
+            SendError::GradingNotOffered { .. } => Some(26),
         }
     }
 
@@ -223,6 +230,7 @@ mod codes_tests {
             SendError::IntakeRejected("x".into()),
             SendError::NoToken("x".into()),
             SendError::AckFeed("x".into(), "y".into()),
+            SendError::GradingNotOffered("x".into()),
         ]
     }
 
@@ -233,7 +241,7 @@ mod codes_tests {
         seen.sort_unstable();
         seen.dedup();
         let wrapped: &[usize] = &[0, 1];
-        let own: Vec<usize> = (0..26).filter(|k| !wrapped.contains(k)).collect();
+        let own: Vec<usize> = (0..27).filter(|k| !wrapped.contains(k)).collect();
         assert_eq!(seen, own, "one sample of every own variant");
         let mut from_variants: Vec<&str> = samples.iter().map(SendError::code).collect();
         from_variants.sort_unstable();

@@ -2,7 +2,7 @@
 //! manager.
 //!
 //! The layers, each in its own module: [`directory`] (which police unit covers where, editable per
-//! home), [`checklist`] (the pre-report steps as data), [`recipients`] (who the rules propose, and
+//! home), [`checklist`] (the pre-report steps as data), [`practice`] (which force's practice file entry applies), [`recipients`] (who the rules propose, and
 //! the sender's choice), [`compose`] (the exact bytes of each email and intake manifest, committed
 //! to the store's outbox before any attempt), [`episode`] (the pack an episode sends, built one way for every front end), [`transport`] (SMTP and HTTPS over rustls, TLS
 //! required), [`wire`] (the intake protocol's vocabulary mapped to the form's and the store's) and
@@ -17,6 +17,7 @@ pub mod demo;
 pub mod directory;
 pub mod episode;
 pub mod error;
+pub mod practice;
 pub mod recipients;
 pub mod settings;
 pub mod transport;
