@@ -506,6 +506,14 @@ describe('words and rules as practice uses them', () => {
     });
   });
 
+  it("offers the carer the force's categories for their view of the risk, never 'no apparent risk'", async () => {
+    serve(view());
+    render(Episode, { id: 'e1' });
+    await screen.findByText('Your view of the risk');
+    expect(document.getElementById('p2-risk-very_low')).not.toBeNull();
+    expect(document.getElementById('p2-risk-no_apparent_risk')).toBeNull();
+  });
+
   it("shows an 'absent' grading recorded before as it was recorded, with the police's words", async () => {
     serve(view({ reports: [{ event_id: 3, at: T0, recorded_by_name: 'Sam', risk_grading: 'no_apparent_risk', police_words: 'absent (fictional)' }] }));
     render(Episode, { id: 'e1' });
