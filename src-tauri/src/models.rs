@@ -172,8 +172,10 @@ pub struct MissingPreview {
     pub child_id: ChildId,
     pub legal_name: String,
     pub age: Option<i16>,
-    /// 12 or under: report at once on 999.
+    /// At or under the home's force's age line: report at once on 999.
     pub call_999_now: bool,
+    /// The home's force's 999 rule: its age line, its words and their source.
+    pub call_999: grabpack_core::practice::Call999Rule,
     /// The 30-second read-out for the 101 or 999 call.
     pub readout: String,
     pub page_count: usize,
@@ -189,8 +191,8 @@ pub struct MissingPreview {
 
 use grabpack_send::{SmtpSecurity, Unit};
 use grabpack_store::episodes::{
-    Closure, EpisodeUpdate, Found, NotAccepted, PoliceReport, PreventionInterview,
-    ReturnHomeInterview,
+    Closure, EpisodeTypeChange, EpisodeUpdate, Found, NotAccepted, PoliceReport,
+    PreventionInterview, ReturnHomeInterview, StrategyMeeting,
 };
 use grabpack_store::outbox::Delivery;
 use jiff::Timestamp;
@@ -301,6 +303,22 @@ pub struct InterviewInput {
     pub prevention: Option<PreventionInterview>,
     /// The independent return-home interview offer.
     pub return_home: Option<ReturnHomeInterview>,
+    pub at: Option<Timestamp>,
+}
+
+/// The episode changes type (missing, or away from placement without authorisation).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct EpisodeTypeInput {
+    pub episode_id: EpisodeId,
+    pub change: EpisodeTypeChange,
+    pub at: Option<Timestamp>,
+}
+
+/// A strategy meeting held (`at`: when).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct StrategyMeetingInput {
+    pub episode_id: EpisodeId,
+    pub meeting: StrategyMeeting,
     pub at: Option<Timestamp>,
 }
 

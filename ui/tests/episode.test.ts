@@ -44,6 +44,22 @@ function delivery(over: Partial<Delivery>): Delivery {
   };
 }
 
+/** A force's practice as the view carries it (fictional sources). */
+const PRACTICE: EpisodeView['practice'] = {
+  force_id: 'metropolitan',
+  risk_grading: {
+    categories: [
+      { grading: 'very_low', words: 'Very low' },
+      { grading: 'low', words: 'Low' },
+      { grading: 'medium', words: 'Medium' },
+      { grading: 'high', words: 'High' },
+    ],
+    source: 'Test source (fictional)',
+  },
+  call_999: { at_or_under_age: 12, wording: 'report immediately', source: 'Test source (fictional)' },
+  prevention_interview: { within_hours: 24, wording: 'within 24 hours of the return', source: 'Test source (fictional)' },
+};
+
 function view(over: Partial<EpisodeView['episode']> = {}, rest: Partial<EpisodeView> = {}): EpisodeView {
   return {
     age: 15,
@@ -63,9 +79,12 @@ function view(over: Partial<EpisodeView['episode']> = {}, rest: Partial<EpisodeV
     had_the_pack: [],
     flags: [],
     refusal_notices: [],
+    practice: PRACTICE,
+    prevention_interview_overdue: false,
     episode: {
       id: 'e1', child_id: 'c1', acknowledgements: [], call_999_now: false, immediate_danger: false, history: [], not_accepted: [],
       noticed_at: T0, opened_at: T0, opened_by_name: 'Sam (fictional)', recipients: [], reports: [], steps: [], updates: [],
+      episode_type: 'missing', type_changes: [], strategy_meetings: [],
       ...over,
     },
     ...rest,
@@ -376,7 +395,7 @@ describe('the episode screen', () => {
   it('after found, shows the 72-hour deadline, the interviews and the close form, and saves the interviews', async () => {
     const v = view({
       found: { at: '2026-11-28T23:00:00Z', event_id: 5, found_where: 'Bus station', recorded_by_name: 'Sam (fictional)' },
-      return_home_interview_deadline: { due_by: '2026-12-01T23:00:00Z', offered: false, overdue: false },
+      return_home_interview_deadline: { due_by: '2026-12-01T23:00:00Z', offered: false, carried_out: false, met: false, refused: false, overdue: false },
     });
     serve(v, { episode_interview: () => v });
     render(Episode, { id: 'e1' });
@@ -391,14 +410,21 @@ describe('the episode screen', () => {
     await fireEvent.click(screen.getByLabelText('Yes'));
     await fireEvent.click(screen.getByTestId('save-rhi'));
     await vi.waitFor(() => expect(callsOf('episode_interview')).toHaveLength(2));
-    expect(callsOf('episode_interview')[0]).toEqual({ episode_id: 'e1', prevention: { officer: 'PC Example', note: '' } });
-    expect(callsOf('episode_interview')[1]).toEqual({ episode_id: 'e1', return_home: { by: 'Advocate', note: '', accepted: true } });
+    expect(callsOf('episode_interview')[0]).toEqual({
+      episode_id: 'e1',
+      prevention: { officer: 'PC Example', note: '', how: null, with_whom: null, child_engaged: null, disclosed: null },
+    });
+    expect(callsOf('episode_interview')[1]).toEqual({
+      episode_id: 'e1',
+      at: null,
+      return_home: { by: 'Advocate', note: '', accepted: true, outcome: 'offered', organisation: '', same_worker_as_last_time: null, report_received: null },
+    });
   });
 
   it('warns when the return-home interview is overdue', async () => {
     serve(view({
       found: { at: '2026-11-20T23:00:00Z', event_id: 5, recorded_by_name: 'Sam' },
-      return_home_interview_deadline: { due_by: '2026-11-23T23:00:00Z', offered: false, overdue: true },
+      return_home_interview_deadline: { due_by: '2026-11-23T23:00:00Z', offered: false, carried_out: false, met: false, refused: false, overdue: true },
     }));
     render(Episode, { id: 'e1' });
     expect((await screen.findByTestId('rhi-overdue')).textContent).toContain('overdue');
@@ -434,7 +460,7 @@ describe('the episode screen', () => {
     await fireEvent.click(screen.getByTestId('save-report'));
     await vi.waitFor(() =>
       expect(callsOf('episode_report')).toEqual([
-        { episode_id: 'e1', report: { how: 'phone101', reference: 'CAD 1234', officer_name: 'PC Example', collar_number: '1234', risk_grading: 'medium' } },
+        { episode_id: 'e1', report: { how: 'phone101', reference: 'CAD 1234', officer_name: 'PC Example', collar_number: '1234', risk_grading: 'medium', police_words: '' } },
       ]),
     );
   });
@@ -576,5 +602,91 @@ describe('the sending settings', () => {
     render(Settings, { onSession: () => {} });
     await fireEvent.click(await screen.findByTestId('test-smtp'));
     expect((await screen.findByTestId('test-smtp-result')).textContent).toContain('refused the user name or password');
+  });
+});
+
+describe('words and rules as practice uses them', () => {
+  it("offers only the force's risk categories, never 'no apparent risk', and saves the police's own words", async () => {
+    const scotland = { ...PRACTICE, force_id: 'scotland', risk_grading: { categories: [{ grading: 'low' as const, words: 'Low' }, { grading: 'medium' as const, words: 'Medium' }, { grading: 'high' as const, words: 'High' }], source: 'Fictional' } };
+    const v = view({}, { practice: scotland });
+    serve(v, { episode_report: () => v });
+    render(Episode, { id: 'e1' });
+    const select = (await screen.findByLabelText('Risk grading the police gave')) as HTMLSelectElement;
+    const offered = [...select.options].map((o) => o.value);
+    expect(offered).toEqual(['', 'low', 'medium', 'high']);
+    await fireEvent.change(select, { target: { value: 'high' } });
+    await fireEvent.input(screen.getByLabelText("The police's own words for the risk"), { target: { value: 'high, review at 2am (fictional)' } });
+    await fireEvent.click(screen.getByTestId('save-report'));
+    await vi.waitFor(() => expect(callsOf('episode_report')).toHaveLength(1));
+    expect((callsOf('episode_report')[0] as { report: { risk_grading: string; police_words: string } }).report).toMatchObject({
+      risk_grading: 'high',
+      police_words: 'high, review at 2am (fictional)',
+    });
+  });
+
+  it("offers the carer the force's categories for their view of the risk, never 'no apparent risk'", async () => {
+    serve(view());
+    render(Episode, { id: 'e1' });
+    await screen.findByText('Your view of the risk');
+    expect(document.getElementById('p2-risk-very_low')).not.toBeNull();
+    expect(document.getElementById('p2-risk-no_apparent_risk')).toBeNull();
+  });
+
+  it("shows an 'absent' grading recorded before as it was recorded, with the police's words", async () => {
+    serve(view({ reports: [{ event_id: 3, at: T0, recorded_by_name: 'Sam', risk_grading: 'no_apparent_risk', police_words: 'absent (fictional)' }] }));
+    render(Episode, { id: 'e1' });
+    expect((await screen.findByTestId('report-grading-shown')).textContent).toContain('No apparent risk');
+    expect(screen.getByTestId('report-police-words-shown').textContent).toBe('absent (fictional)');
+  });
+
+  it("puts the force's 999 age line and wording on the Missing screen", async () => {
+    const preview = {
+      age: 11, call_999_now: true, child_id: 'c1', legal_name: 'Maya Thompson (fictional)', page_count: 3, pdf_base64: 'JVBERi0=', readout: 'Name: Maya', revision: 2, sha256_hex: 'x', warnings: [],
+      call_999: { at_or_under_age: 12, wording: 'report immediately', source: 'Fictional' },
+    };
+    invoke.mockImplementation(async (cmd: string) => (cmd === 'missing_preview' ? preview : cmd === 'directory' ? [] : view()));
+    render(Missing, { id: 'c1' });
+    const now = await screen.findByTestId('call-999-now');
+    expect(now.textContent).toContain('12 or under');
+    expect(now.textContent).toContain('report immediately');
+  });
+
+  it('records a change of type with why, and lists every change', async () => {
+    const changed = view({ episode_type: 'away_without_authorisation', type_changes: [{ event_id: 9, at: T0, recorded_by_name: 'Sam', episode_type: 'away_without_authorisation', reason: "at a friend's (fictional)" }] });
+    serve(view(), { episode_type: () => changed });
+    render(Episode, { id: 'e1' });
+    await fireEvent.click(await screen.findByTestId('change-type'));
+    expect(callsOf('episode_type')).toHaveLength(0);
+    await fireEvent.input(screen.getByLabelText(/Why it is now away without authorisation/), { target: { value: "at a friend's (fictional)" } });
+    await fireEvent.click(screen.getByTestId('change-type'));
+    await vi.waitFor(() => expect(callsOf('episode_type')).toHaveLength(1));
+    expect(callsOf('episode_type')[0]).toEqual({ episode_id: 'e1', change: { episode_type: 'away_without_authorisation', reason: "at a friend's (fictional)" } });
+    expect((await screen.findByTestId('type-changes')).textContent).toContain("at a friend's (fictional)");
+  });
+
+  it('says a return-home interview only offered past the deadline is overdue, and a refusal is a refusal', async () => {
+    const found = { at: '2026-11-20T23:00:00Z', event_id: 5, recorded_by_name: 'Sam' };
+    serve(view({ found, return_home_interview_deadline: { due_by: '2026-11-23T23:00:00Z', offered: true, carried_out: false, met: false, refused: false, overdue: true } }));
+    render(Episode, { id: 'e1' });
+    expect((await screen.findByTestId('rhi-overdue')).textContent).toContain('an offer alone does not count');
+    cleanup();
+    serve(view({ found, return_home_interview_deadline: { due_by: '2026-11-23T23:00:00Z', offered: true, carried_out: false, met: false, refused: true, overdue: false } }));
+    render(Episode, { id: 'e1' });
+    expect((await screen.findByTestId('rhi-deadline')).textContent).toContain('refused');
+  });
+
+  it('records a strategy meeting once the flag is raised', async () => {
+    const flagged = view({}, { flags: [{ id: 2, child_id: 'c1', episode_id: 'e1', kind: 'strategy_meeting', raised_at: T0, detail: {} }] });
+    serve(flagged, { episode_strategy_meeting: () => flagged });
+    render(Episode, { id: 'e1' });
+    await fireEvent.input(await screen.findByLabelText('Date held'), { target: { value: '2026-12-01' } });
+    await fireEvent.input(screen.getByLabelText('Who attended'), { target: { value: 'Social worker (fictional)\nDS Test (fictional)' } });
+    await fireEvent.change(screen.getByLabelText('Did police attend?'), { target: { value: 'yes' } });
+    await fireEvent.click(screen.getByTestId('save-meeting'));
+    await vi.waitFor(() => expect(callsOf('episode_strategy_meeting')).toHaveLength(1));
+    expect(callsOf('episode_strategy_meeting')[0]).toMatchObject({
+      episode_id: 'e1',
+      meeting: { attended: ['Social worker (fictional)', 'DS Test (fictional)'], police_attended: true, decisions: '' },
+    });
   });
 });

@@ -11,8 +11,9 @@ use std::path::Path;
 use clap::{Args, Subcommand};
 use grabpack_send::{Choice, Directory, Purpose, episode};
 use grabpack_store::episodes::{
-    Closure, EpisodeUpdate, Found, NewEpisode, NotAccepted, PoliceReport, PreventionInterview,
-    ReportChannel, ReturnHomeInterview, StepEntry, UpdateKind,
+    Closure, EpisodeType, EpisodeTypeChange, EpisodeUpdate, Found, InterviewMethod, InterviewWith,
+    NewEpisode, NotAccepted, PoliceReport, PreventionInterview, ReportChannel, ReturnHomeInterview,
+    RhiOutcome, StepEntry, StrategyMeeting, UpdateKind,
 };
 use grabpack_store::{Store, StoreError};
 use jiff::Timestamp;
@@ -42,7 +43,11 @@ pub enum MissingCommand {
     SendUpdate(SendUpdateArgs),
     /// Found or returned (everyone who had the pack is sent a short "returned" notice, threaded to
     /// the first); also the prevention interview and the return-home interview offer.
-    Found(FoundArgs),
+    Found(Box<FoundArgs>),
+    /// Change the episode's type: missing, or away_without_authorisation (whereabouts known); every change is kept.
+    Type(TypeArgs),
+    /// Record a strategy meeting held about the child's repeat episodes (also after closing).
+    StrategyMeeting(StrategyMeetingArgs),
     /// Close the episode: the child's form is flagged for review.
     Close(CloseArgs),
     /// The episode as it stands, every entry, and each recipient's delivery state.
@@ -95,9 +100,12 @@ pub struct ReportArgs {
     pub officer: String,
     #[arg(long, default_value = "")]
     pub collar: String,
-    /// no_apparent_risk, low, medium, high
+    /// The force's category: very_low, low, medium, high (as the force grades; never "no apparent risk" for a child)
     #[arg(long)]
     pub grading: Option<String>,
+    /// The police's own words for the grading, verbatim.
+    #[arg(long, default_value = "")]
+    pub police_words: String,
     #[arg(long)]
     pub not_accepted: Option<String>,
     #[arg(long)]
@@ -157,16 +165,65 @@ pub struct FoundArgs {
     pub by: String,
     #[arg(long, default_value = "")]
     pub with: String,
+    /// When the child was back at the placement, if later than found (the return-home interview's 72 hours run from here).
+    #[arg(long)]
+    pub returned_at: Option<Timestamp>,
     #[arg(long)]
     pub prevention_officer: Option<String>,
     #[arg(long)]
     pub prevention_at: Option<Timestamp>,
+    /// face_to_face or phone
+    #[arg(long)]
+    pub prevention_how: Option<String>,
+    /// child or carer
+    #[arg(long)]
+    pub prevention_with: Option<String>,
+    #[arg(long)]
+    pub prevention_engaged: Option<bool>,
+    #[arg(long)]
+    pub prevention_disclosed: Option<bool>,
     #[arg(long)]
     pub rhi_by: Option<String>,
+    /// When the return-home interview was carried out (or offered, or refused).
     #[arg(long)]
     pub rhi_at: Option<Timestamp>,
     #[arg(long)]
     pub rhi_accepted: Option<bool>,
+    /// offered, carried_out or refused: only carried out meets the 72 hours
+    #[arg(long)]
+    pub rhi_outcome: Option<String>,
+    #[arg(long, default_value = "")]
+    pub rhi_organisation: String,
+    #[arg(long)]
+    pub rhi_same_worker: Option<bool>,
+    #[arg(long)]
+    pub rhi_report_received: Option<bool>,
+}
+
+#[derive(Args, Debug)]
+pub struct TypeArgs {
+    pub episode: String,
+    /// missing or away_without_authorisation
+    pub episode_type: String,
+    #[arg(long, default_value = "")]
+    pub reason: String,
+    #[arg(long)]
+    pub at: Option<Timestamp>,
+}
+
+#[derive(Args, Debug)]
+pub struct StrategyMeetingArgs {
+    pub episode: String,
+    /// When the meeting was held (RFC 3339).
+    #[arg(long)]
+    pub at: Timestamp,
+    /// Who attended (repeat for each person).
+    #[arg(long)]
+    pub attended: Vec<String>,
+    #[arg(long)]
+    pub police_attended: Option<bool>,
+    #[arg(long, default_value = "")]
+    pub decisions: String,
 }
 
 #[derive(Args, Debug)]
@@ -194,12 +251,17 @@ pub struct ListArgs {
 }
 
 fn grading(s: &str) -> Result<grabpack_core::RiskGrading> {
-    serde_json::from_value(serde_json::Value::String(s.replace([' ', '-'], "_"))).map_err(|_| {
-        CliError::input(
-            "cli.bad_grading",
-            "Grading is no_apparent_risk, low, medium or high.",
-        )
-    })
+    word(
+        s,
+        "cli.bad_grading",
+        "Grading is very_low, low, medium or high.",
+    )
+}
+
+/// One of a vocabulary's words as the store spells it (spaces and hyphens read as underscores).
+fn word<T: serde::de::DeserializeOwned>(s: &str, code: &'static str, help: &str) -> Result<T> {
+    serde_json::from_value(serde_json::Value::String(s.replace([' ', '-'], "_")))
+        .map_err(|_| CliError::input(code, help.to_string()))
 }
 
 pub fn run(cli: &Cli, dir: &Path, c: &MissingCommand) -> Result<()> {
@@ -214,6 +276,8 @@ pub fn run(cli: &Cli, dir: &Path, c: &MissingCommand) -> Result<()> {
         MissingCommand::Update(a) => update(&mut store, json, a),
         MissingCommand::SendUpdate(a) => send_update(&mut store, json, a),
         MissingCommand::Found(a) => found(&mut store, json, a),
+        MissingCommand::Type(a) => change_type(&mut store, json, a),
+        MissingCommand::StrategyMeeting(a) => strategy_meeting(&mut store, json, a),
         MissingCommand::Close(a) => close(&mut store, json, a),
         MissingCommand::Show(a) => show(&mut store, json, a),
         MissingCommand::List(a) => list(&mut store, json, a),
@@ -256,8 +320,13 @@ fn start(store: &mut Store, json: bool, a: &StartArgs) -> Result<()> {
         &serde_json::json!({"episode": ep, "checklist": checklist, "proposed_recipients": proposal}),
         |_| {
             let mut s = format!("Episode {} opened for {}.\n", ep.id, view.child_name);
-            if ep.call_999_now {
-                s.push_str("CALL 999 NOW: immediate danger or a child aged 12 or under. Say a Philomena form exists.\n");
+            if view.episode.call_999_now {
+                let rule = &view.practice.call_999;
+                s.push_str(&format!(
+                    "CALL 999 NOW ({}): {}. Say a Philomena form exists.\n",
+                    rule.wording,
+                    call_999_reason(rule)
+                ));
             }
             s.push_str(&call_advice_text(proposal));
             s.push_str("Checklist (nothing here has to be finished before you report):\n");
@@ -330,6 +399,7 @@ fn report(store: &mut Store, json: bool, a: &ReportArgs) -> Result<()> {
         officer,
         collar,
         grading: g,
+        police_words,
         not_accepted,
         at,
     } = a;
@@ -371,7 +441,8 @@ fn report(store: &mut Store, json: bool, a: &ReportArgs) -> Result<()> {
         );
         return attempt(store, json);
     }
-    let event = store.record_report(
+    let event = episode::record_report(
+        store,
         &id,
         at,
         &PoliceReport {
@@ -381,8 +452,10 @@ fn report(store: &mut Store, json: bool, a: &ReportArgs) -> Result<()> {
             officer_name: officer.clone(),
             collar_number: collar.clone(),
             risk_grading: g.as_deref().map(grading).transpose()?,
+            police_words: police_words.clone(),
         },
-    )?;
+    )
+    .map_err(send_error)?;
     print(json, &serde_json::json!({"entry": event}), |_| {
         format!("Report recorded (entry {event}).")
     });
@@ -479,11 +552,20 @@ fn found(store: &mut Store, json: bool, a: &FoundArgs) -> Result<()> {
         found_where,
         by,
         with,
+        returned_at,
         prevention_officer,
         prevention_at,
+        prevention_how,
+        prevention_with,
+        prevention_engaged,
+        prevention_disclosed,
         rhi_by,
         rhi_at,
         rhi_accepted,
+        rhi_outcome,
+        rhi_organisation,
+        rhi_same_worker,
+        rhi_report_received,
     } = a;
     let id = store.find_episode(episode)?;
     let at = at.unwrap_or_else(Timestamp::now);
@@ -495,6 +577,7 @@ fn found(store: &mut Store, json: bool, a: &FoundArgs) -> Result<()> {
             found_where: found_where.clone(),
             found_by: by.clone(),
             found_with: with.clone(),
+            returned_to_placement_at: *returned_at,
             ..Default::default()
         },
         Timestamp::now(),
@@ -507,6 +590,18 @@ fn found(store: &mut Store, json: bool, a: &FoundArgs) -> Result<()> {
             &PreventionInterview {
                 officer: officer.clone(),
                 note: String::new(),
+                how: prevention_how
+                    .as_deref()
+                    .map(|h| {
+                        word::<InterviewMethod>(h, "cli.bad_how", "How is face_to_face or phone.")
+                    })
+                    .transpose()?,
+                with_whom: prevention_with
+                    .as_deref()
+                    .map(|w| word::<InterviewWith>(w, "cli.bad_with", "With is child or carer."))
+                    .transpose()?,
+                child_engaged: *prevention_engaged,
+                disclosed: *prevention_disclosed,
             },
         )?;
     }
@@ -518,6 +613,19 @@ fn found(store: &mut Store, json: bool, a: &FoundArgs) -> Result<()> {
                 by: by.clone(),
                 accepted: *rhi_accepted,
                 note: String::new(),
+                outcome: rhi_outcome
+                    .as_deref()
+                    .map(|o| {
+                        word::<RhiOutcome>(
+                            o,
+                            "cli.bad_outcome",
+                            "Outcome is offered, carried_out or refused.",
+                        )
+                    })
+                    .transpose()?,
+                organisation: rhi_organisation.clone(),
+                same_worker_as_last_time: *rhi_same_worker,
+                report_received: *rhi_report_received,
             },
         )?;
     }
@@ -526,11 +634,7 @@ fn found(store: &mut Store, json: bool, a: &FoundArgs) -> Result<()> {
         Some(d) => format!(
             "Found recorded. Return-home interview due by {} ({}).",
             d.due_by,
-            if d.offered {
-                "offered"
-            } else {
-                "not yet offered"
-            }
+            rhi_state(d)
         ),
         None => "Found recorded.".into(),
     });
@@ -543,6 +647,80 @@ fn found(store: &mut Store, json: bool, a: &FoundArgs) -> Result<()> {
             notice.id.short()
         );
     }
+    Ok(())
+}
+
+fn rhi_state(d: &grabpack_store::episodes::RhiDeadline) -> &'static str {
+    if d.met {
+        "carried out in time"
+    } else if d.carried_out {
+        "carried out LATE"
+    } else if d.refused {
+        "refused by the child"
+    } else if d.overdue {
+        "OVERDUE"
+    } else if d.offered {
+        "offered, not yet carried out"
+    } else {
+        "not yet offered"
+    }
+}
+
+fn call_999_reason(rule: &grabpack_core::practice::Call999Rule) -> String {
+    match rule.at_or_under_age {
+        Some(age) => format!("immediate danger, or a child aged {age} or under"),
+        None => "immediate danger".into(),
+    }
+}
+
+fn change_type(store: &mut Store, json: bool, a: &TypeArgs) -> Result<()> {
+    let TypeArgs {
+        episode,
+        episode_type,
+        reason,
+        at,
+    } = a;
+    let id = store.find_episode(episode)?;
+    let episode_type: EpisodeType = word(
+        episode_type,
+        "cli.bad_episode_type",
+        "Type is missing or away_without_authorisation.",
+    )?;
+    let event = store.record_episode_type(
+        &id,
+        at.unwrap_or_else(Timestamp::now),
+        &EpisodeTypeChange {
+            episode_type,
+            reason: reason.clone(),
+        },
+    )?;
+    print(json, &serde_json::json!({"entry": event}), |_| {
+        format!("Episode type recorded (entry {event}).")
+    });
+    Ok(())
+}
+
+fn strategy_meeting(store: &mut Store, json: bool, a: &StrategyMeetingArgs) -> Result<()> {
+    let StrategyMeetingArgs {
+        episode,
+        at,
+        attended,
+        police_attended,
+        decisions,
+    } = a;
+    let id = store.find_episode(episode)?;
+    let event = store.record_strategy_meeting(
+        &id,
+        *at,
+        &StrategyMeeting {
+            attended: attended.clone(),
+            police_attended: *police_attended,
+            decisions: decisions.clone(),
+        },
+    )?;
+    print(json, &serde_json::json!({"entry": event}), |_| {
+        format!("Strategy meeting recorded (entry {event}).")
+    });
     Ok(())
 }
 
@@ -634,7 +812,20 @@ fn show_text(view: &episode::EpisodeView) -> String {
         ep.opened_by_name
     );
     if ep.call_999_now {
-        s.push_str("999 case: immediate danger or aged 12 or under.\n");
+        s.push_str(&format!(
+            "999 case ({}): {}.\n",
+            view.practice.call_999.wording,
+            call_999_reason(&view.practice.call_999)
+        ));
+    }
+    if ep.episode_type == EpisodeType::AwayWithoutAuthorisation {
+        s.push_str("Type: away from placement without authorisation (whereabouts known).\n");
+    }
+    for t in &ep.type_changes {
+        s.push_str(&format!(
+            "  type changed at {} to {:?}: {} ({})\n",
+            t.at, t.value.episode_type, t.value.reason, t.recorded_by_name
+        ));
     }
     s.push_str(&call_advice_text(&view.proposal));
     for st in &ep.steps {
@@ -645,12 +836,17 @@ fn show_text(view: &episode::EpisodeView) -> String {
     }
     for r in &ep.reports {
         s.push_str(&format!(
-            "  reported at {}: ref {} officer {} {} grading {}\n",
+            "  reported at {}: ref {} officer {} {} grading {}{}\n",
             r.at,
             r.value.reference,
             r.value.officer_name,
             r.value.collar_number,
-            r.value.risk_grading.map(|g| g.label()).unwrap_or("-")
+            r.value.risk_grading.map(|g| g.label()).unwrap_or("-"),
+            if r.value.police_words.is_empty() {
+                String::new()
+            } else {
+                format!(" (police's words: \"{}\")", r.value.police_words)
+            }
         ));
     }
     for n in &ep.not_accepted {
@@ -683,17 +879,42 @@ fn show_text(view: &episode::EpisodeView) -> String {
             f.at, f.value.found_where, f.value.found_by, f.value.found_with
         ));
     }
-    if let Some(d) = &ep.return_home_interview_deadline {
+    if let Some(due) = view.prevention_interview_due_by {
         s.push_str(&format!(
-            "  return-home interview due by {}{}\n",
-            d.due_by,
-            if d.offered {
-                " (offered)"
-            } else if d.overdue {
-                " (OVERDUE)"
+            "  prevention interview due by {due} ({}){}\n",
+            view.practice.prevention_interview.wording,
+            if view.prevention_interview_overdue {
+                " OVERDUE"
             } else {
                 ""
             }
+        ));
+    }
+    if let Some(p) = &ep.prevention_interview {
+        s.push_str(&format!(
+            "  prevention interview at {} by {}: {:?} with {:?}, engaged {:?}, disclosed {:?}\n",
+            p.at,
+            p.value.officer,
+            p.value.how,
+            p.value.with_whom,
+            p.value.child_engaged,
+            p.value.disclosed
+        ));
+    }
+    if let Some(d) = &ep.return_home_interview_deadline {
+        s.push_str(&format!(
+            "  return-home interview due by {} ({})\n",
+            d.due_by,
+            rhi_state(d)
+        ));
+    }
+    for m in &ep.strategy_meetings {
+        s.push_str(&format!(
+            "  strategy meeting at {}: attended {}; police attended {:?}; decisions: {}\n",
+            m.at,
+            m.value.attended.join(", "),
+            m.value.police_attended,
+            m.value.decisions
         ));
     }
     for m in outbox {

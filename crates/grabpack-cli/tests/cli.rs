@@ -828,3 +828,90 @@ fn send_update_and_found_on_the_command_line_reach_everyone_who_had_the_pack() {
     assert_eq!(notices.len(), 1, "found queued the returned notice once");
     assert_eq!(addresses(notices[0]), addresses(&pack));
 }
+
+#[test]
+fn missing_report_refuses_no_apparent_risk_for_a_child_and_type_and_strategy_meeting_are_recorded()
+{
+    let f = folders();
+    ok(&grabpack(&f.data, &f.tmp, &["demo"]));
+    let started: serde_json::Value = serde_json::from_str(&ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["--json", "missing", "start", "maya"],
+    )))
+    .unwrap();
+    let episode = started["episode"]["id"].as_str().unwrap().to_string();
+
+    let absent = grabpack(
+        &f.data,
+        &f.tmp,
+        &[
+            "missing",
+            "report",
+            &episode,
+            "--grading",
+            "no_apparent_risk",
+        ],
+    );
+    assert_eq!(absent.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&absent.stderr);
+    assert!(
+        stderr.contains("error[send.grading_not_offered]"),
+        "{stderr}"
+    );
+
+    ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &[
+            "missing",
+            "report",
+            &episode,
+            "--grading",
+            "medium",
+            "--police-words",
+            "medium, review at 2am (fictional)",
+        ],
+    ));
+    ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &[
+            "missing",
+            "type",
+            &episode,
+            "away_without_authorisation",
+            "--reason",
+            "at a friend's address (fictional)",
+        ],
+    ));
+    ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &[
+            "missing",
+            "strategy-meeting",
+            &episode,
+            "--at",
+            "2026-12-01T14:00:00Z",
+            "--attended",
+            "Social worker (fictional)",
+            "--police-attended",
+            "true",
+        ],
+    ));
+    let shown: serde_json::Value = serde_json::from_str(&ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["--json", "missing", "show", &episode],
+    )))
+    .unwrap();
+    let ep = &shown["episode"];
+    assert_eq!(
+        ep["reports"][0]["police_words"],
+        "medium, review at 2am (fictional)"
+    );
+    assert_eq!(ep["episode_type"], "away_without_authorisation");
+    assert_eq!(ep["strategy_meetings"][0]["police_attended"], true);
+    assert!(shown["practice"]["risk_grading"]["categories"].is_array());
+}

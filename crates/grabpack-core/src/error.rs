@@ -14,6 +14,8 @@ pub enum CoreError {
     Malformed { path: String, reason: String },
     #[error("{}", describe_invalid(.0))]
     Invalid(Vec<FieldError>),
+    #[error("The police practice data is not valid: {0}")]
+    Practice(String),
 }
 
 fn describe_invalid(errors: &[FieldError]) -> String {
@@ -38,6 +40,7 @@ impl CoreError {
         "interchange.unknown_version",
         "interchange.malformed",
         "form.invalid",
+        "practice.invalid",
     ];
 
     pub fn code(&self) -> &'static str {
@@ -46,6 +49,7 @@ impl CoreError {
             Self::UnknownVersion { .. } => "interchange.unknown_version",
             Self::Malformed { .. } => "interchange.malformed",
             Self::Invalid(_) => "form.invalid",
+            Self::Practice(_) => "practice.invalid",
         }
     }
 }
@@ -63,6 +67,7 @@ mod codes_tests {
             CoreError::UnknownVersion { .. } => Some(1),
             CoreError::Malformed { .. } => Some(2),
             CoreError::Invalid { .. } => Some(3),
+            CoreError::Practice(_) => Some(4),
         }
     }
 
@@ -79,6 +84,7 @@ mod codes_tests {
                 reason: "r".into(),
             },
             CoreError::Invalid(Vec::new()),
+            CoreError::Practice("p".into()),
         ]
     }
 
@@ -89,7 +95,7 @@ mod codes_tests {
         seen.sort_unstable();
         seen.dedup();
         let wrapped: &[usize] = &[];
-        let own: Vec<usize> = (0..4).filter(|k| !wrapped.contains(k)).collect();
+        let own: Vec<usize> = (0..5).filter(|k| !wrapped.contains(k)).collect();
         assert_eq!(seen, own, "one sample of every own variant");
         let mut from_variants: Vec<&str> = samples.iter().map(CoreError::code).collect();
         from_variants.sort_unstable();

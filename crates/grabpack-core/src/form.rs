@@ -567,12 +567,16 @@ impl Concern {
 }
 
 /// The police grading of risk for a missing person, also used for the carer's view and for places.
+/// Which of these a force offers, and its words for them, is data (`practice`): "no apparent
+/// risk" is kept only so a grading recorded before it was dropped for children still reads back
+/// as recorded; it is never offered for a child.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum RiskGrading {
     NoApparentRisk,
+    VeryLow,
     Low,
     Medium,
     High,
@@ -582,6 +586,7 @@ impl RiskGrading {
     pub fn label(self) -> &'static str {
         match self {
             Self::NoApparentRisk => "No apparent risk",
+            Self::VeryLow => "Very low",
             Self::Low => "Low",
             Self::Medium => "Medium",
             Self::High => "High",

@@ -9,6 +9,7 @@ pub mod error;
 pub mod fields;
 pub mod form;
 pub mod interchange;
+pub mod practice;
 pub mod readiness;
 pub mod sample;
 pub mod validate;

@@ -302,15 +302,6 @@ pub fn days_between(from: Date, to: Date) -> i64 {
     from.until(to).map(|s| i64::from(s.get_days())).unwrap_or(0)
 }
 
-/// DOMAIN.md: a child of this age or under is reported at once on 999, as is any child who may be
-/// in immediate danger. Police forces use the same line.
-pub const CALL_999_AT_OR_UNDER_AGE: i16 = 12;
-
-/// Whether the person reporting must call 999 now, before any checklist step.
-pub fn must_call_999(age: Option<i16>, immediate_danger: bool) -> bool {
-    immediate_danger || age.is_some_and(|a| a <= CALL_999_AT_OR_UNDER_AGE)
-}
-
 /// The child's age in whole years on `today`.
 pub fn age_on(date_of_birth: Date, today: Date) -> Option<i16> {
     if today < date_of_birth {

@@ -15,14 +15,14 @@ use std::sync::Arc;
 use grabpack_core::ChildForm;
 use grabpack_core::readiness::age_on;
 use grabpack_pack::{PackInput, PackPhoto};
-use grabpack_store::episodes::{ChildFlag, Episode, NotAccepted};
+use grabpack_store::episodes::{ChildFlag, Episode, NotAccepted, PoliceReport};
 use grabpack_store::outbox::{DeliveryState, OutboxMessage};
 use grabpack_store::{ChildId, EpisodeId, Store};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::checklist::{Checklist, checklist_for};
+use crate::checklist::{Checklist, ChildPlacement, checklist_for};
 use crate::directory::Directory;
 use crate::error::Result;
 use crate::recipients::{
@@ -31,6 +31,8 @@ use crate::recipients::{
 };
 use crate::settings::SendSettings;
 use crate::{Outgoing, queue};
+use grabpack_core::practice::ForcePractice;
+use grabpack_store::HomeType;
 
 /// What a pack is built from: the store's `pack_material` (the child's own marking wins over the
 /// home's), the app's closed episodes for the missing history and, when a child is missing now,
@@ -97,6 +99,8 @@ pub struct EpisodeContext {
     pub settings: SendSettings,
     pub directory: Directory,
     pub form: ChildForm,
+    /// The placement type (whether a cohort's checklist variant applies).
+    pub home_type: HomeType,
 }
 
 impl EpisodeContext {
@@ -106,6 +110,7 @@ impl EpisodeContext {
             settings: SendSettings::load(store)?,
             directory: Directory::load(store)?,
             form,
+            home_type: store.settings()?.home_type,
         })
     }
 
@@ -125,14 +130,49 @@ impl EpisodeContext {
         )
     }
 
-    /// The pre-report checklist for this episode: the unit it went missing from, else the home's.
-    pub fn checklist(&self, episode: &Episode) -> Result<Checklist> {
-        let unit_id = episode
+    /// The unit whose practice and checklist apply: where the child went missing, else the home's.
+    fn unit_id<'a>(&'a self, episode: &'a Episode) -> Option<&'a str> {
+        episode
             .missing_from_unit
             .as_deref()
-            .or(self.settings.home_police_unit.as_deref());
-        let unit = unit_id.and_then(|id| self.directory.unit(id).ok());
-        checklist_for(&self.directory, unit, episode.call_999_now)
+            .or(self.settings.home_police_unit.as_deref())
+    }
+
+    /// The practice of the force covering this episode (its risk words, 999 rule, interview clock).
+    pub fn practice(&self, episode: &Episode) -> Result<ForcePractice> {
+        crate::practice::for_unit(&self.directory, self.unit_id(episode))
+    }
+
+    /// Call 999 now, by the force's own rule: immediate danger always, its age line where it
+    /// draws one.
+    pub fn call_999_now(&self, episode: &Episode) -> Result<bool> {
+        Ok(self
+            .practice(episode)?
+            .call_999
+            .must_call_999(episode.age_when_noticed, episode.immediate_danger))
+    }
+
+    /// The pre-report checklist for this episode: the unit it went missing from, else the home's,
+    /// for this child's age and placement.
+    pub fn checklist(&self, episode: &Episode) -> Result<Checklist> {
+        let unit = self
+            .unit_id(episode)
+            .and_then(|id| self.directory.unit(id).ok());
+        let practice = self.practice(episode)?;
+        let call_999_now = practice
+            .call_999
+            .must_call_999(episode.age_when_noticed, episode.immediate_danger);
+        let child = ChildPlacement {
+            age: episode.age_when_noticed,
+            home_type: self.home_type,
+        };
+        checklist_for(
+            &self.directory,
+            unit,
+            child,
+            call_999_now,
+            &practice.call_999,
+        )
     }
 }
 
@@ -168,7 +208,16 @@ pub struct EpisodeView {
     /// For each time police would not accept the report (in the episode's order), who the
     /// notice actually reached: the screen says who was told only from this.
     pub refusal_notices: Vec<RefusalNotice>,
+    /// The force's practice: the risk categories to offer (with its words), the 999 rule and the
+    /// prevention-interview clock, each with its source.
+    pub practice: ForcePractice,
+    /// When the police prevention interview is due (the force's clock from the return to the
+    /// placement); `None` before the child is back or where the force sets no fixed time.
+    pub prevention_interview_due_by: Option<Timestamp>,
+    /// Past that time with no prevention interview recorded.
+    pub prevention_interview_overdue: bool,
 }
+
 
 /// Who was told that police would not accept the report, from the notice's own deliveries.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -258,12 +307,44 @@ fn refusal_notices(
         .collect()
 }
 
+/// When the child was back: the return to the placement, else when found.
+fn returned_at(episode: &Episode) -> Option<Timestamp> {
+    let found = episode.found.as_ref()?;
+    Some(found.value.returned_to_placement_at.unwrap_or(found.at))
+}
+
+/// Whether this episode must go to 999 now, by its force's rule (the dashboard's cards).
+pub fn call_999_now(store: &Store, episode: &Episode) -> Result<bool> {
+    EpisodeContext::load(store, episode)?.call_999_now(episode)
+}
+
+/// The Missing screen before an episode exists: the home's force's 999 rule, and whether it says
+/// 999 now for a child of this age (immediate danger is asked on that screen).
+pub fn call_999_before_episode(
+    store: &Store,
+    age: Option<i16>,
+) -> Result<(bool, grabpack_core::practice::Call999Rule)> {
+    let settings = SendSettings::load(store)?;
+    let directory = Directory::load(store)?;
+    let rule =
+        crate::practice::for_unit(&directory, settings.home_police_unit.as_deref())?.call_999;
+    Ok((rule.must_call_999(age, false), rule))
+}
+
 /// The episode as it stands, for the app's episode screen and `grabpack missing show`: settings,
 /// directory and form are read once, the form parsed once. `today` gives the child's age.
 pub fn view(store: &Store, episode_id: &EpisodeId, today: Date) -> Result<EpisodeView> {
-    let episode = store.episode(episode_id)?;
+    let mut episode = store.episode(episode_id)?;
     let ctx = EpisodeContext::load(store, &episode)?;
+    let practice = ctx.practice(&episode)?;
+    episode.call_999_now = practice
+        .call_999
+        .must_call_999(episode.age_when_noticed, episode.immediate_danger);
     let checklist = ctx.checklist(&episode)?;
+    let prevention_interview_due_by =
+        returned_at(&episode).and_then(|back| practice.prevention_interview.due_by(back));
+    let prevention_interview_overdue = episode.prevention_interview.is_none()
+        && prevention_interview_due_by.is_some_and(|due| Timestamp::now() > due);
     let proposal = ctx.proposal(&episode);
     let flags = store
         .child_flags(&episode.child_id)?
@@ -289,6 +370,9 @@ pub fn view(store: &Store, episode_id: &EpisodeId, today: Date) -> Result<Episod
         had_the_pack,
         readout: readout_for(form, &episode),
         flags,
+        practice,
+        prevention_interview_due_by,
+        prevention_interview_overdue,
         episode,
     })
 }
@@ -383,6 +467,28 @@ pub fn queue_episode_pack(
         )?;
     }
     Ok(msg)
+}
+
+/// Record the report to police. The category must be one the force grades a missing child in
+/// (`assets/police/practice.json`): "no apparent risk" is never offered for a child, nor is a
+/// category the force does not use (`send.grading_not_offered`); the police's own words are kept
+/// verbatim beside it. A grading that arrives from an intake is recorded as the officer gave it.
+pub fn record_report(
+    store: &mut Store,
+    episode_id: &EpisodeId,
+    at: Timestamp,
+    report: &PoliceReport,
+) -> Result<i64> {
+    if let Some(grading) = report.risk_grading {
+        let episode = store.episode(episode_id)?;
+        let practice = EpisodeContext::load(store, &episode)?.practice(&episode)?;
+        if practice.risk_grading.words_for(grading).is_none() {
+            return Err(crate::SendError::GradingNotOffered(
+                grading.label().to_string(),
+            ));
+        }
+    }
+    Ok(store.record_report(episode_id, at, report)?)
 }
 
 /// A refusal recorded, and the notice that went with it.

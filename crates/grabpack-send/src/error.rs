@@ -96,6 +96,10 @@ pub enum SendError {
         "No one has had the pack for this episode yet, so there is no one to send an update to: send the pack first."
     )]
     NoPackYet,
+    #[error(
+        "Police in this area do not grade a missing child '{0}'. Choose one of the force's categories, and write the police's own words beside it."
+    )]
+    GradingNotOffered(String),
 }
 
 impl SendError {
@@ -130,6 +134,7 @@ impl SendError {
         "send.reason_required",
         "send.bad_domain",
         "send.no_pack_yet",
+        "send.grading_not_offered",
     ];
 
     /// Stable across releases and languages: the UI and tests match on this, never on the message.
@@ -165,6 +170,7 @@ impl SendError {
             Self::ReasonRequired(_) => "send.reason_required",
             Self::BadDomain(_) => "send.bad_domain",
             Self::NoPackYet => "send.no_pack_yet",
+            Self::GradingNotOffered(_) => "send.grading_not_offered",
         }
     }
 
@@ -219,6 +225,7 @@ mod codes_tests {
             SendError::ReasonRequired { .. } => Some(27),
             SendError::BadDomain { .. } => Some(28),
             SendError::NoPackYet => Some(29),
+            SendError::GradingNotOffered { .. } => Some(30),
         }
     }
 
@@ -253,6 +260,7 @@ mod codes_tests {
             SendError::ReasonRequired("x".into()),
             SendError::BadDomain("x".into()),
             SendError::NoPackYet,
+            SendError::GradingNotOffered("x".into()),
         ]
     }
 
@@ -263,7 +271,7 @@ mod codes_tests {
         seen.sort_unstable();
         seen.dedup();
         let wrapped: &[usize] = &[0, 1];
-        let own: Vec<usize> = (0..30).filter(|k| !wrapped.contains(k)).collect();
+        let own: Vec<usize> = (0..31).filter(|k| !wrapped.contains(k)).collect();
         assert_eq!(seen, own, "one sample of every own variant");
         let mut from_variants: Vec<&str> = samples.iter().map(SendError::code).collect();
         from_variants.sort_unstable();

@@ -2,7 +2,7 @@
 //! manager.
 //!
 //! The layers, each in its own module: [`directory`] (which police unit covers where, editable per
-//! home), [`checklist`] (the pre-report steps as data), [`recipients`] (who the rules propose, and
+//! home), [`checklist`] (the pre-report steps as data), [`practice`] (which force's practice file entry applies), [`recipients`] (who the rules propose, and
 //! the sender's choice), [`compose`] (the exact bytes of each email and intake manifest, committed
 //! to the store's outbox before any attempt), [`episode`] (the pack an episode sends, built one way for every front end), [`followup`] (the
 //! update and the returned notice to everyone who had the pack, threaded to the first), [`transport`] (SMTP and HTTPS over rustls, TLS
@@ -19,6 +19,7 @@ pub mod directory;
 pub mod episode;
 pub mod error;
 pub mod followup;
+pub mod practice;
 pub mod recipients;
 pub mod settings;
 pub mod transport;

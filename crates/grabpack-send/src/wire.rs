@@ -21,13 +21,17 @@ pub fn form_grading(g: WireGrading) -> FormGrading {
     }
 }
 
-/// The form's grading, in the wire vocabulary.
-pub fn wire_grading(g: FormGrading) -> WireGrading {
+/// The form's grading, in the wire vocabulary. The wire (frozen with `grabpack.intake.v1`) has no
+/// "very low": `None`, never a neighbouring grade. Nothing the home sends carries a grading today;
+/// an officer at an intake grades in the protocol's words, and a "no apparent risk" that comes
+/// back is recorded as given (the home never offers it for a child).
+pub fn wire_grading(g: FormGrading) -> Option<WireGrading> {
     match g {
-        FormGrading::NoApparentRisk => WireGrading::NoApparentRisk,
-        FormGrading::Low => WireGrading::Low,
-        FormGrading::Medium => WireGrading::Medium,
-        FormGrading::High => WireGrading::High,
+        FormGrading::NoApparentRisk => Some(WireGrading::NoApparentRisk),
+        FormGrading::VeryLow => None,
+        FormGrading::Low => Some(WireGrading::Low),
+        FormGrading::Medium => Some(WireGrading::Medium),
+        FormGrading::High => Some(WireGrading::High),
     }
 }
 
@@ -63,9 +67,14 @@ mod tests {
     #[test]
     fn every_wire_grading_has_a_form_grading_and_comes_back_unchanged() {
         for g in WireGrading::ALL {
-            assert_eq!(wire_grading(form_grading(g)), g);
+            assert_eq!(wire_grading(form_grading(g)), Some(g));
             assert_eq!(form_grading(g).label(), g.label());
         }
+    }
+
+    #[test]
+    fn very_low_has_no_wire_word_and_is_never_sent_as_a_neighbouring_grade() {
+        assert_eq!(wire_grading(FormGrading::VeryLow), None);
     }
 
     #[test]

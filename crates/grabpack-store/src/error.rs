@@ -98,6 +98,10 @@ pub enum StoreError {
     EpisodeOtherChild { episode_id: crate::EpisodeId },
     #[error("There is no episode entry {0} to amend.")]
     EventNotFound(i64),
+    #[error(
+        "A strategy meeting rule of {episodes} episodes in {within_days} days cannot be set: use at least 2 episodes (up to 50) within 1 to 365 days."
+    )]
+    BadStrategyRule { episodes: u32, within_days: u32 },
     #[error("There is no outbox delivery '{0}'.")]
     DeliveryNotFound(String),
     #[error("That delivery is {state}; it cannot be {wanted}.")]
@@ -153,6 +157,7 @@ impl StoreError {
         "store.unencodable",
         "store.episode_already_open",
         "store.episode_other_child",
+        "store.bad_strategy_rule",
     ];
 
     /// Stable across releases and languages: the UI and tests match on this, never on the message.
@@ -195,6 +200,7 @@ impl StoreError {
             Self::EpisodeAlreadyOpen { .. } => "store.episode_already_open",
             Self::EpisodeOtherChild { .. } => "store.episode_other_child",
             Self::EventNotFound(_) => "store.event_not_found",
+            Self::BadStrategyRule { .. } => "store.bad_strategy_rule",
             Self::DeliveryNotFound(_) => "store.delivery_not_found",
             Self::DeliveryState { .. } => "store.delivery_state",
             Self::NoRecipients => "store.no_recipients",
@@ -283,6 +289,7 @@ mod codes_tests {
             StoreError::EpisodeAlreadyOpen { .. } => Some(39),
             StoreError::EpisodeOtherChild { .. } => Some(40),
             StoreError::DeliveryClaimLost { .. } => Some(41),
+            StoreError::BadStrategyRule { .. } => Some(42),
         }
     }
 
@@ -339,6 +346,10 @@ mod codes_tests {
             StoreError::EpisodeOtherChild {
                 episode_id: "x".into(),
             },
+            StoreError::BadStrategyRule {
+                episodes: 1,
+                within_days: 0,
+            },
         ]
     }
 
@@ -349,7 +360,7 @@ mod codes_tests {
         seen.sort_unstable();
         seen.dedup();
         let wrapped: &[usize] = &[20, 21];
-        let own: Vec<usize> = (0..42).filter(|k| !wrapped.contains(k)).collect();
+        let own: Vec<usize> = (0..43).filter(|k| !wrapped.contains(k)).collect();
         assert_eq!(seen, own, "one sample of every own variant");
         let mut from_variants: Vec<&str> = samples.iter().map(StoreError::code).collect();
         from_variants.sort_unstable();

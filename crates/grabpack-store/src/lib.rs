@@ -36,6 +36,6 @@ pub use keychain::{DeviceKeychain, KeyringKeychain};
 pub use keys::{Credential, FREE_ATTEMPTS, Setup, staff_on_this_device};
 pub use photos::{PackMaterial, PackMaterialPhoto, PhotoInfo};
 pub use secret::Sensitive;
-pub use settings::{HomeSettings, HomeType};
+pub use settings::{HomeSettings, HomeType, StrategyMeetingRule};
 pub use staff::StaffMember;
 pub use store::{Actor, Store, exists};

@@ -29,6 +29,50 @@ pub enum HomeType {
     Other,
 }
 
+/// When repeat episodes call a strategy meeting: a local rule (one council's is 3 episodes in 30
+/// days, the default), so each home sets its own.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StrategyMeetingRule {
+    /// This many episodes (the one just closed included) ...
+    pub episodes: u32,
+    /// ... noticed within this many days raise the strategy-meeting flag.
+    pub within_days: u32,
+}
+
+impl Default for StrategyMeetingRule {
+    fn default() -> Self {
+        Self {
+            episodes: 3,
+            within_days: 30,
+        }
+    }
+}
+
+impl StrategyMeetingRule {
+    /// The window the episodes are counted in.
+    pub fn window(self) -> jiff::SignedDuration {
+        jiff::SignedDuration::from_hours(i64::from(self.within_days) * 24)
+    }
+
+    /// A rule a home may set: at least 2 episodes (one episode is not a repeat) within 1 to 365
+    /// days.
+    pub fn check(self) -> Result<()> {
+        if self.episodes < 2
+            || self.episodes > 50
+            || self.within_days == 0
+            || self.within_days > 365
+        {
+            return Err(StoreError::BadStrategyRule {
+                episodes: self.episodes,
+                within_days: self.within_days,
+            });
+        }
+        Ok(())
+    }
+}
+
 /// Home-wide settings, kept encrypted in the store.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,6 +86,8 @@ pub struct HomeSettings {
     /// Printed on every page of every pack.
     pub protective_marking: String,
     pub auto_lock_minutes: u32,
+    /// When repeat episodes raise a strategy-meeting flag.
+    pub strategy_meeting: StrategyMeetingRule,
 }
 
 impl Default for HomeSettings {
@@ -53,28 +99,42 @@ impl Default for HomeSettings {
             readiness: ReadinessSettings::default(),
             protective_marking: "OFFICIAL-SENSITIVE".into(),
             auto_lock_minutes: 5,
+            strategy_meeting: StrategyMeetingRule::default(),
         }
+    }
+}
+
+/// The home settings as the connection (or a transaction on it) sees them.
+pub(crate) fn settings_in(conn: &rusqlite::Connection) -> Result<HomeSettings> {
+    let json: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'settings'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    // No row yet (a store created before settings existed) is the defaults; a row this build
+    // cannot read is damage, not a reason to forget the home's marking and address.
+    match json {
+        None => Ok(HomeSettings::default()),
+        Some(j) => serde_json::from_str(&j).map_err(|e| damaged(format!("home settings: {e}"))),
     }
 }
 
 impl Store {
     pub fn settings(&self) -> Result<HomeSettings> {
-        let json: Option<String> = self
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = 'settings'", [], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        // No row yet (a store created before settings existed) is the defaults; a row this build
-        // cannot read is damage, not a reason to forget the home's marking and address.
-        match json {
-            None => Ok(HomeSettings::default()),
-            Some(j) => serde_json::from_str(&j).map_err(|e| damaged(format!("home settings: {e}"))),
-        }
+        settings_in(&self.conn)
+    }
+
+    /// Change only the strategy-meeting rule (a manager's setting), checked, audited.
+    pub fn set_strategy_meeting_rule(&mut self, rule: StrategyMeetingRule) -> Result<()> {
+        rule.check()?;
+        let mut settings = self.settings()?;
+        settings.strategy_meeting = rule;
+        self.set_settings(&settings)
     }
 
     pub fn set_settings(&mut self, settings: &HomeSettings) -> Result<()> {
         self.require_admin()?;
+        settings.strategy_meeting.check()?;
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('settings', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -41,6 +41,19 @@ pub async fn set_settings(state: State<'_, AppState>, input: HomeSettings) -> Re
     Ok(session.view())
 }
 
+/// The home's strategy-meeting rule (a local rule: how many episodes in how many days), checked
+/// and audited by the store.
+#[tauri::command]
+pub async fn set_strategy_meeting_rule(
+    state: State<'_, AppState>,
+    input: grabpack_store::StrategyMeetingRule,
+) -> Res<HomeSettings> {
+    state.with_store(|store| {
+        store.set_strategy_meeting_rule(input)?;
+        Ok(store.settings()?)
+    })
+}
+
 #[tauri::command]
 pub async fn audit_list(state: State<'_, AppState>, input: AuditQuery) -> Res<Vec<AuditEntry>> {
     let limit = input.limit.unwrap_or(200).clamp(1, 5000);

@@ -9,7 +9,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
-use grabpack_core::readiness::{age_on, must_call_999};
+use grabpack_core::readiness::age_on;
 use grabpack_pack::{readout, render_pack};
 use grabpack_send::{Choice, Purpose};
 use grabpack_store::episodes::NewEpisode;
@@ -48,6 +48,7 @@ pub fn build_missing_preview(store: &mut Store, child_id: &ChildId) -> Res<Missi
         .identity
         .date_of_birth
         .and_then(|dob| age_on(dob, today()));
+    let (call_999_now, call_999) = grabpack_send::episode::call_999_before_episode(store, age)?;
     let pack = render_pack(&input)?;
     store.record(
         grabpack_store::AuditAction::PackPreviewed,
@@ -58,7 +59,8 @@ pub fn build_missing_preview(store: &mut Store, child_id: &ChildId) -> Res<Missi
         child_id: child_id.to_owned(),
         legal_name: input.form.identity.legal_name.clone(),
         age,
-        call_999_now: must_call_999(age, false),
+        call_999_now,
+        call_999,
         readout: readout(&input),
         page_count: pack.page_count,
         pdf_base64: B64.encode(&pack.pdf),
@@ -148,7 +150,12 @@ pub async fn episode_part2(state: State<'_, AppState>, input: Part2Input) -> Res
 #[tauri::command]
 pub async fn episode_report(state: State<'_, AppState>, input: ReportInput) -> Res<EpisodeView> {
     and_view(&state, &input.episode_id, |store| {
-        store.record_report(&input.episode_id, at(input.at), &input.report)?;
+        grabpack_send::episode::record_report(
+            store,
+            &input.episode_id,
+            at(input.at),
+            &input.report,
+        )?;
         Ok(())
     })
 }
@@ -280,6 +287,27 @@ pub async fn episode_interview(
     })
 }
 
+/// The episode changes type (recorded with why; every change kept).
+#[tauri::command]
+pub async fn episode_type(state: State<'_, AppState>, input: EpisodeTypeInput) -> Res<EpisodeView> {
+    and_view(&state, &input.episode_id, |store| {
+        store.record_episode_type(&input.episode_id, at(input.at), &input.change)?;
+        Ok(())
+    })
+}
+
+/// A strategy meeting held about the child's repeat episodes.
+#[tauri::command]
+pub async fn episode_strategy_meeting(
+    state: State<'_, AppState>,
+    input: StrategyMeetingInput,
+) -> Res<EpisodeView> {
+    and_view(&state, &input.episode_id, |store| {
+        store.record_strategy_meeting(&input.episode_id, at(input.at), &input.meeting)?;
+        Ok(())
+    })
+}
+
 #[tauri::command]
 pub async fn episode_close(state: State<'_, AppState>, input: CloseInput) -> Res<EpisodeView> {
     and_view(&state, &input.episode_id, |store| {
@@ -313,7 +341,7 @@ pub fn open_episode_cards(store: &Store) -> Res<Vec<OpenEpisodeCard>> {
             child_id: ep.child_id.clone(),
             child_name: grabpack_send::display_name(&form),
             noticed_at: ep.noticed_at,
-            call_999_now: ep.call_999_now,
+            call_999_now: grabpack_send::episode::call_999_now(store, &ep)?,
             found_at: ep.found.as_ref().map(|f| f.at),
             deliveries,
         });

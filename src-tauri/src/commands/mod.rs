@@ -17,7 +17,9 @@ mod session;
 use grabpack_core::diff::FieldChange;
 use grabpack_store::audit::{AuditEntry, ChainReport};
 use grabpack_store::outbox::Delivery;
-use grabpack_store::{ChildRecord, HomeSettings, PhotoInfo, RevisionInfo, StaffMember};
+use grabpack_store::{
+    ChildRecord, HomeSettings, PhotoInfo, RevisionInfo, StaffMember, StrategyMeetingRule,
+};
 use jiff::civil::Date;
 
 pub use children::*;
@@ -78,6 +80,7 @@ app_commands! {
     disable_staff: StaffRef => (),
     settings: () => HomeSettings,
     set_settings: HomeSettings => SessionView,
+    set_strategy_meeting_rule: StrategyMeetingRule => HomeSettings,
     audit_list: AuditQuery => Vec<AuditEntry>,
     audit_verify: () => ChainReport,
     missing_preview: ChildRef => MissingPreview,
@@ -95,6 +98,8 @@ app_commands! {
     episode_send_update: SendUpdateInput => EpisodeView,
     episode_found: FoundInput => EpisodeView,
     episode_interview: InterviewInput => EpisodeView,
+    episode_type: EpisodeTypeInput => EpisodeView,
+    episode_strategy_meeting: StrategyMeetingInput => EpisodeView,
     episode_close: CloseInput => EpisodeView,
     episode_pack: EpisodeRef => PackFile,
     save_pack: SavePackInput => SavedPack,

@@ -50,11 +50,14 @@ export type PlacementType =
   'childrens_home' | 'foster_care' | 'supported_accommodation' | 'secure_childrens_home' | 'kinship_care' | 'other';
 /**
  * The police grading of risk for a missing person, also used for the carer's view and for places.
+ * Which of these a force offers, and its words for them, is data (`practice`): "no apparent
+ * risk" is kept only so a grading recorded before it was dropped for children still reads back
+ * as recorded; it is never offered for a child.
  *
  * This interface was referenced by `Bindings`'s JSON-Schema
  * via the `definition` "RiskGrading".
  */
-export type RiskGrading = 'no_apparent_risk' | 'low' | 'medium' | 'high';
+export type RiskGrading = 'no_apparent_risk' | 'very_low' | 'low' | 'medium' | 'high';
 /**
  * The carer's assessment of one risk.
  *
@@ -90,6 +93,15 @@ export type Channel = 'email' | 'https';
  */
 export type DeliveryState = 'queued' | 'sending' | 'delivered' | 'failed' | 'given_up';
 /**
+ * What kind of episode this is. Councils count them apart (DfE 2014): a child whose
+ * whereabouts are unknown is missing; one whose whereabouts are known but who is not where they
+ * should be is away from placement without authorisation.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "EpisodeType".
+ */
+export type EpisodeType = 'missing' | 'away_without_authorisation';
+/**
  * What an entry records. Stored as `as_str()` (the audit action is `episode_<kind>`); a kind
  * this build does not know is `store.damaged`, never skipped.
  *
@@ -107,12 +119,28 @@ export type EventKind =
   | 'return_home_interview'
   | 'acknowledgement'
   | 'recipients'
-  | 'close';
+  | 'close'
+  | 'episode_type'
+  | 'strategy_meeting';
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema
  * via the `definition` "NotifiedParty".
  */
 export type NotifiedParty = 'police' | 'social_worker' | 'out_of_hours' | 'manager' | 'ofsted' | 'parent' | 'other';
+/**
+ * How an interview was done.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "InterviewMethod".
+ */
+export type InterviewMethod = 'face_to_face' | 'phone';
+/**
+ * Who the police spoke to for the prevention interview.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "InterviewWith".
+ */
+export type InterviewWith = 'child' | 'carer';
 /**
  * How the report reached the police.
  *
@@ -120,6 +148,13 @@ export type NotifiedParty = 'police' | 'social_worker' | 'out_of_hours' | 'manag
  * via the `definition` "ReportChannel".
  */
 export type ReportChannel = 'phone999' | 'phone101' | 'email' | 'online_portal' | 'intake' | 'in_person';
+/**
+ * What became of the return-home interview: only one carried out counts.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "RhiOutcome".
+ */
+export type RhiOutcome = 'carried_out' | 'offered' | 'refused';
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema
  * via the `definition` "UpdateKind".
@@ -231,6 +266,7 @@ export type ErrorCode =
   | 'photo.heic_unsupported'
   | 'photo.too_many_pixels'
   | 'photo.unsupported_format'
+  | 'practice.invalid'
   | 'send.ack_feed'
   | 'send.auth_failed'
   | 'send.bad_address'
@@ -238,6 +274,7 @@ export type ErrorCode =
   | 'send.bad_domain'
   | 'send.compose_failed'
   | 'send.directory_invalid'
+  | 'send.grading_not_offered'
   | 'send.intake_conflict'
   | 'send.intake_rejected'
   | 'send.intake_unauthorised'
@@ -260,6 +297,7 @@ export type ErrorCode =
   | 'send.unreachable'
   | 'send.untrusted_certificate'
   | 'store.already_initialised'
+  | 'store.bad_strategy_rule'
   | 'store.child_ambiguous'
   | 'store.child_archived'
   | 'store.child_not_found'
@@ -450,6 +488,18 @@ export interface Commands {
     };
     result: EpisodeView;
   };
+  episode_strategy_meeting: {
+    args: {
+      input: StrategyMeetingInput;
+    };
+    result: EpisodeView;
+  };
+  episode_type: {
+    args: {
+      input: EpisodeTypeInput;
+    };
+    result: EpisodeView;
+  };
   episode_update: {
     args: {
       input: UpdateInput;
@@ -555,6 +605,12 @@ export interface Commands {
       input: SmtpInput;
     };
     result: SendSettingsView;
+  };
+  set_strategy_meeting_rule: {
+    args: {
+      input: StrategyMeetingRule;
+    };
+    result: HomeSettings;
   };
   settings: {
     args: null;
@@ -1499,6 +1555,20 @@ export interface EpisodeView {
    */
   messages: OutboxMessage[];
   /**
+   * The force's practice: the risk categories to offer (with its words), the 999 rule and the
+   * prevention-interview clock, each with its source.
+   */
+  practice: ForcePractice;
+  /**
+   * When the police prevention interview is due (the force's clock from the return to the
+   * placement); `None` before the child is back or where the force sets no fixed time.
+   */
+  prevention_interview_due_by?: string | null;
+  /**
+   * Past that time with no prevention interview recorded.
+   */
+  prevention_interview_overdue: boolean;
+  /**
    * Who the rules propose; the sender may remove any and add others.
    */
   proposal: Proposal;
@@ -1544,38 +1614,52 @@ export interface Step {
  * via the `definition` "Episode".
  */
 export interface Episode {
-  acknowledgements: Timed9[];
+  acknowledgements: Timed10[];
   /**
-   * Immediate danger, or a child aged 12 or under: call 999 now, before any checklist step.
+   * The child's age on the day the absence was noticed.
+   */
+  age_when_noticed?: number | null;
+  /**
+   * Immediate danger, or a child at or under the national age line (the episode screen's
+   * view applies the force's own line): call 999 now, before any checklist step.
    */
   call_999_now: boolean;
   child_id: string;
-  closed?: Timed11 | null;
-  found?: Timed6 | null;
+  closed?: Timed13 | null;
+  /**
+   * Missing, or away from placement without authorisation: the newest recorded change.
+   */
+  episode_type: EpisodeType;
+  found?: Timed7 | null;
   history: EventInfo[];
   id: string;
   immediate_danger: boolean;
   missing_from_unit?: string | null;
-  not_accepted: Timed4[];
+  not_accepted: Timed5[];
   noticed_at: string;
   opened_at: string;
   opened_by_name: string;
-  part2?: Timed2 | null;
-  prevention_interview?: Timed7 | null;
-  recipients: Timed10[];
-  reports: Timed3[];
-  return_home_interview?: Timed8 | null;
+  part2?: Timed3 | null;
+  prevention_interview?: Timed8 | null;
+  recipients: Timed11[];
+  reports: Timed4[];
+  return_home_interview?: Timed9 | null;
   return_home_interview_deadline?: RhiDeadline | null;
-  steps: Timed[];
-  updates: Timed5[];
+  steps: Timed2[];
+  strategy_meetings: Timed12[];
+  /**
+   * Each change of type, oldest first (the episode opened as missing).
+   */
+  type_changes: Timed[];
+  updates: Timed6[];
 }
 /**
  * An entry as currently true, with when it happened.
  *
  * This interface was referenced by `Bindings`'s JSON-Schema
- * via the `definition` "Timed9".
+ * via the `definition` "Timed10".
  */
-export interface Timed9 {
+export interface Timed10 {
   at: string;
   collar_number?: string;
   cursor?: string;
@@ -1598,9 +1682,9 @@ export interface Timed9 {
  * An entry as currently true, with when it happened.
  *
  * This interface was referenced by `Bindings`'s JSON-Schema
- * via the `definition` "Timed11".
+ * via the `definition` "Timed13".
  */
-export interface Timed11 {
+export interface Timed13 {
   at: string;
   event_id: number;
   harm?: string;
@@ -1619,9 +1703,9 @@ export interface Timed11 {
  * An entry as currently true, with when it happened.
  *
  * This interface was referenced by `Bindings`'s JSON-Schema
- * via the `definition` "Timed6".
+ * via the `definition` "Timed7".
  */
-export interface Timed6 {
+export interface Timed7 {
   at: string;
   disclosures?: string;
   event_id: number;
@@ -1631,6 +1715,11 @@ export interface Timed6 {
   injuries?: string;
   new_risks?: string;
   recorded_by_name: string;
+  /**
+   * When the child was back at the placement, when later than being found: the return-home
+   * interview's 72 hours run from here.
+   */
+  returned_to_placement_at?: string | null;
 }
 /**
  * One recorded entry: kept for ever, even when a later entry corrects it.
@@ -1664,9 +1753,9 @@ export interface EventInfo {
  * An entry as currently true, with when it happened.
  *
  * This interface was referenced by `Bindings`'s JSON-Schema
- * via the `definition` "Timed4".
+ * via the `definition` "Timed5".
  */
-export interface Timed4 {
+export interface Timed5 {
   at: string;
   collar_number?: string;
   event_id: number;
@@ -1679,9 +1768,9 @@ export interface Timed4 {
  * An entry as currently true, with when it happened.
  *
  * This interface was referenced by `Bindings`'s JSON-Schema
- * via the `definition` "Timed2".
+ * via the `definition` "Timed3".
  */
-export interface Timed2 {
+export interface Timed3 {
   absence_noticed_at?: string | null;
   actions_taken?: ActionTaken[];
   at: string;
@@ -1756,22 +1845,26 @@ export interface TakenItems {
  * An entry as currently true, with when it happened.
  *
  * This interface was referenced by `Bindings`'s JSON-Schema
- * via the `definition` "Timed7".
+ * via the `definition` "Timed8".
  */
-export interface Timed7 {
+export interface Timed8 {
   at: string;
+  child_engaged?: boolean | null;
+  disclosed?: boolean | null;
   event_id: number;
+  how?: InterviewMethod | null;
   note?: string;
   officer?: string;
   recorded_by_name: string;
+  with_whom?: InterviewWith | null;
 }
 /**
  * An entry as currently true, with when it happened.
  *
  * This interface was referenced by `Bindings`'s JSON-Schema
- * via the `definition` "Timed10".
+ * via the `definition` "Timed11".
  */
-export interface Timed10 {
+export interface Timed11 {
   added?: string[];
   at: string;
   chosen?: unknown[];
@@ -1785,19 +1878,27 @@ export interface Timed10 {
  * An entry as currently true, with when it happened.
  *
  * This interface was referenced by `Bindings`'s JSON-Schema
- * via the `definition` "Timed3".
+ * via the `definition` "Timed4".
  */
-export interface Timed3 {
+export interface Timed4 {
   at: string;
   collar_number?: string;
   event_id: number;
   how?: ReportChannel | null;
   officer_name?: string;
+  /**
+   * The police's own words for the grading, verbatim, beside the category.
+   */
+  police_words?: string;
   recorded_by_name: string;
   /**
    * Incident or CAD reference.
    */
   reference?: string;
+  /**
+   * The category, in the form's vocabulary (the force's categories are offered; a grading
+   * recorded before, such as "no apparent risk", reads back as it was recorded).
+   */
   risk_grading?: RiskGrading | null;
   unit?: string;
 }
@@ -1805,34 +1906,63 @@ export interface Timed3 {
  * An entry as currently true, with when it happened.
  *
  * This interface was referenced by `Bindings`'s JSON-Schema
- * via the `definition` "Timed8".
+ * via the `definition` "Timed9".
  */
-export interface Timed8 {
+export interface Timed9 {
   accepted?: boolean | null;
   at: string;
+  /**
+   * Who did it.
+   */
   by?: string;
   event_id: number;
   note?: string;
+  organisation?: string;
+  /**
+   * `None` on entries recorded before outcomes were kept: read as offered.
+   */
+  outcome?: RhiOutcome | null;
   recorded_by_name: string;
+  /**
+   * The interview's report came back to the home.
+   */
+  report_received?: boolean | null;
+  /**
+   * The same worker as the child's last return-home interview (continuity).
+   */
+  same_worker_as_last_time?: boolean | null;
 }
 /**
- * The return-home interview deadline, computed from when the child was found.
+ * The return-home interview deadline: 72 hours from the child's return to the placement (or
+ * from being found, when no later return was recorded).
  *
  * This interface was referenced by `Bindings`'s JSON-Schema
  * via the `definition` "RhiDeadline".
  */
 export interface RhiDeadline {
+  carried_out: boolean;
   due_by: string;
+  /**
+   * Carried out, not merely offered, within the 72 hours: the only way the deadline is met.
+   */
+  met: boolean;
+  /**
+   * An interview was recorded (offered, carried out or refused).
+   */
   offered: boolean;
+  /**
+   * Past the deadline with no interview carried out and no refusal recorded.
+   */
   overdue: boolean;
+  refused: boolean;
 }
 /**
  * An entry as currently true, with when it happened.
  *
  * This interface was referenced by `Bindings`'s JSON-Schema
- * via the `definition` "Timed".
+ * via the `definition` "Timed2".
  */
-export interface Timed {
+export interface Timed2 {
   at: string;
   event_id: number;
   label: string;
@@ -1844,9 +1974,39 @@ export interface Timed {
  * An entry as currently true, with when it happened.
  *
  * This interface was referenced by `Bindings`'s JSON-Schema
- * via the `definition` "Timed5".
+ * via the `definition` "Timed12".
  */
-export interface Timed5 {
+export interface Timed12 {
+  at: string;
+  /**
+   * Who attended (names and roles, as given).
+   */
+  attended?: string[];
+  decisions?: string;
+  event_id: number;
+  police_attended?: boolean | null;
+  recorded_by_name: string;
+}
+/**
+ * An entry as currently true, with when it happened.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Timed".
+ */
+export interface Timed {
+  at: string;
+  episode_type?: EpisodeType & string;
+  event_id: number;
+  reason?: string;
+  recorded_by_name: string;
+}
+/**
+ * An entry as currently true, with when it happened.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Timed6".
+ */
+export interface Timed6 {
   at: string;
   event_id: number;
   from?: string;
@@ -1925,6 +2085,72 @@ export interface OutboxMessage {
   id: string;
   pdf_sha256?: string | null;
   purpose: Purpose;
+}
+/**
+ * A force's practice, resolved: the national advice with the force's own parts laid over it.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "ForcePractice".
+ */
+export interface ForcePractice {
+  call_999: Call999Rule;
+  /**
+   * The force this is for; `None` for the national advice (no force known, or none listed).
+   */
+  force_id?: string | null;
+  prevention_interview: PreventionClock;
+  risk_grading: RiskVocabulary;
+}
+/**
+ * When a child is reported at once on 999, and how the force says it.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Call999Rule".
+ */
+export interface Call999Rule {
+  /**
+   * A child this age or under is reported at once; `None`: only when in danger.
+   */
+  at_or_under_age?: number | null;
+  source: string;
+  /**
+   * The force's words, e.g. "report immediately".
+   */
+  wording: string;
+}
+/**
+ * When police should hold the prevention (safe and well) interview after a child returns.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "PreventionClock".
+ */
+export interface PreventionClock {
+  source: string;
+  /**
+   * Hours after the return; `None`: no fixed time, "as soon as possible".
+   */
+  within_hours?: number | null;
+  wording: string;
+}
+/**
+ * The categories a force grades a missing child in, in order, with where that comes from.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "RiskVocabulary".
+ */
+export interface RiskVocabulary {
+  categories: RiskCategory[];
+  source: string;
+}
+/**
+ * One category a force grades in, with the force's own words for it.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "RiskCategory".
+ */
+export interface RiskCategory {
+  grading: RiskGrading;
+  words: string;
 }
 /**
  * What the rules propose, and who they could not reach by email or intake.
@@ -2042,6 +2268,11 @@ export interface Found {
   found_with?: string;
   injuries?: string;
   new_risks?: string;
+  /**
+   * When the child was back at the placement, when later than being found: the return-home
+   * interview's 72 hours run from here.
+   */
+  returned_to_placement_at?: string | null;
 }
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema
@@ -2066,19 +2297,40 @@ export interface InterviewInput {
  * via the `definition` "PreventionInterview".
  */
 export interface PreventionInterview {
+  child_engaged?: boolean | null;
+  disclosed?: boolean | null;
+  how?: InterviewMethod | null;
   note?: string;
   officer?: string;
+  with_whom?: InterviewWith | null;
 }
 /**
- * The independent return-home interview offer.
+ * The independent return-home interview. Its entry's time is when it was carried out (or
+ * offered, or refused).
  *
  * This interface was referenced by `Bindings`'s JSON-Schema
  * via the `definition` "ReturnHomeInterview".
  */
 export interface ReturnHomeInterview {
   accepted?: boolean | null;
+  /**
+   * Who did it.
+   */
   by?: string;
   note?: string;
+  organisation?: string;
+  /**
+   * `None` on entries recorded before outcomes were kept: read as offered.
+   */
+  outcome?: RhiOutcome | null;
+  /**
+   * The interview's report came back to the home.
+   */
+  report_received?: boolean | null;
+  /**
+   * The same worker as the child's last return-home interview (continuity).
+   */
+  same_worker_as_last_time?: boolean | null;
 }
 /**
  * Police would not accept the report: recorded, and the social worker told at once.
@@ -2176,9 +2428,17 @@ export interface PoliceReport {
   how?: ReportChannel | null;
   officer_name?: string;
   /**
+   * The police's own words for the grading, verbatim, beside the category.
+   */
+  police_words?: string;
+  /**
    * Incident or CAD reference.
    */
   reference?: string;
+  /**
+   * The category, in the form's vocabulary (the force's categories are offered; a grading
+   * recorded before, such as "no apparent risk", reads back as it was recorded).
+   */
   risk_grading?: RiskGrading | null;
   unit?: string;
 }
@@ -2224,6 +2484,53 @@ export interface StepInput {
   step_id: string;
 }
 /**
+ * A strategy meeting held (`at`: when).
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "StrategyMeetingInput".
+ */
+export interface StrategyMeetingInput {
+  at?: string | null;
+  episode_id: string;
+  meeting: StrategyMeeting;
+}
+/**
+ * A strategy meeting held about the child's repeat episodes.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "StrategyMeeting".
+ */
+export interface StrategyMeeting {
+  /**
+   * Who attended (names and roles, as given).
+   */
+  attended?: string[];
+  decisions?: string;
+  police_attended?: boolean | null;
+}
+/**
+ * The episode changes type (missing, or away from placement without authorisation).
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "EpisodeTypeInput".
+ */
+export interface EpisodeTypeInput {
+  at?: string | null;
+  change: EpisodeTypeChange;
+  episode_id: string;
+}
+/**
+ * The episode changed type (for example: the child was found at a friend's and stays there
+ * tonight without permission), recorded with why.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "EpisodeTypeChange".
+ */
+export interface EpisodeTypeChange {
+  episode_type?: EpisodeType & string;
+  reason?: string;
+}
+/**
  * This interface was referenced by `Bindings`'s JSON-Schema
  * via the `definition` "UpdateInput".
  */
@@ -2267,7 +2574,11 @@ export interface FieldView {
 export interface MissingPreview {
   age?: number | null;
   /**
-   * 12 or under: report at once on 999.
+   * The home's force's 999 rule: its age line, its words and their source.
+   */
+  call_999: Call999Rule;
+  /**
+   * At or under the home's force's age line: report at once on 999.
    */
   call_999_now: boolean;
   child_id: string;
@@ -2481,6 +2792,10 @@ export interface HomeSettings {
    */
   protective_marking?: string;
   readiness?: ReadinessSettings;
+  /**
+   * When repeat episodes raise a strategy-meeting flag.
+   */
+  strategy_meeting?: StrategyMeetingRule;
 }
 /**
  * The home's thresholds. Settings, not constants: a home may review more often.
@@ -2497,6 +2812,23 @@ export interface ReadinessSettings {
    * Part 1 must be reviewed at least this often.
    */
   review_interval_days: number;
+}
+/**
+ * When repeat episodes call a strategy meeting: a local rule (one council's is 3 episodes in 30
+ * days, the default), so each home sets its own.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "StrategyMeetingRule".
+ */
+export interface StrategyMeetingRule {
+  /**
+   * This many episodes (the one just closed included) ...
+   */
+  episodes?: number;
+  /**
+   * ... noticed within this many days raise the strategy-meeting flag.
+   */
+  within_days?: number;
 }
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema

@@ -42,7 +42,16 @@
     had_the_pack: [],
     flags: [],
     refusal_notices: [],
+    practice: {
+      force_id: 'metropolitan',
+      risk_grading: { categories: [{ grading: 'very_low', words: 'Very low' }, { grading: 'low', words: 'Low' }, { grading: 'medium', words: 'Medium' }, { grading: 'high', words: 'High' }], source: 'Fictional source' },
+      call_999: { at_or_under_age: 12, wording: 'report immediately', source: 'Fictional source' },
+      prevention_interview: { within_hours: 24, wording: "within 24 hours of the child's return", source: 'Fictional source' },
+    },
+    prevention_interview_due_by: null,
+    prevention_interview_overdue: false,
     episode: {
+      episode_type: 'missing', type_changes: [], strategy_meetings: [], age_when_noticed: 15,
       id: 'ep-fallback', child_id: firstChild.id, acknowledgements: [], call_999_now: false, immediate_danger: false,
       history: [], not_accepted: [], noticed_at: iso(0), opened_at: iso(0), opened_by_name: session.actor_name,
       recipients: [], reports: [], steps: [], updates: [], part2: null, found: null, closed: null,
@@ -140,7 +149,7 @@
       const call999 = !!i.immediate_danger || !!p.call_999_now;
       Object.assign(v, { child_name: p.legal_name || v.child_name, age: p.age ?? v.age, readout: p.readout || v.readout, messages: [], flags: [] });
       v.checklist.call_999_now = call999;
-      v.episode = { ...v.episode, id, child_id: i.child_id, immediate_danger: !!i.immediate_danger, call_999_now: call999, noticed_at: i.noticed_at || iso(0), opened_at: iso(0), opened_by_name: session.actor_name, acknowledgements: [], not_accepted: [], recipients: [], reports: [], steps: [], updates: [], part2: null, found: null, closed: null, prevention_interview: null, return_home_interview: null, return_home_interview_deadline: null };
+      v.episode = { ...v.episode, id, child_id: i.child_id, immediate_danger: !!i.immediate_danger, call_999_now: call999, noticed_at: i.noticed_at || iso(0), opened_at: iso(0), opened_by_name: session.actor_name, acknowledgements: [], not_accepted: [], recipients: [], reports: [], steps: [], updates: [], part2: null, found: null, closed: null, prevention_interview: null, return_home_interview: null, return_home_interview_deadline: null, episode_type: 'missing', type_changes: [], strategy_meetings: [] };
       episodes[id] = v;
       openCards.push({ episode_id: id, child_id: i.child_id, child_name: v.child_name, call_999_now: call999, noticed_at: v.episode.noticed_at, found_at: null, deliveries: [] });
       return clone(v);
@@ -174,7 +183,10 @@
       const at = i.at || iso(0);
       if (!v.episode.found && !v.messages.some((m) => m.purpose === 'returned_notice') && hadThePack(v).length) followUp(v, 'returned_notice', '');
       v.episode.found = { ...by(), at, ...i.found };
-      v.episode.return_home_interview_deadline = { due_by: new Date(Date.parse(at) + 72 * 3600000).toISOString(), offered: false, overdue: false };
+      const back = i.found.returned_to_placement_at || at;
+      v.episode.return_home_interview_deadline = { due_by: new Date(Date.parse(back) + 72 * 3600000).toISOString(), offered: false, carried_out: false, met: false, refused: false, overdue: false };
+      const hours = v.practice.prevention_interview.within_hours;
+      v.prevention_interview_due_by = hours ? new Date(Date.parse(back) + hours * 3600000).toISOString() : null;
       const card = openCards.find((o) => o.episode_id === v.episode.id);
       if (card) card.found_at = at;
       return clone(v);
@@ -182,9 +194,17 @@
     episode_interview: (i) => {
       const v = ep(i);
       if (i.prevention) v.episode.prevention_interview = { ...by(), ...i.prevention };
-      if (i.return_home) { v.episode.return_home_interview = { ...by(), ...i.return_home }; v.episode.return_home_interview_deadline.offered = true; }
+      if (i.return_home) {
+        v.episode.return_home_interview = { ...by(), ...i.return_home };
+        const d = v.episode.return_home_interview_deadline;
+        Object.assign(d, { offered: true, carried_out: i.return_home.outcome === 'carried_out', refused: i.return_home.outcome === 'refused' });
+        d.met = d.carried_out;
+      }
       return clone(v);
     },
+    episode_type: (i) => { const v = ep(i); v.episode.type_changes.push({ ...by(), ...i.change }); v.episode.episode_type = i.change.episode_type; return clone(v); },
+    episode_strategy_meeting: (i) => { const v = ep(i); v.episode.strategy_meetings.push({ ...by(), at: i.at, ...i.meeting }); return clone(v); },
+    set_strategy_meeting_rule: (i) => { if (i.episodes < 2 || i.within_days < 1 || i.within_days > 365) throw err('store.bad_strategy_rule', 'x'); fx.settings.strategy_meeting = i; return clone(fx.settings); },
     episode_close: (i) => {
       const v = ep(i);
       v.episode.closed = { ...by(), ...i.closure };

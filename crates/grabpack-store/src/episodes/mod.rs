@@ -25,11 +25,10 @@ use rusqlite::{Connection, OptionalExtension};
 
 use crate::error::{Result, StoreError};
 
-/// The independent return-home interview must be offered within this time of the child's return.
+/// The independent return-home interview must be carried out within this time of the child's
+/// return to the placement (DfE 2014). The strategy-meeting threshold is a local rule: a home
+/// setting (`HomeSettings::strategy_meeting`).
 pub const RETURN_HOME_INTERVIEW_WITHIN: SignedDuration = SignedDuration::from_hours(72);
-/// Three or more episodes within this window raise a strategy-meeting flag.
-pub const STRATEGY_WINDOW: SignedDuration = SignedDuration::from_hours(30 * 24);
-pub const STRATEGY_THRESHOLD: i64 = 3;
 
 /// A stored time, read back. One that does not parse is damage (`store.damaged` through
 /// `StoreError::from`), never the epoch.
@@ -264,7 +263,7 @@ mod tests {
                 &ReturnHomeInterview {
                     by: "Independent advocate (fictional)".into(),
                     accepted: Some(true),
-                    note: String::new(),
+                    ..Default::default()
                 },
             )
             .unwrap();
@@ -390,5 +389,275 @@ mod tests {
                 .iter()
                 .all(|f| f.kind != FlagKind::StrategyMeeting)
         );
+    }
+
+    fn found_at(store: &mut Store, ep: &crate::EpisodeId, at: &str, back: Option<&str>) {
+        store
+            .record_found(
+                ep,
+                t(at),
+                &Found {
+                    found_where: "A park (fictional)".into(),
+                    returned_to_placement_at: back.map(t),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+    }
+
+    fn rhi(store: &mut Store, ep: &crate::EpisodeId, at: &str, outcome: Option<RhiOutcome>) {
+        store
+            .record_return_home_interview(
+                ep,
+                t(at),
+                &ReturnHomeInterview {
+                    by: "Sam Worker (fictional)".into(),
+                    organisation: "An advocacy service (fictional)".into(),
+                    outcome,
+                    same_worker_as_last_time: Some(true),
+                    report_received: Some(false),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+    }
+
+    #[test]
+    fn a_return_home_interview_only_offered_does_not_meet_the_72_hours() {
+        let (_d, mut store, child) = home();
+        let ep = open(&mut store, &child, "2026-11-01T21:00:00Z");
+        found_at(&mut store, &ep, "2026-11-02T09:30:00Z", None);
+        rhi(
+            &mut store,
+            &ep,
+            "2026-11-03T10:00:00Z",
+            Some(RhiOutcome::Offered),
+        );
+        let d = store
+            .episode(&ep)
+            .unwrap()
+            .return_home_interview_deadline
+            .unwrap();
+        assert!(d.offered);
+        assert!(!d.carried_out && !d.met, "an offer is not an interview");
+        assert!(d.overdue, "long past the deadline with no interview");
+    }
+
+    #[test]
+    fn a_return_home_interview_carried_out_within_72_hours_of_the_return_to_the_placement_is_met() {
+        let (_d, mut store, child) = home();
+        let ep = open(&mut store, &child, "2026-11-01T21:00:00Z");
+        // Found on the 2nd, back at the placement only on the 3rd: the clock runs from the 3rd.
+        found_at(
+            &mut store,
+            &ep,
+            "2026-11-02T09:30:00Z",
+            Some("2026-11-03T12:00:00Z"),
+        );
+        rhi(
+            &mut store,
+            &ep,
+            "2026-11-06T11:00:00Z",
+            Some(RhiOutcome::CarriedOut),
+        );
+        let e = store.episode(&ep).unwrap();
+        let d = e.return_home_interview_deadline.unwrap();
+        assert_eq!(d.due_by, t("2026-11-06T12:00:00Z"));
+        assert!(d.carried_out && d.met && !d.overdue);
+        let r = &e.return_home_interview.unwrap().value;
+        assert_eq!(r.organisation, "An advocacy service (fictional)");
+        assert_eq!(r.same_worker_as_last_time, Some(true));
+        assert_eq!(r.report_received, Some(false));
+    }
+
+    #[test]
+    fn a_return_home_interview_carried_out_after_72_hours_is_not_met() {
+        let (_d, mut store, child) = home();
+        let ep = open(&mut store, &child, "2026-11-01T21:00:00Z");
+        found_at(&mut store, &ep, "2026-11-02T09:30:00Z", None);
+        rhi(
+            &mut store,
+            &ep,
+            "2026-11-05T09:31:00Z",
+            Some(RhiOutcome::CarriedOut),
+        );
+        let d = store
+            .episode(&ep)
+            .unwrap()
+            .return_home_interview_deadline
+            .unwrap();
+        assert!(d.carried_out && !d.met);
+    }
+
+    #[test]
+    fn a_refused_return_home_interview_is_recorded_as_a_refusal_never_as_met() {
+        let (_d, mut store, child) = home();
+        let ep = open(&mut store, &child, "2026-11-01T21:00:00Z");
+        found_at(&mut store, &ep, "2026-11-02T09:30:00Z", None);
+        rhi(
+            &mut store,
+            &ep,
+            "2026-11-03T10:00:00Z",
+            Some(RhiOutcome::Refused),
+        );
+        let d = store
+            .episode(&ep)
+            .unwrap()
+            .return_home_interview_deadline
+            .unwrap();
+        assert!(d.refused && !d.met && !d.carried_out && !d.overdue);
+    }
+
+    #[test]
+    fn an_episode_changes_type_and_every_change_is_kept() {
+        let (_d, mut store, child) = home();
+        let ep = open(&mut store, &child, "2026-11-01T21:00:00Z");
+        assert_eq!(
+            store.episode(&ep).unwrap().episode_type,
+            EpisodeType::Missing
+        );
+        store
+            .record_episode_type(
+                &ep,
+                t("2026-11-01T23:00:00Z"),
+                &EpisodeTypeChange {
+                    episode_type: EpisodeType::AwayWithoutAuthorisation,
+                    reason: "at a friend's address, refuses to come back tonight".into(),
+                },
+            )
+            .unwrap();
+        let e = store.episode(&ep).unwrap();
+        assert_eq!(e.episode_type, EpisodeType::AwayWithoutAuthorisation);
+        store
+            .record_episode_type(
+                &ep,
+                t("2026-11-02T08:00:00Z"),
+                &EpisodeTypeChange {
+                    episode_type: EpisodeType::Missing,
+                    reason: "left the friend's address; whereabouts unknown".into(),
+                },
+            )
+            .unwrap();
+        let e = store.episode(&ep).unwrap();
+        assert_eq!(e.episode_type, EpisodeType::Missing);
+        assert_eq!(e.type_changes.len(), 2, "both changes on the record");
+        assert_eq!(
+            store
+                .audit_list(Some(&child), Some("episode_episode_type"), 5)
+                .unwrap()
+                .len(),
+            2
+        );
+    }
+
+    #[test]
+    fn the_strategy_meeting_threshold_is_the_homes_setting() {
+        let (_d, mut store, child) = home();
+        store
+            .set_strategy_meeting_rule(crate::StrategyMeetingRule {
+                episodes: 2,
+                within_days: 7,
+            })
+            .unwrap();
+        let strategy = |store: &Store| {
+            store
+                .child_flags(&child)
+                .unwrap()
+                .iter()
+                .filter(|f| f.kind == FlagKind::StrategyMeeting)
+                .count()
+        };
+        for (i, day) in ["2026-11-01", "2026-11-05"].iter().enumerate() {
+            let ep = open(&mut store, &child, &format!("{day}T21:00:00Z"));
+            store
+                .close_episode(&ep, t(&format!("{day}T23:00:00Z")), &Closure::default())
+                .unwrap();
+            assert_eq!(strategy(&store), i, "after episode {}", i + 1);
+        }
+        let flag = store
+            .child_flags(&child)
+            .unwrap()
+            .into_iter()
+            .find(|f| f.kind == FlagKind::StrategyMeeting)
+            .unwrap();
+        assert_eq!(flag.detail["episodes"], 2);
+        assert_eq!(flag.detail["within_days"], 7);
+    }
+
+    #[test]
+    fn a_strategy_meeting_rule_of_one_episode_is_refused() {
+        let (_d, mut store, _child) = home();
+        let err = store
+            .set_strategy_meeting_rule(crate::StrategyMeetingRule {
+                episodes: 1,
+                within_days: 30,
+            })
+            .unwrap_err();
+        assert_eq!(err.code(), "store.bad_strategy_rule");
+        assert_eq!(store.settings().unwrap().strategy_meeting.episodes, 3);
+    }
+
+    #[test]
+    fn a_strategy_meeting_is_recorded_after_the_episode_closed() {
+        let (_d, mut store, child) = home();
+        let ep = open(&mut store, &child, "2026-11-01T21:00:00Z");
+        store
+            .close_episode(&ep, t("2026-11-02T09:00:00Z"), &Closure::default())
+            .unwrap();
+        store
+            .record_strategy_meeting(
+                &ep,
+                t("2026-11-09T14:00:00Z"),
+                &StrategyMeeting {
+                    attended: vec![
+                        "Social worker (fictional)".into(),
+                        "DS Test (fictional)".into(),
+                    ],
+                    police_attended: Some(true),
+                    decisions: "Safety plan reviewed (fictional)".into(),
+                },
+            )
+            .unwrap();
+        let e = store.episode(&ep).unwrap();
+        assert_eq!(e.strategy_meetings.len(), 1);
+        assert_eq!(e.strategy_meetings[0].value.police_attended, Some(true));
+        assert_eq!(e.strategy_meetings[0].at, t("2026-11-09T14:00:00Z"));
+    }
+
+    #[test]
+    fn an_old_no_apparent_risk_grading_and_an_old_interview_read_back_as_recorded() {
+        let (_d, mut store, child) = home();
+        let ep = open(&mut store, &child, "2026-11-01T21:00:00Z");
+        // Bodies as an earlier build wrote them: no police words, no outcome.
+        let conn = store.connection_for_tests();
+        for (kind, key, body) in [
+            (
+                "report",
+                "report:old",
+                r#"{"how":"phone101","unit":"","reference":"CAD 1 (fictional)","officer_name":"","collar_number":"","risk_grading":"no_apparent_risk"}"#,
+            ),
+            ("found", "found", r#"{"found_where":"home (fictional)"}"#),
+            (
+                "return_home_interview",
+                "return_home_interview",
+                r#"{"by":"Advocate (fictional)","accepted":true,"note":""}"#,
+            ),
+        ] {
+            conn.execute(
+                "INSERT INTO episode_events (episode_id, kind, item_key, at, recorded_at, recorded_by, recorded_by_name, body_json)
+                 VALUES (?1, ?2, ?3, '2026-11-01T22:00:00Z', '2026-11-01T22:00:00Z', 'x', 'x', ?4)",
+                rusqlite::params![ep, kind, key, body],
+            )
+            .unwrap();
+        }
+        let e = store.episode(&ep).unwrap();
+        assert_eq!(
+            e.reports[0].value.risk_grading,
+            Some(grabpack_core::RiskGrading::NoApparentRisk)
+        );
+        assert_eq!(e.reports[0].value.police_words, "");
+        let d = e.return_home_interview_deadline.unwrap();
+        assert!(d.offered && !d.carried_out, "an old entry reads as offered");
+        assert_eq!(e.episode_type, EpisodeType::Missing);
     }
 }

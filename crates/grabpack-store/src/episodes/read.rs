@@ -11,8 +11,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Deserialize;
 
 use super::{
-    ChildFlag, Episode, EpisodeSummary, EventInfo, EventKind, RETURN_HOME_INTERVIEW_WITHIN,
-    RhiDeadline, Timed, json_col, ts_col,
+    ChildFlag, Episode, EpisodeSummary, EpisodeType, EventInfo, EventKind,
+    RETURN_HOME_INTERVIEW_WITHIN, RhiDeadline, RhiOutcome, Timed, json_col, ts_col,
 };
 use crate::children::parse_form;
 use crate::error::{Result, StoreError};
@@ -88,6 +88,9 @@ impl Store {
             immediate_danger,
             missing_from_unit,
             call_999_now: immediate_danger,
+            age_when_noticed: None,
+            episode_type: EpisodeType::Missing,
+            type_changes: vec![],
             steps: vec![],
             part2: None,
             reports: vec![],
@@ -99,6 +102,7 @@ impl Store {
             return_home_interview_deadline: None,
             acknowledgements: vec![],
             recipients: vec![],
+            strategy_meetings: vec![],
             closed: None,
             history: vec![],
         };
@@ -116,27 +120,27 @@ impl Store {
                 EventKind::Acknowledgement => ep.acknowledgements.extend(timed(e)?),
                 EventKind::Recipients => ep.recipients.extend(timed(e)?),
                 EventKind::Close => ep.closed = timed(e)?,
+                EventKind::EpisodeType => ep.type_changes.extend(timed(e)?),
+                EventKind::StrategyMeeting => ep.strategy_meetings.extend(timed(e)?),
             }
         }
         ep.steps.sort_by_key(|s| s.at);
         ep.updates.sort_by_key(|s| s.at);
-        if let Some(found) = &ep.found {
-            let due_by = found
-                .at
-                .checked_add(RETURN_HOME_INTERVIEW_WITHIN)
-                .unwrap_or(found.at);
-            let offered = ep.return_home_interview.is_some();
-            ep.return_home_interview_deadline = Some(RhiDeadline {
-                due_by,
-                offered,
-                overdue: !offered && Timestamp::now() > due_by,
-            });
+        ep.type_changes.sort_by_key(|s| s.at);
+        ep.strategy_meetings.sort_by_key(|s| s.at);
+        if let Some(last) = ep.type_changes.last() {
+            ep.episode_type = last.value.episode_type;
         }
-        // A child aged 12 or under always goes straight to 999.
+        ep.return_home_interview_deadline = rhi_deadline(&ep, Timestamp::now());
+        // The national 999 line; the episode screen's view applies the force's own.
         let dob = child_date_of_birth(conn, &child_id)?;
         let day = noticed_at.to_zoned(jiff::tz::TimeZone::UTC).date();
-        let age = dob.and_then(|dob| age_on(dob, day));
-        ep.call_999_now = grabpack_core::readiness::must_call_999(age, ep.immediate_danger);
+        ep.age_when_noticed = dob.and_then(|dob| age_on(dob, day));
+        let practice = grabpack_core::practice::Practice::shipped()?;
+        ep.call_999_now = practice
+            .national()
+            .call_999
+            .must_call_999(ep.age_when_noticed, ep.immediate_danger);
         ep.history = history;
         Ok(ep)
     }
@@ -256,4 +260,27 @@ fn child_date_of_birth(conn: &Connection, child_id: &ChildId) -> Result<Option<j
         None => Ok(None),
         Some((seq, json)) => Ok(parse_form(child_id, seq, &json)?.identity.date_of_birth),
     }
+}
+
+/// The return-home interview's deadline: 72 hours from the return to the placement (found, when
+/// no later return was recorded). Met only by an interview carried out by then: an offer is not
+/// an interview, and a refusal is recorded as a refusal.
+fn rhi_deadline(ep: &Episode, now: Timestamp) -> Option<RhiDeadline> {
+    let found = ep.found.as_ref()?;
+    let back = found.value.returned_to_placement_at.unwrap_or(found.at);
+    let due_by = back
+        .checked_add(RETURN_HOME_INTERVIEW_WITHIN)
+        .unwrap_or(back);
+    let rhi = ep.return_home_interview.as_ref();
+    let outcome = rhi.map(|r| r.value.outcome.unwrap_or(RhiOutcome::Offered));
+    let carried_out = outcome == Some(RhiOutcome::CarriedOut);
+    let refused = outcome == Some(RhiOutcome::Refused);
+    Some(RhiDeadline {
+        due_by,
+        offered: rhi.is_some(),
+        carried_out,
+        met: carried_out && rhi.is_some_and(|r| r.at <= due_by),
+        refused,
+        overdue: !carried_out && !refused && now > due_by,
+    })
 }

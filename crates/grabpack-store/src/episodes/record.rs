@@ -8,9 +8,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::{
-    Acknowledgement, Closure, Episode, EpisodeUpdate, EventKind, FlagKind, Found, NewEpisode,
-    NotAccepted, PoliceReport, PreventionInterview, RecipientChoice, ReturnHomeInterview,
-    STRATEGY_THRESHOLD, STRATEGY_WINDOW, StepEntry, episode_child, is_closed, now_string,
+    Acknowledgement, Closure, Episode, EpisodeTypeChange, EpisodeUpdate, EventKind, FlagKind,
+    Found, NewEpisode, NotAccepted, PoliceReport, PreventionInterview, RecipientChoice,
+    ReturnHomeInterview, StepEntry, StrategyMeeting, episode_child, is_closed, now_string,
 };
 use crate::audit;
 use crate::audit_action::AuditAction;
@@ -196,6 +196,30 @@ impl Store {
         )
     }
 
+    /// The episode changes type (missing, or away from placement without authorisation): a new
+    /// entry each time, so every change stays on the record with its time, who and why.
+    pub fn record_episode_type(
+        &mut self,
+        episode_id: &EpisodeId,
+        at: Timestamp,
+        change: &EpisodeTypeChange,
+    ) -> Result<i64> {
+        let key = format!("episode_type:{}", uuid::Uuid::new_v4());
+        self.record_event(episode_id, EventKind::EpisodeType, &key, at, change)
+    }
+
+    /// A strategy meeting held (`at`: when), recorded on the episode that raised it; it may be
+    /// held after the episode closed.
+    pub fn record_strategy_meeting(
+        &mut self,
+        episode_id: &EpisodeId,
+        at: Timestamp,
+        meeting: &StrategyMeeting,
+    ) -> Result<i64> {
+        let key = format!("strategy_meeting:{}", uuid::Uuid::new_v4());
+        self.record_event(episode_id, EventKind::StrategyMeeting, &key, at, meeting)
+    }
+
     /// Record who the pack went to (proposed and chosen).
     pub fn record_recipients(
         &mut self,
@@ -232,7 +256,8 @@ impl Store {
     }
 
     /// Close the episode: the child's form is flagged for review (with the new places and people
-    /// offered as additions), and a third episode within 30 days raises a strategy-meeting flag.
+    /// offered as additions), and reaching the home's strategy-meeting threshold (a local rule,
+    /// `HomeSettings::strategy_meeting`, 3 episodes in 30 days unless changed) raises a flag.
     pub fn close_episode(
         &mut self,
         episode_id: &EpisodeId,
@@ -303,18 +328,14 @@ impl Store {
         let actor = self.actor().clone();
         let tx = self.conn_mut().transaction()?;
         let child = episode_child(&tx, episode_id)?;
+        // Late corrections to a closed episode are allowed only for the record itself:
+        // return-home interviews and found details often arrive after closure.
         if kind != EventKind::Close
             && kind != EventKind::Acknowledgement
+            && !kind.may_follow_close()
             && is_closed(&tx, episode_id)?
         {
-            // Late corrections to a closed episode are allowed only for the record itself:
-            // return-home interviews and found details often arrive after closure.
-            if !matches!(
-                kind,
-                EventKind::Found | EventKind::PreventionInterview | EventKind::ReturnHomeInterview
-            ) {
-                return Err(StoreError::EpisodeClosed);
-            }
+            return Err(StoreError::EpisodeClosed);
         }
         tx.execute(
             "INSERT INTO episode_events (episode_id, kind, item_key, at, recorded_at, recorded_by, recorded_by_name, body_json, supersedes, reason)
@@ -401,13 +422,14 @@ fn raise_flags_after_close(
         [episode_id],
         |r| r.get(0),
     )?;
-    let window_ms = STRATEGY_WINDOW.as_millis() as i64;
+    let rule = crate::settings::settings_in(tx)?.strategy_meeting;
+    let window_ms = rule.window().as_millis() as i64;
     let count: i64 = tx.query_row(
         "SELECT count(*) FROM episodes WHERE child_id = ?1 AND noticed_ms > ?2 AND noticed_ms <= ?3",
         params![child, noticed_ms - window_ms, noticed_ms],
         |r| r.get(0),
     )?;
-    if count >= STRATEGY_THRESHOLD {
+    if count >= i64::from(rule.episodes) {
         let already: Option<i64> = tx
             .query_row(
                 "SELECT id FROM child_flags WHERE child_id = ?1 AND kind = 'strategy_meeting' AND cleared_at IS NULL",
@@ -417,8 +439,13 @@ fn raise_flags_after_close(
             .optional()?;
         if already.is_none() {
             let detail = serde_json::json!({
-                "reason": format!("{count} missing episodes in 30 days: a strategy meeting is usually called."),
-                "episodes_in_30_days": count,
+                "reason": format!(
+                    "{count} missing episodes in {} days: the home's rule calls a strategy meeting at {}.",
+                    rule.within_days, rule.episodes
+                ),
+                "episodes_in_window": count,
+                "episodes": rule.episodes,
+                "within_days": rule.within_days,
             });
             tx.execute(
                 "INSERT INTO child_flags (child_id, kind, episode_id, raised_at, detail_json) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -430,7 +457,10 @@ fn raise_flags_after_close(
                 "system",
                 AuditAction::FlagRaised.as_str(),
                 Some(child.as_str()),
-                &format!("strategy_meeting; {count} episodes in 30 days"),
+                &format!(
+                    "strategy_meeting; {count} episodes in {} days (threshold {})",
+                    rule.within_days, rule.episodes
+                ),
             )?;
         }
     }
@@ -495,6 +525,7 @@ pub(crate) fn insert_event<T: Serialize>(
     let body = to_json(body)?;
     let child = episode_child(tx, episode_id)?;
     if !matches!(kind, EventKind::Acknowledgement | EventKind::Recipients)
+        && !kind.may_follow_close()
         && is_closed(tx, episode_id)?
     {
         return Err(StoreError::EpisodeClosed);

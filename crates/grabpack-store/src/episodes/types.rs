@@ -51,7 +51,46 @@ pub struct PoliceReport {
     pub reference: String,
     pub officer_name: String,
     pub collar_number: String,
+    /// The category, in the form's vocabulary (the force's categories are offered; a grading
+    /// recorded before, such as "no apparent risk", reads back as it was recorded).
     pub risk_grading: Option<RiskGrading>,
+    /// The police's own words for the grading, verbatim, beside the category.
+    pub police_words: String,
+}
+
+/// What kind of episode this is. Councils count them apart (DfE 2014): a child whose
+/// whereabouts are unknown is missing; one whose whereabouts are known but who is not where they
+/// should be is away from placement without authorisation.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EpisodeType {
+    /// Whereabouts cannot be established. Every episode opens as this.
+    #[default]
+    Missing,
+    /// Whereabouts known, but not where the child should be, without permission.
+    AwayWithoutAuthorisation,
+}
+
+/// The episode changed type (for example: the child was found at a friend's and stays there
+/// tonight without permission), recorded with why.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EpisodeTypeChange {
+    pub episode_type: EpisodeType,
+    pub reason: String,
+}
+
+/// A strategy meeting held about the child's repeat episodes.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StrategyMeeting {
+    /// Who attended (names and roles, as given).
+    pub attended: Vec<String>,
+    pub police_attended: Option<bool>,
+    pub decisions: String,
 }
 
 /// "Police would not accept the report": the record councils say they never get.
@@ -96,6 +135,39 @@ pub struct Found {
     pub injuries: String,
     pub disclosures: String,
     pub new_risks: String,
+    /// When the child was back at the placement, when later than being found: the return-home
+    /// interview's 72 hours run from here.
+    pub returned_to_placement_at: Option<Timestamp>,
+}
+
+/// How an interview was done.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InterviewMethod {
+    FaceToFace,
+    Phone,
+}
+
+/// Who the police spoke to for the prevention interview.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InterviewWith {
+    Child,
+    Carer,
+}
+
+/// What became of the return-home interview: only one carried out counts.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RhiOutcome {
+    /// Offered, not (yet) carried out.
+    Offered,
+    CarriedOut,
+    /// The child refused: recorded as a refusal, never as met.
+    Refused,
 }
 
 /// The police prevention interview (safe-and-well check).
@@ -105,16 +177,29 @@ pub struct Found {
 pub struct PreventionInterview {
     pub officer: String,
     pub note: String,
+    pub how: Option<InterviewMethod>,
+    pub with_whom: Option<InterviewWith>,
+    pub child_engaged: Option<bool>,
+    pub disclosed: Option<bool>,
 }
 
-/// The independent return-home interview offer.
+/// The independent return-home interview. Its entry's time is when it was carried out (or
+/// offered, or refused).
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ReturnHomeInterview {
+    /// Who did it.
     pub by: String,
     pub accepted: Option<bool>,
     pub note: String,
+    /// `None` on entries recorded before outcomes were kept: read as offered.
+    pub outcome: Option<RhiOutcome>,
+    pub organisation: String,
+    /// The same worker as the child's last return-home interview (continuity).
+    pub same_worker_as_last_time: Option<bool>,
+    /// The interview's report came back to the home.
+    pub report_received: Option<bool>,
 }
 
 /// Closing the episode, with what was learned for Part 1.
@@ -178,10 +263,12 @@ pub enum EventKind {
     Acknowledgement,
     Recipients,
     Close,
+    EpisodeType,
+    StrategyMeeting,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 11] = [
+    pub const ALL: [EventKind; 13] = [
         Self::Step,
         Self::Part2,
         Self::Report,
@@ -193,6 +280,8 @@ impl EventKind {
         Self::Acknowledgement,
         Self::Recipients,
         Self::Close,
+        Self::EpisodeType,
+        Self::StrategyMeeting,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -208,11 +297,25 @@ impl EventKind {
             Self::Acknowledgement => "acknowledgement",
             Self::Recipients => "recipients",
             Self::Close => "close",
+            Self::EpisodeType => "episode_type",
+            Self::StrategyMeeting => "strategy_meeting",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Entries that often arrive after the episode is closed (the interviews, the strategy
+    /// meeting, found details): recorded on a closed episode too.
+    pub fn may_follow_close(self) -> bool {
+        matches!(
+            self,
+            Self::Found
+                | Self::PreventionInterview
+                | Self::ReturnHomeInterview
+                | Self::StrategyMeeting
+        )
     }
 }
 
@@ -289,12 +392,19 @@ pub struct Timed<T> {
     pub value: T,
 }
 
-/// The return-home interview deadline, computed from when the child was found.
+/// The return-home interview deadline: 72 hours from the child's return to the placement (or
+/// from being found, when no later return was recorded).
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RhiDeadline {
     pub due_by: Timestamp,
+    /// An interview was recorded (offered, carried out or refused).
     pub offered: bool,
+    pub carried_out: bool,
+    /// Carried out, not merely offered, within the 72 hours: the only way the deadline is met.
+    pub met: bool,
+    pub refused: bool,
+    /// Past the deadline with no interview carried out and no refusal recorded.
     pub overdue: bool,
 }
 
@@ -309,8 +419,15 @@ pub struct Episode {
     pub opened_by_name: String,
     pub immediate_danger: bool,
     pub missing_from_unit: Option<String>,
-    /// Immediate danger, or a child aged 12 or under: call 999 now, before any checklist step.
+    /// Immediate danger, or a child at or under the national age line (the episode screen's
+    /// view applies the force's own line): call 999 now, before any checklist step.
     pub call_999_now: bool,
+    /// The child's age on the day the absence was noticed.
+    pub age_when_noticed: Option<i16>,
+    /// Missing, or away from placement without authorisation: the newest recorded change.
+    pub episode_type: EpisodeType,
+    /// Each change of type, oldest first (the episode opened as missing).
+    pub type_changes: Vec<Timed<EpisodeTypeChange>>,
     pub steps: Vec<Timed<StepEntry>>,
     pub part2: Option<Timed<Part2>>,
     pub reports: Vec<Timed<PoliceReport>>,
@@ -322,6 +439,7 @@ pub struct Episode {
     pub return_home_interview_deadline: Option<RhiDeadline>,
     pub acknowledgements: Vec<Timed<Acknowledgement>>,
     pub recipients: Vec<Timed<RecipientChoice>>,
+    pub strategy_meetings: Vec<Timed<StrategyMeeting>>,
     pub closed: Option<Timed<Closure>>,
     pub history: Vec<EventInfo>,
 }

@@ -112,8 +112,11 @@ export const REPORT_CHANNELS: { value: ReportChannel; label: string }[] = [
   { value: 'in_person', label: 'In person' },
 ];
 
+/** The form's words for each grading; a police report offers only its force's categories (and
+ *  words) from the episode view's `practice`, so "no apparent risk" is shown only as recorded. */
 export const RISK_WORDS: Record<RiskGrading, string> = {
-  no_apparent_risk: 'No apparent risk (absent)',
+  no_apparent_risk: 'No apparent risk (absent), as recorded',
+  very_low: 'Very low',
   low: 'Low',
   medium: 'Medium',
   high: 'High',
