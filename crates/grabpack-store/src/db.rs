@@ -224,6 +224,13 @@ WHERE e.id = (
     ORDER BY x.noticed_ms DESC, x.rowid DESC LIMIT 1
 );
 "#,
+    // 5: each staff member's member key (random, not derived from the PIN): what rotation and
+    // device recovery re-wrap a PIN slot from, so the Argon2id(PIN) outputs in `pin_key` are no
+    // longer needed and are erased at the next unlock on a device with its keychain (the PIN
+    // slots are moved first, which SQL cannot do). Self-contained: adds one nullable column.
+    r#"
+ALTER TABLE staff ADD COLUMN member_key BLOB;
+"#,
 ];
 
 /// The schema version this build writes.
