@@ -235,6 +235,9 @@ pub(crate) fn staff_slot(
     )
 }
 
+/// A version 1 staff row: id, name, role, PIN salt, Argon2id(PIN), member key if already made.
+type LegacyPinRow = (String, String, String, Vec<u8>, Vec<u8>, Option<Vec<u8>>);
+
 /// How one generation is tried by a credential.
 enum Attempt<'a> {
     Secret(SlotSecret<'a>),
@@ -612,7 +615,7 @@ impl Store {
     /// the old slots keep working. Each step can be repeated after a crash: the member key is
     /// written to the database before any slot uses it, and the old outputs are erased last.
     fn upgrade_pins(&mut self, file: &mut SlotFile) -> Result<()> {
-        let legacy: Vec<(String, String, String, Vec<u8>, Vec<u8>, Option<Vec<u8>>)> = {
+        let legacy: Vec<LegacyPinRow> = {
             let mut stmt = self.conn.prepare(
                 "SELECT id, name, role_json, pin_salt, pin_key, member_key FROM staff WHERE pin_key IS NOT NULL",
             )?;

@@ -549,6 +549,11 @@ fn deleting_or_filling_the_files_beside_the_store_does_not_end_a_lockout() {
             std::fs::remove_file(&path).unwrap();
         }
     }
+    assert_eq!(
+        home.unlock_pin(MANAGER, MANAGER_PIN).unwrap_err().code(),
+        "store.too_many_attempts",
+        "deleting every file beside the store does not end it"
+    );
     for name in ["unlock-failures.jsonl", "unlock-lockout.json"] {
         std::fs::write(home.path().join(name), b"{not json").unwrap();
     }

@@ -76,6 +76,7 @@ app_commands! {
     staff: () => Vec<StaffMember>,
     add_staff: AddStaffInput => StaffMember,
     disable_staff: StaffRef => (),
+    set_own_pin: NewPinInput => SessionView,
     settings: () => HomeSettings,
     set_settings: HomeSettings => SessionView,
     audit_list: AuditQuery => Vec<AuditEntry>,

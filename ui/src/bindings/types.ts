@@ -527,6 +527,12 @@ export interface Commands {
     };
     result: SendSettingsView;
   };
+  set_own_pin: {
+    args: {
+      input: NewPinInput;
+    };
+    result: SessionView;
+  };
   set_settings: {
     args: {
       input: HomeSettings;
@@ -664,6 +670,11 @@ export interface SessionView {
   auto_lock_seconds: number;
   can_administer: boolean;
   home_name: string;
+  /**
+   * Unlocked with a PIN shorter than new PINs may be (a store from before 6-digit PINs): the
+   * window asks for a new one.
+   */
+  pin_change_due: boolean;
 }
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema
@@ -2312,6 +2323,15 @@ export interface HomeUnitInput {
 export interface IntakeTokenInput {
   token: string;
   url: string;
+}
+/**
+ * A new PIN for the person unlocked (6 to 12 digits).
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "NewPinInput".
+ */
+export interface NewPinInput {
+  pin: string;
 }
 /**
  * Home-wide settings, kept encrypted in the store.
