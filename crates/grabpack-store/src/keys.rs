@@ -847,12 +847,12 @@ impl Store {
         let _ = std::fs::remove_file(&rotated);
         self.conn
             .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
-        let mut attach_key = format!("x'{}'", hex::encode(new_key.expose()));
+        let attach_key = db::key_literal(new_key.expose());
         let attached = self.conn.execute(
             "ATTACH DATABASE ?1 AS rotated KEY ?2",
-            params![rotated.to_string_lossy(), attach_key],
+            params![rotated.to_string_lossy(), attach_key.expose()],
         );
-        zeroize::Zeroize::zeroize(&mut attach_key);
+        drop(attach_key);
         attached?;
         let exported = self
             .conn
