@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job: builds the Grab Pack app and starts it on a demo store of fictional children.
 # Uses the user's display, or a virtual one (Xvfb) when there is none.
-# Demo passphrase: "maple house demo"; manager PIN 2468 where the system keychain works.
+# Demo passphrase: "maple house demo"; manager PIN 246810 where the system keychain works.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh

@@ -21,6 +21,7 @@ pub const COMMANDS: &[&str] = &[
     "staff",
     "add_staff",
     "disable_staff",
+    "set_own_pin",
     "settings",
     "set_settings",
     "set_strategy_meeting_rule",

@@ -32,7 +32,7 @@ pub const LOCKED_EVENT: &str = "grabpack://locked";
 /// GRABPACK_PASSPHRASE says otherwise.
 pub const DEMO_PASSPHRASE: &str = "maple house demo";
 /// The demo manager's PIN, when this device has a keychain.
-pub const DEMO_PIN: &str = "2468";
+pub const DEMO_PIN: &str = "246810";
 pub const DEMO_MANAGER: &str = grabpack_send::demo::MANAGER;
 
 /// Create the demo store in `dir` (grabpack-send's demo home, as `grabpack demo` makes it; here

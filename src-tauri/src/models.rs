@@ -33,6 +33,9 @@ pub struct SessionView {
     pub home_name: String,
     /// The app locks itself after this much idle time.
     pub auto_lock_seconds: u64,
+    /// Unlocked with a PIN shorter than new PINs may be (a store from before 6-digit PINs): the
+    /// window asks for a new one.
+    pub pin_change_due: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -151,6 +154,12 @@ pub struct AddStaffInput {
     pub name: String,
     pub role: StaffRole,
     pub pin: Option<String>,
+}
+
+/// A new PIN for the person unlocked (6 to 12 digits).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct NewPinInput {
+    pub pin: String,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -65,6 +65,7 @@ impl Session {
             can_administer: actor.can_administer(),
             home_name: self.home_name.clone(),
             auto_lock_seconds: self.auto_lock.as_secs(),
+            pin_change_due: self.store.pin_change_due(),
         }
     }
 }

@@ -208,8 +208,8 @@ async fn set_up(c: &Client) -> bool {
     fill(c, "#home-name", "Larch House (fictional)").await;
     fill(c, "#manager-name", "Jo Manager (fictional)").await;
     if pins {
-        fill(c, "#pin", "2468").await;
-        fill(c, "#pin-again", "2468").await;
+        fill(c, "#pin", "246810").await;
+        fill(c, "#pin-again", "246810").await;
     }
     fill(c, "#passphrase", PASSPHRASE).await;
     click_button(c, "Create the store").await;
@@ -227,7 +227,7 @@ async fn set_up(c: &Client) -> bool {
     click_button(c, "Continue").await;
     fill(c, "#staff-name", "Sam Keyworker (fictional)").await;
     if pins {
-        fill(c, "#staff-pin", "1357").await;
+        fill(c, "#staff-pin", "135790").await;
     }
     click_button(c, "Add staff member").await;
     wait_text(c, ".notification", "Sam Keyworker (fictional)").await;
@@ -261,7 +261,7 @@ async fn set_up_add_a_child_with_a_photo_and_reach_ready() {
         click(&c, "[data-testid=lock-now]").await;
         wait_text(&c, "h1", "Unlock Grab Pack").await;
         click(&c, "#staff-1").await;
-        fill(&c, "#unlock-pin", "1357").await;
+        fill(&c, "#unlock-pin", "135790").await;
         click_button(&c, "Unlock").await;
         wait_text(&c, ".header__who", "Sam Keyworker (fictional)").await;
         eprintln!("unlocked with Sam's PIN");

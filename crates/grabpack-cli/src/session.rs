@@ -52,14 +52,22 @@ pub fn secret(var: &str, prompt: &str) -> Result<Sensitive<String>> {
 pub fn unlock(cli: &Cli, dir: &Path) -> Result<Store> {
     if let Some(staff) = &cli.staff {
         let pin = secret("GRABPACK_PIN", &format!("PIN for {staff}: "))?;
-        return Ok(Store::unlock(
+        let store = Store::unlock(
             dir,
             Credential::Pin {
                 staff_name: staff,
                 pin: &pin,
             },
             keychain(),
-        )?);
+        )?;
+        if store.pin_change_due() {
+            // On stderr: standard output stays the command's answer (and its JSON).
+            eprintln!(
+                "Your PIN is shorter than PINs now must be. Choose a new one of 6 to 12 digits: \
+                 grabpack --staff \"{staff}\" staff set-pin \"{staff}\""
+            );
+        }
+        return Ok(store);
     }
     let passphrase = secret("GRABPACK_PASSPHRASE", "Passphrase: ")?;
     Ok(Store::unlock(

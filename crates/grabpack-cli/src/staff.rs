@@ -1,4 +1,4 @@
-//! `grabpack staff add|list|disable`: who may unlock. Disabling keeps a person's history; the
+//! `grabpack staff add|list|disable|set-pin`: who may unlock. Disabling keeps a person's history; the
 //! store refuses to disable the last manager.
 
 use std::path::Path;
@@ -28,6 +28,10 @@ pub enum StaffCommand {
     },
     List,
     Disable {
+        name: String,
+    },
+    /// Set a PIN on this device (6 to 12 digits): your own, or anyone's as a manager.
+    SetPin {
         name: String,
     },
 }
@@ -90,6 +94,13 @@ pub fn run(cli: &Cli, dir: &Path, s: &StaffCommand) -> Result<()> {
                     })
                     .collect::<Vec<_>>()
                     .join("\n")
+            });
+        }
+        StaffCommand::SetPin { name } => {
+            let pin = secret("GRABPACK_NEW_PIN", &format!("New PIN for {name}: "))?;
+            store.set_pin(name, &pin)?;
+            print(json, &serde_json::json!({ "pin_set": name }), |_| {
+                format!("{name}'s new PIN works on this device from now on.")
             });
         }
         StaffCommand::Disable { name } => {

@@ -117,12 +117,17 @@ impl SendSettings {
     pub fn load(store: &Store) -> Result<Self> {
         match store.send_settings_json()? {
             None => Ok(Self::default()),
-            Some(j) => serde_json::from_str(&j).map_err(|e| SendError::Settings(e.to_string())),
+            Some(j) => {
+                serde_json::from_str(j.expose()).map_err(|e| SendError::Settings(e.to_string()))
+            }
         }
     }
 
     pub fn save(&self, store: &mut Store) -> Result<()> {
-        let json = serde_json::to_string(self).map_err(|e| SendError::Settings(e.to_string()))?;
+        // The JSON holds the password and tokens: zeroised when dropped.
+        let json = grabpack_store::Sensitive::new(
+            serde_json::to_string(self).map_err(|e| SendError::Settings(e.to_string()))?,
+        );
         let summary = format!(
             "home police unit: {}; smtp: {}; intakes: {}; public domains added: {}",
             self.home_police_unit.as_deref().unwrap_or("-"),
@@ -141,7 +146,7 @@ impl SendSettings {
                 self.public_domains.join(", ")
             }
         );
-        store.set_send_settings_json(&json, &summary)?;
+        store.set_send_settings_json(json.expose(), &summary)?;
         Ok(())
     }
 

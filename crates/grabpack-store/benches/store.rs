@@ -29,7 +29,7 @@ fn new_store(dir: &std::path::Path, kc: Arc<dyn DeviceKeychain>) -> (Store, Stri
         Setup {
             home_name: "Bench House (fictional)".into(),
             manager_name: "Bench Manager".into(),
-            manager_pin: Some("2468".into()),
+            manager_pin: Some("246810".into()),
             passphrase: Some(PASSPHRASE.into()),
         },
         Some(kc),
@@ -82,11 +82,21 @@ fn unlock(c: &mut Criterion) {
                 dir.path(),
                 Credential::Pin {
                     staff_name: "Bench Manager",
-                    pin: &"2468".into(),
+                    pin: &"246810".into(),
                 },
                 Some(kc.clone()),
             )
             .unwrap()
+        })
+    });
+    // The cost of one offline guess at a PIN: what an insider holding the slot file, the keychain
+    // and the database pays per PIN tried (docs/threat-model.md). One member slot, a wrong PIN.
+    let slots = grabpack_store::keyslots::SlotFile::read(dir.path()).unwrap();
+    let member = slots.members[0].clone();
+    g.bench_function("one_pin_guess_member_slot", |b| {
+        b.iter(|| {
+            grabpack_store::keyslots::open_member_slot(&slots.store_id, &member, "000000")
+                .unwrap_err()
         })
     });
     g.bench_function("passphrase_argon2id_64mib", |b| {

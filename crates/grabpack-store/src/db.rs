@@ -9,6 +9,7 @@ use std::path::Path;
 use rusqlite::{Connection, OpenFlags};
 
 use crate::error::{Result, StoreError};
+use crate::secret::Sensitive;
 
 pub const FILE_NAME: &str = "grabpack.db";
 
@@ -244,13 +245,31 @@ CREATE TABLE child_cards (
     card_json TEXT NOT NULL
 ) STRICT;
 "#,
+    // 7: each staff member's member key (random, not derived from the PIN): what rotation and
+    // device recovery re-wrap a PIN slot from, so the Argon2id(PIN) outputs in `pin_key` are no
+    // longer needed and are erased at the next unlock on a device with its keychain (the PIN
+    // slots are moved first, which SQL cannot do). Self-contained: adds one nullable column.
+    r#"
+ALTER TABLE staff ADD COLUMN member_key BLOB;
+"#,
 ];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
-fn key_pragma(key: &[u8; 32]) -> String {
-    format!("x'{}'", hex::encode(key))
+/// The raw key as SQLCipher's blob literal `x'…'`, written hex digit by hex digit into a buffer
+/// sized once: no intermediate copy of the key's hex (as `hex::encode` inside `format!` left)
+/// outlives this, and the literal itself is zeroised when dropped.
+pub(crate) fn key_literal(key: &[u8; 32]) -> Sensitive<String> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(3 + 2 * key.len());
+    s.push_str("x'");
+    for b in key {
+        s.push(char::from(HEX[usize::from(b >> 4)]));
+        s.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    s.push('\'');
+    Sensitive::new(s)
 }
 
 /// SQLite marks itself initialised before SQLCipher has finished its own set-up (SQLCipher 4.20's
@@ -281,10 +300,9 @@ pub fn open(path: &Path, key: &[u8; 32], create: bool) -> Result<Connection> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     // Decryption failures are ours to report, not SQLCipher's to print on stderr.
     conn.pragma_update(None, "cipher_log_level", "NONE")?;
-    let mut k = key_pragma(key);
-    let keyed = conn.pragma_update(None, "key", &k);
-    zeroize::Zeroize::zeroize(&mut k);
-    keyed?;
+    let k = key_literal(key);
+    conn.pragma_update(None, "key", k.expose())?;
+    drop(k);
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
         r.get::<_, i64>(0)
     })
@@ -350,3 +368,17 @@ macro_rules! stored_as_text {
     };
 }
 pub(crate) use stored_as_text;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_literal_is_sqlciphers_blob_form_of_the_key() {
+        let key: [u8; 32] = std::array::from_fn(|i| (i * 8 + 1) as u8);
+        assert_eq!(
+            key_literal(&key).expose(),
+            &format!("x'{}'", hex::encode(key))
+        );
+    }
+}

@@ -1,5 +1,5 @@
-//! Key lifecycle: creating a store, unlocking it, the failed-unlock journal and lockout,
-//! passphrase, rotation and device recovery.
+//! Key lifecycle: creating a store, unlocking it, the failed-unlock journal, PINs (and their move
+//! from the version 1 model), passphrase, rotation and device recovery.
 //!
 //! Why together: these are the only operations that touch the key slots and the database key, and
 //! their order of writes (slots before database, both generations during a rotation) is what
@@ -10,7 +10,6 @@ use std::path::Path;
 use std::sync::Arc;
 
 use grabpack_core::StaffRole;
-use jiff::Timestamp;
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
@@ -19,15 +18,18 @@ use crate::audit_action::AuditAction;
 use crate::db;
 use crate::error::{Result, StoreError};
 use crate::keychain::DeviceKeychain;
-use crate::keyslots::{self, Generation, PinInput, SlotFile, SlotKind, SlotSecret};
+use crate::keyslots::{
+    self, Generation, MIN_PIN_DIGITS, MemberSlot, PIN_COST, PinInput, SlotFile, SlotKind,
+    SlotSecret,
+};
+use crate::lockout::{self, Lockout};
 use crate::secret::{Sensitive, format_recovery_key, parse_recovery_key, random_bytes, random_key};
 use crate::settings::HomeSettings;
 use crate::staff::load_staff_actor;
-use crate::store::{Actor, Store, exists, now, to_json};
+use crate::store::{Actor, Store, exists, now, to_json, today};
 
 const FAILURES_FILE: &str = "unlock-failures.jsonl";
-/// Failed unlocks allowed before a wait is imposed.
-pub const FREE_ATTEMPTS: usize = 5;
+pub use crate::lockout::FREE_ATTEMPTS;
 
 /// How a person proves they may open the store.
 #[derive(Debug)]
@@ -70,8 +72,9 @@ struct FailedUnlock {
     reason: String,
 }
 
+/// A new PIN: 6 to 12 digits. (Shorter PINs from older stores still unlock until changed.)
 pub(crate) fn check_pin(pin: &str) -> Result<()> {
-    if (4..=12).contains(&pin.len()) && pin.chars().all(|c| c.is_ascii_digit()) {
+    if (MIN_PIN_DIGITS..=12).contains(&pin.len()) && pin.chars().all(|c| c.is_ascii_digit()) {
         Ok(())
     } else {
         Err(StoreError::PinFormat)
@@ -91,7 +94,7 @@ fn check_passphrase(p: &str) -> Result<()> {
 /// the order they were added.
 pub fn staff_on_this_device(dir: &Path) -> Result<Vec<String>> {
     let file = SlotFile::read(dir)?;
-    let mut names: Vec<String> = Vec::new();
+    let mut names: Vec<String> = file.members.iter().map(|m| m.staff_name.clone()).collect();
     if let Some(generation) = file.generations.first() {
         for slot in &generation.slots {
             if slot.kind == SlotKind::DevicePin
@@ -103,6 +106,145 @@ pub fn staff_on_this_device(dir: &Path) -> Result<Vec<String>> {
         }
     }
     Ok(names)
+}
+
+/// The keychain entry that holds the device secret of a generation: the store's own name for
+/// stores never recovered, a name of its own after each device recovery (so the old and new
+/// secrets both exist until a recovery has finished, whatever instant it stops at).
+pub(crate) fn device_account(store_id: &str, device_secret_id: Option<&str>) -> String {
+    match device_secret_id {
+        None => store_id.to_string(),
+        Some(id) => format!("{store_id}.{id}"),
+    }
+}
+
+fn newest_account(file: &SlotFile) -> String {
+    device_account(
+        &file.store_id,
+        file.generations
+            .first()
+            .and_then(|g| g.device_secret_id.as_deref()),
+    )
+}
+
+fn load_device_secret(
+    keychain: Option<&Arc<dyn DeviceKeychain>>,
+    account: &str,
+) -> Result<Sensitive<Vec<u8>>> {
+    let kc = keychain
+        .ok_or_else(|| StoreError::KeychainUnavailable("no keychain on this device".into()))?;
+    let entry = kc.load(account)?.ok_or(StoreError::DeviceSecretMissing)?;
+    Ok(lockout::device_secret_of(entry))
+}
+
+/// Whose PIN a name selects, read before anything is unwrapped: its staff id, and the version 2
+/// member slot when there is one.
+fn pin_owner<'f>(file: &'f SlotFile, staff_name: &str) -> Option<(String, Option<&'f MemberSlot>)> {
+    if let Some(m) = file
+        .members
+        .iter()
+        .find(|m| m.staff_name.eq_ignore_ascii_case(staff_name.trim()))
+    {
+        return Some((m.staff_id.clone(), Some(m)));
+    }
+    file.generations
+        .iter()
+        .flat_map(|g| g.slots.iter())
+        .find(|s| {
+            s.kind == SlotKind::DevicePin
+                && s.staff_name
+                    .as_deref()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(staff_name.trim()))
+        })
+        .and_then(|s| s.staff_id.clone())
+        .map(|id| (id, None))
+}
+
+/// Refuses an agency member whose engagement has ended, from the date bound into their slot.
+fn check_engagement(member: &MemberSlot) -> Result<()> {
+    if let Some(ends) = &member.ends_on {
+        let ends_on: jiff::civil::Date = ends
+            .parse()
+            .map_err(|_| StoreError::KeySlotsDamaged("an end date that is not a date".into()))?;
+        if ends_on < today() {
+            return Err(StoreError::EngagementEnded(
+                member.staff_name.clone(),
+                ends.clone(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The end date bound into an agency member's slot.
+pub(crate) fn ends_on_of(role: &StaffRole) -> Option<String> {
+    match role {
+        StaffRole::Agency { ends_on } => Some(ends_on.to_string()),
+        _ => None,
+    }
+}
+
+/// A new member key and the slots that let `pin` open the store through it on this device.
+pub(crate) struct NewPin {
+    pub member_key: Sensitive<[u8; 32]>,
+    pub member: MemberSlot,
+}
+
+pub(crate) fn new_member_slot(
+    store_id: &str,
+    staff_id: &str,
+    staff_name: &str,
+    role: &StaffRole,
+    member_key: Option<Sensitive<[u8; 32]>>,
+    pin: &str,
+) -> Result<NewPin> {
+    let member_key = match member_key {
+        Some(k) => k,
+        None => random_key()?,
+    };
+    let pin_salt: [u8; 16] = random_bytes()?;
+    let stretched = keyslots::stretch_pin(pin, &pin_salt, PIN_COST)?;
+    let member = keyslots::make_member_slot(
+        store_id,
+        staff_id,
+        staff_name,
+        ends_on_of(role).as_deref(),
+        member_key.expose(),
+        stretched.expose(),
+        &pin_salt,
+        PIN_COST,
+    )?;
+    Ok(NewPin { member_key, member })
+}
+
+pub(crate) fn staff_slot(
+    store_id: &str,
+    db_key: &[u8; 32],
+    staff_id: &str,
+    device_secret: &[u8],
+    member_key: &[u8; 32],
+) -> Result<keyslots::Slot> {
+    keyslots::make_slot(
+        store_id,
+        db_key,
+        &SlotSecret::Staff {
+            staff_id,
+            device_secret,
+            member_key,
+        },
+    )
+}
+
+/// A version 1 staff row: id, name, role, PIN salt, Argon2id(PIN), member key if already made.
+type LegacyPinRow = (String, String, String, Vec<u8>, Vec<u8>, Option<Vec<u8>>);
+
+/// How one generation is tried by a credential.
+enum Attempt<'a> {
+    Secret(SlotSecret<'a>),
+    Member {
+        staff_id: &'a str,
+        member_key: &'a [u8; 32],
+    },
 }
 
 impl Store {
@@ -132,9 +274,11 @@ impl Store {
         let db_key = random_key()?;
         let recovery = random_key()?;
         let manager_id = uuid::Uuid::new_v4().to_string();
+        let role = StaffRole::Manager;
 
         let mut generation = Generation {
             created_at: now(),
+            device_secret_id: None,
             slots: vec![keyslots::make_slot(
                 &store_id,
                 db_key.expose(),
@@ -148,36 +292,35 @@ impl Store {
                 &SlotSecret::Passphrase(p.expose()),
             )?);
         }
-        let mut pin_material = None;
+        let mut file = SlotFile::new(&store_id);
+        let mut member_key = None;
         if let (Some(pin), Some(kc)) = (&setup.manager_pin, &keychain) {
             let device_secret = random_key()?;
             kc.save(&store_id, device_secret.expose())?;
-            let pin_salt: [u8; 16] = random_bytes()?;
-            let pin_key = keyslots::pin_key(pin.expose(), &pin_salt)?;
-            let mut slot = keyslots::make_slot(
+            let new = new_member_slot(
+                &store_id,
+                &manager_id,
+                &setup.manager_name,
+                &role,
+                None,
+                pin.expose(),
+            )?;
+            generation.slots.push(staff_slot(
                 &store_id,
                 db_key.expose(),
-                &SlotSecret::DevicePin {
-                    staff_id: &manager_id,
-                    device_secret: device_secret.expose(),
-                    pin: PinInput::Key {
-                        pin_key: pin_key.expose(),
-                        pin_salt: &pin_salt,
-                    },
-                },
-            )?;
-            slot.staff_name = Some(setup.manager_name.clone());
-            generation.slots.push(slot);
-            pin_material = Some((pin_salt, pin_key));
+                &manager_id,
+                device_secret.expose(),
+                new.member_key.expose(),
+            )?);
+            file.members.push(new.member);
+            member_key = Some(new.member_key);
         }
-        let mut file = SlotFile::new(&store_id);
         file.generations.push(generation);
         // Slots first: a database must never exist that no slot opens.
         file.write(dir)?;
 
         let mut conn = db::open(&dir.join(db::FILE_NAME), db_key.expose(), true)?;
         db::prepare(&mut conn)?;
-        let role = StaffRole::Manager;
         let at = now();
         let settings = HomeSettings {
             home_name: setup.home_name.clone(),
@@ -194,14 +337,13 @@ impl Store {
                 [to_json(&settings)?],
             )?;
             tx.execute(
-                "INSERT INTO staff (id, name, role_json, created_at, pin_salt, pin_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO staff (id, name, role_json, created_at, member_key) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![
                     manager_id,
                     setup.manager_name,
                     to_json(&role)?,
                     at,
-                    pin_material.as_ref().map(|(s, _)| s.to_vec()),
-                    pin_material.as_ref().map(|(_, k)| k.expose().to_vec()),
+                    member_key.as_ref().map(|k| &k.expose()[..]),
                 ],
             )?;
             let actor = format!("staff:{manager_id}");
@@ -234,12 +376,14 @@ impl Store {
             },
             keychain,
             db_key,
+            pin_change_due: false,
         };
         Ok((store, format_recovery_key(recovery.expose())))
     }
 
-    /// Open an existing store. A wrong secret is refused before the database is touched, and
-    /// recorded in a small journal beside it that joins the audit log at the next good unlock.
+    /// Open an existing store. A wrong secret is refused before the database is touched, counted
+    /// against that staff member's PIN (or the passphrase) only, and recorded in a small journal
+    /// beside the database that joins the audit log at the next good unlock.
     pub fn unlock(
         dir: &Path,
         credential: Credential<'_>,
@@ -249,16 +393,27 @@ impl Store {
             return Err(StoreError::NotInitialised);
         }
         let file = SlotFile::read(dir)?;
-        let failures = read_failures(dir);
-        if let Some(seconds) = lockout_remaining(&failures) {
+        let lockout = Lockout::new(dir, keychain.as_ref(), newest_account(&file));
+        let (counted, staff_name) = match &credential {
+            Credential::Pin { staff_name, .. } => (
+                pin_owner(&file, staff_name).map(|(id, _)| lockout::pin_key(&id)),
+                Some(staff_name.to_string()),
+            ),
+            Credential::Passphrase(_) => (Some(lockout::PASSPHRASE.to_string()), None),
+            // Never locked out: 256 random bits, and the way in of last resort.
+            Credential::RecoveryKey(_) => (None, None),
+        };
+        if let Some(what) = &counted
+            && let Some(seconds) = lockout.remaining(what)
+        {
             return Err(StoreError::TooManyAttempts { seconds });
         }
-        let staff_name = match &credential {
-            Credential::Pin { staff_name, .. } => Some(staff_name.to_string()),
-            _ => None,
-        };
         match Self::try_unlock(dir, &file, &credential, keychain.clone()) {
             Ok((mut store, winning_generation)) => {
+                if let Some(what) = &counted {
+                    lockout.clear(what);
+                }
+                let failures = read_failures(dir);
                 store.after_unlock(&file, winning_generation, credential.method(), failures)?;
                 Ok(store)
             }
@@ -276,6 +431,11 @@ impl Store {
                 ) {
                     record_failure(dir, credential.method(), staff_name, e.code());
                 }
+                if matches!(e, StoreError::WrongSecret)
+                    && let Some(what) = &counted
+                {
+                    lockout.record_failure(what);
+                }
                 Err(e)
             }
         }
@@ -290,8 +450,10 @@ impl Store {
         let store_id = file.store_id.as_str();
         let recovery;
         let device_secret;
-        let mut staff: Option<(String, String)> = None;
-        let secret = match credential {
+        let member_key;
+        let mut staff_id: Option<String> = None;
+        let mut short_pin = false;
+        let attempt = match credential {
             Credential::Passphrase(p) => {
                 if !file
                     .generations
@@ -300,40 +462,66 @@ impl Store {
                 {
                     return Err(StoreError::NoPassphraseSlot);
                 }
-                SlotSecret::Passphrase(p.expose())
+                Attempt::Secret(SlotSecret::Passphrase(p.expose()))
             }
             Credential::RecoveryKey(k) => {
                 recovery = parse_recovery_key(k.expose())?;
-                SlotSecret::Recovery(recovery.expose())
+                Attempt::Secret(SlotSecret::Recovery(recovery.expose()))
             }
             Credential::Pin { staff_name, pin } => {
-                let slot = file
-                    .generations
-                    .iter()
-                    .flat_map(|g| g.slots.iter())
-                    .find(|s| {
-                        s.kind == SlotKind::DevicePin
-                            && s.staff_name
-                                .as_deref()
-                                .is_some_and(|n| n.eq_ignore_ascii_case(staff_name))
-                    })
+                let (id, member) = pin_owner(file, staff_name)
                     .ok_or_else(|| StoreError::NoPinSlot(staff_name.to_string()))?;
-                let id = slot.staff_id.clone().unwrap_or_default();
-                staff = Some((id, slot.staff_name.clone().unwrap_or_default()));
-                let kc = keychain.as_ref().ok_or_else(|| {
-                    StoreError::KeychainUnavailable("no keychain on this device".into())
-                })?;
-                device_secret = kc.load(store_id)?.ok_or(StoreError::DeviceSecretMissing)?;
-                SlotSecret::DevicePin {
-                    staff_id: staff.as_ref().map(|(id, _)| id.as_str()).unwrap_or(""),
-                    device_secret: device_secret.expose(),
-                    pin: PinInput::Pin(pin.expose()),
+                short_pin = pin.expose().len() < MIN_PIN_DIGITS;
+                staff_id = Some(id);
+                let id = staff_id.as_deref().unwrap_or("");
+                match member {
+                    Some(member) => {
+                        // Before any key is unwrapped: an ended engagement opens nothing.
+                        check_engagement(member)?;
+                        // A lost keychain entry is its own error, whatever the PIN.
+                        load_device_secret(keychain.as_ref(), &newest_account(file))?;
+                        member_key = keyslots::open_member_slot(store_id, member, pin.expose())?;
+                        Attempt::Member {
+                            staff_id: id,
+                            member_key: member_key.expose(),
+                        }
+                    }
+                    None => {
+                        device_secret =
+                            load_device_secret(keychain.as_ref(), &newest_account(file))?;
+                        Attempt::Secret(SlotSecret::DevicePin {
+                            staff_id: id,
+                            device_secret: device_secret.expose(),
+                            pin: PinInput::Pin(pin.expose()),
+                        })
+                    }
                 }
             }
         };
         let mut last_err = StoreError::WrongSecret;
         for (i, generation) in file.generations.iter().enumerate() {
-            let key = match keyslots::open_slot(store_id, generation, &secret) {
+            let opened = match &attempt {
+                Attempt::Secret(secret) => keyslots::open_slot(store_id, generation, secret),
+                Attempt::Member {
+                    staff_id,
+                    member_key,
+                } => {
+                    let account = device_account(store_id, generation.device_secret_id.as_deref());
+                    match load_device_secret(keychain.as_ref(), &account) {
+                        Ok(secret) => keyslots::open_slot(
+                            store_id,
+                            generation,
+                            &SlotSecret::Staff {
+                                staff_id,
+                                device_secret: secret.expose(),
+                                member_key,
+                            },
+                        ),
+                        Err(e) => Err(e),
+                    }
+                }
+            };
+            let key = match opened {
                 Ok(Some(k)) => k,
                 Ok(None) => continue,
                 Err(e) => {
@@ -352,8 +540,8 @@ impl Store {
                 Err(e) => return Err(e),
             };
             db::prepare(&mut conn)?;
-            let actor = match (credential, &staff) {
-                (Credential::Pin { .. }, Some((id, _))) => load_staff_actor(&conn, id)?,
+            let actor = match (credential, &staff_id) {
+                (Credential::Pin { .. }, Some(id)) => load_staff_actor(&conn, id)?,
                 (Credential::RecoveryKey(_), _) => Actor::RecoveryKey,
                 _ => Actor::Passphrase,
             };
@@ -364,6 +552,7 @@ impl Store {
                 actor,
                 keychain,
                 db_key: key,
+                pin_change_due: short_pin,
             };
             return Ok((store, i));
         }
@@ -411,22 +600,174 @@ impl Store {
         if !failures.is_empty() {
             let _ = std::fs::remove_file(self.dir.join(FAILURES_FILE));
         }
+        let mut file = file.clone();
         if file.generations.len() > 1 {
             // A rotation was cut short: keep only the generation the database is really under.
-            let mut kept = file.clone();
-            kept.generations = vec![file.generations[winning].clone()];
-            kept.write(&self.dir)?;
+            file.generations = vec![file.generations[winning].clone()];
+            file.write(&self.dir)?;
         }
+        self.upgrade_pins(&mut file)?;
         Ok(())
     }
 
+    /// Moves version 1 PIN slots (Argon2id(PIN) kept in the database) to member slots, then
+    /// erases the Argon2id outputs from the database. Needs this device's keychain; until then
+    /// the old slots keep working. Each step can be repeated after a crash: the member key is
+    /// written to the database before any slot uses it, and the old outputs are erased last.
+    fn upgrade_pins(&mut self, file: &mut SlotFile) -> Result<()> {
+        let legacy: Vec<LegacyPinRow> = {
+            let mut stmt = self.conn.prepare(
+                "SELECT id, name, role_json, pin_salt, pin_key, member_key FROM staff WHERE pin_key IS NOT NULL",
+            )?;
+            stmt.query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?
+        };
+        if legacy.is_empty() {
+            return Ok(());
+        }
+        let Ok(device_secret) = self.device_secret() else {
+            return Ok(());
+        };
+        let mut upgraded = 0;
+        for (id, name, role_json, pin_salt, mut pin_key, member_key) in legacy {
+            let stretched = <[u8; 32]>::try_from(pin_key.as_slice()).map(Sensitive::new);
+            zeroize::Zeroize::zeroize(&mut pin_key);
+            let Ok(stretched) = stretched else { continue };
+            let member_key = match member_key.as_deref().map(<[u8; 32]>::try_from) {
+                Some(Ok(k)) => Sensitive::new(k),
+                _ => {
+                    let k = random_key()?;
+                    self.conn.execute(
+                        "UPDATE staff SET member_key = ?1 WHERE id = ?2",
+                        params![&k.expose()[..], id],
+                    )?;
+                    k
+                }
+            };
+            let role: StaffRole = serde_json::from_str(&role_json)
+                .map_err(|e| crate::store::damaged(format!("the role of {name}: {e}")))?;
+            // A disabled member's slot was removed when they were disabled: none comes back.
+            let had_slot = file.generations.iter().any(|g| {
+                g.slots
+                    .iter()
+                    .any(|s| s.staff_id.as_deref() == Some(id.as_str()))
+            }) || file.members.iter().any(|m| m.staff_id == id);
+            if had_slot && !file.members.iter().any(|m| m.staff_id == id) {
+                file.members.push(keyslots::make_member_slot(
+                    &self.store_id,
+                    &id,
+                    &name,
+                    ends_on_of(&role).as_deref(),
+                    member_key.expose(),
+                    stretched.expose(),
+                    &pin_salt,
+                    keyslots::LEGACY_PIN_COST,
+                )?);
+                for g in &mut file.generations {
+                    g.slots
+                        .retain(|s| s.staff_id.as_deref() != Some(id.as_str()));
+                    g.slots.push(staff_slot(
+                        &self.store_id,
+                        self.db_key.expose(),
+                        &id,
+                        device_secret.expose(),
+                        member_key.expose(),
+                    )?);
+                }
+                upgraded += 1;
+            }
+        }
+        file.write(&self.dir)?;
+        // The old Argon2id outputs, overwritten in place (secure_delete) and out of the WAL.
+        self.conn.pragma_update(None, "secure_delete", "ON")?;
+        self.conn
+            .execute("UPDATE staff SET pin_key = NULL, pin_salt = NULL", [])?;
+        self.conn
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+        self.record(
+            AuditAction::PinSlotsUpgraded,
+            None,
+            &format!("{upgraded} PIN slots moved to member keys; stored PIN hashes erased"),
+        )
+    }
+
+    /// The device secret of the newest generation.
     pub(crate) fn device_secret(&self) -> Result<Sensitive<Vec<u8>>> {
-        let kc = self
-            .keychain
-            .as_ref()
-            .ok_or_else(|| StoreError::KeychainUnavailable("no keychain on this device".into()))?;
-        kc.load(&self.store_id)?
-            .ok_or(StoreError::DeviceSecretMissing)
+        let file = SlotFile::read(&self.dir)?;
+        load_device_secret(self.keychain.as_ref(), &newest_account(&file))
+    }
+
+    /// True after unlocking with a PIN shorter than new PINs may be: the app and the command line
+    /// ask the member to choose a new one.
+    pub fn pin_change_due(&self) -> bool {
+        self.pin_change_due
+    }
+
+    /// Set a staff member's PIN on this device: their own (anyone) or anyone's (administrators).
+    /// The member key stays the same, so no other slot changes.
+    pub fn set_pin(&mut self, staff_name: &str, pin: &Sensitive<String>) -> Result<()> {
+        check_pin(pin.expose())?;
+        let member = self
+            .staff()?
+            .into_iter()
+            .find(|s| s.name.eq_ignore_ascii_case(staff_name.trim()) && s.disabled_at.is_none())
+            .ok_or_else(|| StoreError::NoSuchStaff(staff_name.to_string()))?;
+        let own = matches!(&self.actor, Actor::Staff { id, .. } if *id == member.id);
+        if !own {
+            self.require_admin()?;
+        }
+        let device_secret = self.device_secret()?;
+        let stored: Option<Vec<u8>> = self.conn.query_row(
+            "SELECT member_key FROM staff WHERE id = ?1",
+            [&member.id],
+            |r| r.get(0),
+        )?;
+        let member_key = match stored.as_deref().map(<[u8; 32]>::try_from) {
+            Some(Ok(k)) => Some(Sensitive::new(k)),
+            _ => None,
+        };
+        let new = new_member_slot(
+            &self.store_id,
+            &member.id,
+            &member.name,
+            &member.role,
+            member_key,
+            pin.expose(),
+        )?;
+        // The member key in the database before any slot uses it.
+        self.conn.execute(
+            "UPDATE staff SET member_key = ?1 WHERE id = ?2",
+            params![&new.member_key.expose()[..], member.id],
+        )?;
+        let mut file = SlotFile::read(&self.dir)?;
+        file.members.retain(|m| m.staff_id != member.id);
+        file.members.push(new.member);
+        if let Some(g) = file.generations.first_mut() {
+            g.slots
+                .retain(|s| s.staff_id.as_deref() != Some(member.id.as_str()));
+            g.slots.push(staff_slot(
+                &self.store_id,
+                self.db_key.expose(),
+                &member.id,
+                device_secret.expose(),
+                new.member_key.expose(),
+            )?);
+        }
+        file.generations.truncate(1);
+        file.write(&self.dir)?;
+        if own {
+            self.pin_change_due = false;
+        }
+        self.record(AuditAction::PinChanged, None, &member.name)
     }
 
     // ----- keys -----
@@ -476,6 +817,7 @@ impl Store {
         let recovery = random_key()?;
         let mut generation = Generation {
             created_at: now(),
+            device_secret_id: None,
             slots: vec![keyslots::make_slot(
                 &self.store_id,
                 new_key.expose(),
@@ -489,43 +831,15 @@ impl Store {
                 &SlotSecret::Passphrase(p.expose()),
             )?);
         }
-        let mut pins_rewrapped = 0;
-        if let Ok(device_secret) = self.device_secret() {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT id, name, pin_salt, pin_key FROM staff WHERE disabled_at IS NULL AND pin_key IS NOT NULL")?;
-            let rows = stmt.query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Vec<u8>>(2)?,
-                    r.get::<_, Vec<u8>>(3)?,
-                ))
-            })?;
-            for row in rows {
-                let (id, name, pin_salt, mut key) = row?;
-                let Ok(key_arr) = <[u8; 32]>::try_from(key.as_slice()) else {
-                    continue;
-                };
-                let key_arr = Sensitive::new(key_arr);
-                zeroize::Zeroize::zeroize(&mut key);
-                let mut slot = keyslots::make_slot(
-                    &self.store_id,
-                    new_key.expose(),
-                    &SlotSecret::DevicePin {
-                        staff_id: &id,
-                        device_secret: device_secret.expose(),
-                        pin: PinInput::Key {
-                            pin_key: key_arr.expose(),
-                            pin_salt: &pin_salt,
-                        },
-                    },
-                )?;
-                slot.staff_name = Some(name);
-                generation.slots.push(slot);
-                pins_rewrapped += 1;
-            }
-        }
+        let (slots, ended) = self.staff_slots(&new_key, &generation_device(&file))?;
+        let pins_rewrapped = slots.len();
+        generation.device_secret_id = file
+            .generations
+            .first()
+            .and_then(|g| g.device_secret_id.clone());
+        generation.slots.extend(slots);
+        // An ended agency member's slot is destroyed now: their member key opens nothing new.
+        file.members.retain(|m| !ended.contains(&m.staff_id));
 
         // 1. The re-keyed copy, complete and on disk, beside the live database.
         let db_path = self.dir.join(db::FILE_NAME);
@@ -533,12 +847,12 @@ impl Store {
         let _ = std::fs::remove_file(&rotated);
         self.conn
             .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
-        let mut attach_key = format!("x'{}'", hex::encode(new_key.expose()));
+        let attach_key = db::key_literal(new_key.expose());
         let attached = self.conn.execute(
             "ATTACH DATABASE ?1 AS rotated KEY ?2",
-            params![rotated.to_string_lossy(), attach_key],
+            params![rotated.to_string_lossy(), attach_key.expose()],
         );
-        zeroize::Zeroize::zeroize(&mut attach_key);
+        drop(attach_key);
         attached?;
         let exported = self
             .conn
@@ -550,9 +864,11 @@ impl Store {
         self.conn.execute_batch("DETACH DATABASE rotated;")?;
         exported?;
         std::fs::File::open(&rotated)?.sync_all()?;
+        test_step("rotate: re-keyed copy written");
         // 2. Slots for both keys: whichever file is in place after a crash, one generation opens it.
         file.generations.insert(0, generation);
         file.write(&self.dir)?;
+        test_step("rotate: both generations written");
         // 3. Swap the files. The live connection leaves WAL mode first so no stale WAL survives.
         self.conn
             .pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get::<_, String>(0))?;
@@ -560,6 +876,7 @@ impl Store {
         drop(std::mem::replace(&mut self.conn, placeholder));
         std::fs::rename(&rotated, &db_path)?;
         keyslots::sync_dir(&self.dir)?;
+        test_step("rotate: database swapped");
         let mut conn = db::open(&db_path, new_key.expose(), false)?;
         db::prepare(&mut conn)?;
         self.conn = conn;
@@ -567,31 +884,135 @@ impl Store {
         // 4. Only the new generation remains.
         file.generations.truncate(1);
         file.write(&self.dir)?;
+        test_step("rotate: old generation removed");
         self.record(AuditAction::KeysRotated,
             None,
             &format!(
-                "new database key; new recovery key; {pins_rewrapped} PIN slots re-wrapped; passphrase {}",
+                "new database key; new recovery key; {pins_rewrapped} PIN slots re-wrapped; {} ended PIN slots destroyed; passphrase {}",
+                ended.len(),
                 if passphrase.is_some() { "kept" } else { "none" }
             ),
         )?;
+        test_step("rotate: audited");
         Ok(format_recovery_key(recovery.expose()))
+    }
+
+    /// Staff slots for `db_key` under this device's secret, made from the member keys in the
+    /// database (no PIN needed), for every active member whose engagement has not ended; and the
+    /// ids of those whose engagement has ended. None without the device secret.
+    fn staff_slots(
+        &self,
+        db_key: &Sensitive<[u8; 32]>,
+        account: &str,
+    ) -> Result<(Vec<keyslots::Slot>, Vec<String>)> {
+        let mut slots = Vec::new();
+        let mut ended = Vec::new();
+        let Ok(device_secret) = load_device_secret(self.keychain.as_ref(), account) else {
+            return Ok((slots, ended));
+        };
+        let file = SlotFile::read(&self.dir)?;
+        let mut stmt = self.conn.prepare(
+            "SELECT id, name, role_json, member_key FROM staff WHERE disabled_at IS NULL AND member_key IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Vec<u8>>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, name, role_json, mut key) = row?;
+            let member_key = <[u8; 32]>::try_from(key.as_slice()).map(Sensitive::new);
+            zeroize::Zeroize::zeroize(&mut key);
+            let Ok(member_key) = member_key else { continue };
+            let role: StaffRole = serde_json::from_str(&role_json)
+                .map_err(|e| crate::store::damaged(format!("the role of {name}: {e}")))?;
+            if let StaffRole::Agency { ends_on } = role
+                && ends_on < today()
+            {
+                ended.push(id);
+                continue;
+            }
+            // Only members with a PIN on this device.
+            if !file.members.iter().any(|m| m.staff_id == id) {
+                continue;
+            }
+            slots.push(staff_slot(
+                &self.store_id,
+                db_key.expose(),
+                &id,
+                device_secret.expose(),
+                member_key.expose(),
+            )?);
+        }
+        Ok((slots, ended))
     }
 
     /// After unlocking with the recovery key on a device whose keychain entry is lost: a new
     /// device secret, every staff PIN working again, and a rotation (the recovery key has been
     /// out of the safe, so it is replaced).
+    ///
+    /// The new secret gets a keychain entry of its own, and the live generation's PIN slots are
+    /// moved to it before the rotation starts: at every instant each generation's PIN slots use
+    /// a secret that is in the keychain, so a crash leaves every PIN working.
     pub fn recover_device(
         &mut self,
         passphrase: Option<&Sensitive<String>>,
         drop_passphrase: bool,
     ) -> Result<Sensitive<String>> {
         self.require_admin()?;
-        if let Some(kc) = &self.keychain {
+        let mut old_account = None;
+        if let Some(kc) = self.keychain.clone() {
+            let mut file = SlotFile::read(&self.dir)?;
+            let account = newest_account(&file);
+            let id = uuid::Uuid::new_v4().simple().to_string();
+            let new_account = device_account(&self.store_id, Some(&id));
             let device_secret = random_key()?;
-            kc.save(&self.store_id, device_secret.expose())?;
+            let old_entry = kc.load(&account).ok().flatten();
+            let entry = lockout::entry_with_counts_of(device_secret.expose(), old_entry);
+            kc.save(&new_account, entry.expose())?;
+            test_step("recover: new device secret saved");
+            let (slots, _) = self.staff_slots(&self.db_key, &new_account)?;
+            if let Some(g) = file.generations.first_mut() {
+                g.slots
+                    .retain(|s| !matches!(s.kind, SlotKind::Staff | SlotKind::DevicePin));
+                g.slots.extend(slots);
+                g.device_secret_id = Some(id);
+            }
+            file.generations.truncate(1);
+            file.write(&self.dir)?;
+            test_step("recover: PIN slots moved to the new secret");
             self.record(AuditAction::DeviceSecretReplaced, None, "")?;
+            old_account = Some(account);
         }
-        self.rotate(passphrase, drop_passphrase)
+        let recovery = self.rotate(passphrase, drop_passphrase)?;
+        if let (Some(kc), Some(account)) = (&self.keychain, old_account) {
+            // Nothing uses the old entry any more; a leftover is harmless.
+            let _ = kc.remove(&account);
+        }
+        Ok(recovery)
+    }
+}
+
+fn generation_device(file: &SlotFile) -> String {
+    newest_account(file)
+}
+
+/// Test-only observation points for the crash tests: with `GRABPACK_PAUSE_AT_STEP` set to a
+/// step's name, the process says so on standard output and waits there to be killed. Unset (as
+/// always outside those tests) it does nothing.
+fn test_step(name: &str) {
+    if let Some(target) = std::env::var_os("GRABPACK_PAUSE_AT_STEP")
+        && target == name
+    {
+        use std::io::Write as _;
+        println!("paused at {name}");
+        let _ = std::io::stdout().flush();
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(60));
+        }
     }
 }
 
@@ -601,18 +1022,6 @@ fn read_failures(dir: &Path) -> Vec<FailedUnlock> {
         .lines()
         .filter_map(|l| serde_json::from_str(l).ok())
         .collect()
-}
-
-/// Seconds still to wait: none for the first five failures, then 30 s doubling to 15 minutes.
-fn lockout_remaining(failures: &[FailedUnlock]) -> Option<u64> {
-    if failures.len() < FREE_ATTEMPTS {
-        return None;
-    }
-    let extra = (failures.len() - FREE_ATTEMPTS).min(5) as u32;
-    let wait = (30u64 << extra).min(900);
-    let last: Timestamp = failures.last()?.at.parse().ok()?;
-    let elapsed = Timestamp::now().duration_since(last).as_secs().max(0) as u64;
-    (elapsed < wait).then(|| wait - elapsed)
 }
 
 fn record_failure(dir: &Path, method: &str, staff: Option<String>, reason: &str) {

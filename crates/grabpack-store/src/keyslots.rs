@@ -7,6 +7,15 @@
 //! authenticated, so a wrong secret is told apart from a damaged database before the database is
 //! touched.
 //!
+//! Staff PINs (format version 2) are two layers, so that no PIN-derived key is ever kept where a
+//! colleague can read it: a *member slot* per staff member wraps that member's random member key
+//! under Argon2id(PIN) (the only PIN-derived key, never stored), and each generation holds a
+//! *staff slot* wrapping the database key under HKDF(device secret ‖ member key). Rotation and
+//! device recovery re-make staff slots from the member keys kept in the database, so nobody
+//! re-enters a PIN; a member key opens nothing without this device's keychain, and reveals
+//! nothing about the PIN. Version 1 `device_pin` slots (Argon2id(PIN) kept in the database) are
+//! still opened, and moved to version 2 at the next unlock on a device with its keychain.
+//!
 //! Rotation writes the new key's slots as a new *generation* before the database is re-keyed, and
 //! drops the old generation only after: a crash at any instant leaves a generation that opens the
 //! database on disk.
@@ -29,6 +38,8 @@ use crate::secret::{Sensitive, random_bytes};
 
 pub const FILE_NAME: &str = "keyslots.json";
 const FORMAT: &str = "grabpack.keyslots";
+/// Written by this build. Version 1 (PIN slots only) is still read; an older build refuses 2.
+const VERSION: u32 = 2;
 
 /// Argon2id cost for a passphrase: OWASP's 64 MiB / 3 passes. Paid once per passphrase unlock.
 pub const PASSPHRASE_COST: KdfCost = KdfCost {
@@ -36,13 +47,18 @@ pub const PASSPHRASE_COST: KdfCost = KdfCost {
     t: 3,
     p: 1,
 };
-/// Argon2id cost for a PIN. The device secret carries the entropy; the PIN adds a factor that a
-/// stolen keychain alone does not give, and this cost slows guessing if both leak.
-pub const PIN_COST: KdfCost = KdfCost {
+/// Argon2id cost for a PIN set from now on: the same as a passphrase's, because a PIN has only a
+/// million values and this cost is what one offline guess costs (see `docs/threat-model.md`).
+pub const PIN_COST: KdfCost = PASSPHRASE_COST;
+/// The cost of version 1 PIN slots, and of member slots migrated from them (the PIN is not known
+/// at migration, so its existing Argon2id output is reused until the member sets a new PIN).
+pub const LEGACY_PIN_COST: KdfCost = KdfCost {
     m_kib: 19_456,
     t: 2,
     p: 1,
 };
+/// Digits a new PIN needs. Shorter PINs from older stores keep working until changed.
+pub const MIN_PIN_DIGITS: usize = 6;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KdfCost {
@@ -54,7 +70,10 @@ pub struct KdfCost {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SlotKind {
+    /// Version 1: the database key under HKDF(device secret ‖ Argon2id(PIN)).
     DevicePin,
+    /// Version 2: the database key under HKDF(device secret ‖ member key).
+    Staff,
     Recovery,
     Passphrase,
 }
@@ -63,6 +82,7 @@ impl SlotKind {
     fn as_str(self) -> &'static str {
         match self {
             Self::DevicePin => "device_pin",
+            Self::Staff => "staff",
             Self::Recovery => "recovery",
             Self::Passphrase => "passphrase",
         }
@@ -89,9 +109,29 @@ pub struct Slot {
     pub wrapped_key: String,
 }
 
+/// A staff member's member key, wrapped under Argon2id(their PIN). Not per generation: rotation
+/// never needs the PIN. `ends_on` (agency staff) is bound into the associated data, so it is read
+/// before any key is unwrapped and cannot be edited without breaking the slot.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MemberSlot {
+    pub staff_id: String,
+    pub staff_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ends_on: Option<String>,
+    pub pin_salt: String,
+    pub cost: KdfCost,
+    pub salt: String,
+    pub nonce: String,
+    pub wrapped_key: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Generation {
     pub created_at: String,
+    /// Which keychain entry holds the device secret this generation's PIN slots use: `None` is the
+    /// entry named after the store (every store before device recovery got its own entries).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_secret_id: Option<String>,
     pub slots: Vec<Slot>,
 }
 
@@ -102,15 +142,19 @@ pub struct SlotFile {
     pub store_id: String,
     /// Newest first. More than one only while a rotation is under way (or was cut short).
     pub generations: Vec<Generation>,
+    /// One per staff member with a PIN on this device (version 2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<MemberSlot>,
 }
 
 impl SlotFile {
     pub fn new(store_id: &str) -> Self {
         Self {
             format: FORMAT.into(),
-            version: 1,
+            version: VERSION,
             store_id: store_id.into(),
             generations: Vec::new(),
+            members: Vec::new(),
         }
     }
 
@@ -125,7 +169,7 @@ impl SlotFile {
         };
         let file: SlotFile = serde_json::from_slice(&bytes)
             .map_err(|e| StoreError::KeySlotsDamaged(e.to_string()))?;
-        if file.format != FORMAT || file.version != 1 {
+        if file.format != FORMAT || !(1..=VERSION).contains(&file.version) {
             return Err(StoreError::KeySlotsDamaged(format!(
                 "unknown format {} version {}",
                 file.format, file.version
@@ -139,7 +183,9 @@ impl SlotFile {
 
     /// Replace the file atomically: write a temporary file, flush it to disk, rename over.
     pub fn write(&self, dir: &Path) -> Result<()> {
-        let json = serde_json::to_vec_pretty(self)
+        let mut file = self.clone();
+        file.version = VERSION;
+        let json = serde_json::to_vec_pretty(&file)
             .map_err(|e| StoreError::KeySlotsDamaged(e.to_string()))?;
         write_atomically(dir, FILE_NAME, &json)
     }
@@ -195,17 +241,100 @@ fn hkdf(ikm: &[u8], salt: &[u8], info: &[u8]) -> Sensitive<[u8; 32]> {
     s
 }
 
-/// A PIN stretched by Argon2id. Kept (encrypted) in the staff table so rotation and device
-/// recovery can re-wrap every staff slot without asking every staff member for their PIN.
-pub fn pin_key(pin: &str, pin_salt: &[u8]) -> Result<Sensitive<[u8; 32]>> {
-    argon2id(pin.as_bytes(), pin_salt, PIN_COST)
+/// A PIN stretched by Argon2id: one guess at a PIN costs exactly one call (the figure
+/// `benches/store.rs` measures). Never stored.
+pub fn stretch_pin(pin: &str, pin_salt: &[u8], cost: KdfCost) -> Result<Sensitive<[u8; 32]>> {
+    argon2id(pin.as_bytes(), pin_salt, cost)
+}
+
+fn member_aad(store_id: &str, staff_id: &str, ends_on: Option<&str>) -> String {
+    format!(
+        "grabpack member slot v2|{store_id}|{staff_id}|{}",
+        ends_on.unwrap_or("")
+    )
+}
+
+/// Wrap `member_key` under a stretched PIN (fresh from [`stretch_pin`], or a version 1 store's
+/// stored Argon2id output during migration).
+#[allow(clippy::too_many_arguments)] // each is a distinct part of the slot and its binding
+pub fn make_member_slot(
+    store_id: &str,
+    staff_id: &str,
+    staff_name: &str,
+    ends_on: Option<&str>,
+    member_key: &[u8; 32],
+    stretched: &[u8; 32],
+    pin_salt: &[u8],
+    cost: KdfCost,
+) -> Result<MemberSlot> {
+    let salt: [u8; 16] = random_bytes()?;
+    let nonce: [u8; 24] = random_bytes()?;
+    let wk = hkdf(stretched, &salt, b"grabpack member slot v2");
+    let aad = member_aad(store_id, staff_id, ends_on);
+    let wrapped = XChaCha20Poly1305::new(wk.expose().into())
+        .encrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: member_key,
+                aad: aad.as_bytes(),
+            },
+        )
+        .map_err(|_| StoreError::KeySlotsDamaged("could not wrap the key".into()))?;
+    Ok(MemberSlot {
+        staff_id: staff_id.into(),
+        staff_name: staff_name.into(),
+        ends_on: ends_on.map(String::from),
+        pin_salt: B64.encode(pin_salt),
+        cost,
+        salt: B64.encode(salt),
+        nonce: B64.encode(nonce),
+        wrapped_key: B64.encode(wrapped),
+    })
+}
+
+/// The member key, if `pin` is this member's PIN (`Err(WrongSecret)` otherwise).
+pub fn open_member_slot(
+    store_id: &str,
+    slot: &MemberSlot,
+    pin: &str,
+) -> Result<Sensitive<[u8; 32]>> {
+    let stretched = stretch_pin(pin, &b64(&slot.pin_salt)?, slot.cost)?;
+    let salt = b64(&slot.salt)?;
+    let nonce = b64(&slot.nonce)?;
+    if nonce.len() != 24 {
+        return Err(StoreError::KeySlotsDamaged("bad nonce length".into()));
+    }
+    let wk = hkdf(stretched.expose(), &salt, b"grabpack member slot v2");
+    let aad = member_aad(store_id, &slot.staff_id, slot.ends_on.as_deref());
+    let mut key = XChaCha20Poly1305::new(wk.expose().into())
+        .decrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: &b64(&slot.wrapped_key)?,
+                aad: aad.as_bytes(),
+            },
+        )
+        .map_err(|_| StoreError::WrongSecret)?;
+    let out: [u8; 32] = key
+        .as_slice()
+        .try_into()
+        .map_err(|_| StoreError::KeySlotsDamaged("wrapped key has the wrong length".into()))?;
+    key.zeroize();
+    Ok(Sensitive::new(out))
 }
 
 /// A secret that can open (or make) one kind of slot.
 pub enum SlotSecret<'a> {
     Passphrase(&'a str),
     Recovery(&'a [u8; 32]),
-    /// The device secret and either the PIN (to unlock) or the stored PIN key (to re-wrap).
+    /// Version 2: the device secret and a member key.
+    Staff {
+        staff_id: &'a str,
+        device_secret: &'a [u8],
+        member_key: &'a [u8; 32],
+    },
+    /// Version 1: the device secret and either the PIN (to unlock) or the stored PIN key (to
+    /// re-wrap).
     DevicePin {
         staff_id: &'a str,
         device_secret: &'a [u8],
@@ -239,12 +368,13 @@ impl SlotSecret<'_> {
             Self::Passphrase(_) => SlotKind::Passphrase,
             Self::Recovery(_) => SlotKind::Recovery,
             Self::DevicePin { .. } => SlotKind::DevicePin,
+            Self::Staff { .. } => SlotKind::Staff,
         }
     }
 
     fn staff_id(&self) -> Option<&str> {
         match self {
-            Self::DevicePin { staff_id, .. } => Some(staff_id),
+            Self::DevicePin { staff_id, .. } | Self::Staff { staff_id, .. } => Some(staff_id),
             _ => None,
         }
     }
@@ -258,6 +388,19 @@ impl SlotSecret<'_> {
         match self {
             Self::Passphrase(p) => argon2id(p.as_bytes(), salt, cost.unwrap_or(PASSPHRASE_COST)),
             Self::Recovery(k) => Ok(hkdf(&k[..], salt, b"grabpack recovery slot v1")),
+            Self::Staff {
+                staff_id,
+                device_secret,
+                member_key,
+            } => {
+                let mut ikm = Vec::with_capacity(device_secret.len() + 32);
+                ikm.extend_from_slice(device_secret);
+                ikm.extend_from_slice(&member_key[..]);
+                let info = format!("grabpack staff slot v2|{staff_id}");
+                let k = hkdf(&ikm, salt, info.as_bytes());
+                ikm.zeroize();
+                Ok(k)
+            }
             Self::DevicePin {
                 staff_id,
                 device_secret,
@@ -268,7 +411,7 @@ impl SlotSecret<'_> {
                         let pin_salt = pin_salt.ok_or_else(|| {
                             StoreError::KeySlotsDamaged("PIN slot without a PIN salt".into())
                         })?;
-                        pin_key(p, pin_salt)?
+                        stretch_pin(p, pin_salt, cost.unwrap_or(LEGACY_PIN_COST))?
                     }
                     PinInput::Key { pin_key, .. } => Sensitive::new(**pin_key),
                 };
@@ -290,9 +433,9 @@ pub fn make_slot(store_id: &str, db_key: &[u8; 32], secret: &SlotSecret<'_>) -> 
     let nonce: [u8; 24] = random_bytes()?;
     let (cost, pin_salt) = match secret {
         SlotSecret::Passphrase(_) => (Some(PASSPHRASE_COST), None),
-        SlotSecret::Recovery(_) => (None, None),
+        SlotSecret::Recovery(_) | SlotSecret::Staff { .. } => (None, None),
         SlotSecret::DevicePin { pin, .. } => (
-            Some(PIN_COST),
+            Some(LEGACY_PIN_COST),
             Some(match pin {
                 PinInput::Key { pin_salt, .. } => pin_salt.to_vec(),
                 PinInput::Pin(_) => {

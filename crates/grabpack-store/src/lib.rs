@@ -17,6 +17,7 @@ mod ids;
 pub mod keychain;
 mod keys;
 pub mod keyslots;
+mod lockout;
 pub mod outbox;
 mod photo_import;
 mod photos;

@@ -173,16 +173,18 @@ impl Store {
     }
 
     /// Sending settings (SMTP, intakes, the home's police unit) as JSON, kept encrypted in the
-    /// store because they hold the SMTP password and bearer tokens.
-    pub fn send_settings_json(&self) -> Result<Option<String>> {
+    /// store because they hold the SMTP password and bearer tokens: the JSON text is handed out
+    /// as a sensitive value (zeroised when dropped), never as a plain string.
+    pub fn send_settings_json(&self) -> Result<Option<crate::Sensitive<String>>> {
         Ok(self
             .conn()
             .query_row(
                 "SELECT value FROM meta WHERE key = 'send_settings'",
                 [],
-                |r| r.get(0),
+                |r| r.get::<_, String>(0),
             )
-            .optional()?)
+            .optional()?
+            .map(crate::Sensitive::new))
     }
 
     /// Replace the sending settings (managers only). The audit names what changed, never a secret.

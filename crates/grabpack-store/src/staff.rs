@@ -1,7 +1,8 @@
-//! Staff: who may act in this store, their roles, and their PIN material.
+//! Staff: who may act in this store, their roles, and their member keys.
 //!
-//! Why the PIN key is kept inside the database (beside the PIN slot in `keyslots.json`):
-//! rotation and device recovery re-wrap every staff slot without asking anyone for their PIN.
+//! Why a member key (random, not derived from the PIN) is kept inside the database: rotation and
+//! device recovery re-wrap every staff slot without asking anyone for their PIN, while nothing a
+//! colleague can read is derived from the PIN (see `keyslots` and `docs/keys.md`).
 //! Disabling a member removes their slot first, so a crash halfway leaves them unable to unlock,
 //! the safe half of the change.
 
@@ -12,9 +13,9 @@ use serde::Serialize;
 use crate::audit;
 use crate::audit_action::AuditAction;
 use crate::error::{Result, StoreError};
-use crate::keys::check_pin;
-use crate::keyslots::{self, PinInput, SlotFile, SlotSecret};
-use crate::secret::{Sensitive, random_bytes};
+use crate::keys::{check_pin, new_member_slot, staff_slot};
+use crate::keyslots::SlotFile;
+use crate::secret::Sensitive;
 use crate::store::{Actor, Store, damaged, now, to_json, today};
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -32,7 +33,7 @@ impl Store {
     pub fn staff(&self) -> Result<Vec<StaffMember>> {
         let mut stmt = self
             .conn
-            .prepare("SELECT id, name, role_json, created_at, disabled_at, pin_key IS NOT NULL FROM staff ORDER BY name")?;
+            .prepare("SELECT id, name, role_json, created_at, disabled_at, member_key IS NOT NULL OR pin_key IS NOT NULL FROM staff ORDER BY name")?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, String>(2)?,
@@ -76,21 +77,19 @@ impl Store {
         if let Some(pin) = pin {
             check_pin(pin.expose())?;
             let device_secret = self.device_secret()?;
-            let pin_salt: [u8; 16] = random_bytes()?;
-            let key = keyslots::pin_key(pin.expose(), &pin_salt)?;
-            material = Some((pin_salt, key, device_secret));
+            let new = new_member_slot(&self.store_id, &id, name, &role, None, pin.expose())?;
+            material = Some((new, device_secret));
         }
         let at = now();
         let tx = self.conn.transaction()?;
         tx.execute(
-            "INSERT INTO staff (id, name, role_json, created_at, pin_salt, pin_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO staff (id, name, role_json, created_at, member_key) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
                 id,
                 name,
                 to_json(&role)?,
                 at,
-                material.as_ref().map(|m| m.0.to_vec()),
-                material.as_ref().map(|m| m.1.expose().to_vec()),
+                material.as_ref().map(|(new, _)| &new.member_key.expose()[..]),
             ],
         )?;
         audit::append(
@@ -102,24 +101,19 @@ impl Store {
             &format!("{name} ({})", role.label()),
         )?;
         tx.commit()?;
-        if let Some((pin_salt, key, device_secret)) = material {
+        if let Some((new, device_secret)) = material {
             let mut file = SlotFile::read(&self.dir)?;
-            let mut slot = keyslots::make_slot(
+            let slot = staff_slot(
                 &self.store_id,
                 self.db_key.expose(),
-                &SlotSecret::DevicePin {
-                    staff_id: &id,
-                    device_secret: device_secret.expose(),
-                    pin: PinInput::Key {
-                        pin_key: key.expose(),
-                        pin_salt: &pin_salt,
-                    },
-                },
+                &id,
+                device_secret.expose(),
+                new.member_key.expose(),
             )?;
-            slot.staff_name = Some(name.to_string());
             if let Some(g) = file.generations.first_mut() {
                 g.slots.push(slot);
             }
+            file.members.push(new.member);
             file.write(&self.dir)?;
         }
         Ok(StaffMember {
@@ -154,6 +148,7 @@ impl Store {
             g.slots
                 .retain(|s| s.staff_id.as_deref() != Some(member.id.as_str()));
         }
+        file.members.retain(|m| m.staff_id != member.id);
         file.write(&self.dir)?;
         let at = now();
         let tx = self.conn.transaction()?;

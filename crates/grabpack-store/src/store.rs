@@ -79,6 +79,8 @@ pub struct Store {
     pub(crate) actor: Actor,
     pub(crate) keychain: Option<Arc<dyn DeviceKeychain>>,
     pub(crate) db_key: Sensitive<[u8; 32]>,
+    /// Unlocked with a PIN shorter than new PINs may be (see `Store::pin_change_due`).
+    pub(crate) pin_change_due: bool,
 }
 
 impl std::fmt::Debug for Store {

@@ -99,6 +99,7 @@ fn a_store_already_holding_two_open_episodes_for_one_child_still_opens_and_keeps
         "DROP TABLE open_episodes;
          ALTER TABLE outbox_deliveries DROP COLUMN claimed_by;
          DROP TABLE child_cards;
+         ALTER TABLE staff DROP COLUMN member_key;
          PRAGMA user_version = 3;",
     )
     .unwrap();

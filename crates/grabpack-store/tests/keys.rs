@@ -49,7 +49,7 @@ fn a_wrong_pin_is_refused_and_changes_neither_the_database_nor_the_slots() {
     let (home, store) = TestHome::new();
     drop(store);
     let before = home.file_hashes();
-    let err = home.unlock_pin(MANAGER, "1111").unwrap_err();
+    let err = home.unlock_pin(MANAGER, "111111").unwrap_err();
     assert_eq!(err.code(), "store.wrong_secret");
     assert_eq!(home.file_hashes(), before);
 }
@@ -87,7 +87,7 @@ fn recovering_the_device_brings_every_pin_back_and_retires_the_old_recovery_key(
         .add_staff(
             "Ben Keyworker (fictional)",
             StaffRole::Keyworker,
-            Some(&"1357".into()),
+            Some(&"135790".into()),
         )
         .unwrap();
     let store_id = store.store_id().to_string();
@@ -101,7 +101,7 @@ fn recovering_the_device_brings_every_pin_back_and_retires_the_old_recovery_key(
     drop(store);
 
     home.unlock_pin(MANAGER, MANAGER_PIN).unwrap();
-    home.unlock_pin("Ben Keyworker (fictional)", "1357")
+    home.unlock_pin("Ben Keyworker (fictional)", "135790")
         .unwrap();
     home.unlock_passphrase(PASSPHRASE).unwrap();
     home.unlock_recovery(new_recovery.expose()).unwrap();
@@ -162,7 +162,7 @@ fn a_database_from_a_newer_schema_is_refused_untouched() {
 fn a_failed_unlock_is_audited_at_the_next_good_unlock() {
     let (home, store) = TestHome::new();
     drop(store);
-    home.unlock_pin(MANAGER, "9999").unwrap_err();
+    home.unlock_pin(MANAGER, "999999").unwrap_err();
     let store = home.unlock_passphrase(PASSPHRASE).unwrap();
     let failed = store.audit_list(None, Some("unlock_failed"), 10).unwrap();
     assert_eq!(failed.len(), 1);
@@ -180,7 +180,7 @@ fn five_wrong_attempts_impose_a_wait() {
     drop(store);
     for _ in 0..5 {
         assert_eq!(
-            home.unlock_pin(MANAGER, "0000").unwrap_err().code(),
+            home.unlock_pin(MANAGER, "000000").unwrap_err().code(),
             "store.wrong_secret"
         );
     }
@@ -232,11 +232,13 @@ fn a_disabled_staff_member_cannot_unlock_but_their_revisions_remain_theirs() {
             StaffRole::Agency {
                 ends_on: jiff::civil::date(2027, 1, 31),
             },
-            Some(&"8642".into()),
+            Some(&"864200".into()),
         )
         .unwrap();
     drop(store);
-    let mut cara = home.unlock_pin("Cara Agency (fictional)", "8642").unwrap();
+    let mut cara = home
+        .unlock_pin("Cara Agency (fictional)", "864200")
+        .unwrap();
     let id = cara
         .create_child(&Default::default(), "added by agency staff")
         .unwrap();
@@ -249,7 +251,7 @@ fn a_disabled_staff_member_cannot_unlock_but_their_revisions_remain_theirs() {
     );
     drop(manager);
     assert_eq!(
-        home.unlock_pin("Cara Agency (fictional)", "8642")
+        home.unlock_pin("Cara Agency (fictional)", "864200")
             .unwrap_err()
             .code(),
         "store.no_pin_slot"
@@ -264,12 +266,12 @@ fn agency_staff_cannot_unlock_after_their_engagement_ends() {
         .add_staff(
             "Dan Agency (fictional)",
             StaffRole::Agency { ends_on: ended },
-            Some(&"8642".into()),
+            Some(&"864200".into()),
         )
         .unwrap();
     drop(store);
     assert_eq!(
-        home.unlock_pin("Dan Agency (fictional)", "8642")
+        home.unlock_pin("Dan Agency (fictional)", "864200")
             .unwrap_err()
             .code(),
         "store.engagement_ended"
@@ -292,12 +294,12 @@ fn a_keyworker_cannot_administer_staff() {
         .add_staff(
             "Ben Keyworker (fictional)",
             StaffRole::Keyworker,
-            Some(&"1357".into()),
+            Some(&"135790".into()),
         )
         .unwrap();
     drop(store);
     let mut ben = home
-        .unlock_pin("Ben Keyworker (fictional)", "1357")
+        .unlock_pin("Ben Keyworker (fictional)", "135790")
         .unwrap();
     assert_eq!(
         ben.add_staff("X", StaffRole::Manager, None)
@@ -370,4 +372,281 @@ fn the_real_secret_service_keeps_the_device_secret() {
     .unwrap();
     drop(store);
     keychain.remove(&store_id).unwrap();
+}
+
+const BEN: &str = "Ben Keyworker (fictional)";
+const BEN_PIN: &str = "135790";
+
+fn home_with_ben() -> TestHome {
+    let (home, mut store) = TestHome::new();
+    store
+        .add_staff(BEN, StaffRole::Keyworker, Some(&BEN_PIN.into()))
+        .unwrap();
+    drop(store);
+    home
+}
+
+/// Every 32-byte value in the staff table and the slot file, as a colleague holding the database
+/// key could read them.
+fn readable_by_a_colleague(home: &TestHome) -> Vec<Vec<u8>> {
+    let conn = open_db(home);
+    let mut stmt = conn
+        .prepare("SELECT pin_key, pin_salt, member_key FROM staff")
+        .unwrap();
+    let mut out: Vec<Vec<u8>> = stmt
+        .query_map([], |r| {
+            Ok([
+                r.get::<_, Option<Vec<u8>>>(0)?,
+                r.get::<_, Option<Vec<u8>>>(1)?,
+                r.get::<_, Option<Vec<u8>>>(2)?,
+            ])
+        })
+        .unwrap()
+        .flat_map(|r| r.unwrap())
+        .flatten()
+        .collect();
+    let slots = std::fs::read_to_string(home.path().join("keyslots.json")).unwrap();
+    use base64::Engine as _;
+    for word in slots.split('"') {
+        if let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(word) {
+            out.push(bytes);
+        }
+    }
+    out
+}
+
+#[test]
+fn no_key_derived_from_a_pin_is_kept_where_a_colleague_can_read_it() {
+    let home = home_with_ben();
+    let file = grabpack_store::keyslots::SlotFile::read(home.path()).unwrap();
+    use base64::Engine as _;
+    let readable = readable_by_a_colleague(&home);
+    for (name, pin) in [(MANAGER, MANAGER_PIN), (BEN, BEN_PIN)] {
+        let member = file.members.iter().find(|m| m.staff_name == name).unwrap();
+        let salt = base64::engine::general_purpose::STANDARD
+            .decode(&member.pin_salt)
+            .unwrap();
+        let stretched = grabpack_store::keyslots::stretch_pin(pin, &salt, member.cost).unwrap();
+        assert!(
+            !readable
+                .iter()
+                .any(|v| v.as_slice() == &stretched.expose()[..]),
+            "{name}'s Argon2id(PIN) is readable"
+        );
+    }
+}
+
+#[test]
+fn a_new_pin_needs_six_digits() {
+    let (_home, mut store) = TestHome::new();
+    assert_eq!(
+        store
+            .add_staff("D", StaffRole::Keyworker, Some(&"1234".into()))
+            .unwrap_err()
+            .code(),
+        "store.pin_format"
+    );
+    assert_eq!(
+        store.set_pin(MANAGER, &"12345".into()).unwrap_err().code(),
+        "store.pin_format"
+    );
+}
+
+#[test]
+fn an_older_store_keeps_its_four_digit_pin_loses_the_stored_pin_hash_and_asks_for_a_new_pin() {
+    let (home, mut store) = TestHome::new();
+    let id = store.create_child(&Default::default(), "").unwrap();
+    drop(store);
+    make_version_1_manager_pin(&home, "2468");
+    let legacy = readable_by_a_colleague(&home);
+    let stretched = grabpack_store::keyslots::stretch_pin(
+        "2468",
+        &[7u8; 16],
+        grabpack_store::keyslots::LEGACY_PIN_COST,
+    )
+    .unwrap();
+    assert!(
+        legacy
+            .iter()
+            .any(|v| v.as_slice() == &stretched.expose()[..]),
+        "the version 1 store keeps the PIN hash (the set-up is right)"
+    );
+
+    let store = home.unlock_pin(MANAGER, "2468").unwrap();
+    assert!(store.pin_change_due(), "a 4-digit PIN is asked to change");
+    assert_eq!(store.history(&id).unwrap().len(), 1);
+    assert!(
+        !readable_by_a_colleague(&home)
+            .iter()
+            .any(|v| v.as_slice() == &stretched.expose()[..]),
+        "the stored PIN hash is gone after the first unlock"
+    );
+    drop(store);
+
+    let mut store = home.unlock_pin(MANAGER, "2468").unwrap();
+    assert!(store.pin_change_due());
+    store.set_pin(MANAGER, &MANAGER_PIN.into()).unwrap();
+    assert!(!store.pin_change_due());
+    drop(store);
+    let store = home.unlock_pin(MANAGER, MANAGER_PIN).unwrap();
+    assert!(!store.pin_change_due());
+    drop(store);
+    assert_eq!(
+        home.unlock_pin(MANAGER, "2468").unwrap_err().code(),
+        "store.wrong_secret"
+    );
+}
+
+#[test]
+fn wrong_pins_lock_out_only_that_member_and_never_the_recovery_key() {
+    let home = home_with_ben();
+    for _ in 0..5 {
+        assert_eq!(
+            home.unlock_pin(MANAGER, "000000").unwrap_err().code(),
+            "store.wrong_secret"
+        );
+    }
+    assert_eq!(
+        home.unlock_pin(MANAGER, MANAGER_PIN).unwrap_err().code(),
+        "store.too_many_attempts"
+    );
+    home.unlock_pin(BEN, BEN_PIN)
+        .expect("a colleague's PIN still opens");
+    home.unlock_recovery(home.recovery_key.expose())
+        .expect("the recovery key still opens");
+    home.unlock_passphrase(PASSPHRASE)
+        .expect("the passphrase still opens");
+    assert_eq!(
+        home.unlock_pin(MANAGER, MANAGER_PIN).unwrap_err().code(),
+        "store.too_many_attempts",
+        "another's unlock does not clear this member's count"
+    );
+}
+
+#[test]
+fn deleting_or_filling_the_files_beside_the_store_does_not_end_a_lockout() {
+    let (home, store) = TestHome::new();
+    drop(store);
+    for _ in 0..5 {
+        home.unlock_pin(MANAGER, "000000").unwrap_err();
+    }
+    let keep = ["grabpack.db", "keyslots.json"];
+    for entry in std::fs::read_dir(home.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if !keep.contains(&name.as_str()) && !name.starts_with("grabpack.db") {
+            std::fs::write(&path, b"junk").unwrap();
+        }
+    }
+    assert_eq!(
+        home.unlock_pin(MANAGER, MANAGER_PIN).unwrap_err().code(),
+        "store.too_many_attempts"
+    );
+    for entry in std::fs::read_dir(home.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if !keep.contains(&name.as_str()) && !name.starts_with("grabpack.db") {
+            std::fs::remove_file(&path).unwrap();
+        }
+    }
+    assert_eq!(
+        home.unlock_pin(MANAGER, MANAGER_PIN).unwrap_err().code(),
+        "store.too_many_attempts",
+        "deleting every file beside the store does not end it"
+    );
+    for name in ["unlock-failures.jsonl", "unlock-lockout.json"] {
+        std::fs::write(home.path().join(name), b"{not json").unwrap();
+    }
+    assert_eq!(
+        home.unlock_pin(MANAGER, MANAGER_PIN).unwrap_err().code(),
+        "store.too_many_attempts"
+    );
+}
+
+#[test]
+fn an_ended_engagement_is_refused_before_the_pin_is_tried() {
+    let (home, mut store) = TestHome::new();
+    store
+        .add_staff(
+            "Dan Agency (fictional)",
+            StaffRole::Agency {
+                ends_on: jiff::civil::date(2025, 1, 31),
+            },
+            Some(&"864200".into()),
+        )
+        .unwrap();
+    drop(store);
+    // A wrong PIN gets the same answer: nothing was unwrapped to tell them apart.
+    assert_eq!(
+        home.unlock_pin("Dan Agency (fictional)", "111111")
+            .unwrap_err()
+            .code(),
+        "store.engagement_ended"
+    );
+}
+
+#[test]
+fn an_end_date_moved_later_in_the_slot_file_opens_nothing() {
+    let (home, mut store) = TestHome::new();
+    store
+        .add_staff(
+            "Dan Agency (fictional)",
+            StaffRole::Agency {
+                ends_on: jiff::civil::date(2025, 1, 31),
+            },
+            Some(&"864200".into()),
+        )
+        .unwrap();
+    drop(store);
+    let path = home.path().join("keyslots.json");
+    let edited = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("2025-01-31", "2099-01-31");
+    std::fs::write(&path, edited).unwrap();
+    assert_eq!(
+        home.unlock_pin("Dan Agency (fictional)", "864200")
+            .unwrap_err()
+            .code(),
+        "store.wrong_secret"
+    );
+}
+
+#[test]
+fn rotation_destroys_the_slot_of_a_member_whose_engagement_has_ended() {
+    let (home, mut store) = TestHome::new();
+    let dan = store
+        .add_staff(
+            "Dan Agency (fictional)",
+            StaffRole::Agency {
+                ends_on: jiff::civil::date(2025, 1, 31),
+            },
+            Some(&"864200".into()),
+        )
+        .unwrap();
+    store.rotate(Some(&PASSPHRASE.into()), false).unwrap();
+    drop(store);
+    let file = grabpack_store::keyslots::SlotFile::read(home.path()).unwrap();
+    assert!(!file.members.iter().any(|m| m.staff_id == dan.id));
+    assert!(
+        !file
+            .generations
+            .iter()
+            .flat_map(|g| g.slots.iter())
+            .any(|s| s.staff_id.as_deref() == Some(dan.id.as_str()))
+    );
+    home.unlock_pin(MANAGER, MANAGER_PIN).unwrap();
+}
+
+#[test]
+fn a_member_may_change_their_own_pin_but_not_a_colleagues() {
+    let home = home_with_ben();
+    let mut ben = home.unlock_pin(BEN, BEN_PIN).unwrap();
+    assert_eq!(
+        ben.set_pin(MANAGER, &"555555".into()).unwrap_err().code(),
+        "store.not_permitted"
+    );
+    ben.set_pin(BEN, &"975310".into()).unwrap();
+    drop(ben);
+    home.unlock_pin(BEN, "975310").unwrap();
+    home.unlock_pin(MANAGER, MANAGER_PIN).unwrap();
 }

@@ -21,6 +21,20 @@ pub async fn add_staff(state: State<'_, AppState>, input: AddStaffInput) -> Res<
     state.with_store(|store| Ok(store.add_staff(&input.name, input.role, pin.as_ref())?))
 }
 
+/// The person unlocked chooses a new PIN for this device.
+#[tauri::command]
+pub async fn set_own_pin(state: State<'_, AppState>, input: NewPinInput) -> Res<SessionView> {
+    let pin = secret(input.pin);
+    let mut slot = state.slot();
+    let session = slot.as_mut().ok_or_else(UiError::locked)?;
+    let name = match session.store.actor() {
+        grabpack_store::Actor::Staff { name, .. } => name.clone(),
+        _ => return Err(grabpack_store::StoreError::NotPermitted.into()),
+    };
+    session.store.set_pin(&name, &pin)?;
+    Ok(session.view())
+}
+
 #[tauri::command]
 pub async fn disable_staff(state: State<'_, AppState>, input: StaffRef) -> Res<()> {
     state.with_store(|store| Ok(store.disable_staff(&input.name)?))

@@ -78,6 +78,7 @@ app_commands! {
     staff: () => Vec<StaffMember>,
     add_staff: AddStaffInput => StaffMember,
     disable_staff: StaffRef => (),
+    set_own_pin: NewPinInput => SessionView,
     settings: () => HomeSettings,
     set_settings: HomeSettings => SessionView,
     set_strategy_meeting_rule: StrategyMeetingRule => HomeSettings,

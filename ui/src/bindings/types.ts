@@ -588,6 +588,12 @@ export interface Commands {
     };
     result: SendSettingsView;
   };
+  set_own_pin: {
+    args: {
+      input: NewPinInput;
+    };
+    result: SessionView;
+  };
   set_public_domains: {
     args: {
       input: PublicDomainsInput;
@@ -737,6 +743,11 @@ export interface SessionView {
   auto_lock_seconds: number;
   can_administer: boolean;
   home_name: string;
+  /**
+   * Unlocked with a PIN shorter than new PINs may be (a store from before 6-digit PINs): the
+   * window asks for a new one.
+   */
+  pin_change_due: boolean;
 }
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema
@@ -2762,6 +2773,15 @@ export interface HomeUnitInput {
 export interface IntakeTokenInput {
   token: string;
   url: string;
+}
+/**
+ * A new PIN for the person unlocked (6 to 12 digits).
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "NewPinInput".
+ */
+export interface NewPinInput {
+  pin: string;
 }
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema

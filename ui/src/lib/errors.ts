@@ -31,7 +31,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   'store.child_ambiguous': 'More than one child matches. Use more of the name.',
   'store.child_archived': "This child's record is archived and kept read-only.",
   'store.revision_not_found': 'That version of the form could not be found.',
-  'store.pin_format': 'A PIN must be 4 to 12 digits.',
+  'store.pin_format': 'A new PIN must be 6 to 12 digits.',
   'store.passphrase_too_short': 'A passphrase must be at least 12 characters.',
   'store.recovery_key_format': 'A recovery key is 13 groups of 4 letters and digits, separated by dashes.',
   'store.staff_exists': 'A staff member with that name already exists.',

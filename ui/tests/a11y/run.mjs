@@ -90,8 +90,8 @@ for (const size of Object.keys(sizes)) {
     await check(page, 'setup with errors', size);
     await page.getByLabel('Name of the home').fill('Maple House (fictional)');
     await page.getByLabel('Your name (the first manager)').fill('Demo Manager (fictional)');
-    await page.getByLabel('Your PIN', { exact: true }).fill('2468');
-    await page.getByLabel('Your PIN again').fill('2468');
+    await page.getByLabel('Your PIN', { exact: true }).fill('246810');
+    await page.getByLabel('Your PIN again').fill('246810');
     await page.getByRole('button', { name: 'Create the store' }).click();
     await page.getByTestId('recovery-key').waitFor();
     await check(page, 'recovery key', size);
