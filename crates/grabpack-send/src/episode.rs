@@ -218,7 +218,6 @@ pub struct EpisodeView {
     pub prevention_interview_overdue: bool,
 }
 
-
 /// Who was told that police would not accept the report, from the notice's own deliveries.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
