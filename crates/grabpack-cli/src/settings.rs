@@ -39,6 +39,13 @@ pub enum SettingsCommand {
         /// on none of them needs a manager's reason.
         #[arg(long = "public-domain")]
         public_domains: Option<Vec<String>>,
+        /// The home's strategy-meeting rule: this many episodes (with `--strategy-meeting-days`)
+        /// raise the flag when an episode closes. A local rule; 3 in 30 days by default.
+        #[arg(long)]
+        strategy_meeting_episodes: Option<u32>,
+        /// ... noticed within this many days.
+        #[arg(long)]
+        strategy_meeting_days: Option<u32>,
     },
 }
 
@@ -91,10 +98,19 @@ pub fn run(cli: &Cli, dir: &Path, c: &SettingsCommand) -> Result<()> {
         home_type: kind,
         police_unit,
         public_domains,
+        strategy_meeting_episodes,
+        strategy_meeting_days,
     } = c
     {
         // Parse everything before changing anything.
         let kind = kind.as_deref().map(home_type).transpose()?;
+        if strategy_meeting_episodes.is_some() || strategy_meeting_days.is_some() {
+            // The store checks the rule (the app's Settings screen sets it the same way).
+            let mut rule = store.settings()?.strategy_meeting;
+            rule.episodes = strategy_meeting_episodes.unwrap_or(rule.episodes);
+            rule.within_days = strategy_meeting_days.unwrap_or(rule.within_days);
+            store.set_strategy_meeting_rule(rule)?;
+        }
         if let Some(domains) = public_domains {
             let mut send = SendSettings::load(&store).map_err(send_error)?;
             send.set_public_domains(domains).map_err(send_error)?;
@@ -135,7 +151,7 @@ pub fn run(cli: &Cli, dir: &Path, c: &SettingsCommand) -> Result<()> {
             );
         }
         format!(
-            "Home: {}\nAddress: {}\nType: {}\nPolice area: {}\nPublic-service domains added: {}{confirm}",
+            "Home: {}\nAddress: {}\nType: {}\nPolice area: {}\nPublic-service domains added: {}\nStrategy meeting: {} episodes within {} days{confirm}",
             v.home.home_name,
             if v.home.home_address.is_empty() {
                 "(not set: police are given only the home's name)".to_owned()
@@ -154,7 +170,9 @@ pub fn run(cli: &Cli, dir: &Path, c: &SettingsCommand) -> Result<()> {
                 "(none)".to_owned()
             } else {
                 v.public_domains.join(", ")
-            }
+            },
+            v.home.strategy_meeting.episodes,
+            v.home.strategy_meeting.within_days,
         )
     });
     Ok(())

@@ -522,6 +522,41 @@ fn a_store_made_by_the_command_line_can_be_given_its_police_area_and_packs_go_th
     let before = json(&grabpack(&f.data, &f.tmp, &["--json", "settings", "show"]));
     assert!(before["police_unit"].is_null(), "{before}");
 
+    // The strategy-meeting rule is the home's own, set here as in the app's Settings; a rule
+    // that would flag every episode is refused and changes nothing.
+    assert_eq!(before["home"]["strategy_meeting"]["episodes"], 3);
+    let rule = json(&grabpack(
+        &f.data,
+        &f.tmp,
+        &[
+            "--json",
+            "settings",
+            "set",
+            "--strategy-meeting-episodes",
+            "2",
+            "--strategy-meeting-days",
+            "14",
+        ],
+    ));
+    assert_eq!(rule["home"]["strategy_meeting"]["episodes"], 2);
+    assert_eq!(rule["home"]["strategy_meeting"]["within_days"], 14);
+    let too_low = grabpack(
+        &f.data,
+        &f.tmp,
+        &[
+            "--json",
+            "settings",
+            "set",
+            "--strategy-meeting-episodes",
+            "1",
+        ],
+    );
+    assert!(!too_low.status.success());
+    let err: serde_json::Value = serde_json::from_slice(&too_low.stdout).unwrap();
+    assert_eq!(err["error"]["code"], "store.bad_strategy_rule");
+    let kept = json(&grabpack(&f.data, &f.tmp, &["--json", "settings", "show"]));
+    assert_eq!(kept["home"]["strategy_meeting"]["episodes"], 2);
+
     // A unit that is not in the directory is refused, and nothing changes.
     let refused = grabpack(
         &f.data,
