@@ -31,6 +31,10 @@ command -v npm >/dev/null || { echo "setup: Node 20 with npm is required" >&2; e
 if ! command -v tauri-driver >/dev/null || ! tauri-driver --help >/dev/null 2>&1; then
   cargo install tauri-driver --locked --version 2.1.0
 fi
+# The fuzz targets' runner (scripts/fuzz-smoke.sh).
+if ! command -v cargo-fuzz >/dev/null; then
+  cargo install cargo-fuzz --locked --version 0.13.2
+fi
 # A real SMTP server (aiosmtpd) for the sending tests.
 python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install --quiet -r crates/grabpack-send/tests/requirements.txt
 # Front-end packages, exact versions from the lock files; no browser downloads (Debian's chromium is used).

@@ -43,3 +43,6 @@ XDG_RUNTIME_DIR="$keyring_home/run" XDG_CACHE_HOME="$keyring_home/cache" \
     xvfb-run -a -s "-screen 0 1366x768x24" cargo test --workspace --locked
     cargo test --workspace --locked --test keys -- --ignored the_real_secret_service_keeps_the_device_secret
   '
+
+echo "== the parsers under the fuzzer, 30 s each (fuzz/README.md)"
+scripts/fuzz-smoke.sh

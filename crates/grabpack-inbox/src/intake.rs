@@ -121,10 +121,10 @@ pub fn validate_manifest(
 
 /// A fully read and checked upload, ready to store.
 #[derive(Debug)]
-struct Upload {
-    manifest: Manifest,
-    manifest_text: String,
-    pdf: Bytes,
+pub struct Upload {
+    pub manifest: Manifest,
+    pub manifest_text: String,
+    pub pdf: Bytes,
 }
 
 pub async fn post_pack(
@@ -193,7 +193,14 @@ async fn receive(
     let dur = Duration::from_secs(st.config.upload_timeout_secs);
     let upload = tokio::time::timeout(
         dur,
-        read_upload(body, boundary, home, &key, limit, envelope),
+        read_upload(
+            body.into_data_stream(),
+            boundary,
+            home,
+            &key,
+            limit,
+            envelope,
+        ),
     )
     .await
     .map_err(|_| InboxError::Timeout)??;
@@ -400,20 +407,28 @@ impl Drop for Reading {
 #[error("request body over the limit")]
 struct OverLimit;
 
-async fn read_upload(
-    body: Body,
+/// The multipart reading and the manifest's checks of one upload, from any stream of chunks.
+///
+/// Public, and apart from axum's `Body`, only so the fuzz target (`fuzz/`) can feed it hostile
+/// bytes without an HTTP server or a database; the service reaches it only through `post_pack`.
+pub async fn read_upload<S, E>(
+    stream: S,
     boundary: String,
     home: &Home,
     key: &uuid::Uuid,
     limit: u64,
     envelope: u64,
-) -> Result<Upload> {
+) -> Result<Upload>
+where
+    S: futures_util::Stream<Item = std::result::Result<Bytes, E>> + Send + 'static,
+    E: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     let exceeded = Arc::new(AtomicBool::new(false));
     let flag = exceeded.clone();
     let mut seen: u64 = 0;
-    let counted = body.into_data_stream().map(
+    let counted = stream.map(
         move |chunk| -> std::result::Result<Bytes, Box<dyn std::error::Error + Send + Sync>> {
-            let chunk = chunk.map_err(Box::new)?;
+            let chunk = chunk.map_err(Into::into)?;
             seen = seen.saturating_add(chunk.len() as u64);
             if seen > envelope {
                 flag.store(true, Ordering::SeqCst);

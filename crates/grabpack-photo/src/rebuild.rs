@@ -69,7 +69,15 @@ pub fn rebuild_jpeg(b: &[u8]) -> Option<Vec<u8>> {
                 }
                 push_segment(&mut out, marker, segment);
                 let end = scan_end(b, i)?;
-                out.extend_from_slice(&b[i..end]);
+                // Fill bytes (extra 0xFFs) before a stuffed zero or a restart marker are dropped
+                // too: a decoder skips them, and how many there are could carry data.
+                let scan = &b[i..end];
+                out.extend(
+                    scan.iter()
+                        .enumerate()
+                        .filter(|&(k, &x)| !(x == 0xFF && scan.get(k + 1) == Some(&0xFF)))
+                        .map(|(_, &x)| x),
+                );
                 i = end;
             }
             0xE0 => {
@@ -142,6 +150,22 @@ mod tests {
         b.extend(segment(0xDA, &[1, 1, 0, 0, 63, 0]));
         b.extend_from_slice(&[0x12, 0x34, 0xFF, 0x00, 0x56]);
         assert_eq!(rebuild_jpeg(&b), None);
+    }
+
+    /// Found by the fuzzer (fuzz/, photo_import): fill bytes inside a scan were kept as they came.
+    #[test]
+    fn fill_bytes_inside_a_scan_are_dropped() {
+        let mut b = vec![0xFF, 0xD8];
+        b.extend(segment(0xC0, &[8, 0, 1, 0, 1, 1, 1, 0x11, 0]));
+        b.extend(segment(0xDA, &[1, 1, 0, 0, 63, 0]));
+        b.extend_from_slice(&[0x12, 0xFF, 0xFF, 0xFF, 0x00, 0x34, 0xFF, 0xFF, 0xD3, 0x56]);
+        b.extend_from_slice(&[0xFF, 0xFF, 0xD9]);
+        let out = rebuild_jpeg(&b).unwrap_or_default();
+        assert!(
+            out.ends_with(&[0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD3, 0x56, 0xFF, 0xD9]),
+            "the scan keeps its stuffed byte and restart marker, without the fill: {out:02X?}"
+        );
+        assert!(!out.windows(2).any(|w| w == [0xFF, 0xFF]));
     }
 
     #[test]
