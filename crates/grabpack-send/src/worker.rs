@@ -185,14 +185,31 @@ pub fn record_acknowledgements(
         timed.push((a, at));
     }
     for (a, at) in timed {
-        let delivery = store.delivery_by_idempotency_key(&a.idempotency_key)?;
-        let episode = delivery
-            .as_ref()
-            .and_then(|d| d.episode_id.clone())
-            .or_else(|| a.episode_id.clone().map(grabpack_store::EpisodeId::from));
-        let Some(episode) = episode else { continue };
+        // An acknowledgement counts only for a pack this intake received from us: the delivery
+        // with that idempotency key went to this very intake. Another intake cannot acknowledge
+        // (or refuse) a pack it never had, and an episode id in the feed is never trusted on its
+        // own. Anything else (a pack from another store, one sent outside an episode, an episode
+        // since closed or gone) is skipped and the cursor moves on: one unknown item used to
+        // stop this intake's feed for good.
+        let Some(delivery) = store.delivery_by_idempotency_key(&a.idempotency_key)? else {
+            continue;
+        };
+        if delivery.channel != grabpack_store::outbox::Channel::Https || delivery.address != base {
+            continue;
+        }
+        let Some(episode) = delivery.episode_id.clone() else {
+            continue;
+        };
         let ack = wire::recorded_acknowledgement(base, a);
-        if store.record_acknowledgement(&episode, at, &ack)?.is_some() {
+        let fresh = match store.record_acknowledgement(&episode, at, &ack) {
+            Ok(fresh) => fresh,
+            Err(
+                grabpack_store::StoreError::EpisodeClosed
+                | grabpack_store::StoreError::EpisodeNotFound(_),
+            ) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        if fresh.is_some() {
             recorded += 1;
             // A refusal is also the episode's own "police would not accept" record, recorded
             // and told exactly as when staff record it by hand (one function for both): the

@@ -947,3 +947,72 @@ fn found_tells_everyone_who_had_the_pack_once_threaded_with_time_place_finder_an
     .unwrap();
     assert!(again.notice.is_none());
 }
+
+/// An acknowledgement counts only from the intake that received the pack: another intake that
+/// names the same pack (or its episode) is ignored, and an item for a pack this store never sent
+/// is skipped without stopping the feed: the cursor moves past both.
+#[test]
+fn an_acknowledgement_counts_only_from_the_intake_that_received_the_pack_and_unknown_items_are_skipped()
+ {
+    let ca = TestCa::new();
+    let received_it = Intake::start(&ca);
+    let other = Intake::start(&ca);
+    let (home, mut store) = TestHome::new();
+    let mut settings = smtp_settings(&ca, 1, SMTP_PASSWORD);
+    for i in [&received_it, &other] {
+        settings.intake_tokens.insert(i.base_url(), TOKEN.into());
+    }
+    let episode = open_episode(&mut store, &home);
+    let msg = queue(
+        &mut store,
+        &settings,
+        &outgoing(
+            &home,
+            Some(&episode),
+            fake_pdf(16, 10_000),
+            vec![intake_at(&received_it.base_url())],
+        ),
+        None,
+        Timestamp::now(),
+    )
+    .unwrap();
+    let transports = Transports::from_settings(&settings).unwrap();
+    send_due(&mut store, &transports, Timestamp::now()).unwrap();
+    let key = msg.deliveries[0].idempotency_key.clone();
+    let item = |cursor: &str, key: &str| {
+        serde_json::json!({
+            "cursor": cursor, "receipt_id": format!("r-{cursor}"), "idempotency_key": key,
+            "episode_id": episode.as_str(), "status": "accepted",
+            "officer_name": "PC Test (fictional)", "collar_number": "1234",
+            "police_reference": "CAD 77 (fictional)", "risk_grading": "medium",
+            "at": "2026-11-30T10:00:00Z"
+        })
+    };
+    let page: grabpack_protocol::AckPage = serde_json::from_value(serde_json::json!({
+        "acknowledgements": [item("1", "a-pack-this-store-never-sent"), item("2", &key)],
+        "next_cursor": "2"
+    }))
+    .unwrap();
+
+    // The other intake never had the pack: nothing is recorded, and its feed moves on.
+    let (n, next) =
+        grabpack_send::record_acknowledgements(&mut store, &other.base_url(), &page, None).unwrap();
+    assert_eq!(n, 0);
+    assert_eq!(next.as_deref(), Some("2"));
+    assert!(store.episode(&episode).unwrap().acknowledgements.is_empty());
+    assert_eq!(
+        store.intake_cursor(&other.base_url()).unwrap().as_deref(),
+        Some("2")
+    );
+
+    // The intake that received it: the unknown item is skipped, the pack's own is recorded, and
+    // the episode says which intake it came from.
+    let (n, next) =
+        grabpack_send::record_acknowledgements(&mut store, &received_it.base_url(), &page, None)
+            .unwrap();
+    assert_eq!((n, next.as_deref()), (1, Some("2")));
+    let acks = store.episode(&episode).unwrap().acknowledgements;
+    assert_eq!(acks.len(), 1);
+    assert_eq!(acks[0].value.intake, received_it.base_url());
+    assert_eq!(acks[0].value.police_reference, "CAD 77 (fictional)");
+}
