@@ -361,6 +361,8 @@ pub struct SavePackInput {
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct SavedPack {
     pub path: String,
+    /// Said when the folder looks like one a sync service copies to the cloud.
+    pub warning: Option<String>,
     pub sha256_hex: String,
     pub page_count: usize,
 }

@@ -656,13 +656,17 @@ fn a_missing_child_is_reported_to_real_servers_found_and_closed_from_the_window(
         .map(|e| e.path())
         .collect();
     assert_eq!(files.len(), 1, "one PDF saved: {files:?}");
+    // Named for when it was made, never for the child; readable by its owner only.
+    let name = files[0].file_name().unwrap().to_string_lossy().into_owned();
     assert!(
-        files[0]
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .starts_with("grab-pack-Jordan-Testchild")
+        name.starts_with("grab-pack-20") && !name.contains("Jordan"),
+        "{name}"
     );
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&files[0]).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{name}");
+    }
     let text = Command::new("pdftotext")
         .arg(&files[0])
         .arg("-")

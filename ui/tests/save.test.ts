@@ -25,6 +25,14 @@ describe('saving the pack from the episode', () => {
     expect(invoke).toHaveBeenCalledWith('save_pack', { input: { child_id: view.episode.child_id, episode_id: view.episode.id } });
   });
 
+  it('passes on the warning when the folder is one a sync service copies to the cloud', async () => {
+    const warning = "This folder looks like one a sync service copies to the cloud ('Dropbox'): save it somewhere else.";
+    invoke.mockResolvedValueOnce({ path: '/home/carer/Dropbox/grab-pack-x.pdf', warning, sha256_hex: 'ab', page_count: 3 });
+    render(Readout, { view, fail: () => {} });
+    await fireEvent.click(screen.getByTestId('save-pdf'));
+    await vi.waitFor(() => expect(screen.getByTestId('save-status').textContent).toContain(warning));
+  });
+
   it('reports a failed save in words, and never claims it saved', async () => {
     invoke.mockRejectedValueOnce({ code: 'app.save_failed', message: 'The PDF could not be saved.', fields: [], retry_after_seconds: null });
     const fail = vi.fn();

@@ -142,12 +142,7 @@ pub fn run(cli: &Cli, dir: &Path, c: &ChildCommand) -> Result<()> {
         ChildCommand::Export { child, output } => {
             let id = store.find_child(child)?;
             let doc = store.export(&id)?;
-            std::fs::write(output, doc.to_json()).map_err(|e| {
-                CliError::input(
-                    "cli.file_unwritable",
-                    format!("{} could not be written: {e}", output.display()),
-                )
-            })?;
+            crate::output::write_handover(output, doc.to_json().as_bytes())?;
             print(json, &serde_json::json!({ "written": output }), |_| {
                 format!(
                     "Written to {}. This file is NOT encrypted: hand it over securely and delete it after.",

@@ -205,9 +205,7 @@ pub fn run(cli: &Cli, dir: &Path, c: &OutboxCommand) -> Result<()> {
             let pdf = store
                 .message_pdf(&message)?
                 .ok_or_else(|| CliError::input("cli.no_pdf", "That message has no pack PDF."))?;
-            std::fs::write(output, &pdf).map_err(|e| {
-                CliError::input("cli.file_unwritable", format!("{}: {e}", output.display()))
-            })?;
+            crate::output::write_handover(output, &pdf)?;
             let child = store.outbox_message(&message)?.child_id;
             store.record(
                 grabpack_store::AuditAction::PackSaved,

@@ -99,3 +99,24 @@ pub fn delivery_line(d: &grabpack_store::outbox::Delivery, error_sep: &str) -> S
             .unwrap_or_default()
     )
 }
+
+/// A child's data written to a plain file the person named (a pack, a child export): readable by
+/// their account only, and a word on stderr when the folder is one a sync service copies to the
+/// cloud (the rules are `grabpack_send::handover`'s, the same the app's "Save" follows).
+pub fn write_handover(output: &std::path::Path, bytes: &[u8]) -> crate::error::Result<()> {
+    grabpack_send::handover::write_owner_only(output, bytes).map_err(|e| {
+        crate::error::CliError::input(
+            "cli.file_unwritable",
+            format!("{} could not be written: {e}", output.display()),
+        )
+    })?;
+    let dir = std::path::absolute(output)
+        .ok()
+        .and_then(|p| p.parent().map(std::path::Path::to_path_buf));
+    if let Some(warning) =
+        dir.and_then(|d| grabpack_send::handover::cloud_synced_folder_warning(&d))
+    {
+        eprintln!("warning: {warning}");
+    }
+    Ok(())
+}

@@ -90,12 +90,7 @@ pub fn render(
         Some(child_id),
         &format!("{} pages, sha256 {}", pack.page_count, pack.sha256_hex),
     )?;
-    std::fs::write(output, &pack.pdf).map_err(|e| {
-        CliError::input(
-            "cli.file_unwritable",
-            format!("{} could not be written: {e}", output.display()),
-        )
-    })?;
+    crate::output::write_handover(output, &pack.pdf)?;
     store.record(
         grabpack_store::AuditAction::PackSaved,
         Some(child_id),

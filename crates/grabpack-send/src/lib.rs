@@ -19,6 +19,7 @@ pub mod directory;
 pub mod episode;
 pub mod error;
 pub mod followup;
+pub mod handover;
 pub mod practice;
 pub mod recipients;
 pub mod settings;

@@ -23,7 +23,7 @@ fn render_for(
         None => None,
     };
     let input = grabpack_send::pack_input(store, child_id, episode.as_ref())?;
-    let name = pack_file_name(&input.form.identity.legal_name);
+    let name = grabpack_send::handover::neutral_pack_file_name(&jiff::Zoned::now());
     Ok((grabpack_pack::render_pack(&input)?, name))
 }
 
@@ -69,18 +69,6 @@ fn save_dir<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> Res<std::path::Path
         })
 }
 
-/// A name in `dir` that does not overwrite an earlier pack: `name.pdf`, `name (2).pdf`, ...
-fn unused_path(dir: &std::path::Path, file_name: &str) -> std::path::PathBuf {
-    let stem = file_name.trim_end_matches(".pdf");
-    let mut path = dir.join(file_name);
-    let mut n = 2;
-    while path.exists() {
-        path = dir.join(format!("{stem} ({n}).pdf"));
-        n += 1;
-    }
-    path
-}
-
 /// Save the pack as a PDF file for print or hand-over (NOT encrypted; the screen says so), audited
 /// with its SHA-256 and where it went.
 #[tauri::command]
@@ -93,8 +81,8 @@ pub async fn save_pack<R: tauri::Runtime>(
     state.with_store(|store| {
         let (pack, file_name) = render_for(store, &input.child_id, input.episode_id.as_ref())?;
         let written = std::fs::create_dir_all(&dir).and_then(|()| {
-            let path = unused_path(&dir, &file_name);
-            std::fs::write(&path, &pack.pdf).map(|()| path)
+            let path = grabpack_send::handover::unused_path(&dir, &file_name);
+            grabpack_send::handover::write_owner_only(&path, &pack.pdf).map(|()| path)
         });
         let path = written.map_err(|_| {
             UiError::app(AppCode::SaveFailed,
@@ -115,59 +103,10 @@ pub async fn save_pack<R: tauri::Runtime>(
             ),
         )?;
         Ok(SavedPack {
+            warning: grabpack_send::handover::cloud_synced_folder_warning(&dir),
             path: path.display().to_string(),
             sha256_hex: pack.sha256_hex,
             page_count: pack.page_count,
         })
     })
-}
-
-/// `grab-pack-<name>.pdf`, letters and digits of any script kept.
-pub fn pack_file_name(legal_name: &str) -> String {
-    let mut out = String::from("grab-pack-");
-    let mut dash = false;
-    for c in legal_name.chars() {
-        if c.is_alphanumeric() {
-            out.push(c);
-            dash = false;
-        } else if !dash {
-            out.push('-');
-            dash = true;
-        }
-    }
-    format!("{}.pdf", out.trim_end_matches('-'))
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use super::{pack_file_name, unused_path};
-
-    #[test]
-    fn saving_again_never_overwrites_an_earlier_pack() {
-        let dir = tempfile::tempdir().unwrap();
-        let first = unused_path(dir.path(), "grab-pack-A.pdf");
-        assert_eq!(first, dir.path().join("grab-pack-A.pdf"));
-        std::fs::write(&first, b"x").unwrap();
-        let second = unused_path(dir.path(), "grab-pack-A.pdf");
-        assert_eq!(second, dir.path().join("grab-pack-A (2).pdf"));
-        std::fs::write(&second, b"x").unwrap();
-        assert_eq!(
-            unused_path(dir.path(), "grab-pack-A.pdf"),
-            dir.path().join("grab-pack-A (3).pdf")
-        );
-    }
-
-    #[test]
-    fn the_pack_file_is_named_after_the_child_in_any_script() {
-        assert_eq!(
-            pack_file_name("Amara O'Neil-Hassan"),
-            "grab-pack-Amara-O-Neil-Hassan.pdf"
-        );
-        assert_eq!(
-            pack_file_name("Nguyễn Văn An"),
-            "grab-pack-Nguyễn-Văn-An.pdf"
-        );
-        assert_eq!(pack_file_name("???"), "grab-pack.pdf");
-    }
 }

@@ -2690,6 +2690,10 @@ export interface SavedPack {
   page_count: number;
   path: string;
   sha256_hex: string;
+  /**
+   * Said when the folder looks like one a sync service copies to the cloud.
+   */
+  warning?: string | null;
 }
 /**
  * The home's sending settings as a manager sees them: no password or token ever comes back.

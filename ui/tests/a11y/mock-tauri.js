@@ -215,7 +215,7 @@
       openCards = openCards.filter((o) => o.episode_id !== v.episode.id);
       return clone(v);
     },
-    save_pack: () => ({ path: '/home/carer/Downloads/grab-pack-fictional.pdf', sha256_hex: '0'.repeat(64), page_count: 2 }),
+    save_pack: () => ({ path: '/home/carer/Downloads/grab-pack-2026-12-02-0525.pdf', warning: null, sha256_hex: '0'.repeat(64), page_count: 2 }),
     episode_pack: (i) => { const v = ep(i); const p = fx.missing[v.episode.child_id] || Object.values(fx.missing)[0]; return { pdf_base64: p.pdf_base64, sha256_hex: p.sha256_hex, page_count: p.page_count, file_name: 'grab-pack-fictional.pdf' }; },
     send_settings: () => clone(sendSettings),
     set_home_unit: (i) => { sendSettings.home_police_unit = i.unit_id; return clone(sendSettings); },
