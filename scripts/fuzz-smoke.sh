@@ -5,10 +5,10 @@
 # (10 minutes and more each) are done by hand: see fuzz/README.md.
 #
 # The fuzz crate is a workspace of its own, built once (instrumented) into fuzz/target, so the
-# main workspace's build and lockfile are untouched. The smoke build is unoptimised (`--dev`): a
-# release build of everything the targets reach (SQLCipher, the image codecs, the intake's HTTP
-# stack) took 55 minutes on this 2-core machine under load, too much for CI; 30 seconds of
-# unoptimised fuzzing still runs each target thousands of times. The long runs use release. No sanitizer (`-s none`): the
+# main workspace's build and lockfile are untouched. The smoke build uses the dev profile
+# (`--dev`, dependencies optimised, see fuzz/Cargo.toml): a release build of everything the
+# targets reach (SQLCipher, the image codecs, the intake's HTTP stack) in one codegen unit took
+# 55 minutes on this 2-core machine under load, too much for CI. The long runs use release. No sanitizer (`-s none`): the
 # targets are safe Rust, and this works on the stable toolchain.
 set -euo pipefail
 cd "$(dirname "$0")/.."
