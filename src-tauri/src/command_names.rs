@@ -51,6 +51,7 @@ pub const COMMANDS: &[&str] = &[
     "set_smtp",
     "set_intake_token",
     "trust_certificate",
+    "remove_certificate",
     "set_home_unit",
     "set_public_domains",
     "send_test",

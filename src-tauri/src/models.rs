@@ -388,6 +388,8 @@ pub struct SendSettingsView {
     /// Intake addresses the home holds a token for.
     pub intakes: Vec<String>,
     pub extra_certificates: usize,
+    /// Each extra certificate authority by its SHA-256 fingerprint, to check and remove.
+    pub trusted_certificates: Vec<grabpack_send::settings::TrustedCertificate>,
     /// The shipped public-service domains (police.uk, gov.uk, nhs.net, cjsm.net).
     pub shipped_public_domains: Vec<String>,
     /// The domains the home's manager added to them.
@@ -441,6 +443,12 @@ pub struct PublicDomainsInput {
 pub struct TrustCaInput {
     /// A PEM certificate of an authority a council or force uses for its own servers.
     pub pem: String,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct RemoveCertificateInput {
+    /// As listed in the settings (case and colons do not matter).
+    pub sha256_fingerprint: String,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

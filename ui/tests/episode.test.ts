@@ -561,7 +561,7 @@ describe('the dashboard', () => {
 });
 
 describe('the sending settings', () => {
-  const sending = { home_id: 'home-0000-fictional', extra_certificates: 0, home_police_unit: null, intakes: [],
+  const sending = { home_id: 'home-0000-fictional', extra_certificates: 0, trusted_certificates: [], home_police_unit: null, intakes: [],
     shipped_public_domains: ['police.uk', 'gov.uk', 'nhs.net', 'cjsm.net'], public_domains: ['council.example.org'],
     units_needing_contacts: [{ unit_id: 'u1', unit_name: 'South BCU (fictional)', why: "the home's own police area" }], smtp: { host: 'smtp.example.invalid', port: 587, security: 'starttls' as const, username: 'u', password_set: true, from: 'home@example.invalid', from_name: 'Home' } };
   const answers: Record<string, unknown> = {

@@ -50,6 +50,10 @@ pub enum OutboxCommand {
     Intake { url: String },
     /// Trust an extra certificate authority (PEM file) for SMTP and intakes.
     TrustCa { pem: std::path::PathBuf },
+    /// The extra certificate authorities trusted for sending, by SHA-256 fingerprint.
+    Certificates,
+    /// Stop trusting an extra certificate authority (its fingerprint as `certificates` lists it).
+    UntrustCa { fingerprint: String },
     /// Save a message's pack PDF to FILE (NOT encrypted) to print or hand over.
     SavePdf {
         message: String,
@@ -193,11 +197,37 @@ pub fn run(cli: &Cli, dir: &Path, c: &OutboxCommand) -> Result<()> {
                 CliError::input("cli.file_unreadable", format!("{}: {e}", pem.display()))
             })?;
             let mut settings = SendSettings::load(&store).map_err(send_error)?;
-            settings.trust_certificate(&text).map_err(send_error)?;
+            let fingerprint = settings.trust_certificate(&text).map_err(send_error)?;
             Transports::from_settings(&settings).map_err(send_error)?;
             settings.save(&mut store).map_err(send_error)?;
-            print(json, &serde_json::json!({"trusted": pem}), |_| {
-                "Certificate authority trusted for sending.".into()
+            print(
+                json,
+                &serde_json::json!({"trusted": pem, "sha256_fingerprint": fingerprint}),
+                |_| format!("Certificate authority trusted for sending (SHA-256 {fingerprint})."),
+            );
+        }
+        OutboxCommand::Certificates => {
+            let settings = SendSettings::load(&store).map_err(send_error)?;
+            let list = settings.trusted_certificates();
+            print(json, &list, |l| {
+                if l.is_empty() {
+                    "No extra certificate authority is trusted.".into()
+                } else {
+                    l.iter()
+                        .map(|c| format!("SHA-256 {}", c.sha256_fingerprint))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                }
+            });
+        }
+        OutboxCommand::UntrustCa { fingerprint } => {
+            let mut settings = SendSettings::load(&store).map_err(send_error)?;
+            settings
+                .remove_certificate(fingerprint)
+                .map_err(send_error)?;
+            settings.save(&mut store).map_err(send_error)?;
+            print(json, &settings.trusted_certificates(), |_| {
+                format!("No longer trusted: SHA-256 {fingerprint}.")
             });
         }
         OutboxCommand::SavePdf { message, output } => {

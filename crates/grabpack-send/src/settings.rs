@@ -129,7 +129,7 @@ impl SendSettings {
             serde_json::to_string(self).map_err(|e| SendError::Settings(e.to_string()))?,
         );
         let summary = format!(
-            "home police unit: {}; smtp: {}; intakes: {}; public domains added: {}",
+            "home police unit: {}; smtp: {}; intakes: {}; public domains added: {}; trusted certificates (SHA-256): {}",
             self.home_police_unit.as_deref().unwrap_or("-"),
             self.smtp
                 .as_ref()
@@ -144,6 +144,15 @@ impl SendSettings {
                 "-".to_string()
             } else {
                 self.public_domains.join(", ")
+            },
+            if self.extra_root_pem.is_empty() {
+                "-".to_string()
+            } else {
+                self.trusted_certificates()
+                    .into_iter()
+                    .map(|c| c.sha256_fingerprint)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             }
         );
         store.set_send_settings_json(json.expose(), &summary)?;
@@ -177,14 +186,47 @@ impl SendSettings {
         Ok(())
     }
 
-    /// Trust an extra certificate authority (PEM) for SMTP and intakes.
-    pub fn trust_certificate(&mut self, pem: &str) -> Result<()> {
-        if !pem.contains("-----BEGIN CERTIFICATE-----") {
-            return Err(SendError::Certificate(
-                "that is not a PEM certificate: it starts with -----BEGIN CERTIFICATE-----".into(),
-            ));
+    /// Trust an extra certificate authority (PEM) for SMTP and intakes; its SHA-256 fingerprint.
+    /// The same certificate twice is kept once.
+    pub fn trust_certificate(&mut self, pem: &str) -> Result<String> {
+        let fingerprint = certificate_fingerprint(pem)?;
+        if !self
+            .trusted_certificates()
+            .iter()
+            .any(|c| c.sha256_fingerprint == fingerprint)
+        {
+            self.extra_root_pem.push(pem.to_owned());
         }
-        self.extra_root_pem.push(pem.to_owned());
+        Ok(fingerprint)
+    }
+
+    /// The extra certificate authorities, as Settings and `grabpack outbox certificates` list
+    /// them, in the order they were added.
+    pub fn trusted_certificates(&self) -> Vec<TrustedCertificate> {
+        self.extra_root_pem
+            .iter()
+            .map(|pem| TrustedCertificate {
+                sha256_fingerprint: certificate_fingerprint(pem)
+                    .unwrap_or_else(|_| "(unreadable: remove it and add it again)".into()),
+            })
+            .collect()
+    }
+
+    /// Stop trusting the certificate with this SHA-256 fingerprint (as listed; case and colons
+    /// do not matter).
+    pub fn remove_certificate(&mut self, fingerprint: &str) -> Result<()> {
+        let wanted = normalise_fingerprint(fingerprint);
+        let before = self.extra_root_pem.len();
+        self.extra_root_pem.retain(|pem| {
+            certificate_fingerprint(pem)
+                .map(|f| normalise_fingerprint(&f) != wanted)
+                .unwrap_or(true)
+        });
+        if self.extra_root_pem.len() == before {
+            return Err(SendError::Certificate(format!(
+                "no trusted certificate has the fingerprint {fingerprint}"
+            )));
+        }
         Ok(())
     }
 
@@ -229,6 +271,54 @@ pub fn set_home_police_unit(store: &mut Store, unit: Option<&str>) -> Result<Sen
     settings.home_police_unit = unit.map(str::to_owned);
     settings.save(store)?;
     Ok(settings)
+}
+
+/// An extra certificate authority the home trusts, by its fingerprint: what a council's or
+/// force's IT team reads out to check it is theirs.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrustedCertificate {
+    /// SHA-256 of the certificate, as `openssl x509 -fingerprint -sha256` prints it
+    /// (upper-case hex pairs joined by colons).
+    pub sha256_fingerprint: String,
+}
+
+/// The SHA-256 fingerprint of the first certificate in a PEM text (`send.bad_certificate` when
+/// there is none or it is not base64).
+pub fn certificate_fingerprint(pem: &str) -> Result<String> {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
+    const END: &str = "-----END CERTIFICATE-----";
+    let not_pem = || {
+        SendError::Certificate(
+            "that is not a PEM certificate: paste everything from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----".into(),
+        )
+    };
+    let start = pem.find(BEGIN).ok_or_else(not_pem)? + BEGIN.len();
+    let len = pem[start..].find(END).ok_or_else(not_pem)?;
+    let body: String = pem[start..start + len]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .map_err(|_| not_pem())?;
+    if der.is_empty() {
+        return Err(not_pem());
+    }
+    Ok(sha2::Sha256::digest(&der)
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":"))
+}
+
+fn normalise_fingerprint(f: &str) -> String {
+    f.chars()
+        .filter(char::is_ascii_hexdigit)
+        .collect::<String>()
+        .to_ascii_uppercase()
 }
 
 #[cfg(test)]
@@ -338,5 +428,41 @@ mod tests {
             Some(SmtpSecurity::ImplicitTls)
         );
         assert_eq!(SmtpSecurity::parse("none"), None);
+    }
+
+    /// A fictional test authority made with openssl for this test; the expected fingerprint is
+    /// what `openssl x509 -noout -fingerprint -sha256` printed for it.
+    const FICTIONAL_CA: &str = "-----BEGIN CERTIFICATE-----\nMIIBtDCCAVmgAwIBAgIUH69JyypfgDPQX331EaI1VfrG/iYwCgYIKoZIzj0EAwIw\nLzEtMCsGA1UEAwwkRmljdGlvbmFsIENvdW5jaWwgVGVzdCBDQSAobm90IHJlYWwp\nMB4XDTI2MTIwMjA1NDY1NloXDTM2MTEyOTA1NDY1NlowLzEtMCsGA1UEAwwkRmlj\ndGlvbmFsIENvdW5jaWwgVGVzdCBDQSAobm90IHJlYWwpMFkwEwYHKoZIzj0CAQYI\nKoZIzj0DAQcDQgAErCLyO/scWaoSGwtUeFNm2PC+VajZLqAMzUstGyfO3zfw/Gv3\nuajPSPS+KpTbpOrMTtM0wtCn6wEYDSHytJcfuKNTMFEwHQYDVR0OBBYEFI74EZJi\nkONfBcggH4K43J1LHvl6MB8GA1UdIwQYMBaAFI74EZJikONfBcggH4K43J1LHvl6\nMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDSQAwRgIhALNtsX0VxudKl3PN\nSTDryJfmA6j+pXPLbk4In5rSDjeAAiEAgg9wY3lHBX9d9ogTrJexLbVxkHP1BqIP\nxTy8A2RA1zY=\n-----END CERTIFICATE-----";
+
+    #[test]
+    fn a_trusted_certificate_is_listed_by_the_fingerprint_openssl_gives_and_can_be_removed() {
+        let fingerprint = "DF:7A:54:93:D6:78:81:7E:37:8C:3A:FB:4C:3B:9E:C3:77:D5:83:54:E9:4A:A9:E3:CB:A1:67:EF:6F:03:CC:FD";
+        let mut s = SendSettings::default();
+        assert_eq!(s.trust_certificate(FICTIONAL_CA).unwrap(), fingerprint);
+        // The same certificate again is kept once.
+        s.trust_certificate(FICTIONAL_CA).unwrap();
+        assert_eq!(
+            s.trusted_certificates(),
+            vec![TrustedCertificate {
+                sha256_fingerprint: fingerprint.into()
+            }]
+        );
+        // Removing an unknown one changes nothing; the listed one, typed in lower case without
+        // colons, goes.
+        assert_eq!(
+            s.remove_certificate("00:11").unwrap_err().code(),
+            "send.bad_certificate"
+        );
+        assert_eq!(s.extra_root_pem.len(), 1);
+        s.remove_certificate(&fingerprint.replace(':', "").to_lowercase())
+            .unwrap();
+        assert!(s.trusted_certificates().is_empty());
+        // A PEM header around something that is not base64 is refused.
+        assert_eq!(
+            s.trust_certificate("-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----")
+                .unwrap_err()
+                .code(),
+            "send.bad_certificate"
+        );
     }
 }

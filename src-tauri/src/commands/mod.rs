@@ -108,6 +108,7 @@ app_commands! {
     set_smtp: SmtpInput => SendSettingsView,
     set_intake_token: IntakeTokenInput => SendSettingsView,
     trust_certificate: TrustCaInput => SendSettingsView,
+    remove_certificate: RemoveCertificateInput => SendSettingsView,
     set_home_unit: HomeUnitInput => SendSettingsView,
     set_public_domains: PublicDomainsInput => SendSettingsView,
     send_test: SendTestInput => String,

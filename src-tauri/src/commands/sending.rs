@@ -28,6 +28,7 @@ pub fn settings_view(store: &Store, settings: &SendSettings) -> Res<SendSettings
         }),
         intakes: settings.intake_tokens.keys().cloned().collect(),
         extra_certificates: settings.extra_root_pem.len(),
+        trusted_certificates: settings.trusted_certificates(),
         shipped_public_domains: grabpack_send::recipients::PUBLIC_SERVICE_DOMAINS
             .iter()
             .map(|d| (*d).to_owned())
@@ -85,7 +86,21 @@ pub async fn trust_certificate(
     state: State<'_, AppState>,
     input: TrustCaInput,
 ) -> Res<SendSettingsView> {
-    state.with_store(|store| change(store, |s| Ok(s.trust_certificate(&input.pem)?)))
+    state.with_store(|store| change(store, |s| Ok(s.trust_certificate(&input.pem).map(drop)?)))
+}
+
+/// Stop trusting an extra certificate authority (audited with the fingerprints left, as every
+/// change of the sending settings is).
+#[tauri::command]
+pub async fn remove_certificate(
+    state: State<'_, AppState>,
+    input: RemoveCertificateInput,
+) -> Res<SendSettingsView> {
+    state.with_store(|store| {
+        change(store, |s| {
+            Ok(s.remove_certificate(&input.sha256_fingerprint)?)
+        })
+    })
 }
 
 #[tauri::command]

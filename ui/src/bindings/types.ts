@@ -548,6 +548,12 @@ export interface Commands {
     };
     result: ReasonView[];
   };
+  remove_certificate: {
+    args: {
+      input: RemoveCertificateInput;
+    };
+    result: SendSettingsView;
+  };
   review: {
     args: {
       input: ReviewInput;
@@ -2654,6 +2660,92 @@ export interface PhotoRef {
 }
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "RemoveCertificateInput".
+ */
+export interface RemoveCertificateInput {
+  /**
+   * As listed in the settings (case and colons do not matter).
+   */
+  sha256_fingerprint: string;
+}
+/**
+ * The home's sending settings as a manager sees them: no password or token ever comes back.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "SendSettingsView".
+ */
+export interface SendSettingsView {
+  extra_certificates: number;
+  /**
+   * The id this home's packs carry: a police intake's administrator registers the home by it.
+   */
+  home_id: string;
+  home_police_unit?: string | null;
+  /**
+   * Intake addresses the home holds a token for.
+   */
+  intakes: string[];
+  /**
+   * The domains the home's manager added to them.
+   */
+  public_domains: string[];
+  /**
+   * The shipped public-service domains (police.uk, gov.uk, nhs.net, cjsm.net).
+   */
+  shipped_public_domains: string[];
+  smtp?: SmtpView | null;
+  /**
+   * Each extra certificate authority by its SHA-256 fingerprint, to check and remove.
+   */
+  trusted_certificates: TrustedCertificate[];
+  /**
+   * The home's police units that still need confirmed contacts (packs are not sent to them).
+   */
+  units_needing_contacts: UnitToConfirm[];
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "SmtpView".
+ */
+export interface SmtpView {
+  from: string;
+  from_name: string;
+  host: string;
+  password_set: boolean;
+  port?: number | null;
+  security: SmtpSecurity;
+  username: string;
+}
+/**
+ * An extra certificate authority the home trusts, by its fingerprint: what a council's or
+ * force's IT team reads out to check it is theirs.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "TrustedCertificate".
+ */
+export interface TrustedCertificate {
+  /**
+   * SHA-256 of the certificate, as `openssl x509 -fingerprint -sha256` prints it
+   * (upper-case hex pairs joined by colons).
+   */
+  sha256_fingerprint: string;
+}
+/**
+ * A police unit the rules would send this home's packs to, whose contacts nobody has confirmed.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "UnitToConfirm".
+ */
+export interface UnitToConfirm {
+  unit_id: string;
+  unit_name: string;
+  /**
+   * The home's own police area, or the home area of children placed from there.
+   */
+  why: string;
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
  * via the `definition` "ReviewInput".
  */
 export interface ReviewInput {
@@ -2694,64 +2786,6 @@ export interface SavedPack {
    * Said when the folder looks like one a sync service copies to the cloud.
    */
   warning?: string | null;
-}
-/**
- * The home's sending settings as a manager sees them: no password or token ever comes back.
- *
- * This interface was referenced by `Bindings`'s JSON-Schema
- * via the `definition` "SendSettingsView".
- */
-export interface SendSettingsView {
-  extra_certificates: number;
-  /**
-   * The id this home's packs carry: a police intake's administrator registers the home by it.
-   */
-  home_id: string;
-  home_police_unit?: string | null;
-  /**
-   * Intake addresses the home holds a token for.
-   */
-  intakes: string[];
-  /**
-   * The domains the home's manager added to them.
-   */
-  public_domains: string[];
-  /**
-   * The shipped public-service domains (police.uk, gov.uk, nhs.net, cjsm.net).
-   */
-  shipped_public_domains: string[];
-  smtp?: SmtpView | null;
-  /**
-   * The home's police units that still need confirmed contacts (packs are not sent to them).
-   */
-  units_needing_contacts: UnitToConfirm[];
-}
-/**
- * This interface was referenced by `Bindings`'s JSON-Schema
- * via the `definition` "SmtpView".
- */
-export interface SmtpView {
-  from: string;
-  from_name: string;
-  host: string;
-  password_set: boolean;
-  port?: number | null;
-  security: SmtpSecurity;
-  username: string;
-}
-/**
- * A police unit the rules would send this home's packs to, whose contacts nobody has confirmed.
- *
- * This interface was referenced by `Bindings`'s JSON-Schema
- * via the `definition` "UnitToConfirm".
- */
-export interface UnitToConfirm {
-  unit_id: string;
-  unit_name: string;
-  /**
-   * The home's own police area, or the home area of children placed from there.
-   */
-  why: string;
 }
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema

@@ -65,7 +65,7 @@
   ];
   const has = (x) => Array.isArray(x) ? x.length > 0 : !!x;
   let units = clone(has(fx.directory) ? fx.directory : fallbackUnits);
-  let sendSettings = clone(fx.send_settings || { home_id: 'home-0000-fictional', extra_certificates: 0, shipped_public_domains: ['police.uk', 'gov.uk', 'nhs.net', 'cjsm.net'], public_domains: [], units_needing_contacts: [], home_police_unit: units[0] ? units[0].id : null, intakes: ['https://intake.example.invalid/grabpack'], smtp: { host: 'smtp.example.invalid', port: 587, security: 'starttls', username: 'maple.house@example.invalid', password_set: true, from: 'maple.house@example.invalid', from_name: 'Maple House (fictional)' } });
+  let sendSettings = clone(fx.send_settings || { home_id: 'home-0000-fictional', extra_certificates: 0, trusted_certificates: [], shipped_public_domains: ['police.uk', 'gov.uk', 'nhs.net', 'cjsm.net'], public_domains: [], units_needing_contacts: [], home_police_unit: units[0] ? units[0].id : null, intakes: ['https://intake.example.invalid/grabpack'], smtp: { host: 'smtp.example.invalid', port: 587, security: 'starttls', username: 'maple.house@example.invalid', password_set: true, from: 'maple.house@example.invalid', from_name: 'Maple House (fictional)' } });
   const episodes = {};
   let openCards = [];
   if (scenario === 'missing-now') {
@@ -222,7 +222,8 @@
     set_public_domains: (i) => { sendSettings.public_domains = i.domains.map((d) => d.trim().toLowerCase()).filter(Boolean); return clone(sendSettings); },
     set_smtp: (i) => { sendSettings.smtp = { host: i.host, port: i.port, security: i.security, username: i.username, from: i.from, from_name: i.from_name || '', password_set: sendSettings.smtp?.password_set || !!i.password }; return clone(sendSettings); },
     set_intake_token: (i) => { if (!sendSettings.intakes.includes(i.url)) sendSettings.intakes.push(i.url); return clone(sendSettings); },
-    trust_certificate: () => { sendSettings.extra_certificates += 1; return clone(sendSettings); },
+    trust_certificate: () => { sendSettings.extra_certificates += 1; sendSettings.trusted_certificates.push({ sha256_fingerprint: 'DF:7A:54:93:D6:78:81:7E:37:8C:3A:FB:4C:3B:9E:C3:77:D5:83:54:E9:4A:A9:E3:CB:A1:67:EF:6F:03:CC:FD' }); return clone(sendSettings); },
+    remove_certificate: (i) => { sendSettings.trusted_certificates = sendSettings.trusted_certificates.filter((c) => c.sha256_fingerprint !== i.sha256_fingerprint); sendSettings.extra_certificates = sendSettings.trusted_certificates.length; return clone(sendSettings); },
     send_test: (i) => { if (i.target === 'smtp') return 'The mail server accepted a test message (fictional).'; throw err('send.intake_unauthorised', 'x'); },
     directory: (i) => clone(i.area ? units.filter((u) => (u.areas || []).some((a) => a.toLowerCase().includes(i.area.toLowerCase()))) : units),
     directory_edit: (i) => {
