@@ -133,6 +133,48 @@ pub fn append(
     Ok(())
 }
 
+/// The chain's newest entry: its number and hash. Sent with every pack (the intake manifest's
+/// `audit_head`, the email's `X-Grabpack-Audit-Head`), so a copy of where the chain stood lives
+/// outside the device: anyone holding the database key can drop the triggers and rewrite the
+/// tail so that [`verify`] passes, but not change the hashes the police already hold.
+pub fn head(conn: &Connection) -> Result<Option<(i64, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+/// What the chain says about a head recorded elsewhere (see [`head`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnchorFinding {
+    /// Entry `seq` still has that hash and the chain up to it is intact.
+    Holds,
+    /// Entry `seq` has another hash now, or the chain before it is broken: the log was
+    /// rewritten after that head was sent.
+    Rewritten,
+    /// There is no entry `seq` any more: the log was cut back.
+    Missing,
+}
+
+/// Check a head recorded outside the device against the chain as it is now.
+pub fn check_anchor(conn: &Connection, seq: i64, hash: &str) -> Result<AnchorFinding> {
+    let now: Option<String> = conn
+        .query_row("SELECT hash FROM audit WHERE seq = ?1", [seq], |r| r.get(0))
+        .optional()?;
+    let Some(now) = now else {
+        return Ok(AnchorFinding::Missing);
+    };
+    let report = verify(conn)?;
+    if now != hash || report.broken_at.is_some_and(|b| b <= seq) {
+        return Ok(AnchorFinding::Rewritten);
+    }
+    Ok(AnchorFinding::Holds)
+}
+
 /// Walk the whole chain from the start.
 pub fn verify(conn: &Connection) -> Result<ChainReport> {
     let mut stmt = conn.prepare(

@@ -29,8 +29,8 @@ pub use ack::{AckPage, AckStatus, Acknowledgement, RiskGrading};
 pub use error::{ErrorBody, ErrorDetail, ProtocolError};
 pub use ids::{check_intake_url, is_safe_part_filename, is_valid_id, to_valid_id};
 pub use manifest::{
-    MANIFEST_MAX_BYTES, Manifest, ManifestChild, ManifestHome, MessageKind, PDF_FILE_NAME,
-    PROTOCOL, READOUT_MAX_BYTES, Receipt, TEXT_MAX_BYTES,
+    AuditHead, MANIFEST_MAX_BYTES, Manifest, ManifestChild, ManifestHome, MessageKind,
+    PDF_FILE_NAME, PROTOCOL, READOUT_MAX_BYTES, Receipt, TEXT_MAX_BYTES,
 };
 
 /// At most this many acknowledgements come in one page of the feed.

@@ -47,6 +47,11 @@ pub struct Manifest {
     /// this receiver in the episode, so the receiver can thread them (as email's In-Reply-To).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_reply_to: Option<String>,
+    /// Where the sending home's audit log stood when this was queued (its newest entry's number
+    /// and hash): kept by the receiver, it lets a later rewrite of the home's log be seen from
+    /// outside the home's device. Absent from senders older than this field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_head: Option<AuditHead>,
 }
 
 /// What a message in an episode is, on the wire.
@@ -59,6 +64,15 @@ pub enum MessageKind {
     Update,
     /// The child is found or has returned: stop searching. The PDF is a one-page notice.
     Returned,
+}
+
+/// A home's audit-chain head as sent with a pack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditHead {
+    /// The entry's number in the chain.
+    pub seq: i64,
+    /// Its SHA-256 chain hash (lower-case hex).
+    pub hash: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

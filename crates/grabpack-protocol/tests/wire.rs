@@ -47,6 +47,7 @@ fn fictional_manifest() -> Manifest {
         marking: "OFFICIAL-SENSITIVE".into(),
         kind: None,
         in_reply_to: None,
+        audit_head: None,
     }
 }
 

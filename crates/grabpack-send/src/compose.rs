@@ -6,7 +6,7 @@
 //! is rendered once, with its idempotency key and `sent_at`. The worker only ever replays them.
 
 use grabpack_protocol::{
-    Manifest, ManifestChild, ManifestHome, MessageKind, PDF_FILE_NAME, PROTOCOL,
+    AuditHead, Manifest, ManifestChild, ManifestHome, MessageKind, PDF_FILE_NAME, PROTOCOL,
 };
 use grabpack_store::episodes::RecipientChoice;
 use grabpack_store::outbox::{Channel, NewDelivery, NewMessage, OutboxMessage, Purpose};
@@ -60,12 +60,30 @@ fn domain_of(address: &str) -> &str {
         .unwrap_or("grabpack.invalid")
 }
 
+/// `X-Grabpack-Audit-Head: <seq>:<hash>`: where the home's audit chain stood when the email was
+/// queued, kept by every mailbox it reaches (see `grabpack_audit::head`).
+#[derive(Debug, Clone, PartialEq)]
+struct AuditHeadHeader(String);
+
+impl lettre::message::header::Header for AuditHeadHeader {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("X-Grabpack-Audit-Head")
+    }
+    fn parse(s: &str) -> std::result::Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(s.to_owned()))
+    }
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
 fn email_bytes(
     settings: &SendSettings,
     out: &Outgoing,
     to: &Recipient,
     message_id: &str,
     now: Timestamp,
+    audit_head: Option<&AuditHead>,
 ) -> Result<Vec<u8>> {
     let smtp = settings.smtp.as_ref().ok_or(SendError::SmtpNotConfigured)?;
     let from: Mailbox = format!(
@@ -120,6 +138,9 @@ fn email_bytes(
     if let Some(first) = out.thread_of(to).and_then(|t| t.email_message_id.clone()) {
         builder = builder.in_reply_to(first.clone()).references(first);
     }
+    if let Some(head) = audit_head {
+        builder = builder.header(AuditHeadHeader(format!("{}:{}", head.seq, head.hash)));
+    }
     // The returned notice is its body: its one-page PDF exists only for intakes.
     let attached = out
         .pdf
@@ -149,6 +170,7 @@ fn manifest_bytes(
     to: &Recipient,
     key: &str,
     now: Timestamp,
+    audit_head: Option<&AuditHead>,
 ) -> Result<Vec<u8>> {
     let pdf = out
         .pdf
@@ -179,6 +201,7 @@ fn manifest_bytes(
             Purpose::ReturnedNotice => Some(MessageKind::Returned),
         },
         in_reply_to: out.thread_of(to).map(|t| t.idempotency_key.clone()),
+        audit_head: audit_head.cloned(),
     };
     serde_json::to_vec(&m).map_err(|e| SendError::Compose(e.to_string()))
 }
@@ -193,6 +216,10 @@ pub fn queue(
     now: Timestamp,
 ) -> Result<OutboxMessage> {
     let message_id = OutboxMessageId::new_random();
+    // Where the audit chain stands now goes out with every copy (anchored outside the device).
+    let audit_head = store
+        .audit_head()?
+        .map(|(seq, hash)| AuditHead { seq, hash });
     let mut deliveries = Vec::new();
     for r in &out.recipients {
         let key = uuid::Uuid::new_v4().to_string();
@@ -204,11 +231,17 @@ pub fn queue(
                     .map(|s| s.from.clone())
                     .unwrap_or_default();
                 let mid = format!("<{key}@{}>", domain_of(&from));
-                (email_bytes(settings, out, r, &mid, now)?, Some(mid))
+                (
+                    email_bytes(settings, out, r, &mid, now, audit_head.as_ref())?,
+                    Some(mid),
+                )
             }
             // An http:// address is queued and refused by the transport, so it shows as that
             // recipient's own failure and the others still go.
-            Channel::Https => (manifest_bytes(settings, out, r, &key, now)?, None),
+            Channel::Https => (
+                manifest_bytes(settings, out, r, &key, now, audit_head.as_ref())?,
+                None,
+            ),
         };
         deliveries.push(NewDelivery {
             recipient_id: r.id.clone(),

@@ -1016,3 +1016,92 @@ fn an_acknowledgement_counts_only_from_the_intake_that_received_the_pack_and_unk
     assert_eq!(acks[0].value.intake, received_it.base_url());
     assert_eq!(acks[0].value.police_reference, "CAD 77 (fictional)");
 }
+
+/// Where the home's audit chain stood goes out with every pack (the intake's manifest and the
+/// email's X-Grabpack-Audit-Head), so a rewrite of the log by someone holding the database key
+/// is seen from outside even though the rewritten chain verifies on its own.
+#[test]
+fn every_pack_carries_the_audit_head_and_a_rewritten_log_no_longer_holds_it() {
+    use grabpack_store::audit::AnchorFinding;
+    let ca = TestCa::new();
+    let smtp = SmtpServer::start(&ca, None);
+    let intake = Intake::start(&ca);
+    let (home, mut store) = TestHome::new();
+    let mut settings = smtp_settings(&ca, smtp.port, SMTP_PASSWORD);
+    settings
+        .intake_tokens
+        .insert(intake.base_url(), TOKEN.into());
+    let (seq, hash) = store.audit_head().unwrap().unwrap();
+    let msg = queue(
+        &mut store,
+        &settings,
+        &outgoing(
+            &home,
+            None,
+            fake_pdf(17, 10_000),
+            vec![
+                intake_at(&intake.base_url()),
+                email_to("sw@council.example", Role::SocialWorker),
+            ],
+        ),
+        None,
+        Timestamp::now(),
+    )
+    .unwrap();
+    let transports = Transports::from_settings(&settings).unwrap();
+    send_due(&mut store, &transports, Timestamp::now()).unwrap();
+
+    let stored = intake.stored();
+    assert_eq!(stored[0].manifest["audit_head"]["seq"], seq);
+    assert_eq!(stored[0].manifest["audit_head"]["hash"], hash.as_str());
+    let email = msg
+        .deliveries
+        .iter()
+        .find(|d| d.email_message_id.is_some())
+        .unwrap();
+    let sent = String::from_utf8_lossy(&store.delivery_payload(&email.id).unwrap()).into_owned();
+    assert!(
+        sent.contains(&format!("X-Grabpack-Audit-Head: {seq}:{hash}")),
+        "{sent:.600}"
+    );
+    assert_eq!(smtp.received().len(), 1, "the email went");
+    assert_eq!(
+        store.audit_check_anchor(seq, &hash).unwrap(),
+        AnchorFinding::Holds
+    );
+
+    // Someone with the database key drops the triggers and writes the log again from that
+    // entry on: the chain verifies, but the head the police hold is gone.
+    let conn = store.connection_for_tests();
+    conn.execute_batch("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;")
+        .unwrap();
+    conn.execute("DELETE FROM audit WHERE seq >= ?1", [seq])
+        .unwrap();
+    for n in 0..3 {
+        grabpack_store::audit::append(
+            conn,
+            "2026-12-01T00:00:00Z",
+            "someone",
+            "edited",
+            None,
+            &format!("a quieter history {n} (fictional)"),
+        )
+        .unwrap();
+    }
+    assert!(
+        store.audit_verify().unwrap().intact(),
+        "the rewrite verifies"
+    );
+    assert_eq!(
+        store.audit_check_anchor(seq, &hash).unwrap(),
+        AnchorFinding::Rewritten
+    );
+    store
+        .connection_for_tests()
+        .execute("DELETE FROM audit WHERE seq >= ?1", [seq])
+        .unwrap();
+    assert_eq!(
+        store.audit_check_anchor(seq, &hash).unwrap(),
+        AnchorFinding::Missing
+    );
+}

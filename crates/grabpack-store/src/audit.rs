@@ -9,7 +9,7 @@ use rusqlite::Connection;
 
 use crate::error::Result;
 
-pub use grabpack_audit::{AuditEntry, AuditError, ChainReport, GENESIS, SCHEMA_SQL};
+pub use grabpack_audit::{AnchorFinding, AuditEntry, AuditError, ChainReport, GENESIS, SCHEMA_SQL};
 
 /// Append one entry inside the caller's transaction, so the entry and the change it records
 /// commit together or not at all.
@@ -29,6 +29,16 @@ pub fn append(
 /// Walk the whole chain from the start.
 pub fn verify(conn: &Connection) -> Result<ChainReport> {
     Ok(grabpack_audit::verify(conn)?)
+}
+
+/// The chain's newest entry (number, hash).
+pub fn head(conn: &Connection) -> Result<Option<(i64, String)>> {
+    Ok(grabpack_audit::head(conn)?)
+}
+
+/// A head recorded outside the device, checked against the chain as it is now.
+pub fn check_anchor(conn: &Connection, seq: i64, hash: &str) -> Result<AnchorFinding> {
+    Ok(grabpack_audit::check_anchor(conn, seq, hash)?)
 }
 
 /// Newest first, optionally for one child or one action.

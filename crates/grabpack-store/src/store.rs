@@ -173,6 +173,17 @@ impl Store {
         audit::verify(&self.conn)
     }
 
+    /// The audit chain's newest entry (number, hash): what every pack carries out of the device.
+    pub fn audit_head(&self) -> Result<Option<(i64, String)>> {
+        audit::head(&self.conn)
+    }
+
+    /// Check a head that left the device with a pack (the intake's manifest, an email's
+    /// `X-Grabpack-Audit-Head`) against the chain as it is now.
+    pub fn audit_check_anchor(&self, seq: i64, hash: &str) -> Result<audit::AnchorFinding> {
+        audit::check_anchor(&self.conn, seq, hash)
+    }
+
     /// SQLCipher's page-by-page integrity check (HMAC of every page); empty when all is well.
     pub fn integrity_check(&self) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare("PRAGMA cipher_integrity_check")?;
