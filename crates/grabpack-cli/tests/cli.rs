@@ -956,7 +956,7 @@ fn missing_report_refuses_no_apparent_risk_for_a_child_and_type_and_strategy_mee
 /// fingerprints then trusted. (A fictional authority made with openssl for this test.)
 #[test]
 fn a_trusted_certificate_is_listed_by_fingerprint_removed_and_audited() {
-    const PEM: &str = "-----BEGIN CERTIFICATE-----\nMIIBtDCCAVmgAwIBAgIUH69JyypfgDPQX331EaI1VfrG/iYwCgYIKoZIzj0EAwIw\nLzEtMCsGA1UEAwwkRmljdGlvbmFsIENvdW5jaWwgVGVzdCBDQSAobm90IHJlYWwp\nMB4XDTI2MTIwMjA1NDY1NloXDTM2MTEyOTA1NDY1NlowLzEtMCsGA1UEAwwkRmlj\ndGlvbmFsIENvdW5jaWwgVGVzdCBDQSAobm90IHJlYWwpMFkwEwYHKoZIzj0CAQYI\nKoZIzj0DAQcDQgAErCLyO/scWaoSGwtUeFNm2PC+VajZLqAMzUstGyfO3zfw/Gv3\nuajPSPS+KpTbpOrMTtM0wtCn6wEYDSHytJcfuKNTMFEwHQYDVR0OBBYEFI74EZJi\nkONfBcggH4K43J1LHvl6MB8GA1UdIwQYMBaAFI74EZJikONfBcggH4K43J1LHvl6\nMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDSQAwRgIhALNtsX0VxudKl3PN\nSTDryJfmA6j+pXPLbk4In5rSDjeAAiEAgg9wY3lHBX9d9ogTrJexLbVxkHP1BqIP\nxTy8A2RA1zY=\n-----END CERTIFICATE-----";
+    const PEM: &str = include_str!("../../grabpack-send/tests/fixtures/fictional-council-ca.pem");
     const FINGERPRINT: &str = "DF:7A:54:93:D6:78:81:7E:37:8C:3A:FB:4C:3B:9E:C3:77:D5:83:54:E9:4A:A9:E3:CB:A1:67:EF:6F:03:CC:FD";
     let f = folders();
     ok(&grabpack(&f.data, &f.tmp, &["demo"]));

@@ -52,9 +52,7 @@ pub fn had_the_pack(messages: &[OutboxMessage]) -> Vec<HadThePack> {
             if !reached || known {
                 continue;
             }
-            let role: Role =
-                serde_json::from_value(serde_json::Value::String(d.recipient_role.clone()))
-                    .unwrap_or(Role::Other);
+            let role = Role::parse(&d.recipient_role).unwrap_or(Role::Other);
             had.push(HadThePack {
                 recipient: Recipient {
                     id: d.recipient_id.clone(),

@@ -50,6 +50,19 @@ impl Role {
             Self::Other => "other",
         }
     }
+
+    /// The role a delivery row stored with [`Role::as_str`].
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Police,
+            Self::SocialWorker,
+            Self::OutOfHours,
+            Self::Manager,
+            Self::Other,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
 }
 
 /// One proposed or chosen recipient.

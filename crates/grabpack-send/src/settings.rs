@@ -430,9 +430,9 @@ mod tests {
         assert_eq!(SmtpSecurity::parse("none"), None);
     }
 
-    /// A fictional test authority made with openssl for this test; the expected fingerprint is
-    /// what `openssl x509 -noout -fingerprint -sha256` printed for it.
-    const FICTIONAL_CA: &str = "-----BEGIN CERTIFICATE-----\nMIIBtDCCAVmgAwIBAgIUH69JyypfgDPQX331EaI1VfrG/iYwCgYIKoZIzj0EAwIw\nLzEtMCsGA1UEAwwkRmljdGlvbmFsIENvdW5jaWwgVGVzdCBDQSAobm90IHJlYWwp\nMB4XDTI2MTIwMjA1NDY1NloXDTM2MTEyOTA1NDY1NlowLzEtMCsGA1UEAwwkRmlj\ndGlvbmFsIENvdW5jaWwgVGVzdCBDQSAobm90IHJlYWwpMFkwEwYHKoZIzj0CAQYI\nKoZIzj0DAQcDQgAErCLyO/scWaoSGwtUeFNm2PC+VajZLqAMzUstGyfO3zfw/Gv3\nuajPSPS+KpTbpOrMTtM0wtCn6wEYDSHytJcfuKNTMFEwHQYDVR0OBBYEFI74EZJi\nkONfBcggH4K43J1LHvl6MB8GA1UdIwQYMBaAFI74EZJikONfBcggH4K43J1LHvl6\nMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDSQAwRgIhALNtsX0VxudKl3PN\nSTDryJfmA6j+pXPLbk4In5rSDjeAAiEAgg9wY3lHBX9d9ogTrJexLbVxkHP1BqIP\nxTy8A2RA1zY=\n-----END CERTIFICATE-----";
+    /// A fictional test authority made with openssl (shared with the CLI's test); the expected
+    /// fingerprint is what `openssl x509 -noout -fingerprint -sha256` printed for it.
+    const FICTIONAL_CA: &str = include_str!("../tests/fixtures/fictional-council-ca.pem");
 
     #[test]
     fn a_trusted_certificate_is_listed_by_the_fingerprint_openssl_gives_and_can_be_removed() {
