@@ -100,6 +100,17 @@ pub struct FieldView {
     pub letter: String,
     pub group_title: String,
     pub label: String,
+    /// The priority when the placement type is not chosen, or not one of `by_placement`'s.
+    pub priority: Priority,
+    /// The placement types for which the field is worth more or less (the screen shows the
+    /// priority for the child's own placement type).
+    pub by_placement: Vec<PlacementPriority>,
+}
+
+/// A field's priority for one type of placement.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct PlacementPriority {
+    pub placement_type: grabpack_core::PlacementType,
     pub priority: Priority,
 }
 
@@ -194,6 +205,8 @@ pub struct MissingPreview {
     pub revision: i64,
     /// This child's open episode, if one is already running: the Missing button goes there.
     pub open_episode_id: Option<EpisodeId>,
+    /// The agreed trigger plan (when to report this child missing), shown as staff decide.
+    pub trigger_plan: Option<grabpack_core::fields::TriggerPlanSummary>,
 }
 
 // ---- The missing episode -------------------------------------------------------------------

@@ -7,7 +7,7 @@ pub enum CoreError {
     #[error("This file is not a Grab Pack child record (format '{found}').")]
     UnknownFormat { found: String },
     #[error(
-        "This child record is version {found}, which this version of Grab Pack cannot read (it reads version {supported}). Update Grab Pack, or export again from the sending app."
+        "This child record is version {found}, which this version of Grab Pack cannot read (it reads versions up to {supported}). Update Grab Pack, or export again from the sending app."
     )]
     UnknownVersion { found: u64, supported: u32 },
     #[error("The child record is not valid at '{path}': {reason}")]

@@ -28,7 +28,15 @@ pub enum Priority {
     Optional,
 }
 
-/// The groups of Part 1, lettered as on the London form.
+/// The groups of Part 1, lettered A to K in the order DOMAIN.md gives them.
+///
+/// Checked against the published forms DOMAIN.md cites: their sections are not lettered and
+/// differ in order and name, so no letter here is claimed to be theirs. The London "Looked After
+/// Child Information Sharing form" itself could NOT be checked (it is not published, and this
+/// build has no network): the letters and titles are this project's map of the form, not a copy
+/// of the London form's. What the published forms hold and ours lacked (parental responsibility,
+/// the other professionals, the trigger plan, missing and wanted, NRM status, self-defined
+/// ethnicity, risk words for places) is in version 2 of the form.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
 )]
@@ -103,7 +111,13 @@ pub struct FieldSpec {
     pub path: &'static str,
     pub group: Group,
     pub label: &'static str,
+    /// The priority for any placement type not named in `by_placement` (and before the type is
+    /// chosen).
     pub priority: Priority,
+    /// Where the placement type changes what a field is worth: the registered manager and the
+    /// host council matter for a children's home, the fostering agency's contacts for foster
+    /// care. Read through [`FieldSpec::priority_for`], by readiness and the form screens alike.
+    pub by_placement: &'static [(PlacementType, Priority)],
     /// Whether the carer has filled it in (blank text and empty lists are not filled).
     pub filled: fn(&ChildForm) -> bool,
     /// The field as the pack prints it (blank parts left out). Every leaf of the form is printed
@@ -121,6 +135,31 @@ impl std::fmt::Debug for FieldSpec {
 }
 
 impl FieldSpec {
+    /// The same field with its priority set for some placement types.
+    pub const fn for_placements(self, by_placement: &'static [(PlacementType, Priority)]) -> Self {
+        Self {
+            by_placement,
+            ..self
+        }
+    }
+
+    /// The field's priority for a child in this type of placement (`None`: not chosen yet).
+    pub fn priority_for(&self, placement: Option<PlacementType>) -> Priority {
+        placement
+            .and_then(|t| {
+                self.by_placement
+                    .iter()
+                    .find(|(p, _)| *p == t)
+                    .map(|(_, prio)| *prio)
+            })
+            .unwrap_or(self.priority)
+    }
+
+    /// The field's priority for this child (by the form's own placement type).
+    pub fn priority_in(&self, form: &ChildForm) -> Priority {
+        self.priority_for(form.placement.placement_type)
+    }
+
     /// Filled, or confirmed by the carer as having nothing to record.
     pub fn answered(&self, form: &ChildForm) -> bool {
         (self.filled)(form) || form.confirmed_none.contains(self.path)
@@ -375,6 +414,7 @@ macro_rules! field {
             group: Group::$group,
             label: $label,
             priority: Priority::$prio,
+            by_placement: &[],
             filled: |$f: &ChildForm| text($text),
             value: |$f: &ChildForm| FieldValue::text($text),
         }
@@ -386,6 +426,7 @@ macro_rules! field {
             group: Group::$group,
             label: $label,
             priority: Priority::$prio,
+            by_placement: &[],
             filled: |$f: &ChildForm| $filled,
             value: |$g: &ChildForm| $value,
         }
@@ -436,8 +477,17 @@ pub static FIELDS: &[FieldSpec] = &[
         filled: |f| f.identity.date_of_birth.is_some(),
         value: |f| FieldValue::text(&print_date(f.identity.date_of_birth))),
     field!("identity.gender", Identity, Critical, "Gender", text: |f| &f.identity.gender),
-    field!("identity.ethnicity_appearance", Identity, High, "Ethnicity and appearance",
-        text: |f| &f.identity.ethnicity_appearance),
+    field!("identity.ethnicity", Identity, High, "Ethnicity (self-defined)",
+    filled: |f| f.identity.ethnicity.is_some() || text(&f.identity.ethnicity_own_words),
+    value: |f| FieldValue::text(&join(
+        [
+            f.identity.ethnicity.map(Ethnicity::label).unwrap_or_default(),
+            &labelled("In their own words", &f.identity.ethnicity_own_words),
+        ],
+        ". ",
+    ))),
+    field!("identity.appearance", Identity, High, "Appearance (police description)",
+        text: |f| &f.identity.appearance),
     field!("identity.nationality", Identity, High, "Nationality and immigration status",
     filled: |f| text(&f.identity.nationality) || text(&f.identity.immigration_status),
     value: |f| {
@@ -446,9 +496,41 @@ pub static FIELDS: &[FieldSpec] = &[
             [
                 i.nationality.as_str(),
                 &labelled("Immigration status", &i.immigration_status),
+            ],
+            ". ",
+        ))
+    }),
+    field!("identity.unaccompanied_asylum_seeker", Identity, High,
+        "Unaccompanied asylum-seeking child",
+        filled: |f| f.identity.unaccompanied_asylum_seeker.is_some(),
+        value: |f| FieldValue::text(yes_no(f.identity.unaccompanied_asylum_seeker))),
+    field!("identity.trafficking_concern", Identity, High, "Trafficking concern",
+    filled: |f| f.identity.trafficking_concern.is_some(),
+    value: |f| FieldValue::flagged_if(
+        f.identity.trafficking_concern == Some(true),
+        yes_no(f.identity.trafficking_concern),
+    )),
+    field!("identity.nrm", Identity, Optional, "NRM status",
+    filled: |f| f.identity.nrm != NrmStatus::default(),
+    value: |f| {
+        let n = &f.identity.nrm;
+        let decision = |d: Option<NrmDecision>, on: Option<Date>| {
+            join([d.map(NrmDecision::label).unwrap_or_default(), &print_date(on)], ", ")
+        };
+        FieldValue::text(&join(
+            [
+                labelled(
+                    "Referred",
+                    &join([yes_no(n.referred), &print_date(n.referred_on)], ", "),
+                )
+                .as_str(),
                 &labelled(
-                    "Unaccompanied asylum-seeking child",
-                    yes_no(i.unaccompanied_asylum_seeker),
+                    "Reasonable grounds",
+                    &decision(n.reasonable_grounds, n.reasonable_grounds_on),
+                ),
+                &labelled(
+                    "Conclusive grounds",
+                    &decision(n.conclusive_grounds, n.conclusive_grounds_on),
                 ),
             ],
             ". ",
@@ -512,11 +594,44 @@ pub static FIELDS: &[FieldSpec] = &[
         text: |f| &f.placement.home_phone_24h),
     field!("placement.registered_manager", Placement, Critical, "Registered manager",
         filled: |f| text(&f.placement.registered_manager.name),
-        value: |f| contact(&f.placement.registered_manager)),
+        value: |f| contact(&f.placement.registered_manager))
+    .for_placements(&[
+        (PlacementType::FosterCare, Priority::Optional),
+        (PlacementType::KinshipCare, Priority::Optional),
+    ]),
     field!("placement.placing_council", Placement, Critical, "Placing council",
         text: |f| &f.placement.placing_council),
     field!("placement.host_council", Placement, Critical, "Host council",
-        text: |f| &f.placement.host_council),
+        text: |f| &f.placement.host_council)
+    .for_placements(&[
+        (PlacementType::FosterCare, Priority::High),
+        (PlacementType::KinshipCare, Priority::High),
+    ]),
+    field!("placement.fostering_agency", Placement, Optional, "Fostering agency",
+        filled: |f| text(&f.placement.fostering_agency.name)
+            && (text(&f.placement.fostering_agency.phone)
+                || text(&f.placement.fostering_agency.email)),
+        value: |f| contact(&f.placement.fostering_agency))
+    .for_placements(&[(PlacementType::FosterCare, Priority::Critical)]),
+    field!("placement.supervising_social_worker", Placement, Optional,
+        "Supervising social worker",
+        filled: |f| text(&f.placement.supervising_social_worker.name)
+            && (text(&f.placement.supervising_social_worker.phone)
+                || text(&f.placement.supervising_social_worker.email)),
+        value: |f| professional(&f.placement.supervising_social_worker))
+    .for_placements(&[
+        (PlacementType::FosterCare, Priority::Critical),
+        (PlacementType::KinshipCare, Priority::Critical),
+    ]),
+    field!("placement.agency_out_of_hours", Placement, Optional,
+        "Agency out-of-hours line",
+        filled: |f| text(&f.placement.agency_out_of_hours.phone)
+            || text(&f.placement.agency_out_of_hours.email),
+        value: |f| contact(&f.placement.agency_out_of_hours))
+    .for_placements(&[
+        (PlacementType::FosterCare, Priority::Critical),
+        (PlacementType::KinshipCare, Priority::High),
+    ]),
     field!("placement.legal_status", Placement, Critical, "Legal status",
     filled: |f| f.placement.legal_status.is_some(),
     value: |f| FieldValue::text(
@@ -530,6 +645,34 @@ pub static FIELDS: &[FieldSpec] = &[
     field!("placement.out_of_hours", Placement, Critical, "Out-of-hours (EDT) contact",
         filled: |f| text(&f.placement.out_of_hours.phone) || text(&f.placement.out_of_hours.email),
         value: |f| contact(&f.placement.out_of_hours)),
+    field!("placement.parental_responsibility", Placement, High,
+    "Parental responsibility",
+    filled: |f| !f.placement.parental_responsibility.is_empty(),
+    value: |f| FieldValue::table(
+        &["Name, relationship", "Phone", "Told of an episode", "How told"],
+        f.placement.parental_responsibility.iter().map(|p| ValueRow {
+            cells: vec![
+                join([p.name.as_str(), &p.relationship], ", "),
+                p.phone.clone(),
+                yes_no(p.told_of_episode).to_owned(),
+                p.how_told.clone(),
+            ],
+            flagged: false,
+        }),
+    )),
+    field!("placement.other_professionals", Placement, High, "Other professionals",
+    filled: |f| !f.placement.other_professionals.is_empty(),
+    value: |f| FieldValue::table(
+        &["Role", "Name, organisation", "Phone, email"],
+        f.placement.other_professionals.iter().map(|p| ValueRow {
+            cells: vec![
+                p.role.label().to_owned(),
+                join([p.name.as_str(), &p.organisation], ", "),
+                join([p.phone.as_str(), &p.email], ", "),
+            ],
+            flagged: false,
+        }),
+    )),
     field!("placement.iro", Placement, Optional, "Independent Reviewing Officer",
         filled: |f| !f.placement.iro.is_empty(),
         value: |f| professional(&f.placement.iro)),
@@ -677,7 +820,7 @@ pub static FIELDS: &[FieldSpec] = &[
             cells: vec![
                 l.name.clone(),
                 print_address(&l.address),
-                join([l.risk_level.map(RiskGrading::label).unwrap_or_default(), &l.reason], ": "),
+                join([l.risk_level.map(LocationRisk::label).unwrap_or_default(), &l.reason], ": "),
                 l.local_contact.clone(),
             ],
             flagged: true,
@@ -720,6 +863,10 @@ pub static FIELDS: &[FieldSpec] = &[
         "Previous police references",
         filled: |f| !f.missing_history.police_references.is_empty(),
         value: |f| FieldValue::items(f.missing_history.police_references.iter().cloned())),
+    field!("missing_history.trigger_plan", MissingHistory, High,
+    "Agreed trigger plan",
+    filled: |f| text(&f.missing_history.trigger_plan.when_to_report),
+    value: |f| FieldValue::text(&trigger_plan_text(&f.missing_history.trigger_plan))),
     // K. Risks
     field!("risks.sexual_exploitation", Risks, Critical, "Sexual exploitation",
         filled: |f| f.risks.sexual_exploitation.concern.is_some(),
@@ -752,7 +899,84 @@ pub static FIELDS: &[FieldSpec] = &[
     field!("risks.abduction_warning_notices", Risks, Optional, "Abduction warning notices",
         filled: |f| f.risks.abduction_warning_notices.concern.is_some(),
         value: |f| risk(&f.risks.abduction_warning_notices)),
+    field!("risks.wanted", Risks, High, "Missing and wanted",
+    filled: |f| f.risks.wanted.status.is_some(),
+    value: |f| {
+        let w = &f.risks.wanted;
+        FieldValue::flagged_if(
+            w.is_flagged(),
+            &join(
+                [
+                    w.status.map(WantedStatus::label).unwrap_or_default(),
+                    &labelled("By", &w.force),
+                    w.reason.as_str(),
+                ],
+                ". ",
+            ),
+        )
+    }),
 ];
+
+/// The trigger plan as the Missing and episode screens show it when staff decide to report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct TriggerPlanSummary {
+    /// When to report, in the words agreed.
+    pub when_to_report: String,
+    /// Who agreed it and when ("Agreed with Police (PC 1234); Social worker (J Lee) on 14 Sep
+    /// 2026"); empty when nobody is recorded.
+    pub agreed: String,
+}
+
+impl TriggerPlanSummary {
+    /// The plan of `form`, or `None` when no trigger is recorded.
+    pub fn of(plan: &TriggerPlan) -> Option<Self> {
+        let when = plan.when_to_report.trim();
+        if when.is_empty() {
+            return None;
+        }
+        let with = agreed_with(plan);
+        let on = print_date(plan.agreed_on);
+        let agreed = match (with.is_empty(), on.is_empty()) {
+            (true, true) => String::new(),
+            (false, true) => format!("Agreed with {with}"),
+            (true, false) => format!("Agreed on {on}"),
+            (false, false) => format!("Agreed with {with} on {on}"),
+        };
+        Some(Self {
+            when_to_report: when.to_owned(),
+            agreed,
+        })
+    }
+}
+
+/// "Police (PC 1234); Social worker (J Lee)": each party, with the name when one is given.
+fn agreed_with(plan: &TriggerPlan) -> String {
+    plan.agreed_with
+        .iter()
+        .map(|a| {
+            let name = a.name.trim();
+            if name.is_empty() {
+                a.party.label().to_owned()
+            } else {
+                format!("{} ({name})", a.party.label())
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The trigger plan in one paragraph, as the pack prints it: when to report, then who agreed it
+/// and when.
+pub fn trigger_plan_text(plan: &TriggerPlan) -> String {
+    join(
+        [
+            plan.when_to_report.as_str(),
+            &labelled("Agreed with", &agreed_with(plan)),
+            &labelled("Agreed on", &print_date(plan.agreed_on)),
+        ],
+        ". ",
+    )
+}
 
 /// The field with this path, if there is one.
 pub fn field(path: &str) -> Option<&'static FieldSpec> {

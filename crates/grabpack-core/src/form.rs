@@ -83,12 +83,22 @@ pub struct Identity {
     pub known_as: Vec<String>,
     pub date_of_birth: Option<Date>,
     pub gender: String,
-    /// Ethnicity and appearance as the police would describe it.
-    pub ethnicity_appearance: String,
+    /// The child's own, self-defined ethnicity, as a 2021 census category (England and Wales).
+    pub ethnicity: Option<Ethnicity>,
+    /// The child's ethnicity in their own words, above all for an "any other" background.
+    pub ethnicity_own_words: String,
+    /// Appearance as the police would describe it (skin tone, features): not the child's
+    /// ethnicity, which is theirs to say. Version 1 kept both in `ethnicity_appearance`.
+    pub appearance: String,
     pub nationality: String,
     pub immigration_status: String,
     /// Unaccompanied asylum-seeking child.
     pub unaccompanied_asylum_seeker: Option<bool>,
+    /// A concern that the child has been or is being trafficked (the police need the flag, not
+    /// the whole immigration history).
+    pub trafficking_concern: Option<bool>,
+    /// National Referral Mechanism: referral and decisions.
+    pub nrm: NrmStatus,
     pub first_language: String,
     pub accent: String,
     pub interpreter_needed: Option<bool>,
@@ -96,6 +106,159 @@ pub struct Identity {
     pub identifiers: Vec<Identifier>,
     /// Passport or ID held, and where it is kept.
     pub passport_id: String,
+}
+
+/// Ethnic group, in the words of the 2021 census of England and Wales (the 19 categories), plus
+/// "prefers not to say". Chosen by the child, never read off their appearance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Ethnicity {
+    #[schemars(title = "Asian, Asian British or Asian Welsh: Bangladeshi")]
+    AsianBangladeshi,
+    #[schemars(title = "Asian, Asian British or Asian Welsh: Chinese")]
+    AsianChinese,
+    #[schemars(title = "Asian, Asian British or Asian Welsh: Indian")]
+    AsianIndian,
+    #[schemars(title = "Asian, Asian British or Asian Welsh: Pakistani")]
+    AsianPakistani,
+    #[schemars(title = "Asian, Asian British or Asian Welsh: Any other Asian background")]
+    AsianOther,
+    #[schemars(title = "Black, Black British, Black Welsh, Caribbean or African: African")]
+    BlackAfrican,
+    #[schemars(title = "Black, Black British, Black Welsh, Caribbean or African: Caribbean")]
+    BlackCaribbean,
+    #[schemars(
+        title = "Black, Black British, Black Welsh, Caribbean or African: Any other Black, Black British, or Caribbean background"
+    )]
+    BlackOther,
+    #[schemars(title = "Mixed or Multiple ethnic groups: White and Asian")]
+    MixedWhiteAsian,
+    #[schemars(title = "Mixed or Multiple ethnic groups: White and Black African")]
+    MixedWhiteBlackAfrican,
+    #[schemars(title = "Mixed or Multiple ethnic groups: White and Black Caribbean")]
+    MixedWhiteBlackCaribbean,
+    #[schemars(
+        title = "Mixed or Multiple ethnic groups: Any other Mixed or Multiple ethnic background"
+    )]
+    MixedOther,
+    #[schemars(title = "White: English, Welsh, Scottish, Northern Irish or British")]
+    WhiteBritish,
+    #[schemars(title = "White: Irish")]
+    WhiteIrish,
+    #[schemars(title = "White: Gypsy or Irish Traveller")]
+    WhiteGypsyIrishTraveller,
+    #[schemars(title = "White: Roma")]
+    WhiteRoma,
+    #[schemars(title = "White: Any other White background")]
+    WhiteOther,
+    #[schemars(title = "Other ethnic group: Arab")]
+    Arab,
+    #[schemars(title = "Other ethnic group: Any other ethnic group")]
+    AnyOther,
+    #[schemars(title = "Prefers not to say")]
+    PrefersNotToSay,
+}
+
+impl Ethnicity {
+    pub const ALL: [Ethnicity; 20] = [
+        Self::AsianBangladeshi,
+        Self::AsianChinese,
+        Self::AsianIndian,
+        Self::AsianPakistani,
+        Self::AsianOther,
+        Self::BlackAfrican,
+        Self::BlackCaribbean,
+        Self::BlackOther,
+        Self::MixedWhiteAsian,
+        Self::MixedWhiteBlackAfrican,
+        Self::MixedWhiteBlackCaribbean,
+        Self::MixedOther,
+        Self::WhiteBritish,
+        Self::WhiteIrish,
+        Self::WhiteGypsyIrishTraveller,
+        Self::WhiteRoma,
+        Self::WhiteOther,
+        Self::Arab,
+        Self::AnyOther,
+        Self::PrefersNotToSay,
+    ];
+
+    /// The census wording (the same words as the schema's titles, which the form screens show;
+    /// a test holds them together).
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::AsianBangladeshi => "Asian, Asian British or Asian Welsh: Bangladeshi",
+            Self::AsianChinese => "Asian, Asian British or Asian Welsh: Chinese",
+            Self::AsianIndian => "Asian, Asian British or Asian Welsh: Indian",
+            Self::AsianPakistani => "Asian, Asian British or Asian Welsh: Pakistani",
+            Self::AsianOther => "Asian, Asian British or Asian Welsh: Any other Asian background",
+            Self::BlackAfrican => {
+                "Black, Black British, Black Welsh, Caribbean or African: African"
+            }
+            Self::BlackCaribbean => {
+                "Black, Black British, Black Welsh, Caribbean or African: Caribbean"
+            }
+            Self::BlackOther => {
+                "Black, Black British, Black Welsh, Caribbean or African: Any other Black, Black British, or Caribbean background"
+            }
+            Self::MixedWhiteAsian => "Mixed or Multiple ethnic groups: White and Asian",
+            Self::MixedWhiteBlackAfrican => {
+                "Mixed or Multiple ethnic groups: White and Black African"
+            }
+            Self::MixedWhiteBlackCaribbean => {
+                "Mixed or Multiple ethnic groups: White and Black Caribbean"
+            }
+            Self::MixedOther => {
+                "Mixed or Multiple ethnic groups: Any other Mixed or Multiple ethnic background"
+            }
+            Self::WhiteBritish => "White: English, Welsh, Scottish, Northern Irish or British",
+            Self::WhiteIrish => "White: Irish",
+            Self::WhiteGypsyIrishTraveller => "White: Gypsy or Irish Traveller",
+            Self::WhiteRoma => "White: Roma",
+            Self::WhiteOther => "White: Any other White background",
+            Self::Arab => "Other ethnic group: Arab",
+            Self::AnyOther => "Other ethnic group: Any other ethnic group",
+            Self::PrefersNotToSay => "Prefers not to say",
+        }
+    }
+}
+
+/// The child's National Referral Mechanism (modern slavery) status: a referral and the two
+/// decisions on it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct NrmStatus {
+    /// Whether a referral has been made.
+    pub referred: Option<bool>,
+    pub referred_on: Option<Date>,
+    /// The reasonable grounds decision.
+    pub reasonable_grounds: Option<NrmDecision>,
+    pub reasonable_grounds_on: Option<Date>,
+    /// The conclusive grounds decision.
+    pub conclusive_grounds: Option<NrmDecision>,
+    pub conclusive_grounds_on: Option<Date>,
+}
+
+/// A decision of the NRM's competent authority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NrmDecision {
+    #[schemars(title = "Awaited")]
+    Awaited,
+    #[schemars(title = "Negative")]
+    Negative,
+    #[schemars(title = "Positive")]
+    Positive,
+}
+
+impl NrmDecision {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Awaited => "Awaited",
+            Self::Negative => "Negative",
+            Self::Positive => "Positive",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -179,6 +342,77 @@ pub struct Placement {
     pub school: School,
     /// Education, health and care plan or special educational needs.
     pub ehc_plan_sen: String,
+    /// Who holds parental responsibility (a child accommodated under section 20 keeps parents
+    /// who hold it) and whether and how each is told of an episode.
+    pub parental_responsibility: Vec<ParentalResponsibility>,
+    /// Youth offending, exploitation, CAMHS, advocate, personal adviser, independent child
+    /// trafficking guardian and other professionals around the child.
+    pub other_professionals: Vec<OtherProfessional>,
+    /// For a foster placement: the fostering agency.
+    pub fostering_agency: Contact,
+    /// For a foster placement: the carers' supervising social worker.
+    pub supervising_social_worker: Professional,
+    /// For a foster placement: the fostering agency's out-of-hours line.
+    pub agency_out_of_hours: Contact,
+}
+
+/// One person or body holding parental responsibility.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ParentalResponsibility {
+    pub name: String,
+    /// Mother, father, special guardian, the council (under a care order), ...
+    pub relationship: String,
+    pub phone: String,
+    /// Whether they are to be told when the child goes missing.
+    pub told_of_episode: Option<bool>,
+    /// How and by whom they are told (and anything agreed about it).
+    pub how_told: String,
+}
+
+/// Another professional around the child, with their organisation and contact.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct OtherProfessional {
+    pub role: ProfessionalRole,
+    pub name: String,
+    pub organisation: String,
+    pub phone: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProfessionalRole {
+    #[schemars(title = "Youth offending worker")]
+    YouthOffending,
+    #[schemars(title = "Exploitation (CSE/CCE) worker")]
+    ExploitationWorker,
+    #[schemars(title = "CAMHS")]
+    Camhs,
+    #[schemars(title = "Advocate")]
+    Advocate,
+    #[schemars(title = "Personal adviser")]
+    PersonalAdviser,
+    #[schemars(title = "Independent child trafficking guardian")]
+    TraffickingGuardian,
+    #[default]
+    #[schemars(title = "Other")]
+    Other,
+}
+
+impl ProfessionalRole {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::YouthOffending => "Youth offending worker",
+            Self::ExploitationWorker => "Exploitation (CSE/CCE) worker",
+            Self::Camhs => "CAMHS",
+            Self::Advocate => "Advocate",
+            Self::PersonalAdviser => "Personal adviser",
+            Self::TraffickingGuardian => "Independent child trafficking guardian",
+            Self::Other => "Other",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -485,9 +719,36 @@ pub struct RiskAssessedLocation {
     pub name: String,
     pub address: Address,
     pub reason: String,
-    pub risk_level: Option<RiskGrading>,
+    /// The place's own risk words (not the police grading of a missing person).
+    pub risk_level: Option<LocationRisk>,
     /// Who local to the place can help (a shop, a youth worker, a neighbourhood officer).
     pub local_contact: String,
+}
+
+/// How dangerous a risk-assessed place is for this child, in the home's words for places. Not
+/// the police grading of a missing person ([`RiskGrading`]): a place is assessed by the home and
+/// its partners, and a force's grading words and rules do not apply to it.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum LocationRisk {
+    #[schemars(title = "Some concern: check here")]
+    Low,
+    #[schemars(title = "Risk known: go with care")]
+    Medium,
+    #[schemars(title = "Serious harm known here")]
+    High,
+}
+
+impl LocationRisk {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Low => "Some concern: check here",
+            Self::Medium => "Risk known: go with care",
+            Self::High => "Serious harm known here",
+        }
+    }
 }
 
 /// J. Missing history. The app adds its own episodes; this holds what came before it.
@@ -498,6 +759,62 @@ pub struct MissingHistory {
     /// Usual pattern: times, triggers, routes.
     pub usual_pattern: String,
     pub police_references: Vec<String>,
+    /// When this child is to be reported missing, as agreed with police and the social worker.
+    pub trigger_plan: TriggerPlan,
+}
+
+/// The agreed trigger plan: the point at which staff report this child missing (the seed's
+/// "trigger assessment"), who agreed it and when. Shown when staff decide to report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct TriggerPlan {
+    /// When to report, e.g. "not back by 22:00 and not answering their phone".
+    pub when_to_report: String,
+    /// Who agreed it: the police (officer, unit), the social worker, others.
+    pub agreed_with: Vec<TriggerAgreement>,
+    pub agreed_on: Option<Date>,
+}
+
+impl TriggerPlan {
+    pub fn is_empty(&self) -> bool {
+        self.when_to_report.trim().is_empty()
+            && self.agreed_with.iter().all(|a| a.name.trim().is_empty())
+            && self.agreed_on.is_none()
+    }
+}
+
+/// One party to the trigger plan.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct TriggerAgreement {
+    pub party: AgreedParty,
+    /// Their name, role or unit (e.g. "PC 1234 Example, Hackney missing persons unit").
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AgreedParty {
+    #[default]
+    #[schemars(title = "Police")]
+    Police,
+    #[schemars(title = "Social worker")]
+    SocialWorker,
+    #[schemars(title = "Registered manager")]
+    Manager,
+    #[schemars(title = "Other")]
+    Other,
+}
+
+impl AgreedParty {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Police => "Police",
+            Self::SocialWorker => "Social worker",
+            Self::Manager => "Registered manager",
+            Self::Other => "Other",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -530,6 +847,52 @@ pub struct Risks {
     pub child_protection_plan: RiskEntry,
     pub risk_to_others: RiskEntry,
     pub abduction_warning_notices: RiskEntry,
+    /// Missing and wanted: whether police want the child (a warrant, a breach) or have
+    /// circulated them.
+    pub wanted: Wanted,
+}
+
+/// Whether the child is wanted or circulated by police, beside being missing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Wanted {
+    /// `None` means not known, which is not the same as "not wanted".
+    pub status: Option<WantedStatus>,
+    /// The force that wants or circulated the child.
+    pub force: String,
+    /// Why (a warrant, a breach of bail) and any reference.
+    pub reason: String,
+}
+
+impl Wanted {
+    /// Wanted or circulated: the reader must not miss it.
+    pub fn is_flagged(&self) -> bool {
+        matches!(
+            self.status,
+            Some(WantedStatus::Wanted | WantedStatus::Circulated)
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WantedStatus {
+    #[schemars(title = "Not wanted by police")]
+    NotWanted,
+    #[schemars(title = "Circulated by police")]
+    Circulated,
+    #[schemars(title = "Wanted by police")]
+    Wanted,
+}
+
+impl WantedStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::NotWanted => "Not wanted by police",
+            Self::Circulated => "Circulated by police",
+            Self::Wanted => "Wanted by police",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -566,7 +929,8 @@ impl Concern {
     }
 }
 
-/// The police grading of risk for a missing person, also used for the carer's view and for places.
+/// The police grading of risk for a missing person, also used for the carer's view (places have
+/// their own words, [`LocationRisk`]).
 /// Which of these a force offers, and its words for them, is data (`practice`): "no apparent
 /// risk" is kept only so a grading recorded before it was dropped for children still reads back
 /// as recorded; it is never offered for a child.

@@ -175,14 +175,15 @@ pub struct FormGaps {
     pub high: Vec<String>,
 }
 
-/// The form's gaps against today's field table.
+/// The form's gaps against today's field table, at the priorities for the form's own placement
+/// type (a foster placement's gaps are not a children's home's).
 pub fn form_gaps(form: &ChildForm) -> FormGaps {
     let mut gaps = FormGaps::default();
     for f in FIELDS {
         if f.answered(form) {
             continue;
         }
-        match f.priority {
+        match f.priority_in(form) {
             Priority::Critical => gaps.critical.push(f.path.to_owned()),
             Priority::High => gaps.high.push(f.path.to_owned()),
             Priority::Optional => {}
@@ -191,26 +192,42 @@ pub fn form_gaps(form: &ChildForm) -> FormGaps {
     gaps
 }
 
-/// A fingerprint of the field table's paths and priorities. Gaps kept with another fingerprint
-/// were worked out against another table (an older or newer build) and must be worked out again.
+/// A fingerprint of the field table's paths and priorities (for every placement type). Gaps kept
+/// with another fingerprint were worked out against another table (an older or newer build) and
+/// must be worked out again.
 pub fn field_table_fingerprint() -> u64 {
     static FINGERPRINT: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-    *FINGERPRINT.get_or_init(|| {
-        // FNV-1a: stable across builds and platforms, unlike std's hasher.
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for f in FIELDS {
-            let prio: u8 = match f.priority {
-                Priority::Critical => 1,
-                Priority::High => 2,
-                Priority::Optional => 3,
-            };
-            for b in f.path.bytes().chain([0, prio]) {
-                h ^= u64::from(b);
-                h = h.wrapping_mul(0x0100_0000_01b3);
-            }
+    *FINGERPRINT.get_or_init(|| fingerprint_of(FIELDS))
+}
+
+/// The fingerprint of a field table (see [`field_table_fingerprint`]).
+pub fn fingerprint_of(fields: &[crate::fields::FieldSpec]) -> u64 {
+    fn prio(p: Priority) -> u8 {
+        match p {
+            Priority::Critical => 1,
+            Priority::High => 2,
+            Priority::Optional => 3,
         }
-        h
-    })
+    }
+    // FNV-1a: stable across builds and platforms, unlike std's hasher.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for f in fields {
+        eat(f.path.as_bytes());
+        eat(&[0, prio(f.priority)]);
+        for (placement, p) in f.by_placement {
+            // The placement type's interchange word: stable, unlike a discriminant.
+            let word = serde_json::to_string(placement).unwrap_or_default();
+            eat(word.as_bytes());
+            eat(&[prio(*p)]);
+        }
+    }
+    h
 }
 
 /// Work out readiness on `today` (the home's local date).

@@ -53,8 +53,11 @@ pub fn complete_form(
             known_as: vec![known_as.into()],
             date_of_birth: Some(date_of_birth),
             gender: "Female".into(),
-            ethnicity_appearance: "Mixed White and Black Caribbean".into(),
+            ethnicity: Some(Ethnicity::MixedWhiteBlackCaribbean),
+            appearance: "Light brown skin, freckles across the nose".into(),
             nationality: "British".into(),
+            unaccompanied_asylum_seeker: Some(false),
+            trafficking_concern: Some(false),
             first_language: "English".into(),
             accent: "London".into(),
             interpreter_needed: Some(false),
@@ -113,6 +116,20 @@ pub fn complete_form(
                 name: "Exampleton Academy (fictional)".into(),
                 ..School::default()
             },
+            parental_responsibility: vec![ParentalResponsibility {
+                name: "Daniel Example (fictional)".into(),
+                relationship: "Father, shares it with the council under the care order".into(),
+                phone: "07700 900654".into(),
+                told_of_episode: Some(true),
+                how_told: "Keyworker phones her once police are told".into(),
+            }],
+            other_professionals: vec![OtherProfessional {
+                role: ProfessionalRole::ExploitationWorker,
+                name: "Priya Shah (fictional)".into(),
+                organisation: "Exampleton Exploitation Team (fictional)".into(),
+                phone: "020 7946 0005".into(),
+                email: "exploitation.team@exampleton.example".into(),
+            }],
             ..Placement::default()
         },
         health: Health {
@@ -186,7 +203,7 @@ pub fn complete_form(
                 name: "Flat above the chicken shop (fictional)".into(),
                 address: addr("99 Sample Parade", "London", "N17 0ZZ", "Haringey"),
                 reason: "Associated with older males; drugs".into(),
-                risk_level: Some(RiskGrading::High),
+                risk_level: Some(LocationRisk::High),
                 local_contact: "Safer Neighbourhood Team".into(),
             }],
             found_before: vec![place("Mother's address", "Found there twice")],
@@ -201,6 +218,22 @@ pub fn complete_form(
                 ..PastEpisode::default()
             }],
             usual_pattern: "Leaves after contact visits, usually Friday evenings".into(),
+            trigger_plan: TriggerPlan {
+                when_to_report: "Not back by 22:00 and not answering calls or texts: report \
+                                 missing at 22:00. Seen with 'Dee': report at once."
+                    .into(),
+                agreed_with: vec![
+                    TriggerAgreement {
+                        party: AgreedParty::Police,
+                        name: "PC 1234 Example, missing persons unit (fictional)".into(),
+                    },
+                    TriggerAgreement {
+                        party: AgreedParty::SocialWorker,
+                        name: "Jordan Lee (fictional)".into(),
+                    },
+                ],
+                agreed_on: Some(date(2026, 9, 14)),
+            },
             ..MissingHistory::default()
         },
         risks: Risks {
@@ -216,6 +249,10 @@ pub fn complete_form(
             youth_justice: assessed(Concern::NoConcern),
             child_protection_plan: assessed(Concern::NoConcern),
             risk_to_others: assessed(Concern::NoConcern),
+            wanted: Wanted {
+                status: Some(WantedStatus::NotWanted),
+                ..Wanted::default()
+            },
             ..Risks::default()
         },
         confirmed_none: ["people.partners", "places.out_of_area"]
@@ -272,12 +309,17 @@ fn fill_from_schema(
             .get(name)
             .map_or(Value::Null, |def| fill_from_schema(def, defs, counter));
     }
+    if let Some(word) = schema.get("const") {
+        return word.clone();
+    }
     let is_null = |s: &&Value| s.get("type").and_then(Value::as_str) == Some("null");
     if let Some(options) = schema
         .get("anyOf")
         .or_else(|| schema.get("oneOf"))
         .and_then(Value::as_array)
-        && let Some(option) = options.iter().find(|s| !is_null(s))
+        // The last choice (of an enum written as documented words, the most serious one), or
+        // the one that is not null.
+        && let Some(option) = options.iter().rev().find(|s| !is_null(s))
     {
         return fill_from_schema(option, defs, counter);
     }

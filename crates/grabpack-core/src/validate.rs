@@ -230,6 +230,53 @@ pub fn validate(form: &ChildForm, today: Date) -> Result<(), Vec<FieldError>> {
     c.phone("placement.iro.phone", &p.iro.phone);
     c.email("placement.iro.email", &p.iro.email);
     c.text("placement.contact_restrictions", &p.contact_restrictions);
+    for (i, pr) in p.parental_responsibility.iter().enumerate() {
+        let at = format!("placement.parental_responsibility[{i}]");
+        c.text(&format!("{at}.name"), &pr.name);
+        c.phone(&format!("{at}.phone"), &pr.phone);
+        c.text(&format!("{at}.how_told"), &pr.how_told);
+    }
+    for (i, o) in p.other_professionals.iter().enumerate() {
+        let at = format!("placement.other_professionals[{i}]");
+        c.text(&format!("{at}.name"), &o.name);
+        c.phone(&format!("{at}.phone"), &o.phone);
+        c.email(&format!("{at}.email"), &o.email);
+    }
+    c.phone(
+        "placement.fostering_agency.phone",
+        &p.fostering_agency.phone,
+    );
+    c.email(
+        "placement.fostering_agency.email",
+        &p.fostering_agency.email,
+    );
+    c.phone(
+        "placement.supervising_social_worker.phone",
+        &p.supervising_social_worker.phone,
+    );
+    c.email(
+        "placement.supervising_social_worker.email",
+        &p.supervising_social_worker.email,
+    );
+    c.phone(
+        "placement.agency_out_of_hours.phone",
+        &p.agency_out_of_hours.phone,
+    );
+    c.email(
+        "placement.agency_out_of_hours.email",
+        &p.agency_out_of_hours.email,
+    );
+    let plan = &form.missing_history.trigger_plan;
+    c.text(
+        "missing_history.trigger_plan.when_to_report",
+        &plan.when_to_report,
+    );
+    for (i, a) in plan.agreed_with.iter().enumerate() {
+        c.text(
+            &format!("missing_history.trigger_plan.agreed_with[{i}].name"),
+            &a.name,
+        );
+    }
 
     let h = &form.health;
     c.text("health.conditions", &h.conditions);

@@ -41,6 +41,10 @@ fn enum_words() -> Vec<String> {
                 if let Some(Value::Array(choices)) = map.get("enum") {
                     words.extend(choices.iter().filter_map(Value::as_str).map(String::from));
                 }
+                // An enum whose words are documented is written as one `const` per word.
+                if let Some(Value::String(word)) = map.get("const") {
+                    words.insert(word.clone());
+                }
                 map.values().for_each(|v| walk(v, words));
             }
             Value::Array(items) => items.iter().for_each(|v| walk(v, words)),
@@ -158,4 +162,36 @@ fn a_list_field_prints_each_item_with_its_parts() {
             "Inhaler (fictional), 2 puffs. If missed: Breathless".into()
         ])
     );
+}
+
+/// The form screens show a choice by its title in the schema; the pack prints the type's
+/// `label()`: for every choice with words of its own they must be the same words.
+#[test]
+fn every_titled_choice_reads_the_same_on_screen_and_in_the_pack() {
+    fn check<T: serde::de::DeserializeOwned>(def: &str, label: fn(T) -> &'static str) -> usize {
+        let schema = serde_json::to_value(schemars::schema_for!(ChildForm)).unwrap();
+        let options = schema["$defs"][def]["oneOf"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{def} is written as documented words"));
+        for o in options {
+            let word = o["const"].clone();
+            let title = o["title"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{def}: {word} has no title"));
+            let value: T = serde_json::from_value(word.clone()).unwrap();
+            assert_eq!(label(value), title, "{def}: {word}");
+        }
+        options.len()
+    }
+    assert_eq!(check("Ethnicity", Ethnicity::label), Ethnicity::ALL.len());
+    assert_eq!(
+        Ethnicity::ALL.len(),
+        20,
+        "the 19 census categories and prefers not to say"
+    );
+    check("LocationRisk", LocationRisk::label);
+    check("WantedStatus", WantedStatus::label);
+    check("ProfessionalRole", ProfessionalRole::label);
+    check("AgreedParty", AgreedParty::label);
+    check("NrmDecision", NrmDecision::label);
 }

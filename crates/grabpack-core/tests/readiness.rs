@@ -175,3 +175,119 @@ fn every_field_path_in_the_table_is_unique_and_names_a_real_field() {
         Some(Priority::Critical)
     );
 }
+
+// ---- Priorities by placement type --------------------------------------------------------------
+
+fn critical_paths(form: &ChildForm) -> Vec<&'static str> {
+    assess(form, &fresh_facts(), &ReadinessSettings::default(), TODAY)
+        .reasons
+        .iter()
+        .filter_map(|r| match r {
+            ReadinessReason::MissingCritical { path, .. } => Some(*path),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The sample child with the placement-specific contacts all left empty.
+fn without_placement_contacts(placement: PlacementType) -> ChildForm {
+    let mut f = form();
+    f.placement.placement_type = Some(placement);
+    f.placement.registered_manager = Contact::default();
+    f.placement.host_council.clear();
+    f.placement.fostering_agency = Contact::default();
+    f.placement.supervising_social_worker = Professional::default();
+    f.placement.agency_out_of_hours = Contact::default();
+    f
+}
+
+#[test]
+fn a_childrens_home_is_not_ready_without_its_registered_manager_and_host_council() {
+    assert_eq!(
+        critical_paths(&without_placement_contacts(PlacementType::ChildrensHome)),
+        vec!["placement.registered_manager", "placement.host_council"]
+    );
+}
+
+#[test]
+fn a_foster_placement_is_not_ready_without_the_fostering_agencys_contacts_instead() {
+    let f = without_placement_contacts(PlacementType::FosterCare);
+    assert_eq!(
+        critical_paths(&f),
+        vec![
+            "placement.fostering_agency",
+            "placement.supervising_social_worker",
+            "placement.agency_out_of_hours",
+        ]
+    );
+    // The host council still warns; a registered manager is not asked for.
+    let high: Vec<&str> = assess(&f, &fresh_facts(), &ReadinessSettings::default(), TODAY)
+        .reasons
+        .iter()
+        .filter_map(|r| match r {
+            ReadinessReason::HighEmpty { path, .. } => Some(*path),
+            _ => None,
+        })
+        .collect();
+    assert!(high.contains(&"placement.host_council"), "{high:?}");
+    assert!(!high.contains(&"placement.registered_manager"), "{high:?}");
+}
+
+#[test]
+fn a_foster_placement_with_the_agencys_contacts_is_ready_without_a_registered_manager() {
+    let mut f = without_placement_contacts(PlacementType::FosterCare);
+    f.placement.host_council = "Exampleton (fictional)".into();
+    f.placement.fostering_agency = Contact {
+        name: "Brightside Fostering (fictional)".into(),
+        phone: "020 7946 0010".into(),
+        email: String::new(),
+    };
+    f.placement.supervising_social_worker = Professional {
+        name: "Chris Okafor (fictional)".into(),
+        phone: "020 7946 0011".into(),
+        ..Professional::default()
+    };
+    f.placement.agency_out_of_hours = Contact {
+        phone: "020 7946 0012".into(),
+        ..Contact::default()
+    };
+    let r = assess(&f, &fresh_facts(), &ReadinessSettings::default(), TODAY);
+    let reasons: Vec<String> = r.reasons.iter().map(ReadinessReason::message).collect();
+    assert_eq!(r.state, ReadinessState::Ready, "{reasons:?}");
+}
+
+#[test]
+fn before_the_placement_type_is_chosen_the_tables_own_priority_applies() {
+    let spec = grabpack_core::fields::field("placement.registered_manager").unwrap();
+    assert_eq!(spec.priority_for(None), Priority::Critical);
+    assert_eq!(
+        spec.priority_for(Some(PlacementType::ChildrensHome)),
+        Priority::Critical
+    );
+    assert_eq!(
+        spec.priority_for(Some(PlacementType::FosterCare)),
+        Priority::Optional
+    );
+    let agency = grabpack_core::fields::field("placement.fostering_agency").unwrap();
+    assert_eq!(agency.priority_for(None), Priority::Optional);
+}
+
+/// The dashboard keeps each revision's gaps and works them out again only when the table's
+/// fingerprint changes: a change of priority for one placement type must change it.
+#[test]
+fn a_placement_priority_changed_in_the_table_changes_its_fingerprint() {
+    use grabpack_core::readiness::{field_table_fingerprint, fingerprint_of};
+    let table: Vec<FieldSpec> = FIELDS.to_vec();
+    assert_eq!(fingerprint_of(&table), field_table_fingerprint());
+    let manager = table
+        .iter()
+        .position(|f| f.path == "placement.registered_manager")
+        .unwrap();
+    let mut changed = table.clone();
+    changed[manager] =
+        changed[manager].for_placements(&[(PlacementType::FosterCare, Priority::High)]);
+    assert_ne!(fingerprint_of(&changed), fingerprint_of(&table));
+    let mut dropped = table.clone();
+    dropped[manager] = dropped[manager].for_placements(&[]);
+    assert_ne!(fingerprint_of(&dropped), fingerprint_of(&table));
+}

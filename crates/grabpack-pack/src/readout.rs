@@ -88,7 +88,7 @@ pub fn readout(input: &PackInput) -> String {
         ("Hair", "description.hair"),
         ("Facial hair", "description.facial_hair"),
         ("Eyes", "description.eyes"),
-        ("Appearance", "identity.ethnicity_appearance"),
+        ("Appearance", "identity.appearance"),
         ("Marks", "description.marks"),
     ] {
         line(label, facts.text_of(path));

@@ -218,7 +218,7 @@ fn page_one_shows_the_critical_facts_it_is_designed_to_show() {
         "identity.legal_name",
         "identity.known_as",
         "identity.gender",
-        "identity.ethnicity_appearance",
+        "identity.appearance",
         "description.build",
         "description.hair",
         "description.facial_hair",

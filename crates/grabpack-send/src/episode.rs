@@ -216,6 +216,8 @@ pub struct EpisodeView {
     pub prevention_interview_due_by: Option<Timestamp>,
     /// Past that time with no prevention interview recorded.
     pub prevention_interview_overdue: bool,
+    /// The child's agreed trigger plan (when to report them missing), from the current revision.
+    pub trigger_plan: Option<grabpack_core::fields::TriggerPlanSummary>,
 }
 
 /// Who was told that police would not accept the report, from the notice's own deliveries.
@@ -367,6 +369,9 @@ pub fn view(store: &Store, episode_id: &EpisodeId, today: Date) -> Result<Episod
         proposal,
         messages,
         had_the_pack,
+        trigger_plan: grabpack_core::fields::TriggerPlanSummary::of(
+            &form.missing_history.trigger_plan,
+        ),
         readout: readout_for(form, &episode),
         flags,
         practice,

@@ -450,7 +450,8 @@ pub(crate) fn load_form(conn: &Connection, child_id: &ChildId, seq: i64) -> Resu
 /// never an empty form. The dashboard alone lists such a child as damaged (`DashboardRow`), so
 /// every other child's card stays on screen.
 pub(crate) fn parse_form(child_id: &ChildId, seq: i64, json: &str) -> Result<ChildForm> {
-    serde_json::from_str(json)
+    // Version 1 revisions are read through the interchange's own migration.
+    grabpack_core::interchange::read_stored_form(json)
         .map_err(|e| damaged(format!("revision {seq} of child {child_id}: {e}")))
 }
 

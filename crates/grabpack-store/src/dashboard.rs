@@ -11,6 +11,7 @@
 use crate::ids::{ChildId, PhotoId};
 use std::collections::HashMap;
 
+use grabpack_core::interchange::read_stored_form;
 use grabpack_core::readiness::{
     FormGaps, PhotoFact, age_on, assess, assess_gaps, field_table_fingerprint, form_gaps,
 };
@@ -114,7 +115,7 @@ pub(crate) fn fill_cards(conn: &mut Connection) -> Result<()> {
     }
     let tx = conn.transaction()?;
     for (child_id, seq, json) in missing {
-        if let Ok(form) = serde_json::from_str::<ChildForm>(&json) {
+        if let Ok(form) = read_stored_form(&json) {
             keep_card(&tx, &child_id, seq, &form)?;
         }
     }
@@ -190,10 +191,10 @@ impl Store {
                 Some(card) => Some(card),
                 None => {
                     let form = match form_json {
-                        Some(json) => serde_json::from_str::<ChildForm>(&json).ok(),
+                        Some(json) => read_stored_form(&json).ok(),
                         // A card made with another field table: read the form after all.
                         None => latest_form_json(&self.conn, &id)?
-                            .and_then(|json| serde_json::from_str::<ChildForm>(&json).ok()),
+                            .and_then(|json| read_stored_form(&json).ok()),
                     };
                     form.as_ref().map(Card::of)
                 }

@@ -46,6 +46,28 @@ pub fn populate(store: &mut Store, today: Date) -> Result<Vec<ChildId>, StoreErr
         today,
     );
     kwame.identity.gender = "Male".into();
+    kwame.identity.ethnicity = Some(grabpack_core::Ethnicity::BlackAfrican);
+    kwame.identity.appearance = "Dark skin, short black hair in twists".into();
+    // A foster placement: the fostering agency's contacts matter, not a registered manager's.
+    kwame.placement.placement_type = Some(grabpack_core::PlacementType::FosterCare);
+    kwame.placement.registered_manager = grabpack_core::Contact::default();
+    kwame.placement.address.lines = vec!["14 Sample Close (fictional foster home)".into()];
+    kwame.placement.fostering_agency = grabpack_core::Contact {
+        name: "Brightside Fostering (fictional)".into(),
+        phone: "020 7946 0010".into(),
+        email: "duty@brightside-fostering.example".into(),
+    };
+    kwame.placement.supervising_social_worker = grabpack_core::Professional {
+        name: "Chris Okafor (fictional)".into(),
+        team: "Brightside Fostering (fictional)".into(),
+        phone: "020 7946 0011".into(),
+        email: "chris.okafor@brightside-fostering.example".into(),
+    };
+    kwame.placement.agency_out_of_hours = grabpack_core::Contact {
+        name: "Brightside out of hours (fictional)".into(),
+        phone: "020 7946 0012".into(),
+        email: String::new(),
+    };
     let id = store.create_child(&kwame, "demo")?;
     store.add_photo(&id, &portrait(2)?, PhotoKind::Face, Some(days_ago(150)))?;
     ids.push(id);

@@ -278,3 +278,80 @@ fn cards_missing_or_from_another_field_table_are_made_again_at_unlock() {
     assert_eq!(current, 3, "every child has a current card again");
     assert_eq!(store.dashboard(today).unwrap(), before);
 }
+
+/// A revision saved by a version 1 build (its form JSON with the version 1 field names) is read
+/// through the interchange's migration: it opens, it is what the next save is compared with, and
+/// it diffs against a version 2 revision field by field, under the version 2 paths.
+#[test]
+fn a_revision_saved_under_version_1_opens_and_diffs_cleanly_against_version_2() {
+    let (_home, mut store) = TestHome::new();
+    let id = store.create_child(&sample(), "placement start").unwrap();
+    // Revision 1 as a version 1 build wrote it: the old name for appearance, a place graded in
+    // the police's words, none of version 2's fields.
+    let mut v1 = serde_json::to_value(sample()).unwrap();
+    let identity = v1["identity"].as_object_mut().unwrap();
+    let appearance = identity.remove("appearance").unwrap();
+    identity.insert("ethnicity_appearance".into(), appearance);
+    for k in [
+        "ethnicity",
+        "ethnicity_own_words",
+        "trafficking_concern",
+        "nrm",
+    ] {
+        identity.remove(k).unwrap();
+    }
+    let placement = v1["placement"].as_object_mut().unwrap();
+    for k in [
+        "parental_responsibility",
+        "other_professionals",
+        "fostering_agency",
+        "supervising_social_worker",
+        "agency_out_of_hours",
+    ] {
+        placement.remove(k).unwrap();
+    }
+    v1["missing_history"]
+        .as_object_mut()
+        .unwrap()
+        .remove("trigger_plan");
+    v1["risks"].as_object_mut().unwrap().remove("wanted");
+    v1["places"]["risk_assessed"][0]["risk_level"] = "very_low".into();
+    v1["confirmed_none"] = serde_json::json!(["identity.ethnicity_appearance"]);
+    let conn = store.connection_for_tests();
+    conn.execute_batch("DROP TRIGGER revisions_no_update")
+        .unwrap();
+    conn.execute(
+        "UPDATE revisions SET form_json = ?2 WHERE child_id = ?1 AND seq = 1",
+        rusqlite::params![&id, v1.to_string()],
+    )
+    .unwrap();
+
+    let read = store.child(&id).unwrap().form;
+    assert_eq!(read.identity.appearance, sample().identity.appearance);
+    assert_eq!(read.identity.ethnicity, None);
+    assert_eq!(
+        read.places.risk_assessed[0].risk_level,
+        Some(grabpack_core::LocationRisk::Low)
+    );
+    assert!(read.confirmed_none.contains("identity.appearance"));
+
+    // Saved again unchanged under version 2: a review, no field changed.
+    let rev = store
+        .save_form(&id, &read, "opened after the upgrade")
+        .unwrap();
+    assert_eq!(rev.kind, grabpack_store::RevisionKind::Review);
+    assert_eq!(store.diff(&id, 1, 2).unwrap(), vec![]);
+
+    // A version 2 field filled in: the one change, under its version 2 path.
+    let mut filled = read.clone();
+    filled.identity.ethnicity = sample().identity.ethnicity;
+    let rev = store.save_form(&id, &filled, "ethnicity asked").unwrap();
+    assert_eq!(rev.changed_paths, vec!["identity.ethnicity".to_string()]);
+    let paths: Vec<String> = store
+        .diff(&id, 1, 3)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.path)
+        .collect();
+    assert_eq!(paths, vec!["identity.ethnicity"]);
+}

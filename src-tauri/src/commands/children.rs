@@ -29,6 +29,14 @@ pub fn field_views() -> Vec<FieldView> {
             group_title: f.group.title().into(),
             label: f.label.into(),
             priority: f.priority,
+            by_placement: f
+                .by_placement
+                .iter()
+                .map(|(placement_type, priority)| PlacementPriority {
+                    placement_type: *placement_type,
+                    priority: *priority,
+                })
+                .collect(),
         })
         .collect()
 }

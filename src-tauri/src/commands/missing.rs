@@ -9,6 +9,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
+use grabpack_core::fields::TriggerPlanSummary;
 use grabpack_core::readiness::age_on;
 use grabpack_pack::{readout, render_pack};
 use grabpack_send::{Choice, Purpose};
@@ -68,6 +69,7 @@ pub fn build_missing_preview(store: &mut Store, child_id: &ChildId) -> Res<Missi
         warnings: pack.warnings.iter().map(ToString::to_string).collect(),
         revision,
         open_episode_id: open.map(|e| e.id),
+        trigger_plan: TriggerPlanSummary::of(&input.form.missing_history.trigger_plan),
     })
 }
 

@@ -30,6 +30,73 @@ export type StaffRole =
  */
 export type MarkKind = 'scar' | 'tattoo' | 'piercing' | 'birthmark' | 'other';
 /**
+ * Ethnic group, in the words of the 2021 census of England and Wales (the 19 categories), plus
+ * "prefers not to say". Chosen by the child, never read off their appearance.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Ethnicity".
+ */
+export type Ethnicity =
+  | AsianAsianBritishOrAsianWelshBangladeshi
+  | AsianAsianBritishOrAsianWelshChinese
+  | AsianAsianBritishOrAsianWelshIndian
+  | AsianAsianBritishOrAsianWelshPakistani
+  | AsianAsianBritishOrAsianWelshAnyOtherAsianBackground
+  | BlackBlackBritishBlackWelshCaribbeanOrAfricanAfrican
+  | BlackBlackBritishBlackWelshCaribbeanOrAfricanCaribbean
+  | BlackBlackBritishBlackWelshCaribbeanOrAfricanAnyOtherBlackBlackBritishOrCaribbeanBackground
+  | MixedOrMultipleEthnicGroupsWhiteAndAsian
+  | MixedOrMultipleEthnicGroupsWhiteAndBlackAfrican
+  | MixedOrMultipleEthnicGroupsWhiteAndBlackCaribbean
+  | MixedOrMultipleEthnicGroupsAnyOtherMixedOrMultipleEthnicBackground
+  | WhiteEnglishWelshScottishNorthernIrishOrBritish
+  | WhiteIrish
+  | WhiteGypsyOrIrishTraveller
+  | WhiteRoma
+  | WhiteAnyOtherWhiteBackground
+  | OtherEthnicGroupArab
+  | OtherEthnicGroupAnyOtherEthnicGroup
+  | PrefersNotToSay;
+export type AsianAsianBritishOrAsianWelshBangladeshi = 'asian_bangladeshi';
+export type AsianAsianBritishOrAsianWelshChinese = 'asian_chinese';
+export type AsianAsianBritishOrAsianWelshIndian = 'asian_indian';
+export type AsianAsianBritishOrAsianWelshPakistani = 'asian_pakistani';
+export type AsianAsianBritishOrAsianWelshAnyOtherAsianBackground = 'asian_other';
+export type BlackBlackBritishBlackWelshCaribbeanOrAfricanAfrican = 'black_african';
+export type BlackBlackBritishBlackWelshCaribbeanOrAfricanCaribbean = 'black_caribbean';
+export type BlackBlackBritishBlackWelshCaribbeanOrAfricanAnyOtherBlackBlackBritishOrCaribbeanBackground = 'black_other';
+export type MixedOrMultipleEthnicGroupsWhiteAndAsian = 'mixed_white_asian';
+export type MixedOrMultipleEthnicGroupsWhiteAndBlackAfrican = 'mixed_white_black_african';
+export type MixedOrMultipleEthnicGroupsWhiteAndBlackCaribbean = 'mixed_white_black_caribbean';
+export type MixedOrMultipleEthnicGroupsAnyOtherMixedOrMultipleEthnicBackground = 'mixed_other';
+export type WhiteEnglishWelshScottishNorthernIrishOrBritish = 'white_british';
+export type WhiteIrish = 'white_irish';
+export type WhiteGypsyOrIrishTraveller = 'white_gypsy_irish_traveller';
+export type WhiteRoma = 'white_roma';
+export type WhiteAnyOtherWhiteBackground = 'white_other';
+export type OtherEthnicGroupArab = 'arab';
+export type OtherEthnicGroupAnyOtherEthnicGroup = 'any_other';
+export type PrefersNotToSay = 'prefers_not_to_say';
+/**
+ * A decision of the NRM's competent authority.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "NrmDecision".
+ */
+export type NrmDecision = Awaited | Negative | Positive;
+export type Awaited = 'awaited';
+export type Negative = 'negative';
+export type Positive = 'positive';
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "AgreedParty".
+ */
+export type AgreedParty = Police | SocialWorker | RegisteredManager | Other;
+export type Police = 'police';
+export type SocialWorker = 'social_worker';
+export type RegisteredManager = 'manager';
+export type Other = 'other';
+/**
  * This interface was referenced by `Bindings`'s JSON-Schema
  * via the `definition` "TravelCardKind".
  */
@@ -44,20 +111,41 @@ export type LegalStatus =
   ('placement_order' | 'other') | 'section20' | 'care_order' | 'interim_care_order' | 'remand' | 'emergency_protection';
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "ProfessionalRole".
+ */
+export type ProfessionalRole =
+  | YouthOffendingWorker
+  | ExploitationCSECCEWorker
+  | CAMHS
+  | Advocate
+  | PersonalAdviser
+  | IndependentChildTraffickingGuardian
+  | Other1;
+export type YouthOffendingWorker = 'youth_offending';
+export type ExploitationCSECCEWorker = 'exploitation_worker';
+export type CAMHS = 'camhs';
+export type Advocate = 'advocate';
+export type PersonalAdviser = 'personal_adviser';
+export type IndependentChildTraffickingGuardian = 'trafficking_guardian';
+export type Other1 = 'other';
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
  * via the `definition` "PlacementType".
  */
 export type PlacementType =
   'childrens_home' | 'foster_care' | 'supported_accommodation' | 'secure_childrens_home' | 'kinship_care' | 'other';
 /**
- * The police grading of risk for a missing person, also used for the carer's view and for places.
- * Which of these a force offers, and its words for them, is data (`practice`): "no apparent
- * risk" is kept only so a grading recorded before it was dropped for children still reads back
- * as recorded; it is never offered for a child.
+ * How dangerous a risk-assessed place is for this child, in the home's words for places. Not
+ * the police grading of a missing person ([`RiskGrading`]): a place is assessed by the home and
+ * its partners, and a force's grading words and rules do not apply to it.
  *
  * This interface was referenced by `Bindings`'s JSON-Schema
- * via the `definition` "RiskGrading".
+ * via the `definition` "LocationRisk".
  */
-export type RiskGrading = 'no_apparent_risk' | 'very_low' | 'low' | 'medium' | 'high';
+export type LocationRisk = SomeConcernCheckHere | RiskKnownGoWithCare | SeriousHarmKnownHere;
+export type SomeConcernCheckHere = 'low';
+export type RiskKnownGoWithCare = 'medium';
+export type SeriousHarmKnownHere = 'high';
 /**
  * The carer's assessment of one risk.
  *
@@ -65,6 +153,14 @@ export type RiskGrading = 'no_apparent_risk' | 'very_low' | 'low' | 'medium' | '
  * via the `definition` "Concern".
  */
 export type Concern = 'no_concern' | 'suspected' | 'known';
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "WantedStatus".
+ */
+export type WantedStatus = NotWantedByPolice | CirculatedByPolice | WantedByPolice;
+export type NotWantedByPolice = 'not_wanted';
+export type CirculatedByPolice = 'circulated';
+export type WantedByPolice = 'wanted';
 /**
  * Why a revision was written. Stored as `as_str()`; a kind this build does not know is
  * `store.damaged`.
@@ -92,6 +188,17 @@ export type Channel = 'email' | 'https';
  * via the `definition` "DeliveryState".
  */
 export type DeliveryState = 'queued' | 'sending' | 'delivered' | 'failed' | 'given_up';
+/**
+ * The police grading of risk for a missing person, also used for the carer's view (places have
+ * their own words, [`LocationRisk`]).
+ * Which of these a force offers, and its words for them, is data (`practice`): "no apparent
+ * risk" is kept only so a grading recorded before it was dropped for children still reads back
+ * as recorded; it is never offered for a child.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "RiskGrading".
+ */
+export type RiskGrading = 'no_apparent_risk' | 'very_low' | 'low' | 'medium' | 'high';
 /**
  * What kind of episode this is. Councils count them apart (DfE 2014): a child whose
  * whereabouts are unknown is missing; one whose whereabouts are known but who is not where they
@@ -180,7 +287,22 @@ export type Role = 'police' | 'social_worker' | 'out_of_hours' | 'manager' | 'ot
  */
 export type Purpose = 'pack' | 'not_accepted_notice' | 'update' | 'returned_notice';
 /**
- * The groups of Part 1, lettered as on the London form.
+ * How much a field matters to the police in the first hours.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Priority".
+ */
+export type Priority = 'optional' | 'critical' | 'high';
+/**
+ * The groups of Part 1, lettered A to K in the order DOMAIN.md gives them.
+ *
+ * Checked against the published forms DOMAIN.md cites: their sections are not lettered and
+ * differ in order and name, so no letter here is claimed to be theirs. The London "Looked After
+ * Child Information Sharing form" itself could NOT be checked (it is not published, and this
+ * build has no network): the letters and titles are this project's map of the form, not a copy
+ * of the London form's. What the published forms hold and ours lacked (parental responsibility,
+ * the other professionals, the trigger plan, missing and wanted, NRM status, self-defined
+ * ethnicity, risk words for places) is in version 2 of the form.
  *
  * This interface was referenced by `Bindings`'s JSON-Schema
  * via the `definition` "Group".
@@ -197,13 +319,6 @@ export type Group =
   | 'places'
   | 'missing_history'
   | 'risks';
-/**
- * How much a field matters to the police in the first hours.
- *
- * This interface was referenced by `Bindings`'s JSON-Schema
- * via the `definition` "Priority".
- */
-export type Priority = 'optional' | 'critical' | 'high';
 /**
  * STARTTLS on the submission port, or TLS from the first byte. There is no plaintext option.
  *
@@ -978,11 +1093,20 @@ export interface Medication {
  */
 export interface Identity {
   accent?: string;
+  /**
+   * Appearance as the police would describe it (skin tone, features): not the child's
+   * ethnicity, which is theirs to say. Version 1 kept both in `ethnicity_appearance`.
+   */
+  appearance?: string;
   date_of_birth?: string | null;
   /**
-   * Ethnicity and appearance as the police would describe it.
+   * The child's own, self-defined ethnicity, as a 2021 census category (England and Wales).
    */
-  ethnicity_appearance?: string;
+  ethnicity?: Ethnicity | null;
+  /**
+   * The child's ethnicity in their own words, above all for an "any other" background.
+   */
+  ethnicity_own_words?: string;
   first_language?: string;
   gender?: string;
   /**
@@ -1001,9 +1125,18 @@ export interface Identity {
   legal_name?: string;
   nationality?: string;
   /**
+   * National Referral Mechanism: referral and decisions.
+   */
+  nrm?: NrmStatus;
+  /**
    * Passport or ID held, and where it is kept.
    */
   passport_id?: string;
+  /**
+   * A concern that the child has been or is being trafficked (the police need the flag, not
+   * the whole immigration history).
+   */
+  trafficking_concern?: boolean | null;
   /**
    * Unaccompanied asylum-seeking child.
    */
@@ -1018,6 +1151,30 @@ export interface Identifier {
   value?: string;
 }
 /**
+ * The child's National Referral Mechanism (modern slavery) status: a referral and the two
+ * decisions on it.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "NrmStatus".
+ */
+export interface NrmStatus {
+  /**
+   * The conclusive grounds decision.
+   */
+  conclusive_grounds?: NrmDecision | null;
+  conclusive_grounds_on?: string | null;
+  /**
+   * The reasonable grounds decision.
+   */
+  reasonable_grounds?: NrmDecision | null;
+  reasonable_grounds_on?: string | null;
+  /**
+   * Whether a referral has been made.
+   */
+  referred?: boolean | null;
+  referred_on?: string | null;
+}
+/**
  * J. Missing history. The app adds its own episodes; this holds what came before it.
  *
  * This interface was referenced by `Bindings`'s JSON-Schema
@@ -1026,6 +1183,10 @@ export interface Identifier {
 export interface MissingHistory {
   police_references?: string[];
   previous_episodes?: PastEpisode[];
+  /**
+   * When this child is to be reported missing, as agreed with police and the social worker.
+   */
+  trigger_plan?: TriggerPlan;
   /**
    * Usual pattern: times, triggers, routes.
    */
@@ -1042,6 +1203,37 @@ export interface PastEpisode {
   started?: string | null;
   where_found?: string;
   who_with?: string;
+}
+/**
+ * The agreed trigger plan: the point at which staff report this child missing (the seed's
+ * "trigger assessment"), who agreed it and when. Shown when staff decide to report.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "TriggerPlan".
+ */
+export interface TriggerPlan {
+  agreed_on?: string | null;
+  /**
+   * Who agreed it: the police (officer, unit), the social worker, others.
+   */
+  agreed_with?: TriggerAgreement[];
+  /**
+   * When to report, e.g. "not back by 22:00 and not answering their phone".
+   */
+  when_to_report?: string;
+}
+/**
+ * One party to the trigger plan.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "TriggerAgreement".
+ */
+export interface TriggerAgreement {
+  /**
+   * Their name, role or unit (e.g. "PC 1234 Example, Hackney missing persons unit").
+   */
+  name?: string;
+  party?: AgreedParty & string;
 }
 /**
  * G. Money and travel. Bank cards by their last 4 digits only.
@@ -1174,6 +1366,10 @@ export interface Phone {
 export interface Placement {
   address?: Address;
   /**
+   * For a foster placement: the fostering agency's out-of-hours line.
+   */
+  agency_out_of_hours?: Contact;
+  /**
    * Contact restrictions and court orders: people the child must not see.
    */
   contact_restrictions?: string;
@@ -1182,6 +1378,10 @@ export interface Placement {
    */
   ehc_plan_sen?: string;
   family_addresses?: Address[];
+  /**
+   * For a foster placement: the fostering agency.
+   */
+  fostering_agency?: Contact;
   /**
    * The number that is answered 24 hours a day.
    */
@@ -1196,9 +1396,19 @@ export interface Placement {
   iro?: Professional;
   legal_status?: LegalStatus | null;
   /**
+   * Youth offending, exploitation, CAMHS, advocate, personal adviser, independent child
+   * trafficking guardian and other professionals around the child.
+   */
+  other_professionals?: OtherProfessional[];
+  /**
    * The placing council's out-of-hours (emergency duty) team.
    */
   out_of_hours?: Contact;
+  /**
+   * Who holds parental responsibility (a child accommodated under section 20 keeps parents
+   * who hold it) and whether and how each is told of an episode.
+   */
+  parental_responsibility?: ParentalResponsibility[];
   placement_start?: string | null;
   placement_type?: PlacementType | null;
   /**
@@ -1209,6 +1419,10 @@ export interface Placement {
   registered_manager?: Contact;
   school?: School;
   social_worker?: Professional;
+  /**
+   * For a foster placement: the carers' supervising social worker.
+   */
+  supervising_social_worker?: Professional;
 }
 /**
  * A named professional with their team.
@@ -1221,6 +1435,41 @@ export interface Professional {
   name?: string;
   phone?: string;
   team?: string;
+}
+/**
+ * Another professional around the child, with their organisation and contact.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "OtherProfessional".
+ */
+export interface OtherProfessional {
+  email?: string;
+  name?: string;
+  organisation?: string;
+  phone?: string;
+  role?: ProfessionalRole & string;
+}
+/**
+ * One person or body holding parental responsibility.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "ParentalResponsibility".
+ */
+export interface ParentalResponsibility {
+  /**
+   * How and by whom they are told (and anything agreed about it).
+   */
+  how_told?: string;
+  name?: string;
+  phone?: string;
+  /**
+   * Mother, father, special guardian, the council (under a care order), ...
+   */
+  relationship?: string;
+  /**
+   * Whether they are to be told when the child goes missing.
+   */
+  told_of_episode?: boolean | null;
 }
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema
@@ -1285,7 +1534,10 @@ export interface RiskAssessedLocation {
   local_contact?: string;
   name?: string;
   reason?: string;
-  risk_level?: RiskGrading | null;
+  /**
+   * The place's own risk words (not the police grading of a missing person).
+   */
+  risk_level?: LocationRisk | null;
 }
 /**
  * K. Risks, each with the carer's assessment and a note.
@@ -1316,6 +1568,11 @@ export interface Risks {
    */
   trafficking?: RiskEntry;
   /**
+   * Missing and wanted: whether police want the child (a warrant, a breach) or have
+   * circulated them.
+   */
+  wanted?: Wanted;
+  /**
    * Bail conditions, orders, youth justice.
    */
   youth_justice?: RiskEntry;
@@ -1330,6 +1587,26 @@ export interface RiskEntry {
    */
   concern?: Concern | null;
   note?: string;
+}
+/**
+ * Whether the child is wanted or circulated by police, beside being missing.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Wanted".
+ */
+export interface Wanted {
+  /**
+   * The force that wants or circulated the child.
+   */
+  force?: string;
+  /**
+   * Why (a warrant, a breach of bail) and any reference.
+   */
+  reason?: string;
+  /**
+   * `None` means not known, which is not the same as "not wanted".
+   */
+  status?: WantedStatus | null;
 }
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema
@@ -1598,6 +1875,10 @@ export interface EpisodeView {
    * notice actually reached: the screen says who was told only from this.
    */
   refusal_notices: RefusalNotice[];
+  /**
+   * The child's agreed trigger plan (when to report them missing), from the current revision.
+   */
+  trigger_plan?: TriggerPlanSummary | null;
 }
 /**
  * The steps to show, in order.
@@ -2238,6 +2519,23 @@ export interface RefusalNotice {
   summary: string;
 }
 /**
+ * The trigger plan as the Missing and episode screens show it when staff decide to report.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "TriggerPlanSummary".
+ */
+export interface TriggerPlanSummary {
+  /**
+   * Who agreed it and when ("Agreed with Police (PC 1234); Social worker (J Lee) on 14 Sep
+   * 2026"); empty when nobody is recorded.
+   */
+  agreed: string;
+  /**
+   * When to report, in the words agreed.
+   */
+  when_to_report: string;
+}
+/**
  * This interface was referenced by `Bindings`'s JSON-Schema
  * via the `definition` "CloseInput".
  */
@@ -2574,11 +2872,29 @@ export interface EpisodeUpdate {
  * via the `definition` "FieldView".
  */
 export interface FieldView {
+  /**
+   * The placement types for which the field is worth more or less (the screen shows the
+   * priority for the child's own placement type).
+   */
+  by_placement: PlacementPriority[];
   group: Group;
   group_title: string;
   label: string;
   letter: string;
   path: string;
+  /**
+   * The priority when the placement type is not chosen, or not one of `by_placement`'s.
+   */
+  priority: Priority;
+}
+/**
+ * A field's priority for one type of placement.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "PlacementPriority".
+ */
+export interface PlacementPriority {
+  placement_type: PlacementType;
   priority: Priority;
 }
 /**
@@ -2612,6 +2928,10 @@ export interface MissingPreview {
   readout: string;
   revision: number;
   sha256_hex: string;
+  /**
+   * The agreed trigger plan (when to report this child missing), shown as staff decide.
+   */
+  trigger_plan?: TriggerPlanSummary | null;
   warnings: string[];
 }
 /**

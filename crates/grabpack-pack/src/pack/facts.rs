@@ -216,7 +216,7 @@ impl<'a> Facts<'a> {
             for l in assessed {
                 let risk = l
                     .risk_level
-                    .map(|r| format!("{} risk", r.label()))
+                    .map(|r| r.label().to_owned())
                     .unwrap_or_default();
                 let why = join([risk.as_str(), l.reason.trim()], ": ");
                 let place = join([l.name.trim(), &l.address.one_line()], ", ");

@@ -71,7 +71,7 @@ fn description(facts: &Facts<'_>, l: &mut Layout) {
         ("description.hair", "Hair"),
         ("description.eyes", "Eyes"),
         ("description.facial_hair", "Facial hair"),
-        ("identity.ethnicity_appearance", "Appearance"),
+        ("identity.appearance", "Appearance"),
         ("description.glasses_aids", "Glasses, aids"),
         ("description.marks", "Marks"),
     ] {
