@@ -172,6 +172,18 @@ describe('the words and sums behind the episode screen', () => {
 });
 
 describe('the episode screen', () => {
+  it('shows the agreed trigger plan while the child is missing, and not once found', async () => {
+    const plan = { when_to_report: 'Not back by 22:00 and not answering (fictional)', agreed: 'Agreed with Police (PC 1234 Example)' };
+    serve(view({}, { trigger_plan: plan }));
+    render(Episode, { id: 'e1' });
+    expect((await screen.findByTestId('trigger-plan-when')).textContent).toBe('Not back by 22:00 and not answering (fictional)');
+    cleanup();
+    serve(view({ found: { at: '2026-11-28T23:00:00Z', event_id: 5, found_where: 'Bus station', recorded_by_name: 'Sam (fictional)' } } as never, { trigger_plan: plan }));
+    render(Episode, { id: 'e1' });
+    await screen.findByTestId('elapsed');
+    expect(screen.queryByTestId('trigger-plan')).toBeNull();
+  });
+
   it('sends the pack without the recipients unticked, and with the addresses added', async () => {
     const v = view();
     serve(v, { episode_send: () => v });
@@ -510,6 +522,21 @@ describe('the Missing screen', () => {
     await fireEvent.click(screen.getByTestId('start-episode'));
     await vi.waitFor(() => expect(callsOf('missing_start')).toHaveLength(1));
     expect((callsOf('missing_start')[0] as { missing_from_unit: string | null }).missing_from_unit).toBe('kent');
+  });
+
+  it('shows the agreed trigger plan where staff decide to report', async () => {
+    const plan = { when_to_report: 'Not back by 22:00 and not answering (fictional)', agreed: 'Agreed with Police (PC 1234 Example); Social worker (Jo Patel) on 14 Sep 2026' };
+    invoke.mockImplementation(async (cmd: string) => (cmd === 'missing_preview' ? { ...preview, trigger_plan: plan } : cmd === 'directory' ? units : null));
+    render(Missing, { id: 'c1' });
+    expect((await screen.findByTestId('trigger-plan-when')).textContent).toBe('Not back by 22:00 and not answering (fictional)');
+    expect(screen.getByTestId('trigger-plan-agreed').textContent).toContain('PC 1234 Example');
+    expect(screen.getByRole('heading', { name: 'When to report Maya Thompson (fictional): the agreed trigger plan' })).toBeTruthy();
+  });
+
+  it('says plainly when no trigger plan was agreed', async () => {
+    invoke.mockImplementation(answer('e45'));
+    render(Missing, { id: 'c1' });
+    expect((await screen.findByTestId('trigger-plan-none')).textContent).toContain('No trigger plan is recorded');
   });
 
   it('goes to the open episode instead of starting a second one', async () => {

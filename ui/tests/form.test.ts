@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyOf, getPath, groupFields, humanise, resolve, setPath, sortByNeed, widgetFor, type Schema } from '../src/lib/form';
+import { choiceLabel, emptyOf, getPath, groupFields, humanise, priorityFor, resolve, setPath, sortByNeed, widgetFor, type Schema } from '../src/lib/form';
 import schemaJson from '../src/bindings/schema.json';
 import type { DashboardCard, FieldView } from '../src/bindings/types';
 
@@ -39,7 +39,7 @@ describe('sorting the dashboard by need', () => {
 
 describe('the field table', () => {
   it('groups fields A to K in letter order', () => {
-    const f = (path: string, letter: string): FieldView => ({ path, letter, group: 'identity', group_title: letter, label: path, priority: 'critical' });
+    const f = (path: string, letter: string): FieldView => ({ path, letter, group: 'identity', group_title: letter, label: path, priority: 'critical', by_placement: [] });
     expect(groupFields([f('b', 'B'), f('a', 'A'), f('b2', 'B')]).map((g) => [g.letter, g.fields.length])).toEqual([['A', 1], ['B', 2]]);
   });
 });
@@ -83,5 +83,50 @@ describe('editing state held in a proxy', () => {
   it('sets a path on a proxied object (as Svelte state is)', () => {
     const proxied = new Proxy({ identity: { gender: '' } }, {});
     expect(getPath(setPath(proxied, 'identity.gender', 'Female'), 'identity.gender')).toBe('Female');
+  });
+});
+
+describe('priorities by placement type', () => {
+  const manager: FieldView = {
+    path: 'placement.registered_manager', letter: 'D', group: 'placement', group_title: 'Placement and professionals', label: 'Registered manager', priority: 'critical',
+    by_placement: [{ placement_type: 'foster_care', priority: 'optional' }, { placement_type: 'kinship_care', priority: 'optional' }],
+  };
+  it("takes the field's priority for the child's own placement type", () => {
+    expect(priorityFor(manager, 'foster_care')).toBe('optional');
+    expect(priorityFor(manager, 'kinship_care')).toBe('optional');
+  });
+  it("keeps the table's own priority for other types and before a type is chosen", () => {
+    expect(priorityFor(manager, 'childrens_home')).toBe('critical');
+    expect(priorityFor(manager, null)).toBe('critical');
+    expect(priorityFor(manager, undefined)).toBe('critical');
+  });
+});
+
+describe('choices in their own words', () => {
+  it('offers the 2021 census ethnic groups in the census wording, and prefers not to say', () => {
+    const w = widgetFor(at('identity.ethnicity'), defs);
+    expect(w).toMatchObject({ kind: 'choice', nullable: true });
+    if (w.kind !== 'choice') return;
+    expect(w.options).toHaveLength(20);
+    expect(choiceLabel(w, 'white_gypsy_irish_traveller')).toBe('White: Gypsy or Irish Traveller');
+    expect(choiceLabel(w, 'mixed_white_black_caribbean')).toBe('Mixed or Multiple ethnic groups: White and Black Caribbean');
+    expect(choiceLabel(w, 'prefers_not_to_say')).toBe('Prefers not to say');
+  });
+  it("grades a risk-assessed place in the place's own words, not the police grading", () => {
+    const place = widgetFor(at('places.risk_assessed'), defs);
+    expect(place.kind).toBe('list');
+    if (place.kind !== 'list') return;
+    const item = widgetFor(place.item, defs);
+    if (item.kind !== 'object') throw new Error('a place is an object');
+    const level = widgetFor(item.properties.find(([k]) => k === 'risk_level')![1], defs);
+    if (level.kind !== 'choice') throw new Error('a choice');
+    expect(level.options).toEqual(['low', 'medium', 'high']);
+    expect(level.options).not.toContain('very_low');
+    expect(choiceLabel(level, 'high')).toBe('Serious harm known here');
+  });
+  it('still says a word without a title as words', () => {
+    const w = widgetFor(at('placement.legal_status'), defs);
+    if (w.kind !== 'choice') throw new Error('a choice');
+    expect(choiceLabel(w, 'placement_order')).toBe('Placement order');
   });
 });

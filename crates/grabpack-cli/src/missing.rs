@@ -328,6 +328,7 @@ fn start(store: &mut Store, json: bool, a: &StartArgs) -> Result<()> {
                     call_999_reason(rule)
                 ));
             }
+            s.push_str(&trigger_plan_line(&view.trigger_plan));
             s.push_str(&call_advice_text(proposal));
             s.push_str("Checklist (nothing here has to be finished before you report):\n");
             for st in &checklist.steps {
@@ -786,6 +787,15 @@ fn list(store: &mut Store, json: bool, a: &ListArgs) -> Result<()> {
     Ok(())
 }
 
+/// The agreed trigger plan, as the app's Missing and episode screens show it.
+fn trigger_plan_line(plan: &Option<grabpack_core::fields::TriggerPlanSummary>) -> String {
+    match plan {
+        Some(p) if p.agreed.is_empty() => format!("Trigger plan: {}\n", p.when_to_report),
+        Some(p) => format!("Trigger plan: {} ({})\n", p.when_to_report, p.agreed),
+        None => "No trigger plan is recorded: report as soon as you are worried.\n".into(),
+    }
+}
+
 /// The police units to phone because the home has no confirmed address for them (first, before
 /// anything else about the episode).
 fn call_advice_text(proposal: &grabpack_send::Proposal) -> String {
@@ -817,6 +827,9 @@ fn show_text(view: &episode::EpisodeView) -> String {
             view.practice.call_999.wording,
             call_999_reason(&view.practice.call_999)
         ));
+    }
+    if ep.found.is_none() {
+        s.push_str(&trigger_plan_line(&view.trigger_plan));
     }
     if ep.episode_type == EpisodeType::AwayWithoutAuthorisation {
         s.push_str("Type: away from placement without authorisation (whereabouts known).\n");

@@ -399,6 +399,32 @@ fn a_pack_for_an_open_episode_carries_its_part_two() {
     );
 }
 
+/// The agreed trigger plan is said where the command line opens and shows an episode, as the
+/// app's Missing and episode screens show it.
+#[test]
+fn missing_start_and_show_say_the_childs_agreed_trigger_plan() {
+    let f = folders();
+    ok(&grabpack(&f.data, &f.tmp, &["demo"]));
+    let started = ok(&grabpack(&f.data, &f.tmp, &["missing", "start", "maya"]));
+    assert!(
+        started.contains("Trigger plan: Not back by 22:00 and not answering calls or texts"),
+        "{started}"
+    );
+    assert!(
+        started.contains("Agreed with Police (PC 1234 Example, missing persons unit (fictional))"),
+        "{started}"
+    );
+    let list: serde_json::Value = serde_json::from_str(&ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["--json", "missing", "list"],
+    )))
+    .unwrap();
+    let id = list[0]["id"].as_str().unwrap().to_string();
+    let shown = ok(&grabpack(&f.data, &f.tmp, &["missing", "show", &id]));
+    assert!(shown.contains("Trigger plan: Not back by 22:00"), "{shown}");
+}
+
 #[test]
 fn missing_start_for_a_child_already_missing_shows_the_open_episode_and_opens_no_second() {
     let f = folders();

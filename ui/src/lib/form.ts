@@ -62,6 +62,16 @@ export function groupFields(fields: FieldView[]): GroupView[] {
   return groups.sort((a, b) => a.letter.localeCompare(b.letter));
 }
 
+/**
+ * The field's priority for a child in this type of placement (the field table's rule: a
+ * registered manager is critical for a children's home, the fostering agency's contacts for
+ * foster care). `placementType` is the form's `placement.placement_type`; unset, the table's own.
+ */
+export function priorityFor(field: FieldView, placementType: Json | undefined): FieldView['priority'] {
+  const own = field.by_placement.find((p) => p.placement_type === placementType);
+  return own ? own.priority : field.priority;
+}
+
 export const PRIORITY_LABEL: Record<FieldView['priority'], string> = {
   critical: 'Critical',
   high: 'High',
@@ -117,7 +127,7 @@ export type Widget =
   | { kind: 'datetime' }
   | { kind: 'number' }
   | { kind: 'yesno'; nullable: boolean }
-  | { kind: 'choice'; options: string[]; nullable: boolean }
+  | { kind: 'choice'; options: string[]; labels: Record<string, string>; nullable: boolean }
   | { kind: 'list'; item: Schema }
   | { kind: 'object'; properties: [string, Schema][] }
   | { kind: 'unsupported' };
@@ -149,29 +159,41 @@ function unwrapNullable(s: Schema, defs: Record<string, Schema>): { inner: Schem
   return { inner: r, nullable: false };
 }
 
-/** A plain enum of strings, possibly written as oneOf of consts (documented variants). */
-function enumOptions(s: Schema, defs: Record<string, Schema>): string[] | null {
-  if (s.enum && s.enum.every((e) => typeof e === 'string')) return s.enum as string[];
+/**
+ * A plain enum of strings, possibly written as oneOf of consts (documented variants), with the
+ * words a choice is shown in: its title where the Rust type gives one (the census wording of an
+ * ethnic group), else the word itself made readable.
+ */
+function enumOptions(s: Schema, defs: Record<string, Schema>): { options: string[]; labels: Record<string, string> } | null {
+  const labels: Record<string, string> = {};
+  if (s.enum && s.enum.every((e) => typeof e === 'string')) return { options: s.enum as string[], labels };
   const alts = s.oneOf ?? s.anyOf;
   if (alts) {
     const out: string[] = [];
     for (const a of alts) {
       const r = resolve(a, defs);
-      if (typeof r.const === 'string') out.push(r.const);
-      else if (r.enum && r.enum.every((e) => typeof e === 'string')) out.push(...(r.enum as string[]));
+      if (typeof r.const === 'string') {
+        out.push(r.const);
+        if (r.title) labels[r.const] = r.title;
+      } else if (r.enum && r.enum.every((e) => typeof e === 'string')) out.push(...(r.enum as string[]));
       else return null;
     }
-    return out;
+    return { options: out, labels };
   }
   return null;
+}
+
+/** The words a choice is shown in. */
+export function choiceLabel(widget: { labels: Record<string, string> }, option: string): string {
+  return widget.labels[option] ?? humanise(option);
 }
 
 const LONG_TEXT = /note|notes|description|history|circumstances|pattern|concern|details|reason|contribution|restrictions|conditions|needs|effect|marks|style|address/i;
 
 export function widgetFor(schema: Schema, defs: Record<string, Schema>, name = ''): Widget {
   const { inner, nullable } = unwrapNullable(schema, defs);
-  const options = enumOptions(inner, defs);
-  if (options) return { kind: 'choice', options, nullable };
+  const choice = enumOptions(inner, defs);
+  if (choice) return { kind: 'choice', options: choice.options, labels: choice.labels, nullable };
   const t = Array.isArray(inner.type) ? inner.type[0] : inner.type;
   if (t === 'string') {
     if (inner.format === 'date') return { kind: 'date' };
