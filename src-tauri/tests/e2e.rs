@@ -327,6 +327,96 @@ async fn set_up_add_a_child_with_a_photo_and_reach_ready() {
     c.close().await.unwrap();
 }
 
+/// The agreed trigger plan, typed into the child's form, is what staff see on the Missing screen
+/// when they decide to report, and on the episode screen once it is open.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trigger_plan_filled_in_the_form_is_shown_on_the_missing_screen() {
+    if let Some(why) = skip_reason() {
+        eprintln!("skipped: {why}");
+        return;
+    }
+    let _serial = SERIAL.lock().await;
+    let data = tempfile::tempdir().unwrap();
+    existing_store(data.path());
+    let driver = Driver::start(data.path(), &[]);
+    let c = driver.session().await;
+    wait_text(&c, "h1", "Unlock Grab Pack").await;
+    unlock_with_passphrase(&c, PASSPHRASE).await;
+    wait_text(&c, "h1", "Children").await;
+
+    click_button(&c, "Add a child").await;
+    fill(&c, "#child-name", "Tomasz Nowicki (fictional)").await;
+    c.execute(
+        "const e = document.querySelector('#child-dob'); e.value = '2012-06-01'; e.dispatchEvent(new Event('input', {bubbles: true})); e.dispatchEvent(new Event('change', {bubbles: true}));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    click_button(&c, "Add the child").await;
+    let plan = "f-missing_history-trigger_plan";
+    fill(
+        &c,
+        &format!("#{plan}-when_to_report"),
+        "Not back by 21:30 and not answering texts (fictional)",
+    )
+    .await;
+    // The form's save bar stays on screen over the fields below it: bring the button into view
+    // above it first, as a person scrolling would.
+    let add = c
+        .find(Locator::XPath(
+            "//button[normalize-space(.)='Add an agreed with']",
+        ))
+        .await
+        .unwrap();
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center'});",
+        vec![serde_json::to_value(&add).unwrap()],
+    )
+    .await
+    .unwrap();
+    add.click().await.unwrap();
+    fill(
+        &c,
+        &format!("#{plan}-agreed_with-0-name"),
+        "PC 4321 Example, missing persons unit (fictional)",
+    )
+    .await;
+    c.execute(
+        "const e = document.querySelector(arguments[0]); e.value = '2026-10-05'; e.dispatchEvent(new Event('input', {bubbles: true})); e.dispatchEvent(new Event('change', {bubbles: true}));",
+        vec![Value::String(format!("#{plan}-agreed_on"))],
+    )
+    .await
+    .unwrap();
+    click(&c, "[data-testid=save-form]").await;
+    wait_text(&c, "[data-testid=flash]", "Saved as revision 2").await;
+
+    // The moment staff decide to report: the Missing screen shows the plan as agreed.
+    click(&c, "[data-testid=missing-button]").await;
+    wait_text(
+        &c,
+        "[data-testid=trigger-plan-when]",
+        "Not back by 21:30 and not answering texts (fictional)",
+    )
+    .await;
+    wait_text(
+        &c,
+        "[data-testid=trigger-plan-agreed]",
+        "Agreed with Police (PC 4321 Example, missing persons unit (fictional)) on 5 Oct 2026",
+    )
+    .await;
+    // And on the episode screen, while the child is still missing.
+    click(&c, "#danger-no").await;
+    click(&c, "[data-testid=start-episode]").await;
+    wait_css(&c, "[data-testid=send-pack]").await;
+    wait_text(
+        &c,
+        "[data-testid=trigger-plan-when]",
+        "Not back by 21:30 and not answering texts (fictional)",
+    )
+    .await;
+    c.close().await.unwrap();
+}
+
 /// A store made outside the app (passphrase only), to start tests from the unlock screen.
 fn existing_store(dir: &Path) {
     use grabpack_store::{Sensitive, Setup, Store};
