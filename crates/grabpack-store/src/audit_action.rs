@@ -48,6 +48,8 @@ pub enum AuditAction {
     RecipientConfirmed,
     /// The recovery key a rotation showed was typed back; the previous one was retired.
     RecoveryKeyConfirmed,
+    /// Photos stored by an older version were rebuilt through the current photo pipeline.
+    PhotosRebuilt,
 }
 
 impl AuditAction {
@@ -85,6 +87,7 @@ impl AuditAction {
             Self::SendTest => "send_test",
             Self::RecipientConfirmed => "recipient_confirmed",
             Self::RecoveryKeyConfirmed => "recovery_key_confirmed",
+            Self::PhotosRebuilt => "photos_rebuilt",
         }
     }
 }

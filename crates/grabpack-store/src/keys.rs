@@ -638,6 +638,7 @@ impl Store {
             file.write(&self.dir)?;
         }
         self.upgrade_pins(&mut file)?;
+        self.rebuild_old_photos()?;
         Ok(())
     }
 
