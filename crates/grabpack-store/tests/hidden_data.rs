@@ -133,7 +133,16 @@ fn decrypted_pages(home: &TestHome) -> (Vec<u8>, u64) {
         let start = if n == 0 { 16 } else { 0 };
         let iv = hex::encode(&page[PAGE - RESERVED..PAGE - RESERVED + 16]);
         let mut child = std::process::Command::new("openssl")
-            .args(["enc", "-d", "-aes-256-cbc", "-nopad", "-K", &key, "-iv", &iv])
+            .args([
+                "enc",
+                "-d",
+                "-aes-256-cbc",
+                "-nopad",
+                "-K",
+                &key,
+                "-iv",
+                &iv,
+            ])
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .spawn()
