@@ -84,15 +84,21 @@ impl Store {
     /// is never lost: it is kept as it was, flagged with the reason, and named in the audit entry.
     /// Run at every unlock; nothing to do costs one indexed query.
     pub(crate) fn rebuild_old_photos(&mut self) -> Result<()> {
-        let old: Vec<(PhotoId, Vec<u8>)> = {
+        // Through `photos_pipeline`: nothing to do reads no photo's bytes.
+        let ids: Vec<PhotoId> = {
             let mut stmt = self
                 .conn
-                .prepare("SELECT id, jpeg FROM photos WHERE pipeline IS NULL OR pipeline < ?1")?;
-            stmt.query_map([PHOTO_PIPELINE], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .prepare("SELECT id FROM photos WHERE pipeline IS NULL OR pipeline < ?1")?;
+            stmt.query_map([PHOTO_PIPELINE], |r| r.get(0))?
                 .collect::<std::result::Result<_, _>>()?
         };
-        if old.is_empty() {
+        if ids.is_empty() {
             return Ok(());
+        }
+        let mut old = Vec::with_capacity(ids.len());
+        for id in ids {
+            let bytes = self.photo_jpeg(&id)?;
+            old.push((id, bytes));
         }
         let mut clean = Vec::with_capacity(old.len());
         let mut kept = Vec::new();
