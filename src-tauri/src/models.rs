@@ -36,6 +36,9 @@ pub struct SessionView {
     /// Unlocked with a PIN shorter than new PINs may be (a store from before 6-digit PINs): the
     /// window asks for a new one.
     pub pin_change_due: bool,
+    /// A rotation's new recovery key has not been typed back (`grabpack keys confirm-recovery`):
+    /// the previous one still opens the store, and the dashboard says so until it is.
+    pub recovery_key_unconfirmed: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -66,6 +66,7 @@ impl Session {
             home_name: self.home_name.clone(),
             auto_lock_seconds: self.auto_lock.as_secs(),
             pin_change_due: self.store.pin_change_due(),
+            recovery_key_unconfirmed: self.store.recovery_key_unconfirmed().unwrap_or(false),
         }
     }
 }
@@ -346,5 +347,22 @@ mod tests {
             state.with_outbox_store(|s| s.undelivered_count().unwrap()),
             Some(1)
         );
+    }
+
+    /// A store rotated from the command line: the window keeps saying a new recovery key waits to
+    /// be confirmed, and stops once it is.
+    #[test]
+    fn the_session_says_so_while_a_new_recovery_key_is_unconfirmed() {
+        let dir = tempfile::tempdir().unwrap();
+        let session = Session::new(home(dir.path(), false), None);
+        assert!(!session.view().recovery_key_unconfirmed);
+        let mut store = session.store;
+        let passphrase = Sensitive::from("a fictional passphrase".to_owned());
+        let new_key = store.rotate(Some(&passphrase), false).unwrap();
+        let session = Session::new(store, None);
+        assert!(session.view().recovery_key_unconfirmed);
+        let mut store = session.store;
+        store.confirm_recovery_key(&new_key).unwrap();
+        assert!(!Session::new(store, None).view().recovery_key_unconfirmed);
     }
 }

@@ -530,7 +530,7 @@ fn home_that_sends_to(
     let mut settings = common::smtp_settings(ca, smtp_port, common::SMTP_PASSWORD);
     settings
         .intake_tokens
-        .insert(intake.to_owned(), common::HOME_TOKEN.to_owned());
+        .insert(intake.to_owned(), common::HOME_TOKEN.into());
     settings.save(&mut store).unwrap();
     grabpack_send::Directory::edit_contacts(
         &mut store,

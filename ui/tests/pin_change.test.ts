@@ -27,7 +27,7 @@ describe('choosing a new PIN after unlocking with a short one', () => {
   });
 
   it('sets the new PIN and hands back the session', async () => {
-    const session = { actor_name: 'Sam Jones (fictional)', actor_kind: 'staff', can_administer: false, home_name: 'Maple House (fictional)', auto_lock_seconds: 300, pin_change_due: false };
+    const session = { actor_name: 'Sam Jones (fictional)', actor_kind: 'staff', can_administer: false, home_name: 'Maple House (fictional)', auto_lock_seconds: 300, pin_change_due: false, recovery_key_unconfirmed: false };
     invoke.mockResolvedValueOnce(session);
     const onChanged = vi.fn();
     render(PinChange, { onChanged });

@@ -1,5 +1,6 @@
-//! `grabpack keys rotate|add-passphrase|recover`: the database key and the secrets that unwrap it
-//! (docs/keys.md). Each ends by showing a new recovery key to print.
+//! `grabpack keys rotate|add-passphrase|recover|confirm-recovery`: the database key and the
+//! secrets that unwrap it (docs/keys.md). Rotation and recovery end by showing a new recovery key
+//! to print; the previous one keeps working until `confirm-recovery` is given the new one back.
 
 use std::path::Path;
 
@@ -27,7 +28,14 @@ pub enum KeysCommand {
         #[arg(long)]
         drop_passphrase: bool,
     },
+    /// Type back the recovery key the last rotation or recovery showed
+    /// (GRABPACK_NEW_RECOVERY_KEY, or asked for): once it is checked, the previous recovery key
+    /// stops opening the store.
+    ConfirmRecovery,
 }
+
+/// Said after a new recovery key is shown, and after every unlock until it is confirmed.
+pub const CONFIRM_REMINDER: &str = "Record the new recovery key, then run `grabpack keys confirm-recovery` and type it back: until then the previous recovery key also opens this store.";
 
 pub fn run(cli: &Cli, dir: &Path, k: &KeysCommand) -> Result<()> {
     let json = cli.json;
@@ -43,6 +51,7 @@ pub fn run(cli: &Cli, dir: &Path, k: &KeysCommand) -> Result<()> {
             };
             let recovery = store.rotate(keep.as_ref(), *drop_passphrase)?;
             print_recovery_key(json, dir, &recovery);
+            eprintln!("{CONFIRM_REMINDER}");
         }
         KeysCommand::AddPassphrase => {
             let mut store = unlock(cli, dir)?;
@@ -67,6 +76,27 @@ pub fn run(cli: &Cli, dir: &Path, k: &KeysCommand) -> Result<()> {
             };
             let recovery = store.recover_device(keep.as_ref(), *drop_passphrase)?;
             print_recovery_key(json, dir, &recovery);
+            eprintln!("{CONFIRM_REMINDER}");
+        }
+        KeysCommand::ConfirmRecovery => {
+            let mut store = unlock(cli, dir)?;
+            let typed = secret(
+                "GRABPACK_NEW_RECOVERY_KEY",
+                "The new recovery key, as recorded: ",
+            )?;
+            let retired = store.confirm_recovery_key(&typed)?;
+            print(
+                json,
+                &serde_json::json!({ "confirmed": true, "previous_key_retired": retired }),
+                |_| {
+                    if retired {
+                        "Recovery key confirmed. The previous recovery key no longer opens this store: destroy it.".into()
+                    } else {
+                        "That is this store's recovery key; there was no previous one waiting."
+                            .into()
+                    }
+                },
+            );
         }
     }
     Ok(())

@@ -169,7 +169,7 @@ pub fn run(cli: &Cli, dir: &Path, c: &OutboxCommand) -> Result<()> {
                     port: *port,
                     security: parsed,
                     username: username.clone(),
-                    password: password.expose().clone(),
+                    password: password.into(),
                     from: from.clone(),
                     from_name: from_name.clone(),
                     timeout_seconds: None,

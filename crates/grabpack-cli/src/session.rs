@@ -50,6 +50,14 @@ pub fn secret(var: &str, prompt: &str) -> Result<Sensitive<String>> {
 }
 
 pub fn unlock(cli: &Cli, dir: &Path) -> Result<Store> {
+    let store = unlock_with_pin_or_passphrase(cli, dir)?;
+    if store.recovery_key_unconfirmed().unwrap_or(false) {
+        eprintln!("{}", crate::keys::CONFIRM_REMINDER);
+    }
+    Ok(store)
+}
+
+fn unlock_with_pin_or_passphrase(cli: &Cli, dir: &Path) -> Result<Store> {
     if let Some(staff) = &cli.staff {
         let pin = secret("GRABPACK_PIN", &format!("PIN for {staff}: "))?;
         let store = Store::unlock(

@@ -33,7 +33,7 @@ pub use episode::{Purpose, display_name, pack_input, queue_episode_pack};
 pub use error::{Result, SendError};
 pub use followup::{FoundRecorded, queue_update, record_found};
 pub use recipients::{Choice, Proposal, Recipient, Role, choose, propose};
-pub use settings::{SendSettings, SmtpSecurity, SmtpSettings, set_home_police_unit};
+pub use settings::{SecretText, SendSettings, SmtpSecurity, SmtpSettings, set_home_police_unit};
 pub use transport::{Outcome, Transports, check_intake_url};
 pub use worker::{
     backoff, claim_due, deliver_all, poll_acknowledgements, record_acknowledgements,

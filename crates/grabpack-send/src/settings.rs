@@ -7,10 +7,14 @@
 //! [`SendSettings::set_intake_token`], [`SendSettings::trust_certificate`],
 //! [`set_home_police_unit`]) so the app and the command line accept exactly the same settings
 //! and refuse the same mistakes with the same codes.
+//!
+//! The password and the tokens are [`SecretText`]: zeroised when dropped, `<redacted>` in any
+//! `Debug` output (so the settings derive `Debug` and cannot forget a field), no `Display`, and
+//! read only through [`SecretText::expose`], which the transports alone call.
 
 use std::collections::BTreeMap;
 
-use grabpack_store::Store;
+use grabpack_store::{Sensitive, Store};
 use serde::{Deserialize, Serialize};
 
 use crate::directory::Directory;
@@ -26,7 +30,82 @@ pub enum SmtpSecurity {
     ImplicitTls,
 }
 
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// A password or bearer token kept in the sending settings.
+///
+/// Stored as the plain JSON string it always was (the settings' JSON lives only inside the
+/// encrypted store and is itself handed around as [`Sensitive`]), but in memory it is a
+/// [`Sensitive`]: zeroised on drop, never printed. An empty one means "not set".
+#[derive(Clone)]
+pub struct SecretText(Sensitive<String>);
+
+impl Default for SecretText {
+    fn default() -> Self {
+        Self::from(String::new())
+    }
+}
+
+impl SecretText {
+    /// The secret itself: for the SMTP login and the intake's `Authorization` header only.
+    pub fn expose(&self) -> &str {
+        self.0.expose()
+    }
+
+    /// Whether a secret is set (what a screen may say about it).
+    pub fn is_set(&self) -> bool {
+        !self.0.expose().is_empty()
+    }
+}
+
+impl std::fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl PartialEq for SecretText {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.expose() == other.0.expose()
+    }
+}
+
+impl Eq for SecretText {}
+
+impl From<String> for SecretText {
+    fn from(s: String) -> Self {
+        Self(Sensitive::new(s))
+    }
+}
+
+impl From<&str> for SecretText {
+    fn from(s: &str) -> Self {
+        Self(Sensitive::new(s.to_owned()))
+    }
+}
+
+impl From<Sensitive<String>> for SecretText {
+    fn from(s: Sensitive<String>) -> Self {
+        Self(s)
+    }
+}
+
+impl Serialize for SecretText {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0.expose())
+    }
+}
+
+impl<'de> Deserialize<'de> for SecretText {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SmtpSettings {
     pub host: String,
@@ -34,24 +113,11 @@ pub struct SmtpSettings {
     pub port: Option<u16>,
     pub security: SmtpSecurity,
     pub username: String,
-    pub password: String,
+    pub password: SecretText,
     /// The From address (the home's hosted mailbox).
     pub from: String,
     pub from_name: String,
     pub timeout_seconds: Option<u64>,
-}
-
-impl std::fmt::Debug for SmtpSettings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SmtpSettings")
-            .field("host", &self.host)
-            .field("port", &self.port)
-            .field("security", &self.security)
-            .field("username", &self.username)
-            .field("password", &"<redacted>")
-            .field("from", &self.from)
-            .finish()
-    }
 }
 
 impl SmtpSecurity {
@@ -84,14 +150,14 @@ impl SmtpSettings {
 }
 
 /// Everything the transports and the recipient rules need from the home.
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SendSettings {
     /// The police unit (directory id) covering the home: set once.
     pub home_police_unit: Option<String>,
     pub smtp: Option<SmtpSettings>,
     /// Bearer tokens by intake base URL.
-    pub intake_tokens: BTreeMap<String, String>,
+    pub intake_tokens: BTreeMap<String, SecretText>,
     /// Extra certificate authorities to trust (PEM), for a council or force with a private CA.
     pub extra_root_pem: Vec<String>,
     /// Printed on the cover note and the manifest.
@@ -99,18 +165,6 @@ pub struct SendSettings {
     /// Domains the home's manager added to the public-service ones (police.uk, gov.uk, nhs.net,
     /// cjsm.net): an added recipient on one of them needs no manager's reason.
     pub public_domains: Vec<String>,
-}
-
-impl std::fmt::Debug for SendSettings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SendSettings")
-            .field("home_police_unit", &self.home_police_unit)
-            .field("smtp", &self.smtp)
-            .field("intakes", &self.intake_tokens.keys().collect::<Vec<_>>())
-            .field("extra_roots", &self.extra_root_pem.len())
-            .field("public_domains", &self.public_domains)
-            .finish()
-    }
 }
 
 impl SendSettings {
@@ -164,7 +218,7 @@ impl SendSettings {
     /// empty.
     pub fn set_smtp(&mut self, smtp: SmtpSettings) -> Result<()> {
         let mut smtp = smtp.validated()?;
-        if smtp.password.is_empty()
+        if !smtp.password.is_set()
             && let Some(old) = &self.smtp
         {
             smtp.password = old.password.clone();
@@ -182,7 +236,8 @@ impl SendSettings {
         if token.is_empty() {
             return Err(SendError::TokenRequired);
         }
-        self.intake_tokens.insert(url.to_owned(), token.to_owned());
+        self.intake_tokens
+            .insert(url.to_owned(), SecretText::from(token));
         Ok(())
     }
 
@@ -363,12 +418,44 @@ mod tests {
             .unwrap();
         let smtp = s.smtp.clone().unwrap();
         assert_eq!(
-            (smtp.host.as_str(), smtp.password.as_str()),
+            (smtp.host.as_str(), smtp.password.expose()),
             ("smtp2.example", "first")
         );
         s.set_smtp(account("smtp2.example", "a@b.example", "second"))
             .unwrap();
-        assert_eq!(s.smtp.unwrap().password, "second");
+        assert_eq!(s.smtp.unwrap().password.expose(), "second");
+    }
+
+    #[test]
+    fn the_settings_printed_for_debugging_hold_no_password_or_token() {
+        let mut s = SendSettings::default();
+        s.set_smtp(account(
+            "smtp.example",
+            "a@b.example",
+            "fictional-mail-password",
+        ))
+        .unwrap();
+        s.set_intake_token("https://intake.example/", "fictional-intake-token")
+            .unwrap();
+        for printed in [format!("{s:?}"), format!("{s:#?}"), format!("{:?}", s.smtp)] {
+            assert!(!printed.contains("fictional-mail-password"), "{printed}");
+            assert!(!printed.contains("fictional-intake-token"), "{printed}");
+            // What is not secret still shows, so the output stays useful.
+            assert!(printed.contains("smtp.example"), "{printed}");
+        }
+        assert!(format!("{s:?}").contains("https://intake.example/"));
+    }
+
+    #[test]
+    fn the_stored_json_keeps_the_password_and_tokens_as_plain_strings() {
+        // The format older versions saved (and read back) is unchanged.
+        let stored = r#"{"smtp":{"host":"smtp.example","password":"pw","from":"a@b.example"},"intake_tokens":{"https://intake.example/":"tok"}}"#;
+        let s: SendSettings = serde_json::from_str(stored).unwrap();
+        assert_eq!(s.smtp.as_ref().unwrap().password.expose(), "pw");
+        assert_eq!(s.intake_tokens["https://intake.example/"].expose(), "tok");
+        let again: serde_json::Value = serde_json::to_value(&s).unwrap();
+        assert_eq!(again["smtp"]["password"], "pw");
+        assert_eq!(again["intake_tokens"]["https://intake.example/"], "tok");
     }
 
     #[test]
@@ -401,7 +488,7 @@ mod tests {
         assert_eq!(
             s.intake_tokens
                 .get("https://intake.example/")
-                .map(String::as_str),
+                .map(SecretText::expose),
             Some("tok")
         );
     }

@@ -13,7 +13,6 @@ use std::time::Duration;
 use grabpack_protocol::{
     ACK_PAGE_MAX_BYTES, AckPage, ErrorBody, PDF_FILE_NAME, ProtocolError, RECEIPT_MAX_BYTES,
 };
-use grabpack_store::Sensitive;
 use grabpack_store::outbox::{Channel, Claimed};
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
@@ -21,7 +20,7 @@ use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{SmtpTransport, Transport as _};
 
 use crate::error::{Result, SendError};
-use crate::settings::{SendSettings, SmtpSecurity};
+use crate::settings::{SecretText, SendSettings, SmtpSecurity};
 
 /// What one attempt came to.
 #[derive(Debug)]
@@ -45,7 +44,7 @@ pub struct Transports {
     smtp: Option<SmtpTransport>,
     smtp_config_error: Option<String>,
     http: reqwest::blocking::Client,
-    tokens: BTreeMap<String, Sensitive<String>>,
+    tokens: BTreeMap<String, SecretText>,
 }
 
 impl std::fmt::Debug for Transports {
@@ -80,7 +79,10 @@ fn smtp_transport(settings: &SendSettings) -> Result<Option<SmtpTransport>> {
     let transport = SmtpTransport::builder_dangerous(s.host.clone())
         .port(s.port.unwrap_or(default_port))
         .tls(mode)
-        .credentials(Credentials::new(s.username.clone(), s.password.clone()))
+        .credentials(Credentials::new(
+            s.username.clone(),
+            s.password.expose().to_owned(),
+        ))
         .authentication(vec![Mechanism::Plain, Mechanism::Login])
         // Capped well inside the claim's lease (`worker::LEASE_MS`), so a live attempt always
         // ends before another sender may take its delivery over.
@@ -117,11 +119,7 @@ impl Transports {
             smtp,
             smtp_config_error,
             http,
-            tokens: settings
-                .intake_tokens
-                .iter()
-                .map(|(k, v)| (k.clone(), Sensitive::new(v.clone())))
-                .collect(),
+            tokens: settings.intake_tokens.clone(),
         })
     }
 

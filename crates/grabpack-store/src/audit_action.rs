@@ -46,6 +46,10 @@ pub enum AuditAction {
     SendTest,
     /// A manager confirmed, with a reason, an added recipient outside the public-service domains.
     RecipientConfirmed,
+    /// The recovery key a rotation showed was typed back; the previous one was retired.
+    RecoveryKeyConfirmed,
+    /// Photos stored by an older version were rebuilt through the current photo pipeline.
+    PhotosRebuilt,
 }
 
 impl AuditAction {
@@ -82,6 +86,8 @@ impl AuditAction {
             Self::ReadoutShown => "readout_shown",
             Self::SendTest => "send_test",
             Self::RecipientConfirmed => "recipient_confirmed",
+            Self::RecoveryKeyConfirmed => "recovery_key_confirmed",
+            Self::PhotosRebuilt => "photos_rebuilt",
         }
     }
 }

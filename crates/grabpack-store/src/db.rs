@@ -252,6 +252,18 @@ CREATE TABLE child_cards (
     r#"
 ALTER TABLE staff ADD COLUMN member_key BLOB;
 "#,
+    // 8: which photo pipeline each stored photo went through (`photos::PHOTO_PIPELINE`). Photos
+    // stored by older versions may still carry XMP, a motion-photo segment or bytes after the
+    // end; they have none (NULL) and are rebuilt at the next unlock (`Store::rebuild_old_photos`).
+    // `pipeline_error` flags one that could not be decoded: kept as it was, never lost. The
+    // index keeps the check at each unlock off the photo rows: the new columns sit after the
+    // JPEG, so reading them from the table would read every photo's bytes.
+    // Self-contained: two nullable columns and their index.
+    r#"
+ALTER TABLE photos ADD COLUMN pipeline INTEGER;
+ALTER TABLE photos ADD COLUMN pipeline_error TEXT;
+CREATE INDEX photos_pipeline ON photos (pipeline);
+"#,
 ];
 
 /// The schema version this build writes.

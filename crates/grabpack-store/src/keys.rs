@@ -499,6 +499,29 @@ impl Store {
             }
         };
         let mut last_err = StoreError::WrongSecret;
+        // The database under `key`. `store.damaged` from the open itself means it may be another
+        // key's: an older or newer generation may be the one the database is under (a rotation
+        // that was cut short), so the caller tries the others before calling it damaged.
+        let open_with = |key: Sensitive<[u8; 32]>,
+                         keychain: Option<Arc<dyn DeviceKeychain>>|
+         -> Result<Store> {
+            let mut conn = db::open(&dir.join(db::FILE_NAME), key.expose(), false)?;
+            db::prepare(&mut conn)?;
+            let actor = match (credential, &staff_id) {
+                (Credential::Pin { .. }, Some(id)) => load_staff_actor(&conn, id)?,
+                (Credential::RecoveryKey(_), _) => Actor::RecoveryKey,
+                _ => Actor::Passphrase,
+            };
+            Ok(Store {
+                conn,
+                dir: dir.to_path_buf(),
+                store_id: store_id.to_string(),
+                actor,
+                keychain,
+                db_key: key,
+                pin_change_due: short_pin,
+            })
+        };
         for (i, generation) in file.generations.iter().enumerate() {
             let opened = match &attempt {
                 Attempt::Secret(secret) => keyslots::open_slot(store_id, generation, secret),
@@ -529,32 +552,31 @@ impl Store {
                     continue;
                 }
             };
-            let mut conn = match db::open(&dir.join(db::FILE_NAME), key.expose(), false) {
-                Ok(c) => c,
-                // An older or newer generation may be the one the database is under (a rotation
-                // that was cut short): try the others before calling it damaged.
-                Err(e @ StoreError::Damaged(_)) => {
-                    last_err = e;
-                    continue;
-                }
+            match open_with(key, keychain.clone()) {
+                Ok(store) => return Ok((store, i)),
+                Err(e @ StoreError::Damaged(_)) => last_err = e,
                 Err(e) => return Err(e),
-            };
-            db::prepare(&mut conn)?;
-            let actor = match (credential, &staff_id) {
-                (Credential::Pin { .. }, Some(id)) => load_staff_actor(&conn, id)?,
-                (Credential::RecoveryKey(_), _) => Actor::RecoveryKey,
-                _ => Actor::Passphrase,
-            };
-            let store = Store {
-                conn,
-                dir: dir.to_path_buf(),
-                store_id: store_id.to_string(),
-                actor,
-                keychain,
-                db_key: key,
-                pin_change_due: short_pin,
-            };
-            return Ok((store, i));
+            }
+        }
+        // The recovery key the home last confirmed, after a rotation whose new key nobody has
+        // confirmed yet: it reaches the current database key through the successors.
+        if let (Credential::RecoveryKey(typed), Some(superseded)) =
+            (credential, &file.superseded_recovery)
+        {
+            let recovery = parse_recovery_key(typed.expose())?;
+            match keyslots::open_superseded(store_id, superseded, recovery.expose()) {
+                Ok(keys) => {
+                    for key in keys.into_iter().rev() {
+                        match open_with(key, keychain.clone()) {
+                            Ok(store) => return Ok((store, 0)),
+                            Err(e @ StoreError::Damaged(_)) => last_err = e,
+                            Err(e) => return Err(e),
+                        }
+                    }
+                }
+                Err(StoreError::WrongSecret) => {}
+                Err(e) => last_err = e,
+            }
         }
         Err(last_err)
     }
@@ -604,9 +626,19 @@ impl Store {
         if file.generations.len() > 1 {
             // A rotation was cut short: keep only the generation the database is really under.
             file.generations = vec![file.generations[winning].clone()];
+            // Cut short before its swap, it left the confirmed recovery slot current: nothing
+            // waits for confirmation.
+            if let Some(superseded) = &file.superseded_recovery
+                && file.generations[0].slots.iter().any(|s| {
+                    s.kind == SlotKind::Recovery && s.wrapped_key == superseded.slot.wrapped_key
+                })
+            {
+                file.superseded_recovery = None;
+            }
             file.write(&self.dir)?;
         }
         self.upgrade_pins(&mut file)?;
+        self.rebuild_old_photos()?;
         Ok(())
     }
 
@@ -792,7 +824,9 @@ impl Store {
 
     /// Rotate the database key: a new random key, every page re-encrypted, every slot re-wrapped
     /// (staff PINs from their stored PIN keys, so nobody re-enters anything) and a new recovery key
-    /// returned to print; the old recovery key stops working.
+    /// returned to print. The recovery key the home last confirmed keeps opening the store until
+    /// the new one is typed back ([`Store::confirm_recovery_key`]): at no instant does the home
+    /// depend on a key it may never have seen printed.
     ///
     /// `passphrase`: `Some` keeps (or sets) the passphrase slot under the new key; `None` drops it,
     /// which is refused with `store.passphrase_needed` when one exists unless `drop_passphrase`.
@@ -840,6 +874,26 @@ impl Store {
         generation.slots.extend(slots);
         // An ended agency member's slot is destroyed now: their member key opens nothing new.
         file.members.retain(|m| !ended.contains(&m.staff_id));
+        // The confirmed recovery slot stays, reaching the new key through a successor. A
+        // recovery key from an earlier rotation that was never confirmed is dropped: the
+        // confirmed one is what the home is known to hold.
+        let successor =
+            keyslots::make_successor(&self.store_id, self.db_key.expose(), new_key.expose())?;
+        file.superseded_recovery = match file.superseded_recovery.take() {
+            Some(mut superseded) => {
+                superseded.successors.push(successor);
+                Some(superseded)
+            }
+            None => file
+                .generations
+                .first()
+                .and_then(|g| g.slots.iter().find(|s| s.kind == SlotKind::Recovery))
+                .cloned()
+                .map(|slot| keyslots::SupersededRecovery {
+                    slot,
+                    successors: vec![successor],
+                }),
+        };
 
         // 1. The re-keyed copy, complete and on disk, beside the live database.
         let db_path = self.dir.join(db::FILE_NAME);
@@ -895,6 +949,43 @@ impl Store {
         )?;
         test_step("rotate: audited");
         Ok(format_recovery_key(recovery.expose()))
+    }
+
+    /// True from a rotation (or device recovery) until its new recovery key is confirmed: until
+    /// then the previous recovery key also opens the store, and the shells keep reminding.
+    pub fn recovery_key_unconfirmed(&self) -> Result<bool> {
+        Ok(SlotFile::read(&self.dir)?.superseded_recovery.is_some())
+    }
+
+    /// The home has recorded the recovery key the last rotation showed: typed back, it must open
+    /// the current recovery slot (`store.wrong_secret` otherwise, and nothing changes). Then the
+    /// previous recovery key stops opening the store. Audited once; `false` when there was
+    /// nothing to confirm.
+    pub fn confirm_recovery_key(&mut self, typed: &Sensitive<String>) -> Result<bool> {
+        self.require_admin()?;
+        let key = parse_recovery_key(typed.expose())?;
+        let mut file = SlotFile::read(&self.dir)?;
+        let current = file
+            .generations
+            .first()
+            .ok_or(StoreError::KeySlotsMissing)?;
+        let opened =
+            keyslots::open_slot(&self.store_id, current, &SlotSecret::Recovery(key.expose()))?
+                .ok_or(StoreError::WrongSecret)?;
+        if opened.expose() != self.db_key.expose() {
+            return Err(StoreError::WrongSecret);
+        }
+        if file.superseded_recovery.take().is_none() {
+            return Ok(false);
+        }
+        file.generations.truncate(1);
+        file.write(&self.dir)?;
+        self.record(
+            AuditAction::RecoveryKeyConfirmed,
+            None,
+            "the new recovery key was typed back; the previous one no longer opens the store",
+        )?;
+        Ok(true)
     }
 
     /// Staff slots for `db_key` under this device's secret, made from the member keys in the

@@ -19,6 +19,12 @@
 //! Rotation writes the new key's slots as a new *generation* before the database is re-keyed, and
 //! drops the old generation only after: a crash at any instant leaves a generation that opens the
 //! database on disk.
+//!
+//! A recovery key lives on paper in the home's safe, so a rotation cannot re-wrap the new database
+//! key under the old one (it is not typed in) and must not strand the home with a key it may never
+//! have seen printed. The recovery slot the home last confirmed is therefore kept as it was
+//! ([`SupersededRecovery`]), with each later database key wrapped under the key before it, until
+//! someone types the new recovery key back (`Store::confirm_recovery_key`).
 
 use std::io::Write as _;
 use std::path::Path;
@@ -135,6 +141,25 @@ pub struct Generation {
     pub slots: Vec<Slot>,
 }
 
+/// The recovery slot the home last confirmed it holds, kept after a rotation until the new
+/// recovery key is confirmed: `slot` wraps the database key of its own time, and each successor
+/// wraps the next database key under the one before it, so the confirmed recovery key still
+/// reaches the key the database is under now.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SupersededRecovery {
+    pub slot: Slot,
+    /// Oldest first.
+    pub successors: Vec<Successor>,
+}
+
+/// One database key wrapped under HKDF(the database key before it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Successor {
+    pub salt: String,
+    pub nonce: String,
+    pub wrapped_key: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SlotFile {
     pub format: String,
@@ -145,6 +170,9 @@ pub struct SlotFile {
     /// One per staff member with a PIN on this device (version 2).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub members: Vec<MemberSlot>,
+    /// Present from a rotation until its new recovery key is confirmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub superseded_recovery: Option<SupersededRecovery>,
 }
 
 impl SlotFile {
@@ -155,6 +183,7 @@ impl SlotFile {
             store_id: store_id.into(),
             generations: Vec::new(),
             members: Vec::new(),
+            superseded_recovery: None,
         }
     }
 
@@ -521,4 +550,88 @@ pub fn open_slot(
 /// The PIN salt of a staff member's slot in the newest generation (for re-wrapping).
 pub fn decode_b64(s: &str) -> Result<Vec<u8>> {
     b64(s)
+}
+
+fn successor_aad(store_id: &str) -> String {
+    format!("grabpack successor v1|{store_id}")
+}
+
+/// Wrap `next` (a new database key) under the database key before it.
+pub fn make_successor(store_id: &str, previous: &[u8; 32], next: &[u8; 32]) -> Result<Successor> {
+    let salt: [u8; 16] = random_bytes()?;
+    let nonce: [u8; 24] = random_bytes()?;
+    let wk = hkdf(previous, &salt, b"grabpack successor v1");
+    let wrapped = XChaCha20Poly1305::new(wk.expose().into())
+        .encrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: next,
+                aad: successor_aad(store_id).as_bytes(),
+            },
+        )
+        .map_err(|_| StoreError::KeySlotsDamaged("could not wrap the key".into()))?;
+    Ok(Successor {
+        salt: B64.encode(salt),
+        nonce: B64.encode(nonce),
+        wrapped_key: B64.encode(wrapped),
+    })
+}
+
+fn open_successor(
+    store_id: &str,
+    previous: &[u8; 32],
+    s: &Successor,
+) -> Result<Option<Sensitive<[u8; 32]>>> {
+    let salt = b64(&s.salt)?;
+    let nonce = b64(&s.nonce)?;
+    if nonce.len() != 24 {
+        return Err(StoreError::KeySlotsDamaged("bad nonce length".into()));
+    }
+    let wk = hkdf(previous, &salt, b"grabpack successor v1");
+    let Ok(mut key) = XChaCha20Poly1305::new(wk.expose().into()).decrypt(
+        XNonce::from_slice(&nonce),
+        Payload {
+            msg: &b64(&s.wrapped_key)?,
+            aad: successor_aad(store_id).as_bytes(),
+        },
+    ) else {
+        return Ok(None);
+    };
+    let out = <[u8; 32]>::try_from(key.as_slice())
+        .map_err(|_| StoreError::KeySlotsDamaged("wrapped key has the wrong length".into()));
+    key.zeroize();
+    Ok(Some(Sensitive::new(out?)))
+}
+
+/// Every database key the confirmed (superseded) recovery key reaches, newest last:
+/// `Err(WrongSecret)` when it does not open the superseded slot.
+pub fn open_superseded(
+    store_id: &str,
+    superseded: &SupersededRecovery,
+    recovery: &[u8; 32],
+) -> Result<Vec<Sensitive<[u8; 32]>>> {
+    let only = Generation {
+        created_at: String::new(),
+        device_secret_id: None,
+        slots: vec![superseded.slot.clone()],
+    };
+    let first = open_slot(store_id, &only, &SlotSecret::Recovery(recovery))?
+        .ok_or(StoreError::WrongSecret)?;
+    let mut keys = vec![first];
+    // Each successor is wrapped under the key current when it was made; a rotation cut short
+    // before its swap may have left one under a key that never went live, so try every key found
+    // so far, newest first.
+    for s in &superseded.successors {
+        let mut next = None;
+        for k in keys.iter().rev() {
+            if let Some(n) = open_successor(store_id, k.expose(), s)? {
+                next = Some(n);
+                break;
+            }
+        }
+        if let Some(n) = next {
+            keys.push(n);
+        }
+    }
+    Ok(keys)
 }

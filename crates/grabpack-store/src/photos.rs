@@ -70,7 +70,107 @@ impl std::fmt::Debug for PackMaterialPhoto {
     }
 }
 
+/// The photo pipeline this build stores photos through: checked, decoded, upright, every
+/// metadata segment, anything between scans and every byte after the end dropped. Raised when
+/// the pipeline learns to drop something new, so stored photos are rebuilt once more.
+pub(crate) const PHOTO_PIPELINE: i64 = 1;
+
 impl Store {
+    /// Photos stored before the current pipeline (by an older version, which may have kept XMP,
+    /// a motion photo or trailing bytes) rebuilt through the import's own cleaning
+    /// (`photo_import::sanitise`: `grabpack_photo::process`, then `rebuild_jpeg` or the clean
+    /// re-encode), replaced in one transaction with `secure_delete` on and the WAL checkpointed
+    /// so the old bytes leave the database's files, audited once. A photo that cannot be decoded
+    /// is never lost: it is kept as it was, flagged with the reason, and named in the audit entry.
+    /// Run at every unlock; nothing to do costs one indexed query.
+    pub(crate) fn rebuild_old_photos(&mut self) -> Result<()> {
+        // Through `photos_pipeline`: nothing to do reads no photo's bytes.
+        let ids: Vec<PhotoId> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT id FROM photos WHERE pipeline IS NULL OR pipeline < ?1")?;
+            stmt.query_map([PHOTO_PIPELINE], |r| r.get(0))?
+                .collect::<std::result::Result<_, _>>()?
+        };
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut old = Vec::with_capacity(ids.len());
+        for id in ids {
+            let bytes = self.photo_jpeg(&id)?;
+            old.push((id, bytes));
+        }
+        let mut clean = Vec::with_capacity(old.len());
+        let mut kept = Vec::new();
+        for (id, bytes) in old {
+            match crate::photo_import::sanitise(&bytes) {
+                Ok(c) => clean.push((id, c)),
+                Err(e) => kept.push((id, e.code())),
+            }
+        }
+        // The old bytes are overwritten where they lay, not left in free pages.
+        self.conn.pragma_update(None, "secure_delete", "ON")?;
+        let at = now();
+        let actor = self.actor.id();
+        let tx = self.conn.transaction()?;
+        for (id, c) in &clean {
+            tx.execute(
+                "UPDATE photos SET jpeg = ?1, width = ?2, height = ?3, sha256 = ?4, pipeline = ?5, pipeline_error = NULL WHERE id = ?6",
+                params![
+                    c.jpeg,
+                    c.width,
+                    c.height,
+                    hex::encode(Sha256::digest(&c.jpeg)),
+                    PHOTO_PIPELINE,
+                    id
+                ],
+            )?;
+        }
+        for (id, code) in &kept {
+            tx.execute(
+                "UPDATE photos SET pipeline = ?1, pipeline_error = ?2 WHERE id = ?3",
+                params![PHOTO_PIPELINE, code, id],
+            )?;
+        }
+        let mut detail = format!(
+            "{} photos rebuilt through photo pipeline {PHOTO_PIPELINE}",
+            clean.len()
+        );
+        if !kept.is_empty() {
+            detail.push_str(&format!(
+                "; {} kept as they were because they could not be decoded (replace them): {}",
+                kept.len(),
+                kept.iter()
+                    .map(|(id, code)| format!("{id} ({code})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        audit::append(
+            &tx,
+            &at,
+            &actor,
+            AuditAction::PhotosRebuilt.as_str(),
+            None,
+            &detail,
+        )?;
+        tx.commit()?;
+        self.conn
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+        Ok(())
+    }
+
+    /// Photos an unlock could not rebuild (they could not be decoded) and kept as they were: a
+    /// person should replace them.
+    pub fn photos_not_rebuilt(&self) -> Result<Vec<PhotoId>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id FROM photos WHERE pipeline_error IS NOT NULL ORDER BY id")?;
+        Ok(stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?)
+    }
+
     /// Take a photo from a file's bytes: checked, turned upright, stripped of all metadata,
     /// scaled, and stored inside the encrypted database. `taken_on` overrides the camera's date.
     pub fn add_photo(
@@ -215,8 +315,8 @@ pub(crate) fn insert_photo_row(
     let id = PhotoId::new_random();
     let sha = hex::encode(Sha256::digest(jpeg));
     conn.execute(
-        "INSERT INTO photos (id, child_id, kind, taken_on, added_at, added_by, width, height, sha256, jpeg)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO photos (id, child_id, kind, taken_on, added_at, added_by, width, height, sha256, jpeg, pipeline)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             id,
             child_id,
@@ -227,7 +327,8 @@ pub(crate) fn insert_photo_row(
             width,
             height,
             sha,
-            jpeg
+            jpeg,
+            PHOTO_PIPELINE
         ],
     )?;
     Ok(PhotoInfo {

@@ -100,6 +100,9 @@ fn a_store_already_holding_two_open_episodes_for_one_child_still_opens_and_keeps
          ALTER TABLE outbox_deliveries DROP COLUMN claimed_by;
          DROP TABLE child_cards;
          ALTER TABLE staff DROP COLUMN member_key;
+         DROP INDEX photos_pipeline;
+         ALTER TABLE photos DROP COLUMN pipeline;
+         ALTER TABLE photos DROP COLUMN pipeline_error;
          PRAGMA user_version = 3;",
     )
     .unwrap();

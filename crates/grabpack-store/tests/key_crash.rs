@@ -1,10 +1,10 @@
 //! Crash safety of the key operations: `keys rotate` and `keys recover` are killed (SIGKILL) at
-//! each of their steps in turn. Afterwards the passphrase and every staff PIN still open the
-//! store with every record (for a recovery, from the moment the PIN slots have moved to the new
-//! device secret: before that the PINs were already lost with the keychain entry); the old
-//! recovery key opens it until the database file is swapped (after that, the documented limit:
-//! the new one was never shown, so the home rotates again); and running the operation again
-//! completes, with its new recovery key opening the store.
+//! each of their steps in turn. Afterwards the passphrase, every staff PIN and the old recovery
+//! key (the one in the home's safe) still open the store with every record (the PINs of a
+//! recovery from the moment their slots have moved to the new device secret: before that they
+//! were already lost with the keychain entry). Running the operation again completes; then both
+//! the old and the new recovery key open the store until the new one is typed back, and after
+//! that only the new one does.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
 
@@ -172,8 +172,20 @@ impl Home {
     }
 
     /// Every secret the home holds opens the store with every record.
-    fn assert_every_secret_opens(&self, at: &str, pins: bool, recovery: Option<&str>) {
-        let recovery = recovery.unwrap_or("").to_string();
+    fn assert_every_secret_opens(&self, at: &str, pins: bool, recoveries: &[&str]) {
+        for (i, key) in recoveries.iter().enumerate() {
+            let store = self
+                .unlock(Credential::RecoveryKey(&(*key).into()))
+                .unwrap_or_else(|e| {
+                    panic!("killed at '{at}': recovery key {i} no longer opens: {e}")
+                });
+            assert_eq!(
+                store.history(&self.child).unwrap().len(),
+                1,
+                "{at}: recovery key {i}"
+            );
+            assert!(store.integrity_check().unwrap().is_empty(), "{at}");
+        }
         let mut ways = vec![];
         for (what, credential) in [
             ("passphrase", Credential::Passphrase(&PASSPHRASE.into())),
@@ -191,12 +203,8 @@ impl Home {
                     pin: &BEN_PIN.into(),
                 },
             ),
-            (
-                "recovery key",
-                Credential::RecoveryKey(&recovery.clone().into()),
-            ),
         ] {
-            if (what.contains("PIN") && !pins) || (what == "recovery key" && recovery.is_empty()) {
+            if what.contains("PIN") && !pins {
                 continue;
             }
             ways.push(what);
@@ -219,22 +227,68 @@ fn kill_at_every_step(op: &str, steps: &[&str]) {
         let finished = home.run_and_kill_at(op, step);
         assert!(finished.is_none(), "the child paused at '{step}'");
         let pins = *step != "recover: new device secret saved";
-        let swapped = ROTATE_STEPS
-            .iter()
-            .position(|s| s == step)
-            .is_some_and(|i| i >= 2);
-        let old_recovery = (!swapped).then_some(home.recovery.as_str());
-        home.assert_every_secret_opens(step, pins, old_recovery);
+        // The key in the safe opens the store at every step, before and after the swap.
+        home.assert_every_secret_opens(step, pins, &[&home.recovery]);
         // And the interrupted operation can be run again to the end, from the passphrase.
         let new_recovery = home
             .run_and_kill_at(op, "never")
             .expect("the operation completes after the crash");
-        home.assert_every_secret_opens(
-            &format!("{step}, then run again"),
-            true,
-            Some(&new_recovery),
-        );
+        let at = format!("{step}, then run again");
+        home.assert_every_secret_opens(&at, true, &[&home.recovery, &new_recovery]);
+        home.confirm(&at, &new_recovery);
     }
+}
+
+impl Home {
+    /// Typing back anything but the new key changes nothing; the new key retires the old one,
+    /// audited once.
+    fn confirm(&self, at: &str, new_recovery: &str) {
+        let mut store = self
+            .unlock(Credential::Passphrase(&PASSPHRASE.into()))
+            .unwrap();
+        assert!(store.recovery_key_unconfirmed().unwrap(), "{at}");
+        let refused = store
+            .confirm_recovery_key(&self.recovery.clone().into())
+            .unwrap_err();
+        assert_eq!(refused.code(), "store.wrong_secret", "{at}");
+        assert!(store.recovery_key_unconfirmed().unwrap(), "{at}");
+        assert!(
+            store.confirm_recovery_key(&new_recovery.into()).unwrap(),
+            "{at}"
+        );
+        assert!(!store.recovery_key_unconfirmed().unwrap(), "{at}");
+        let confirmed = store
+            .audit_list(None, Some("recovery_key_confirmed"), 10)
+            .unwrap();
+        assert_eq!(confirmed.len(), 1, "{at}");
+        drop(store);
+        let old = self
+            .unlock(Credential::RecoveryKey(&self.recovery.clone().into()))
+            .err()
+            .map(|e| e.code());
+        assert_eq!(
+            old,
+            Some("store.wrong_secret"),
+            "{at}: the old key is retired"
+        );
+        self.assert_every_secret_opens(&format!("{at}, confirmed"), true, &[new_recovery]);
+    }
+}
+
+/// Two rotations before anyone confirms: the key in the safe still opens the store (the first
+/// rotation's key, never confirmed, is dropped), and confirming the latest retires it.
+#[test]
+fn the_key_in_the_safe_opens_the_store_through_rotations_until_a_new_one_is_confirmed() {
+    let home = Home::new();
+    let first = home.run_and_kill_at("rotate", "never").unwrap();
+    let second = home.run_and_kill_at("rotate", "never").unwrap();
+    home.assert_every_secret_opens("two rotations", true, &[&home.recovery, &second]);
+    assert!(
+        home.unlock(Credential::RecoveryKey(&first.clone().into()))
+            .is_err(),
+        "an unconfirmed key replaced by a later rotation opens nothing"
+    );
+    home.confirm("two rotations", &second);
 }
 
 #[test]

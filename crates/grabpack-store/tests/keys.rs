@@ -105,6 +105,10 @@ fn recovering_the_device_brings_every_pin_back_and_retires_the_old_recovery_key(
         .unwrap();
     home.unlock_passphrase(PASSPHRASE).unwrap();
     home.unlock_recovery(new_recovery.expose()).unwrap();
+    // The key from the safe opens until the new one is typed back, then never again.
+    let mut store = home.unlock_recovery(home.recovery_key.expose()).unwrap();
+    assert!(store.confirm_recovery_key(&new_recovery).unwrap());
+    drop(store);
     assert_eq!(
         home.unlock_recovery(home.recovery_key.expose())
             .unwrap_err()
@@ -204,6 +208,12 @@ fn rotation_keeps_every_record_and_every_pin_and_replaces_the_recovery_key() {
     assert_eq!(store.history(&id).unwrap().len(), 1);
     assert!(store.integrity_check().unwrap().is_empty());
     assert!(store.audit_verify().unwrap().intact());
+    drop(store);
+    home.unlock_recovery(new_recovery.expose()).unwrap();
+    // The key from the safe opens until the new one is typed back, then never again.
+    let mut store = home.unlock_recovery(home.recovery_key.expose()).unwrap();
+    assert_eq!(store.history(&id).unwrap().len(), 1);
+    assert!(store.confirm_recovery_key(&new_recovery).unwrap());
     drop(store);
     home.unlock_recovery(new_recovery.expose()).unwrap();
     assert_eq!(

@@ -3,7 +3,7 @@
 //! the view says only whether a password is set.
 
 use grabpack_send::directory::ContactsEdit;
-use grabpack_send::{Directory, SendSettings, SmtpSettings, Transports, Unit};
+use grabpack_send::{Directory, SecretText, SendSettings, SmtpSettings, Transports, Unit};
 use grabpack_store::Store;
 use tauri::State;
 
@@ -24,7 +24,7 @@ pub fn settings_view(store: &Store, settings: &SendSettings) -> Res<SendSettings
             username: s.username.clone(),
             from: s.from.clone(),
             from_name: s.from_name.clone(),
-            password_set: !s.password.is_empty(),
+            password_set: s.password.is_set(),
         }),
         intakes: settings.intake_tokens.keys().cloned().collect(),
         extra_certificates: settings.extra_root_pem.len(),
@@ -65,7 +65,7 @@ pub async fn set_smtp(state: State<'_, AppState>, input: SmtpInput) -> Res<SendS
         port: input.port,
         security: input.security,
         username: input.username,
-        password: input.password.unwrap_or_default(),
+        password: input.password.map(SecretText::from).unwrap_or_default(),
         from: input.from,
         from_name: input.from_name,
         timeout_seconds: None,

@@ -869,6 +869,11 @@ export interface SessionView {
    * window asks for a new one.
    */
   pin_change_due: boolean;
+  /**
+   * A rotation's new recovery key has not been typed back (`grabpack keys confirm-recovery`):
+   * the previous one still opens the store, and the dashboard says so until it is.
+   */
+  recovery_key_unconfirmed: boolean;
 }
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema
