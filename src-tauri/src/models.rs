@@ -268,6 +268,12 @@ pub struct SendPackInput {
     /// A manager's reason for added addresses outside the public-service domains.
     #[serde(default)]
     pub manager_reason: Option<String>,
+    /// Added addresses a manager sends the full pack instead of page 1 and Part 2.
+    #[serde(default)]
+    pub widen: Vec<String>,
+    /// The manager's reason for widening them.
+    #[serde(default)]
+    pub widen_reason: Option<String>,
     #[serde(default)]
     pub note: String,
 }

@@ -27,12 +27,12 @@ pub mod transport;
 pub mod wire;
 pub mod worker;
 
-pub use compose::{Outgoing, Threaded, queue};
+pub use compose::{Outgoing, PackVersion, Threaded, queue, render_versions};
 pub use directory::{Directory, Unit};
 pub use episode::{Purpose, display_name, pack_input, queue_episode_pack};
 pub use error::{Result, SendError};
 pub use followup::{FoundRecorded, queue_update, record_found};
-pub use recipients::{Choice, Proposal, Recipient, Role, choose, propose};
+pub use recipients::{Choice, Proposal, Recipient, Role, audience_of, choose, propose};
 pub use settings::{SendSettings, SmtpSecurity, SmtpSettings, set_home_police_unit};
 pub use transport::{Outcome, Transports, check_intake_url};
 pub use worker::{

@@ -46,6 +46,10 @@ pub enum AuditAction {
     SendTest,
     /// A manager confirmed, with a reason, an added recipient outside the public-service domains.
     RecipientConfirmed,
+    /// A manager widened, with a reason, an added address from page 1 and Part 2 to the full pack.
+    RecipientWidened,
+    /// The child's own copy ("what we keep about you") was shown to the child.
+    ChildCopyShown,
 }
 
 impl AuditAction {
@@ -82,6 +86,8 @@ impl AuditAction {
             Self::ReadoutShown => "readout_shown",
             Self::SendTest => "send_test",
             Self::RecipientConfirmed => "recipient_confirmed",
+            Self::RecipientWidened => "recipient_widened",
+            Self::ChildCopyShown => "child_copy_shown",
         }
     }
 }
