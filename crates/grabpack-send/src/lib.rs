@@ -13,6 +13,7 @@
 //! The outbox rows themselves live in grabpack-store so they are encrypted with everything else.
 
 pub mod checklist;
+pub mod child_copy;
 pub mod compose;
 pub mod demo;
 pub mod directory;

@@ -321,3 +321,26 @@ fn a_pack_after_the_first_step_carries_the_episode_record_and_the_first_carries_
         part2.notifications
     );
 }
+
+#[test]
+fn showing_the_child_their_own_copy_is_recorded_with_who_when_and_the_copys_hash() {
+    let mut h = a_child_missing();
+    let child = h.store.episode(&h.episode).unwrap().child_id;
+    use grabpack_send::child_copy;
+    assert!(child_copy::shown(&h.store, &child).unwrap().is_empty());
+    let pdf = child_copy::build(&h.store, &child, Timestamp::now()).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    child_copy::record_shown(&mut h.store, &child, &pdf).unwrap();
+    let shown = child_copy::shown(&h.store, &child).unwrap();
+    assert_eq!(shown.len(), 1);
+    assert_eq!(shown[0].action, "child_copy_shown");
+    assert_eq!(shown[0].child_id.as_deref(), Some(child.as_str()));
+    assert!(
+        shown[0]
+            .detail
+            .contains(&grabpack_store::outbox::sha256_hex(&pdf)),
+        "{}",
+        shown[0].detail
+    );
+    assert!(!shown[0].actor.is_empty());
+}
