@@ -569,6 +569,12 @@ export interface Commands {
     };
     result: RevisionInfo;
   };
+  save_child_copy: {
+    args: {
+      input: ChildCopyRequest;
+    };
+    result: SavedChildCopy;
+  };
   save_form: {
     args: {
       input: SaveFormInput;
@@ -2793,6 +2799,33 @@ export interface UnitToConfirm {
 export interface ReviewInput {
   child_id: string;
   note: string;
+}
+/**
+ * Save the child's own copy ("what we keep about you"); `shown` records that it is being shown
+ * to the child now.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "ChildCopyRequest".
+ */
+export interface ChildCopyRequest {
+  child_id: string;
+  shown?: boolean;
+}
+/**
+ * Where the child's own copy went (not encrypted), and every time it was shown to the child,
+ * newest first.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "SavedChildCopy".
+ */
+export interface SavedChildCopy {
+  path: string;
+  sha256_hex: string;
+  shown_at: string[];
+  /**
+   * Said when the folder looks like one a sync service copies to the cloud.
+   */
+  warning?: string | null;
 }
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema
