@@ -344,3 +344,68 @@ fn showing_the_child_their_own_copy_is_recorded_with_who_when_and_the_copys_hash
     );
     assert!(!shown[0].actor.is_empty());
 }
+
+#[test]
+fn an_added_address_gets_page_one_and_part_two_unless_a_manager_widens_it_with_a_reason_which_is_recorded()
+ {
+    use grabpack_core::audience::Audience;
+    let mut h = a_child_missing();
+    let added = "advocate@council.gov.uk";
+    let narrow = grabpack_send::queue_episode_pack(
+        &mut h.store,
+        &h.episode,
+        &Choice::typed(vec![], &[added]),
+        "",
+        Purpose::Pack,
+        Timestamp::now(),
+    )
+    .unwrap();
+    let to_added = |m: &grabpack_store::outbox::OutboxMessage| {
+        m.deliveries
+            .iter()
+            .find(|d| d.address == added)
+            .map(|d| (d.audience, d.pdf_sha256.clone()))
+            .unwrap()
+    };
+    assert_eq!(to_added(&narrow).0, Some(Audience::ExtraAddress));
+
+    let widen = Choice::typed(vec![], &[added]).with_widened(&[added], None);
+    let err = grabpack_send::queue_episode_pack(
+        &mut h.store,
+        &h.episode,
+        &widen,
+        "",
+        Purpose::Pack,
+        Timestamp::now(),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "send.widen_reason_required");
+
+    let reason = "her advocate is searching with police (fictional)";
+    let wide = grabpack_send::queue_episode_pack(
+        &mut h.store,
+        &h.episode,
+        &widen.with_widened(&[added], Some(reason.into())),
+        "",
+        Purpose::Pack,
+        Timestamp::now(),
+    )
+    .unwrap();
+    assert_eq!(to_added(&wide).0, Some(Audience::ExtraAddressWidened));
+    assert_ne!(
+        to_added(&wide).1,
+        to_added(&narrow).1,
+        "a different version"
+    );
+    let widened = h
+        .store
+        .audit_list(None, Some("recipient_widened"), 100)
+        .unwrap();
+    assert_eq!(widened.len(), 1);
+    assert!(widened[0].detail.contains(added) && widened[0].detail.contains(reason));
+    assert!(widened[0].detail.contains(&wide.id.to_string()));
+    let ep = h.store.episode(&h.episode).unwrap();
+    let chosen = &ep.recipients.last().unwrap().value.chosen;
+    let kept = chosen.iter().find(|r| r["address"] == added).unwrap();
+    assert_eq!(kept["widened_by_manager"]["reason"], reason);
+}
