@@ -47,6 +47,7 @@ pub const COMMANDS: &[&str] = &[
     "episode_close",
     "episode_pack",
     "save_pack",
+    "save_child_copy",
     "send_settings",
     "set_smtp",
     "set_intake_token",

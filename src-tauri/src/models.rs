@@ -284,6 +284,12 @@ pub struct SendPackInput {
     /// A manager's reason for added addresses outside the public-service domains.
     #[serde(default)]
     pub manager_reason: Option<String>,
+    /// Added addresses a manager sends the full pack instead of page 1 and Part 2.
+    #[serde(default)]
+    pub widen: Vec<String>,
+    /// The manager's reason for widening them.
+    #[serde(default)]
+    pub widen_reason: Option<String>,
     #[serde(default)]
     pub note: String,
 }
@@ -381,6 +387,26 @@ pub struct SavedPack {
     pub warning: Option<String>,
     pub sha256_hex: String,
     pub page_count: usize,
+}
+
+/// Save the child's own copy ("what we keep about you"); `shown` records that it is being shown
+/// to the child now.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct ChildCopyRequest {
+    pub child_id: ChildId,
+    #[serde(default)]
+    pub shown: bool,
+}
+
+/// Where the child's own copy went (not encrypted), and every time it was shown to the child,
+/// newest first.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SavedChildCopy {
+    pub path: String,
+    /// Said when the folder looks like one a sync service copies to the cloud.
+    pub warning: Option<String>,
+    pub sha256_hex: String,
+    pub shown_at: Vec<String>,
 }
 
 /// The pack as a file, for print, save and share.

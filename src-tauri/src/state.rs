@@ -280,6 +280,8 @@ mod tests {
                             payload: b"{}".to_vec(),
                             idempotency_key: "key-1".into(),
                             email_message_id: None,
+                            audience: None,
+                            pdf: None,
                         }],
                     },
                     jiff::Timestamp::now(),

@@ -196,7 +196,71 @@ describe('the episode screen', () => {
     expect(screen.getByTestId('extras').textContent).toContain('duty@example.invalid');
     await fireEvent.click(screen.getByTestId('send-pack'));
     await vi.waitFor(() => expect(callsOf('episode_send')).toHaveLength(1));
-    expect(callsOf('episode_send')[0]).toEqual({ episode_id: 'e1', remove: ['social_worker'], add: ['duty@example.invalid'], manager_reason: null, note: '' });
+    expect(callsOf('episode_send')[0]).toEqual({ episode_id: 'e1', remove: ['social_worker'], add: ['duty@example.invalid'], manager_reason: null, widen: [], widen_reason: null, note: '' });
+  });
+
+  it('sends an added address the full pack only when ticked, with the manager\'s reason', async () => {
+    const v = view();
+    serve(v, { episode_send: () => v });
+    render(Episode, { id: 'e1' });
+    await fireEvent.input(await screen.findByLabelText('Also send to (email address or https intake address)'), { target: { value: 'advocate@example.invalid' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Add' }));
+    expect(screen.queryByTestId('widen-reason')).toBeNull();
+    await fireEvent.click(screen.getByLabelText('Send advocate@example.invalid the full pack (manager only)'));
+    await fireEvent.input(screen.getByTestId('widen-reason'), { target: { value: 'Her advocate is searching with police (fictional)' } });
+    await fireEvent.click(screen.getByTestId('send-pack'));
+    await vi.waitFor(() => expect(callsOf('episode_send')).toHaveLength(1));
+    expect(callsOf('episode_send')[0]).toMatchObject({
+      add: ['advocate@example.invalid'],
+      widen: ['advocate@example.invalid'],
+      widen_reason: 'Her advocate is searching with police (fictional)',
+    });
+  });
+
+  it('still sends when widening is refused: the added address gets page 1 and Part 2, and the person is told why', async () => {
+    const v = view();
+    let first = true;
+    serve(v, {
+      episode_send: () => {
+        if (first) {
+          first = false;
+          throw { code: 'send.widen_needs_manager', message: 'raw', fields: [] };
+        }
+        return v;
+      },
+    });
+    render(Episode, { id: 'e1' });
+    await fireEvent.input(await screen.findByLabelText('Also send to (email address or https intake address)'), { target: { value: 'advocate@example.invalid' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Add' }));
+    await fireEvent.click(screen.getByLabelText('Send advocate@example.invalid the full pack (manager only)'));
+    await fireEvent.click(screen.getByTestId('send-pack'));
+    await vi.waitFor(() => expect(callsOf('episode_send')).toHaveLength(2));
+    expect(callsOf('episode_send')[1]).toMatchObject({ add: ['advocate@example.invalid'], widen: [], widen_reason: null });
+    expect((await screen.findByText(/got page 1 and Part 2 only/)).textContent).toContain('ask the manager on call');
+  });
+
+  it('says which version of the pack each recipient got', async () => {
+    const v = view({}, {
+      messages: [{
+        id: 'm1', child_id: 'c1', cover_note: '', created_at: T0, created_by: 's', purpose: 'pack',
+        deliveries: [
+          delivery({ id: 'd1', recipient_id: 'police:met-cw', audience: 'police' }),
+          delivery({ id: 'd2', recipient_id: 'social_worker', recipient_name: 'Jo Patel (fictional)', recipient_role: 'social_worker', audience: 'social_care' }),
+          delivery({ id: 'd3', recipient_id: 'other:advocate@example.invalid', recipient_name: 'advocate@example.invalid', recipient_role: 'other', audience: 'extra_address' }),
+          delivery({ id: 'd4', recipient_id: 'other:aunt@example.invalid', recipient_name: 'aunt@example.invalid', recipient_role: 'other', audience: 'extra_address_widened' }),
+        ],
+      }],
+    });
+    serve(v);
+    render(Episode, { id: 'e1' });
+    await screen.findAllByTestId('delivery');
+    const versions = screen.getAllByTestId('delivery-version').map((e) => e.textContent);
+    expect(versions).toEqual([
+      'Version: Full pack',
+      'Version: Full pack (social care)',
+      'Version: Page 1 and Part 2',
+      'Version: Full pack (widened by a manager)',
+    ]);
   });
 
   it('says first to phone a police unit with no confirmed address, with its number, before the read-out', async () => {

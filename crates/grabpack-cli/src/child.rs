@@ -33,6 +33,17 @@ pub enum ChildCommand {
         #[arg(short = 'o', long)]
         output: PathBuf,
     },
+    /// The child's own copy, "what we keep about you, and who we share it with", as a PDF to
+    /// print for the child. With --shown, record that it was shown to the child (audited). The
+    /// file is NOT encrypted.
+    Copy {
+        child: String,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+        /// Record that this copy was shown to the child now.
+        #[arg(long)]
+        shown: bool,
+    },
     /// Every revision: who, when, what changed.
     History { child: String },
     /// Field-level differences between two revisions.
@@ -149,6 +160,39 @@ pub fn run(cli: &Cli, dir: &Path, c: &ChildCommand) -> Result<()> {
                     output.display()
                 )
             });
+        }
+        ChildCommand::Copy {
+            child,
+            output,
+            shown,
+        } => {
+            let id = store.find_child(child)?;
+            let send = crate::error::send_error;
+            let pdf = grabpack_send::child_copy::build(&store, &id, jiff::Timestamp::now())
+                .map_err(send)?;
+            crate::output::write_handover(output, &pdf)?;
+            if *shown {
+                grabpack_send::child_copy::record_shown(&mut store, &id, &pdf).map_err(send)?;
+            }
+            let times = grabpack_send::child_copy::shown(&store, &id).map_err(send)?;
+            let last = times.first().map(|e| e.at.clone());
+            print(
+                json,
+                &serde_json::json!({ "written": output, "shown_to_child": last }),
+                |_| {
+                    let when = match &last {
+                        Some(at) => format!("Last shown to the child: {at}."),
+                        None => {
+                            "Not yet recorded as shown to the child (add --shown when you show it)."
+                                .into()
+                        }
+                    };
+                    format!(
+                        "Written to {}. This file is NOT encrypted: print it and delete it after. {when}",
+                        output.display()
+                    )
+                },
+            );
         }
         ChildCommand::History { child } => {
             let id = store.find_child(child)?;

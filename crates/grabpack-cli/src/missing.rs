@@ -124,6 +124,13 @@ pub struct SendArgs {
     /// cjsm.net and the home's own public-service domains (only a manager's session may).
     #[arg(long)]
     pub reason: Option<String>,
+    /// An added address (as given to --add) that gets the full pack instead of page 1 and
+    /// Part 2 only (only a manager's session may, with --widen-reason).
+    #[arg(long)]
+    pub widen: Vec<String>,
+    /// The manager's reason for --widen.
+    #[arg(long)]
+    pub widen_reason: Option<String>,
     #[arg(long, default_value = "")]
     pub note: String,
     /// Only queue it (for example with no network); `outbox send` tries later.
@@ -469,11 +476,15 @@ fn send(store: &mut Store, json: bool, a: &SendArgs) -> Result<()> {
         remove,
         add,
         reason,
+        widen,
+        widen_reason,
         note,
         queue_only,
     } = a;
     let id = store.find_episode(episode)?;
-    let choice = Choice::typed(remove.clone(), add).with_manager_reason(reason.clone());
+    let choice = Choice::typed(remove.clone(), add)
+        .with_manager_reason(reason.clone())
+        .with_widened(widen, widen_reason.clone());
     let msg = grabpack_send::queue_episode_pack(
         store,
         &id,

@@ -85,14 +85,18 @@ pub fn dashboard_text(rows: &[grabpack_store::DashboardRow]) -> String {
     out
 }
 
-/// One recipient's line: short id, state, name, address, and the last error after `error_sep`.
+/// One recipient's line: short id, state, name, address, which version of the pack they got,
+/// and the last error after `error_sep`.
 pub fn delivery_line(d: &grabpack_store::outbox::Delivery, error_sep: &str) -> String {
     format!(
-        "{}  {:<10} {} <{}>{}",
+        "{}  {:<10} {} <{}>{}{}",
         d.id.short(),
         d.state.as_str(),
         d.recipient_name,
         d.address,
+        d.audience
+            .map(|a| format!(" ({})", a.version_words()))
+            .unwrap_or_default(),
         d.last_error
             .as_ref()
             .map(|e| format!("{error_sep}{e}"))

@@ -1013,3 +1013,41 @@ fn a_trusted_certificate_is_listed_by_fingerprint_removed_and_audited() {
     let refused = grabpack(&f.data, &f.tmp, &["outbox", "untrust-ca", FINGERPRINT]);
     assert!(!refused.status.success(), "nothing left to remove");
 }
+
+#[test]
+fn the_childs_own_copy_is_written_and_showing_it_is_recorded_only_with_shown() {
+    let f = folders();
+    ok(&grabpack(&f.data, &f.tmp, &["demo"]));
+    let pdf = f.tmp.join("copy.pdf");
+    let path = pdf.to_str().unwrap();
+    let first = ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["child", "copy", "amira", "-o", path],
+    ));
+    assert!(first.contains("Not yet recorded as shown"), "{first}");
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian package poppler-utils) is installed");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("What we keep about you, and who we share it with"),
+        "{text}"
+    );
+    std::fs::remove_file(&pdf).unwrap();
+    let shown = json(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["--json", "child", "copy", "amira", "-o", path, "--shown"],
+    ));
+    assert!(shown["shown_to_child"].is_string(), "{shown}");
+    std::fs::remove_file(&pdf).unwrap();
+    let audit = ok(&grabpack(
+        &f.data,
+        &f.tmp,
+        &["audit", "list", "--action", "child_copy_shown"],
+    ));
+    assert_eq!(audit.matches("child_copy_shown").count(), 1, "{audit}");
+}

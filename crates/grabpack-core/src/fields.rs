@@ -364,6 +364,10 @@ const PERSON_COLUMNS: &[&str] = &[
     "Risk note, vehicle",
 ];
 
+/// Printed with a person marked as a protected address: beside the address for police, alone for
+/// everyone else (who never get the address: `audience::form_for`).
+pub const PROTECTED_WARNING: &str = "Risk: do not return the child here";
+
 fn people(list: &[Person]) -> FieldValue {
     FieldValue::table(
         PERSON_COLUMNS,
@@ -376,14 +380,19 @@ fn people(list: &[Person]) -> FieldValue {
                 "; ",
             );
             let concern = if p.of_concern { "OF CONCERN" } else { "" };
+            let warning = if p.protected_address {
+                PROTECTED_WARNING
+            } else {
+                ""
+            };
             ValueRow {
                 cells: vec![
                     join([p.name.as_str(), &p.relationship], ", "),
-                    print_address(&p.address),
+                    join([warning, &print_address(&p.address)], ": "),
                     contact,
                     join([concern, &p.risk_note, &p.vehicle], ". "),
                 ],
-                flagged: p.of_concern,
+                flagged: p.of_concern || p.protected_address,
             }
         }),
     )

@@ -688,6 +688,10 @@ pub struct Person {
     /// An adult or peer of concern (exploitation, violence): highlighted in the pack.
     pub of_concern: bool,
     pub risk_note: String,
+    /// Someone the child must not be placed with or taken to. Police see their address marked
+    /// "Risk: do not return the child here"; everyone else who gets the pack sees only the name
+    /// and the warning.
+    pub protected_address: bool,
 }
 
 /// I. Places.

@@ -4,6 +4,7 @@
 //! Pure by design: no files, no network, no clock (callers pass `today`), no GUI. Everything here is
 //! shared by the store, the PDF, the command line and the app, so it must build and test anywhere.
 
+pub mod audience;
 pub mod diff;
 pub mod error;
 pub mod fields;

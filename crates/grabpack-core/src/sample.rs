@@ -189,6 +189,7 @@ pub fn complete_form(
             )],
             associates: vec![Person {
                 of_concern: true,
+                protected_address: true,
                 vehicle: "Silver hatchback, partial reg 'LX'".into(),
                 risk_note: "Adult male; suspected of exploitation".into(),
                 ..person("'Dee' (fictional)", "Associate", "07700 900999")

@@ -7,6 +7,7 @@
 //! written to PDF by krilla), and on top of them the pack itself ([`pack::render_pack`]) and the
 //! read-out ([`readout::readout`]).
 
+pub mod child_copy;
 pub mod error;
 pub mod fonts;
 pub mod layout;
@@ -15,6 +16,7 @@ pub mod pack;
 pub mod readout;
 pub mod shape;
 
+pub use child_copy::{ChildCopyInput, render_child_copy};
 pub use error::PackError;
 pub use fonts::{PackFont, Weight};
 pub use notice::{Notice, render_notice};

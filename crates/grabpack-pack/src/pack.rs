@@ -19,6 +19,7 @@ mod so_far;
 
 use std::sync::Arc;
 
+use grabpack_core::audience::Audience;
 use grabpack_core::form::*;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -34,6 +35,9 @@ use crate::layout::{Layout, RunningHeader, TextStyle};
 
 /// The marking printed on every page when neither the home nor the child's form sets one.
 pub const DEFAULT_MARKING: &str = "OFFICIAL-SENSITIVE";
+
+/// Said where Part 1 would start in the version for an added address.
+pub const EXTRA_ADDRESS_NOTE: &str = "This copy holds page 1 and Part 2 only. The child's full profile went to the police and the social worker; ask the home if you need more.";
 
 /// The lead photo's box on page 1, in points (it sits at the top left of the body).
 pub const PHOTO_WIDTH: f32 = 180.0;
@@ -100,6 +104,8 @@ pub struct PackInput {
     pub generated_at: Timestamp,
     /// The home's settings.
     pub settings: PackSettings,
+    /// Who this version is for: it prints only what they read (`grabpack_core::audience`).
+    pub audience: Audience,
 }
 
 impl PackInput {
@@ -115,6 +121,7 @@ impl PackInput {
             marking: DEFAULT_MARKING.to_owned(),
             generated_at,
             settings: PackSettings::default(),
+            audience: Audience::Police,
         }
     }
 }
@@ -170,6 +177,7 @@ pub fn content_hash(input: &PackInput) -> String {
     hasher.update(serde_json::to_vec(&input.app_episodes).unwrap_or_default());
     hasher.update(input.marking.as_bytes());
     hasher.update(input.generated_at.to_string());
+    hasher.update(input.audience.as_str());
     hex::encode(hasher.finalize())[..12].to_owned()
 }
 
@@ -194,7 +202,11 @@ fn build_pack(input: &PackInput) -> Result<RenderedPack, PackError> {
     let mut warnings = Vec::new();
     page_one::page_one(&facts, &mut layout, &mut warnings);
     layout.page_break();
-    part_one::part_one(&facts, &mut layout, &mut warnings);
+    if input.audience.gets_part_one() {
+        part_one::part_one(&facts, &mut layout, &mut warnings);
+    } else {
+        layout.text(EXTRA_ADDRESS_NOTE, TextStyle::BODY);
+    }
     if let Some(episode) = &input.episode {
         part_two::part_two(episode, &mut layout);
     }

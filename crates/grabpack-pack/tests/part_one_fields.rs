@@ -11,7 +11,10 @@
 //!   marking on every page, so the header and footer are cropped away for the count;
 //! - with one field marked "do not share", for every field in turn, none of its markers appears
 //!   anywhere (page 1, Part 1, header, footer, the PDF's title, the read-out), its label is gone from
-//!   Part 1, and every other field is still printed.
+//!   Part 1, and every other field is still printed;
+//! - both hold for every audience's version of the pack (`grabpack_core::audience`): a field the
+//!   audience does not read is treated as withheld, and what a field prints is read from the form
+//!   as that audience may read it (`audience::form_for`).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails loudly on unexpected input
 
 mod common;
@@ -19,6 +22,7 @@ mod common;
 mod demo;
 
 use common::{normalise, pdftotext, run_on_pdf};
+use grabpack_core::audience::{Audience, form_for, reaches};
 use grabpack_core::fields::{FIELDS, FieldSpec};
 use grabpack_core::form::ChildForm;
 use grabpack_core::sample::marked_form;
@@ -55,7 +59,12 @@ fn markers_of(spec: &FieldSpec, form: &ChildForm) -> Vec<String> {
 }
 
 fn render(form: &ChildForm) -> (Vec<u8>, PackInput) {
-    let input = PackInput::new(form.clone(), "rev-test", demo::generated_at());
+    render_for(form, Audience::Police)
+}
+
+fn render_for(form: &ChildForm, audience: Audience) -> (Vec<u8>, PackInput) {
+    let mut input = PackInput::new(form.clone(), "rev-test", demo::generated_at());
+    input.audience = audience;
     (render_pack(&input).unwrap().pdf, input)
 }
 
@@ -133,9 +142,19 @@ fn label_positions(words: &[String], fields: &[&FieldSpec]) -> Vec<(usize, usize
 #[test]
 fn every_shared_field_is_printed_once_in_part_one_under_its_own_label_in_table_order() {
     let form = marked_form().unwrap();
-    let (pdf, _) = render(&form);
+    for audience in Audience::ALL.into_iter().filter(|a| a.gets_part_one()) {
+        every_field_printed_once(&form, audience);
+    }
+}
+
+fn every_field_printed_once(form: &ChildForm, audience: Audience) {
+    let (pdf, _) = render_for(form, audience);
+    let form = form_for(form, audience);
     let words = part_one_words(&pdf);
-    let fields: Vec<&FieldSpec> = FIELDS.iter().collect();
+    let fields: Vec<&FieldSpec> = FIELDS
+        .iter()
+        .filter(|f| reaches(f.path, audience))
+        .collect();
     let spans = label_positions(&words, &fields);
     let text = words.join(" ");
     for (f, (start, end)) in fields.iter().zip(spans) {
@@ -146,7 +165,7 @@ fn every_shared_field_is_printed_once_in_part_one_under_its_own_label_in_table_o
             let value = normalise(&f.value(&form).texts().join(" "));
             assert!(
                 span.contains(&value),
-                "{} should print {value:?} under its label; found {span:?}",
+                "{audience:?}: {} should print {value:?} under its label; found {span:?}",
                 f.path
             );
         }
@@ -154,55 +173,96 @@ fn every_shared_field_is_printed_once_in_part_one_under_its_own_label_in_table_o
             assert_eq!(
                 text.matches(m.as_str()).count(),
                 1,
-                "{} marker {m} should be printed exactly once in Part 1",
+                "{audience:?}: {} marker {m} should be printed exactly once in Part 1",
                 f.path
             );
             assert!(
                 span.contains(m.as_str()),
-                "{} marker {m} should be under the label {:?}; that part reads {span:?}",
+                "{audience:?}: {} marker {m} should be under the label {:?}; that part reads {span:?}",
                 f.path,
                 f.label
             );
         }
     }
-    // Nothing in Part 1 belongs to no field.
-    let owned: Vec<String> = FIELDS.iter().flat_map(|f| markers_of(f, &form)).collect();
+    // Nothing in Part 1 belongs to no field the audience reads.
+    let owned: Vec<String> = fields.iter().flat_map(|f| markers_of(f, &form)).collect();
     for m in markers_in(&text) {
-        assert!(owned.contains(&m), "{m} is printed in Part 1 by no field");
+        assert!(
+            owned.contains(&m),
+            "{audience:?}: {m} is printed in Part 1 by no field it reads"
+        );
     }
 }
 
 #[test]
-fn a_field_marked_do_not_share_is_printed_nowhere_for_every_field_of_the_table() {
+fn a_field_marked_do_not_share_is_printed_nowhere_for_every_field_of_the_table_in_every_audience() {
     let form = marked_form().unwrap();
-    for (i, withheld) in FIELDS.iter().enumerate() {
+    for audience in Audience::ALL {
+        do_not_share_holds(&form, audience);
+    }
+}
+
+/// The markers of every field in `form` that `audience` must never see: those of fields it does
+/// not read, and those its view of the form cuts out (the full immigration status, a protected
+/// person's address).
+fn never_for(form: &ChildForm, audience: Audience) -> Vec<String> {
+    let seen = form_for(form, audience);
+    let allowed: Vec<String> = FIELDS
+        .iter()
+        .filter(|f| reaches(f.path, audience))
+        .flat_map(|f| markers_of(f, &seen))
+        .collect();
+    FIELDS
+        .iter()
+        .flat_map(|f| markers_of(f, form))
+        .filter(|m| !allowed.contains(m))
+        .collect()
+}
+
+fn do_not_share_holds(form: &ChildForm, audience: Audience) {
+    let never = never_for(form, audience);
+    let read: Vec<&FieldSpec> = FIELDS
+        .iter()
+        .filter(|f| reaches(f.path, audience))
+        .collect();
+    for withheld in FIELDS {
         let mut form = form.clone();
         form.do_not_share.insert(withheld.path.to_owned());
-        let (pdf, input) = render(&form);
+        let (pdf, input) = render_for(&form, audience);
         let printed = everything_printed(&pdf);
         let read_out = readout(&input);
-        for m in markers_of(withheld, &form) {
+        for m in markers_of(withheld, &form).iter().chain(&never) {
             assert!(
                 !printed.contains(m.as_str()),
-                "{} is marked do not share but its {m} is in the PDF",
+                "{audience:?}: {} is marked do not share but {m} is in the PDF",
                 withheld.path
             );
             assert!(
                 !read_out.contains(m.as_str()),
-                "{} is marked do not share but its {m} is in the read-out",
+                "{audience:?}: {} is marked do not share but {m} is in the read-out",
                 withheld.path
             );
+        }
+        let Some(i) = read.iter().position(|f| f.path == withheld.path) else {
+            continue;
+        };
+        if !audience.gets_part_one() {
+            continue;
         }
         // Every other field is still printed, in order, and the withheld one's label is gone
         // from where it would have been.
         let words = part_one_words(&pdf);
-        let others: Vec<&FieldSpec> = FIELDS.iter().filter(|f| f.path != withheld.path).collect();
+        let others: Vec<&FieldSpec> = read
+            .iter()
+            .copied()
+            .filter(|f| f.path != withheld.path)
+            .collect();
         let spans = label_positions(&words, &others);
         let before = if i == 0 { 0 } else { spans[i - 1].0 + 1 };
         let after = spans.get(i).map_or(words.len(), |s| s.0);
         assert!(
             find_label(&words[..after], withheld.label, before).is_none(),
-            "{} is marked do not share but its label is still printed",
+            "{audience:?}: {} is marked do not share but its label is still printed",
             withheld.path
         );
     }

@@ -4,6 +4,10 @@
 //! retry after a crash must be the same message. Each email is rendered once, whole (headers,
 //! Message-ID, Date, the read-out as the body, the PDF attached) and stored; each HTTPS manifest
 //! is rendered once, with its idempotency key and `sent_at`. The worker only ever replays them.
+//!
+//! Each recipient gets the version of the pack for their audience ([`audience_of`]): a message
+//! carries one PDF and read-out per audience among its recipients, each delivery is composed
+//! from its own, and records which version it was and that PDF's SHA-256.
 
 use grabpack_protocol::{
     AuditHead, Manifest, ManifestChild, ManifestHome, MessageKind, PDF_FILE_NAME, PROTOCOL,
@@ -16,8 +20,10 @@ use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 
 use crate::error::{Result, SendError};
-use crate::recipients::{Proposal, Recipient};
+use crate::recipients::{Proposal, Recipient, audience_of};
 use crate::settings::SendSettings;
+use grabpack_core::audience::Audience;
+use grabpack_pack::{PackInput, RenderedPack};
 
 /// What is being sent, and to whom.
 #[derive(Debug, Clone)]
@@ -27,8 +33,13 @@ pub struct Outgoing {
     pub child_display_name: String,
     pub episode_id: Option<EpisodeId>,
     pub purpose: Purpose,
+    /// The message's own PDF and read-out: the police version of a pack (what the home prints or
+    /// saves), or the one notice everyone gets.
     pub pdf: Option<Vec<u8>>,
     pub readout: String,
+    /// The pack as each audience among the recipients reads it. A recipient whose audience has
+    /// no version here gets the message's own (a notice is the same for everyone).
+    pub versions: Vec<PackVersion>,
     pub cover_note: String,
     pub recipients: Vec<Recipient>,
     /// The home's id and name for the manifest.
@@ -47,9 +58,56 @@ pub struct Threaded {
     pub idempotency_key: String,
 }
 
+/// One audience's version of a pack.
+#[derive(Debug, Clone)]
+pub struct PackVersion {
+    pub audience: Audience,
+    pub pdf: Vec<u8>,
+    pub readout: String,
+}
+
+/// One render per audience among `recipients`, and the police version (the message's own), all
+/// from the same input: the same revision, photos and episode.
+pub fn render_versions(
+    input: &PackInput,
+    recipients: &[Recipient],
+) -> Result<(RenderedPack, String, Vec<PackVersion>)> {
+    let mut audiences: Vec<Audience> = recipients.iter().map(audience_of).collect();
+    audiences.push(Audience::Police);
+    audiences.sort_unstable();
+    audiences.dedup();
+    let mut police = None;
+    let mut versions = Vec::new();
+    for audience in audiences {
+        let mut input = input.clone();
+        input.audience = audience;
+        let pack = grabpack_pack::render_pack(&input)?;
+        let readout = grabpack_pack::readout(&input);
+        versions.push(PackVersion {
+            audience,
+            pdf: pack.pdf.clone(),
+            readout: readout.clone(),
+        });
+        if audience == Audience::Police {
+            police = Some((pack, readout));
+        }
+    }
+    let (pack, readout) =
+        police.ok_or_else(|| SendError::Compose("the police version was not rendered".into()))?;
+    Ok((pack, readout, versions))
+}
+
 impl Outgoing {
     fn thread_of(&self, to: &Recipient) -> Option<&Threaded> {
         self.thread.iter().find(|t| t.recipient_id == to.id)
+    }
+
+    /// What `to` is sent: the PDF and read-out of their audience's version, else the message's.
+    fn version_for(&self, audience: Audience) -> (Option<&Vec<u8>>, &str) {
+        match self.versions.iter().find(|v| v.audience == audience) {
+            Some(v) => (Some(&v.pdf), v.readout.as_str()),
+            None => (self.pdf.as_ref(), self.readout.as_str()),
+        }
     }
 }
 
@@ -80,6 +138,7 @@ impl lettre::message::header::Header for AuditHeadHeader {
 fn email_bytes(
     settings: &SendSettings,
     out: &Outgoing,
+    (pdf, readout): (Option<&Vec<u8>>, &str),
     to: &Recipient,
     message_id: &str,
     now: Timestamp,
@@ -125,7 +184,7 @@ fn email_bytes(
     let body = format!(
         "{marking}\n\n{}\n\n----- Read-out -----\n{}\n",
         out.cover_note.trim(),
-        out.readout.trim()
+        readout.trim()
     );
     let system_time = std::time::SystemTime::UNIX_EPOCH
         + std::time::Duration::from_millis(now.as_millisecond().max(0) as u64);
@@ -142,10 +201,7 @@ fn email_bytes(
         builder = builder.header(AuditHeadHeader(format!("{}:{}", head.seq, head.hash)));
     }
     // The returned notice is its body: its one-page PDF exists only for intakes.
-    let attached = out
-        .pdf
-        .as_ref()
-        .filter(|_| out.purpose != Purpose::ReturnedNotice);
+    let attached = pdf.filter(|_| out.purpose != Purpose::ReturnedNotice);
     let message = match attached {
         Some(pdf) => builder.multipart(
             MultiPart::mixed()
@@ -167,15 +223,14 @@ fn email_bytes(
 fn manifest_bytes(
     settings: &SendSettings,
     out: &Outgoing,
+    (pdf, readout): (Option<&Vec<u8>>, &str),
     to: &Recipient,
     key: &str,
     now: Timestamp,
     audit_head: Option<&AuditHead>,
 ) -> Result<Vec<u8>> {
-    let pdf = out
-        .pdf
-        .as_ref()
-        .ok_or_else(|| SendError::Compose("an intake only takes a pack with its PDF".into()))?;
+    let pdf =
+        pdf.ok_or_else(|| SendError::Compose("an intake only takes a pack with its PDF".into()))?;
     let m = Manifest {
         protocol: PROTOCOL.into(),
         idempotency_key: key.into(),
@@ -192,7 +247,7 @@ fn manifest_bytes(
         sent_at: now.to_string(),
         pdf_sha256: grabpack_store::outbox::sha256_hex(pdf),
         pdf_bytes: pdf.len() as u64,
-        readout: out.readout.clone(),
+        readout: readout.to_owned(),
         marking: settings.marking().to_string(),
         kind: match out.purpose {
             // A first pack's manifest stays byte for byte what receivers have always seen.
@@ -223,6 +278,8 @@ pub fn queue(
     let mut deliveries = Vec::new();
     for r in &out.recipients {
         let key = uuid::Uuid::new_v4().to_string();
+        let audience = audience_of(r);
+        let version = out.version_for(audience);
         let (payload, email_message_id) = match r.channel {
             Channel::Email => {
                 let from = settings
@@ -232,14 +289,14 @@ pub fn queue(
                     .unwrap_or_default();
                 let mid = format!("<{key}@{}>", domain_of(&from));
                 (
-                    email_bytes(settings, out, r, &mid, now, audit_head.as_ref())?,
+                    email_bytes(settings, out, version, r, &mid, now, audit_head.as_ref())?,
                     Some(mid),
                 )
             }
             // An http:// address is queued and refused by the transport, so it shows as that
             // recipient's own failure and the others still go.
             Channel::Https => (
-                manifest_bytes(settings, out, r, &key, now, audit_head.as_ref())?,
+                manifest_bytes(settings, out, version, r, &key, now, audit_head.as_ref())?,
                 None,
             ),
         };
@@ -252,6 +309,8 @@ pub fn queue(
             payload,
             idempotency_key: key,
             email_message_id,
+            audience: Some(audience),
+            pdf: version.0.cloned(),
         });
     }
     let msg = NewMessage {

@@ -27,10 +27,10 @@ use crate::directory::Directory;
 use crate::error::Result;
 use crate::recipients::{
     Choice, Proposal, Recipient, Role, choose, confirm_outside_addresses, not_accepted_notice,
-    propose,
+    propose, widen_extra_addresses,
 };
 use crate::settings::SendSettings;
-use crate::{Outgoing, queue};
+use crate::{Outgoing, queue, render_versions};
 use grabpack_core::practice::ForcePractice;
 use grabpack_store::HomeType;
 
@@ -422,8 +422,8 @@ pub fn queue_episode_pack(
         &ctx.settings.public_domains,
         manager.as_deref(),
     )?;
-    let pdf = grabpack_pack::render_pack(&input)?;
-    let readout = grabpack_pack::readout(&input);
+    let widened = widen_extra_addresses(&mut chosen, choice, manager.as_deref())?;
+    let (pack, readout, versions) = render_versions(&input, &chosen)?;
     let home_settings = store.settings()?;
     let home = home_settings.home_name;
     // Police want the address the child went missing from, not only the home's name.
@@ -443,8 +443,9 @@ pub fn queue_episode_pack(
         child_display_name: name.clone(),
         episode_id: Some(ep.id.clone()),
         purpose,
-        pdf: Some(pdf.pdf),
+        pdf: Some(pack.pdf),
         readout,
+        versions,
         cover_note: if note.trim().is_empty() {
             format!(
                 "{name} is missing from {from}. Absence noticed {}. The grab pack is attached; the read-out is below.",
@@ -459,6 +460,17 @@ pub fn queue_episode_pack(
         thread,
     };
     let msg = queue(store, &ctx.settings, &out, Some(&proposal), now)?;
+    let widen_reason = choice.widen_reason.as_deref().unwrap_or_default().trim();
+    for address in widened {
+        store.record(
+            grabpack_store::AuditAction::RecipientWidened,
+            Some(&ep.child_id),
+            &format!(
+                "episode {}, message {}: {address} sent the full pack by a manager; reason: {widen_reason}",
+                ep.id, msg.id
+            ),
+        )?;
+    }
     let reason = choice.manager_reason.as_deref().unwrap_or_default().trim();
     for address in confirmed {
         store.record(

@@ -100,6 +100,12 @@ pub enum SendError {
         "Police in this area do not grade a missing child '{0}'. Choose one of the force's categories, and write the police's own words beside it."
     )]
     GradingNotOffered(String),
+    #[error(
+        "'{0}' gets page 1 and Part 2 only. Only a manager can send it the full pack, with a reason."
+    )]
+    WidenNeedsManager(String),
+    #[error("Say why '{0}' should have the full pack in the reason, then send again.")]
+    WidenReasonRequired(String),
 }
 
 impl SendError {
@@ -135,6 +141,8 @@ impl SendError {
         "send.bad_domain",
         "send.no_pack_yet",
         "send.grading_not_offered",
+        "send.widen_needs_manager",
+        "send.widen_reason_required",
     ];
 
     /// Stable across releases and languages: the UI and tests match on this, never on the message.
@@ -171,6 +179,8 @@ impl SendError {
             Self::BadDomain(_) => "send.bad_domain",
             Self::NoPackYet => "send.no_pack_yet",
             Self::GradingNotOffered(_) => "send.grading_not_offered",
+            Self::WidenNeedsManager(_) => "send.widen_needs_manager",
+            Self::WidenReasonRequired(_) => "send.widen_reason_required",
         }
     }
 
@@ -226,6 +236,8 @@ mod codes_tests {
             SendError::BadDomain { .. } => Some(28),
             SendError::NoPackYet => Some(29),
             SendError::GradingNotOffered { .. } => Some(30),
+            SendError::WidenNeedsManager { .. } => Some(31),
+            SendError::WidenReasonRequired { .. } => Some(32),
         }
     }
 
@@ -261,6 +273,8 @@ mod codes_tests {
             SendError::BadDomain("x".into()),
             SendError::NoPackYet,
             SendError::GradingNotOffered("x".into()),
+            SendError::WidenNeedsManager("x".into()),
+            SendError::WidenReasonRequired("x".into()),
         ]
     }
 
@@ -271,7 +285,7 @@ mod codes_tests {
         seen.sort_unstable();
         seen.dedup();
         let wrapped: &[usize] = &[0, 1];
-        let own: Vec<usize> = (0..31).filter(|k| !wrapped.contains(k)).collect();
+        let own: Vec<usize> = (0..33).filter(|k| !wrapped.contains(k)).collect();
         assert_eq!(seen, own, "one sample of every own variant");
         let mut from_variants: Vec<&str> = samples.iter().map(SendError::code).collect();
         from_variants.sort_unstable();

@@ -17,7 +17,7 @@ use grabpack_store::{EpisodeId, Store};
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::compose::{Outgoing, Threaded, queue};
+use crate::compose::{Outgoing, Threaded, queue, render_versions};
 use crate::episode::{EpisodeContext, display_name, pack_input};
 use crate::error::{Result, SendError};
 use crate::recipients::{Recipient, Role};
@@ -64,6 +64,9 @@ pub fn had_the_pack(messages: &[OutboxMessage]) -> Vec<HadThePack> {
                     // Whoever had the pack was confirmed (or needed no confirmation) when it
                     // first went to them.
                     confirmed_by_manager: None,
+                    // Later messages keep the version their first pack was.
+                    audience: d.audience,
+                    widened_by_manager: None,
                 },
                 first: Threaded {
                     recipient_id: d.recipient_id.clone(),
@@ -240,8 +243,8 @@ pub fn queue_update(
     let mut input = pack_input(store, &ep.child_id, Some(&ep))?;
     input.so_far.update = Some(mark);
     let ctx = EpisodeContext::with_form(store, input.form.clone())?;
-    let pdf = grabpack_pack::render_pack(&input)?;
-    let readout = grabpack_pack::readout(&input);
+    let recipients: Vec<Recipient> = had.iter().map(|h| h.recipient.clone()).collect();
+    let (pack, readout, versions) = render_versions(&input, &recipients)?;
     let (home, from) = home_from(store)?;
     let name = display_name(&input.form);
     let banner = grabpack_pack::pack::update_words(mark);
@@ -250,8 +253,9 @@ pub fn queue_update(
         child_display_name: name.clone(),
         episode_id: Some(ep.id.clone()),
         purpose: Purpose::Update,
-        pdf: Some(pdf.pdf),
+        pdf: Some(pack.pdf),
         readout,
+        versions,
         cover_note: if note.trim().is_empty() {
             format!(
                 "{banner}. {name} is still missing from {from}; what is known has changed. The new grab pack is attached; the read-out is below."
@@ -259,7 +263,7 @@ pub fn queue_update(
         } else {
             format!("{banner}.\n\n{}", note.trim())
         },
-        recipients: had.iter().map(|h| h.recipient.clone()).collect(),
+        recipients,
         home_id: store.store_id().to_string(),
         home_name: home,
         thread: had.into_iter().map(|h| h.first).collect(),
@@ -350,6 +354,7 @@ pub fn record_found(
         purpose: Purpose::ReturnedNotice,
         pdf,
         readout: words,
+        versions: Vec::new(),
         cover_note: String::new(),
         recipients: had.iter().map(|h| h.recipient.clone()).collect(),
         home_id: store.store_id().to_string(),

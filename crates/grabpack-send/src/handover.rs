@@ -15,6 +15,11 @@ pub fn neutral_pack_file_name(now: &jiff::Zoned) -> String {
     format!("grab-pack-{}.pdf", now.strftime("%Y-%m-%d-%H%M"))
 }
 
+/// The child's own copy's file name: named for when it was made, never for the child.
+pub fn neutral_child_copy_file_name(now: &jiff::Zoned) -> String {
+    format!("what-we-keep-{}.pdf", now.strftime("%Y-%m-%d-%H%M"))
+}
+
 /// A name in `dir` that does not overwrite an earlier file: `name.pdf`, `name (2).pdf`, ...
 pub fn unused_path(dir: &Path, file_name: &str) -> PathBuf {
     let (stem, ext) = match file_name.rsplit_once('.') {

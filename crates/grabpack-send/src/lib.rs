@@ -13,6 +13,7 @@
 //! The outbox rows themselves live in grabpack-store so they are encrypted with everything else.
 
 pub mod checklist;
+pub mod child_copy;
 pub mod compose;
 pub mod demo;
 pub mod directory;
@@ -27,12 +28,12 @@ pub mod transport;
 pub mod wire;
 pub mod worker;
 
-pub use compose::{Outgoing, Threaded, queue};
+pub use compose::{Outgoing, PackVersion, Threaded, queue, render_versions};
 pub use directory::{Directory, Unit};
 pub use episode::{Purpose, display_name, pack_input, queue_episode_pack};
 pub use error::{Result, SendError};
 pub use followup::{FoundRecorded, queue_update, record_found};
-pub use recipients::{Choice, Proposal, Recipient, Role, choose, propose};
+pub use recipients::{Choice, Proposal, Recipient, Role, audience_of, choose, propose};
 pub use settings::{SecretText, SendSettings, SmtpSecurity, SmtpSettings, set_home_police_unit};
 pub use transport::{Outcome, Transports, check_intake_url};
 pub use worker::{

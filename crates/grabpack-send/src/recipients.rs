@@ -20,6 +20,7 @@
 //! and that confirmation is kept on the episode's recipients record and in the audit log.
 
 use grabpack_core::ChildForm;
+use grabpack_core::audience::Audience;
 use grabpack_store::Store;
 use grabpack_store::outbox::Channel;
 use jiff::civil::Date;
@@ -82,6 +83,28 @@ pub struct Recipient {
     /// Set when an added address outside the public-service domains was confirmed by a manager.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirmed_by_manager: Option<ManagerConfirmation>,
+    /// The version of the pack this recipient gets, when something other than their role fixed
+    /// it: the rules (a second police force), a manager widening an added address, or their first
+    /// pack (an update or a returned notice keeps it). Otherwise their role decides
+    /// ([`audience_of`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<Audience>,
+    /// Set when a manager widened an added address to the full pack, with their reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub widened_by_manager: Option<ManagerConfirmation>,
+}
+
+/// Which version of the pack a recipient gets: the one place a role becomes an audience
+/// (`grabpack_core::audience` says what each audience reads). The police unit where the child
+/// went missing gets the full pack; the child's home-area unit, when placed out of area, the
+/// second force's; the social worker, the out-of-hours team and the home's manager social care's;
+/// an address the sender added page 1 and Part 2 only, unless a manager widened it.
+pub fn audience_of(r: &Recipient) -> Audience {
+    r.audience.unwrap_or(match r.role {
+        Role::Police => Audience::Police,
+        Role::SocialWorker | Role::OutOfHours | Role::Manager => Audience::SocialCare,
+        Role::Other => Audience::ExtraAddress,
+    })
 }
 
 /// A manager's confirmation that an address outside the public-service domains may have the pack.
@@ -156,13 +179,19 @@ pub fn call_advice(unit: &Unit, why: &str) -> CallAdvice {
 }
 
 /// A police unit, proposed when the home has confirmed its contacts, else phoned.
-fn police(unit: &Unit, settings: &SendSettings, why: &str, out: &mut Proposal) {
+fn police(
+    unit: &Unit,
+    settings: &SendSettings,
+    why: &str,
+    audience: Option<Audience>,
+    out: &mut Proposal,
+) {
     if !has_confirmed_contacts(unit) {
         out.call_advice.push(call_advice(unit, why));
         return;
     }
     match police_recipient(unit, settings, why) {
-        Some(r) => out.recipients.push(r),
+        Some(r) => out.recipients.push(Recipient { audience, ..r }),
         None => out
             .unreachable
             .push(format!("{} (police): phone {}", unit.name, {
@@ -189,6 +218,8 @@ fn police_recipient(unit: &Unit, settings: &SendSettings, reason: &str) -> Optio
             address: url.clone(),
             reason: reason.into(),
             confirmed_by_manager: None,
+            audience: None,
+            widened_by_manager: None,
         });
     }
     ch.email
@@ -202,6 +233,8 @@ fn police_recipient(unit: &Unit, settings: &SendSettings, reason: &str) -> Optio
             address: e.clone(),
             reason: reason.into(),
             confirmed_by_manager: None,
+            audience: None,
+            widened_by_manager: None,
         })
 }
 
@@ -232,6 +265,8 @@ fn person(
         address: email.into(),
         reason: reason.into(),
         confirmed_by_manager: None,
+        audience: None,
+        widened_by_manager: None,
     });
 }
 
@@ -251,6 +286,7 @@ pub fn propose(
             u,
             settings,
             "police for where the child went missing",
+            None,
             &mut out,
         ),
         None => out
@@ -263,7 +299,13 @@ pub fn propose(
         && home.id != missing.id
     {
         let reason = "the child is placed out of area: police for their home area";
-        police(home, settings, reason, &mut out);
+        police(
+            home,
+            settings,
+            reason,
+            Some(Audience::SecondForce),
+            &mut out,
+        );
     }
     let p = &form.placement;
     person(
@@ -381,6 +423,42 @@ pub fn confirm_outside_addresses(
     Ok(confirmed)
 }
 
+/// A manager widens added addresses from page 1 and Part 2 to the full pack: each named in
+/// `choice.widen` (by address or id) gets [`Audience::ExtraAddressWidened`] and the manager's
+/// name and reason. Only an address the sender added can be widened (everyone else already has a
+/// full version). Returns the addresses widened, for the audit log.
+///
+/// # Errors
+/// `send.widen_needs_manager` when the person sending is not a manager,
+/// `send.widen_reason_required` without a reason.
+pub fn widen_extra_addresses(
+    chosen: &mut [Recipient],
+    choice: &Choice,
+    manager: Option<&str>,
+) -> Result<Vec<String>> {
+    let mut widened = Vec::new();
+    let named = |r: &Recipient| choice.widen.iter().any(|w| *w == r.address || *w == r.id);
+    for r in chosen
+        .iter_mut()
+        .filter(|r| r.role == Role::Other && named(r))
+    {
+        let Some(by) = manager else {
+            return Err(SendError::WidenNeedsManager(r.address.clone()));
+        };
+        let reason = choice.widen_reason.as_deref().map(str::trim);
+        let Some(reason) = reason.filter(|r| !r.is_empty()) else {
+            return Err(SendError::WidenReasonRequired(r.address.clone()));
+        };
+        r.audience = Some(Audience::ExtraAddressWidened);
+        r.widened_by_manager = Some(ManagerConfirmation {
+            by: by.to_string(),
+            reason: reason.to_string(),
+        });
+        widened.push(r.address.clone());
+    }
+    Ok(widened)
+}
+
 /// A police unit the rules would send this home's packs to, whose contacts nobody has confirmed.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -441,6 +519,12 @@ pub struct Choice {
     /// A manager's reason for sending to added addresses outside the public-service domains.
     #[serde(default)]
     pub manager_reason: Option<String>,
+    /// Added addresses a manager widens from page 1 and Part 2 to the full pack.
+    #[serde(default)]
+    pub widen: Vec<String>,
+    /// The manager's reason for widening them (kept on the episode and in the audit log).
+    #[serde(default)]
+    pub widen_reason: Option<String>,
 }
 
 impl Choice {
@@ -459,6 +543,22 @@ impl Choice {
                 .map(|a| extra(a, ""))
                 .collect(),
             manager_reason: None,
+            widen: Vec::new(),
+            widen_reason: None,
+        }
+    }
+
+    /// The same choice, with these added addresses (as typed) widened to the full pack for a
+    /// manager's reason.
+    pub fn with_widened<S: AsRef<str>>(self, addresses: &[S], reason: Option<String>) -> Self {
+        Self {
+            widen: addresses
+                .iter()
+                .map(|a| a.as_ref().trim().to_owned())
+                .filter(|a| !a.is_empty())
+                .collect(),
+            widen_reason: reason.filter(|r| !r.trim().is_empty()),
+            ..self
         }
     }
 
@@ -518,6 +618,8 @@ pub fn extra(address: &str, name: &str) -> Recipient {
         address: address.to_string(),
         reason: "added by the person sending".into(),
         confirmed_by_manager: None,
+        audience: None,
+        widened_by_manager: None,
     }
 }
 
@@ -581,6 +683,64 @@ mod tests {
     }
 
     #[test]
+    fn each_recipient_gets_the_version_for_their_audience() {
+        let d = confirmed(&["kent", "met-central-south"]);
+        let mut f = form("Lambeth");
+        f.placement.registered_manager.email = "rita@home.example".into();
+        let p = propose(&f, None, &d, &settings("kent"));
+        let versions: Vec<(&str, Audience)> = p
+            .recipients
+            .iter()
+            .map(|r| (r.id.as_str(), audience_of(r)))
+            .collect();
+        assert_eq!(
+            versions,
+            [
+                ("police:kent", Audience::Police),
+                ("police:met-central-south", Audience::SecondForce),
+                ("social_worker", Audience::SocialCare),
+                ("out_of_hours", Audience::SocialCare),
+                ("manager", Audience::SocialCare),
+            ]
+        );
+        assert_eq!(
+            audience_of(&extra("friend@example.org", "")),
+            Audience::ExtraAddress
+        );
+    }
+
+    #[test]
+    fn only_a_manager_with_a_reason_widens_an_added_address_to_the_full_pack() {
+        let choice = Choice::typed(vec![], &["friend@example.org"])
+            .with_widened(&["friend@example.org"], None);
+        let mut chosen = choice.add.clone();
+        assert_eq!(
+            widen_extra_addresses(&mut chosen, &choice, None)
+                .unwrap_err()
+                .code(),
+            "send.widen_needs_manager"
+        );
+        assert_eq!(
+            widen_extra_addresses(&mut chosen, &choice, Some("Rita"))
+                .unwrap_err()
+                .code(),
+            "send.widen_reason_required"
+        );
+        assert_eq!(audience_of(&chosen[0]), Audience::ExtraAddress);
+        let choice = choice.with_widened(&["friend@example.org"], Some("Her advocate".into()));
+        let widened = widen_extra_addresses(&mut chosen, &choice, Some("Rita")).unwrap();
+        assert_eq!(widened, ["friend@example.org"]);
+        assert_eq!(audience_of(&chosen[0]), Audience::ExtraAddressWidened);
+        assert_eq!(
+            chosen[0]
+                .widened_by_manager
+                .as_ref()
+                .map(|m| m.reason.as_str()),
+            Some("Her advocate")
+        );
+    }
+
+    #[test]
     fn a_refused_report_is_told_to_the_social_worker_and_out_of_hours_team_not_the_police() {
         let d = confirmed(&["met-central-north"]);
         let p = propose(&form("Camden"), None, &d, &settings("met-central-north"));
@@ -601,6 +761,8 @@ mod tests {
                 remove: vec!["out_of_hours".into()],
                 add: vec![extra("duty@council.example", "Duty desk")],
                 manager_reason: None,
+                widen: Vec::new(),
+                widen_reason: None,
             },
         );
         let ids: Vec<&str> = chosen.iter().map(|r| r.id.as_str()).collect();

@@ -1105,3 +1105,144 @@ fn every_pack_carries_the_audit_head_and_a_rewritten_log_no_longer_holds_it() {
         AnchorFinding::Missing
     );
 }
+
+/// The test child with a full immigration status and a person the child must not be taken to.
+fn a_child_with_a_protected_address_and_an_immigration_status(
+    store: &mut grabpack_store::Store,
+    home: &TestHome,
+) {
+    let mut form = store.pack_material(&home.child_id).unwrap().form;
+    form.identity.immigration_status = "Appeal lodged (fictional)".into();
+    form.people.family.push(grabpack_core::Person {
+        name: "Rex Testparent (fictional)".into(),
+        relationship: "Father".into(),
+        address: grabpack_core::Address {
+            lines: vec!["7 Hidden Yard (fictional)".into()],
+            ..Default::default()
+        },
+        protected_address: true,
+        ..Default::default()
+    });
+    store.save_form(&home.child_id, &form, "test").unwrap();
+}
+
+#[test]
+fn each_recipient_gets_their_audiences_version_and_the_outbox_records_which_with_its_hash() {
+    let ca = TestCa::new();
+    let smtp = SmtpServer::start(&ca, None);
+    let (home, mut store) = TestHome::new();
+    let settings = smtp_settings(&ca, smtp.port, SMTP_PASSWORD);
+    settings.save(&mut store).unwrap();
+    a_child_with_a_protected_address_and_an_immigration_status(&mut store, &home);
+    let episode = open_episode(&mut store, &home);
+    let police = email_to("missing-persons@kent.police.example", Role::Police);
+    let mut choice = grabpack_send::Choice::typed(vec![], &["advocate@council.gov.uk"]);
+    choice.add.push(police);
+    let msg = grabpack_send::queue_episode_pack(
+        &mut store,
+        &episode,
+        &choice,
+        "",
+        grabpack_send::Purpose::Pack,
+        Timestamp::now(),
+    )
+    .unwrap();
+    let transports = Transports::from_settings(&settings).unwrap();
+    send_due(&mut store, &transports, Timestamp::now()).unwrap();
+
+    use grabpack_core::audience::Audience;
+    let sent = store.outbox_message(&msg.id).unwrap();
+    let version_of = |address: &str| {
+        let d = sent
+            .deliveries
+            .iter()
+            .find(|d| d.address == address)
+            .unwrap();
+        (d.audience, d.pdf_sha256.clone().unwrap())
+    };
+    let (police_audience, police_sha) = version_of("missing-persons@kent.police.example");
+    let (care_audience, care_sha) = version_of("social.worker@council.example");
+    let (extra_audience, extra_sha) = version_of("advocate@council.gov.uk");
+    assert_eq!(police_audience, Some(Audience::Police));
+    assert_eq!(care_audience, Some(Audience::SocialCare));
+    assert_eq!(
+        version_of("edt@council.example").0,
+        Some(Audience::SocialCare)
+    );
+    assert_eq!(
+        version_of("manager@maple-house.example").0,
+        Some(Audience::SocialCare)
+    );
+    assert_eq!(extra_audience, Some(Audience::ExtraAddress));
+    assert_eq!(
+        sent.pdf_sha256.as_deref(),
+        Some(police_sha.as_str()),
+        "the message's own PDF is the police version"
+    );
+    assert_ne!(police_sha, care_sha);
+    assert_ne!(police_sha, extra_sha);
+    assert_ne!(care_sha, extra_sha);
+
+    // What each mailbox received is the version recorded for it, read-out included.
+    let received = smtp.received();
+    for d in &sent.deliveries {
+        let got = received.iter().find(|r| r.rcpt == d.address).unwrap();
+        assert_eq!(got.pdf_sha256, d.pdf_sha256, "{}", d.address);
+    }
+    let text_of = |address: &str| {
+        received
+            .iter()
+            .find(|r| r.rcpt == address)
+            .unwrap()
+            .text
+            .clone()
+    };
+    assert!(text_of("missing-persons@kent.police.example").contains("Sam Social (fictional)"));
+    assert!(
+        !text_of("advocate@council.gov.uk").contains("Sam Social (fictional)"),
+        "an added address's read-out holds page 1's facts for it only"
+    );
+
+    // The update and the returned notice keep each recipient's version.
+    grabpack_send::queue_update(&mut store, &episode, "", Timestamp::now()).unwrap();
+    let found = grabpack_store::episodes::Found {
+        found_where: "Brixton station (fictional)".into(),
+        ..Default::default()
+    };
+    grabpack_send::record_found(
+        &mut store,
+        &episode,
+        Timestamp::now(),
+        &found,
+        Timestamp::now(),
+    )
+    .unwrap();
+    let later: Vec<_> = store
+        .outbox(None, Some(&episode))
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.id != msg.id)
+        .collect();
+    assert_eq!(later.len(), 2, "an update and a returned notice");
+    for m in &later {
+        for d in &m.deliveries {
+            assert_eq!(
+                d.audience,
+                version_of(&d.address).0,
+                "{:?} to {} keeps the first pack's version",
+                m.purpose,
+                d.address
+            );
+        }
+    }
+    let update = later
+        .iter()
+        .find(|m| m.purpose == grabpack_store::outbox::Purpose::Update)
+        .unwrap();
+    let hashes: std::collections::BTreeSet<_> = update
+        .deliveries
+        .iter()
+        .filter_map(|d| d.pdf_sha256.clone())
+        .collect();
+    assert_eq!(hashes.len(), 3, "the update is rendered once per audience");
+}

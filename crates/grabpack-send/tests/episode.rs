@@ -321,3 +321,86 @@ fn a_pack_after_the_first_step_carries_the_episode_record_and_the_first_carries_
         part2.notifications
     );
 }
+
+#[test]
+fn showing_the_child_their_own_copy_is_recorded_with_who_when_and_the_copys_hash() {
+    let mut h = a_child_missing();
+    let child = h.store.episode(&h.episode).unwrap().child_id;
+    use grabpack_send::child_copy;
+    assert!(child_copy::shown(&h.store, &child).unwrap().is_empty());
+    let pdf = child_copy::build(&h.store, &child, Timestamp::now()).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    child_copy::record_shown(&mut h.store, &child, &pdf).unwrap();
+    let shown = child_copy::shown(&h.store, &child).unwrap();
+    assert_eq!(shown.len(), 1);
+    assert_eq!(shown[0].action, "child_copy_shown");
+    assert_eq!(shown[0].child_id.as_deref(), Some(child.as_str()));
+    assert!(
+        shown[0]
+            .detail
+            .contains(&grabpack_store::outbox::sha256_hex(&pdf)),
+        "{}",
+        shown[0].detail
+    );
+    assert!(!shown[0].actor.is_empty());
+}
+
+#[test]
+fn an_added_address_gets_page_one_and_part_two_unless_a_manager_widens_it_with_a_reason_which_is_recorded()
+ {
+    use grabpack_core::audience::Audience;
+    let mut h = a_child_missing();
+    let added = "advocate@council.gov.uk";
+    let narrow = grabpack_send::queue_episode_pack(
+        &mut h.store,
+        &h.episode,
+        &Choice::typed(vec![], &[added]),
+        "",
+        Purpose::Pack,
+        Timestamp::now(),
+    )
+    .unwrap();
+    let to_added = |m: &grabpack_store::outbox::OutboxMessage| {
+        m.deliveries
+            .iter()
+            .find(|d| d.address == added)
+            .map(|d| d.audience)
+            .unwrap()
+    };
+    assert_eq!(to_added(&narrow), Some(Audience::ExtraAddress));
+
+    let widen = Choice::typed(vec![], &[added]).with_widened(&[added], None);
+    let err = grabpack_send::queue_episode_pack(
+        &mut h.store,
+        &h.episode,
+        &widen,
+        "",
+        Purpose::Pack,
+        Timestamp::now(),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "send.widen_reason_required");
+
+    let reason = "her advocate is searching with police (fictional)";
+    let wide = grabpack_send::queue_episode_pack(
+        &mut h.store,
+        &h.episode,
+        &widen.with_widened(&[added], Some(reason.into())),
+        "",
+        Purpose::Pack,
+        Timestamp::now(),
+    )
+    .unwrap();
+    assert_eq!(to_added(&wide), Some(Audience::ExtraAddressWidened));
+    let widened = h
+        .store
+        .audit_list(None, Some("recipient_widened"), 100)
+        .unwrap();
+    assert_eq!(widened.len(), 1);
+    assert!(widened[0].detail.contains(added) && widened[0].detail.contains(reason));
+    assert!(widened[0].detail.contains(&wide.id.to_string()));
+    let ep = h.store.episode(&h.episode).unwrap();
+    let chosen = &ep.recipients.last().unwrap().value.chosen;
+    let kept = chosen.iter().find(|r| r["address"] == added).unwrap();
+    assert_eq!(kept["widened_by_manager"]["reason"], reason);
+}

@@ -50,6 +50,10 @@ pub enum AuditAction {
     RecoveryKeyConfirmed,
     /// Photos stored by an older version were rebuilt through the current photo pipeline.
     PhotosRebuilt,
+    /// A manager widened, with a reason, an added address from page 1 and Part 2 to the full pack.
+    RecipientWidened,
+    /// The child's own copy ("what we keep about you") was shown to the child.
+    ChildCopyShown,
 }
 
 impl AuditAction {
@@ -88,6 +92,8 @@ impl AuditAction {
             Self::RecipientConfirmed => "recipient_confirmed",
             Self::RecoveryKeyConfirmed => "recovery_key_confirmed",
             Self::PhotosRebuilt => "photos_rebuilt",
+            Self::RecipientWidened => "recipient_widened",
+            Self::ChildCopyShown => "child_copy_shown",
         }
     }
 }

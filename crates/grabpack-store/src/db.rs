@@ -264,6 +264,20 @@ ALTER TABLE photos ADD COLUMN pipeline INTEGER;
 ALTER TABLE photos ADD COLUMN pipeline_error TEXT;
 CREATE INDEX photos_pipeline ON photos (pipeline);
 "#,
+    // 9: each recipient gets the version of the pack for their audience (police, a second force,
+    // social care, an added address: `grabpack_core::audience`), so each delivery records which
+    // version went, the SHA-256 of that PDF, and the PDF itself when it is not the message's own
+    // (an intake is sent the PDF beside the manifest). Rows from before keep NULL: they went with
+    // the message's one PDF. What is sent stays fixed once queued, these columns included.
+    // Self-contained: three nullable columns and the trigger remade with them.
+    r#"
+ALTER TABLE outbox_deliveries ADD COLUMN audience TEXT;
+ALTER TABLE outbox_deliveries ADD COLUMN pdf_sha256 TEXT;
+ALTER TABLE outbox_deliveries ADD COLUMN pdf BLOB;
+DROP TRIGGER outbox_payload_fixed;
+CREATE TRIGGER outbox_payload_fixed BEFORE UPDATE OF payload, payload_sha256, idempotency_key, email_message_id, address, channel, audience, pdf_sha256, pdf ON outbox_deliveries
+BEGIN SELECT RAISE(ABORT, 'what is sent never changes after it is queued'); END;
+"#,
 ];
 
 /// The schema version this build writes.

@@ -22,6 +22,7 @@ use crate::audit_action::AuditAction;
 use crate::episodes::now_string;
 use crate::error::{Result, StoreError};
 use crate::store::Store;
+use grabpack_core::audience::Audience;
 
 /// How a recipient is reached.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -153,6 +154,10 @@ pub struct NewDelivery {
     pub payload: Vec<u8>,
     pub idempotency_key: String,
     pub email_message_id: Option<String>,
+    /// Which version of the pack this recipient gets (`None` for a message with one version).
+    pub audience: Option<Audience>,
+    /// This recipient's version of the PDF, when it differs from the message's own.
+    pub pdf: Option<Vec<u8>>,
 }
 
 /// A message to queue: committed with all its deliveries before any attempt.
@@ -183,7 +188,11 @@ pub struct Delivery {
     pub channel: Channel,
     pub address: String,
     pub payload_sha256: String,
+    /// The SHA-256 of the PDF this recipient got (their version's, else the message's).
     pub pdf_sha256: Option<String>,
+    /// Which version of the pack this recipient got; `None` on deliveries queued before
+    /// versions existed (they had the message's one PDF).
+    pub audience: Option<Audience>,
     pub idempotency_key: String,
     pub email_message_id: Option<String>,
     pub state: DeliveryState,
@@ -226,7 +235,23 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-const DELIVERY_COLUMNS: &str = "d.id, d.message_id, m.episode_id, m.child_id, d.recipient_id, d.recipient_name, d.recipient_role, d.channel, d.address, d.payload_sha256, m.pdf_sha256, d.idempotency_key, d.email_message_id, d.state, d.attempts, d.next_attempt_ms, d.last_error_code, d.last_error, d.receipt, d.delivered_at, d.given_up_by, d.given_up_reason";
+const DELIVERY_COLUMNS: &str = "d.id, d.message_id, m.episode_id, m.child_id, d.recipient_id, d.recipient_name, d.recipient_role, d.channel, d.address, d.payload_sha256, COALESCE(d.pdf_sha256, m.pdf_sha256), d.idempotency_key, d.email_message_id, d.state, d.attempts, d.next_attempt_ms, d.last_error_code, d.last_error, d.receipt, d.delivered_at, d.given_up_by, d.given_up_reason, d.audience";
+
+/// A stored audience word, read back through [`Audience::parse`]: an unknown word is
+/// `store.damaged`, never a default.
+fn audience_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<Audience>> {
+    let word: Option<String> = r.get(i)?;
+    word.map(|w| {
+        Audience::parse(&w).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                i,
+                rusqlite::types::Type::Text,
+                format!("unknown audience '{w}'").into(),
+            )
+        })
+    })
+    .transpose()
+}
 
 fn delivery_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Delivery> {
     let next: Option<i64> = r.get(15)?;
@@ -253,6 +278,7 @@ fn delivery_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Delivery> {
         delivered_at: r.get(19)?,
         given_up_by: r.get(20)?,
         given_up_reason: r.get(21)?,
+        audience: audience_at(r, 22)?,
     })
 }
 
@@ -283,11 +309,14 @@ fn audit_delivery(
         action,
         Some(d.child_id.as_str()),
         &format!(
-            "delivery {}; message {}; to {} ({}) by {} {}; sha256 {}; pdf_sha256 {}; {}",
+            "delivery {}; message {}; to {} ({}{}) by {} {}; sha256 {}; pdf_sha256 {}; {}",
             d.id,
             d.message_id,
             d.recipient_name,
             d.recipient_role,
+            d.audience
+                .map(|a| format!(", version {}", a.as_str()))
+                .unwrap_or_default(),
             d.channel.as_str(),
             d.address,
             d.payload_sha256,
@@ -341,10 +370,14 @@ impl Store {
         )?;
         for d in &msg.deliveries {
             let id = DeliveryId::new_random();
+            // The message's own PDF is not stored twice: a delivery keeps only a version of
+            // its own, and always that version's hash.
+            let own_pdf = d.pdf.as_ref().filter(|p| msg.pdf.as_ref() != Some(*p));
+            let version_sha = d.pdf.as_deref().map(sha256_hex).or_else(|| pdf_sha.clone());
             tx.execute(
-                "INSERT INTO outbox_deliveries (id, message_id, recipient_id, recipient_name, recipient_role, channel, address, payload, payload_sha256, idempotency_key, email_message_id, state, next_attempt_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'queued', ?12)",
-                params![id, msg.id, d.recipient_id, d.recipient_name, d.recipient_role, d.channel.as_str(), d.address, d.payload, sha256_hex(&d.payload), d.idempotency_key, d.email_message_id, now.as_millisecond()],
+                "INSERT INTO outbox_deliveries (id, message_id, recipient_id, recipient_name, recipient_role, channel, address, payload, payload_sha256, idempotency_key, email_message_id, state, next_attempt_ms, audience, pdf_sha256, pdf)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'queued', ?12, ?13, ?14, ?15)",
+                params![id, msg.id, d.recipient_id, d.recipient_name, d.recipient_role, d.channel.as_str(), d.address, d.payload, sha256_hex(&d.payload), d.idempotency_key, d.email_message_id, now.as_millisecond(), d.audience.map(Audience::as_str), version_sha, own_pdf],
             )?;
             let row = load_delivery(&tx, &id)?;
             audit_delivery(&tx, &at, &actor, "delivery_queued", &row, "state queued")?;
@@ -480,7 +513,7 @@ impl Store {
             &format!("state sending; attempt {}", d.attempts),
         )?;
         let (payload, pdf): (Vec<u8>, Option<Vec<u8>>) = tx.query_row(
-            "SELECT d.payload, m.pdf FROM outbox_deliveries d JOIN outbox_messages m ON m.id = d.message_id WHERE d.id = ?1",
+            "SELECT d.payload, COALESCE(d.pdf, m.pdf) FROM outbox_deliveries d JOIN outbox_messages m ON m.id = d.message_id WHERE d.id = ?1",
             [id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
@@ -832,6 +865,8 @@ mod tests {
                 payload: b"From: a@b.example\r\n\r\nbody".to_vec(),
                 idempotency_key: uuid::Uuid::new_v4().to_string(),
                 email_message_id: Some("<x@b.example>".into()),
+                audience: Some(Audience::SocialCare),
+                pdf: None,
             }],
         }
     }
@@ -843,6 +878,68 @@ mod tests {
         let m = store.enqueue(&message(&child), now).unwrap();
         assert_eq!(m.deliveries[0].state, DeliveryState::Queued);
         assert_eq!(store.due_deliveries(now, 60_000).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn each_delivery_keeps_its_version_of_the_pack_its_hash_and_its_audience() {
+        let (_d, mut store, child) = home();
+        let now = Timestamp::now();
+        let mut msg = message(&child);
+        let own = b"%PDF-1.7 page 1 and Part 2 only (fictional)".to_vec();
+        let mut extra = msg.deliveries[0].clone();
+        extra.recipient_id = "other:friend@example.org".into();
+        extra.idempotency_key = uuid::Uuid::new_v4().to_string();
+        extra.audience = Some(Audience::ExtraAddress);
+        extra.pdf = Some(own.clone());
+        msg.deliveries[0].pdf = msg.pdf.clone();
+        msg.deliveries.push(extra);
+        let m = store.enqueue(&msg, now).unwrap();
+        let message_sha = sha256_hex(msg.pdf.as_deref().unwrap());
+        assert_eq!(m.deliveries[0].audience, Some(Audience::SocialCare));
+        assert_eq!(
+            m.deliveries[0].pdf_sha256.as_deref(),
+            Some(message_sha.as_str())
+        );
+        assert_eq!(m.deliveries[1].audience, Some(Audience::ExtraAddress));
+        assert_eq!(m.deliveries[1].pdf_sha256, Some(sha256_hex(&own)));
+        // The message's own PDF is not kept twice; a version of its own is, and is what a
+        // claim hands the sender.
+        let kept: Vec<Option<Vec<u8>>> = store
+            .connection_for_tests()
+            .prepare("SELECT pdf FROM outbox_deliveries ORDER BY rowid")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(kept, [None, Some(own.clone())]);
+        let claimed = store
+            .claim_delivery(&m.deliveries[1].id, now, 60_000)
+            .unwrap()
+            .unwrap();
+        assert_eq!(claimed.pdf, Some(own));
+        let refused = store.connection_for_tests().execute(
+            "UPDATE outbox_deliveries SET audience = 'police' WHERE id = ?1",
+            [&m.deliveries[1].id],
+        );
+        assert!(refused.is_err(), "the version sent never changes");
+    }
+
+    #[test]
+    fn an_audience_this_build_does_not_know_is_a_damaged_store() {
+        let (_d, mut store, child) = home();
+        let m = store.enqueue(&message(&child), Timestamp::now()).unwrap();
+        let conn = store.connection_for_tests();
+        // Damage from outside the store (the trigger is the store's own guard).
+        conn.execute_batch("DROP TRIGGER outbox_payload_fixed")
+            .unwrap();
+        conn.execute(
+            "UPDATE outbox_deliveries SET audience = 'everyone' WHERE id = ?1",
+            [&m.deliveries[0].id],
+        )
+        .unwrap();
+        let err = store.outbox_message(&m.id).unwrap_err();
+        assert_eq!(err.code(), "store.damaged", "{err}");
     }
 
     #[test]

@@ -100,6 +100,12 @@ fn a_store_already_holding_two_open_episodes_for_one_child_still_opens_and_keeps
          ALTER TABLE outbox_deliveries DROP COLUMN claimed_by;
          DROP TABLE child_cards;
          ALTER TABLE staff DROP COLUMN member_key;
+         DROP TRIGGER outbox_payload_fixed;
+         ALTER TABLE outbox_deliveries DROP COLUMN audience;
+         ALTER TABLE outbox_deliveries DROP COLUMN pdf_sha256;
+         ALTER TABLE outbox_deliveries DROP COLUMN pdf;
+         CREATE TRIGGER outbox_payload_fixed BEFORE UPDATE OF payload, payload_sha256, idempotency_key, email_message_id, address, channel ON outbox_deliveries
+         BEGIN SELECT RAISE(ABORT, 'what is sent never changes after it is queued'); END;
          DROP INDEX photos_pipeline;
          ALTER TABLE photos DROP COLUMN pipeline;
          ALTER TABLE photos DROP COLUMN pipeline_error;

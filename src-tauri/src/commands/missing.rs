@@ -188,7 +188,8 @@ pub async fn episode_not_accepted(
 #[tauri::command]
 pub async fn episode_send(state: State<'_, AppState>, input: SendPackInput) -> Res<EpisodeView> {
     let choice = Choice::typed(input.remove.clone(), &input.add)
-        .with_manager_reason(input.manager_reason.clone());
+        .with_manager_reason(input.manager_reason.clone())
+        .with_widened(&input.widen, input.widen_reason.clone());
     let view = and_view(&state, &input.episode_id, |store| {
         grabpack_send::queue_episode_pack(
             store,

@@ -104,6 +104,7 @@ app_commands! {
     episode_close: CloseInput => EpisodeView,
     episode_pack: EpisodeRef => PackFile,
     save_pack: SavePackInput => SavedPack,
+    save_child_copy: ChildCopyRequest => SavedChildCopy,
     send_settings: () => SendSettingsView,
     set_smtp: SmtpInput => SendSettingsView,
     set_intake_token: IntakeTokenInput => SendSettingsView,

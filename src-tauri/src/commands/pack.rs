@@ -110,3 +110,53 @@ pub async fn save_pack<R: tauri::Runtime>(
         })
     })
 }
+
+/// Save the child's own copy as a PDF to print for the child (NOT encrypted), audited with its
+/// SHA-256 and where it went; with `shown`, record that it is being shown to the child.
+#[tauri::command]
+pub async fn save_child_copy<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    input: ChildCopyRequest,
+) -> Res<SavedChildCopy> {
+    let dir = save_dir(&app)?;
+    state.with_store(|store| {
+        let pdf = grabpack_send::child_copy::build(store, &input.child_id, jiff::Timestamp::now())?;
+        let file_name = grabpack_send::handover::neutral_child_copy_file_name(&jiff::Zoned::now());
+        let written = std::fs::create_dir_all(&dir).and_then(|()| {
+            let path = grabpack_send::handover::unused_path(&dir, &file_name);
+            grabpack_send::handover::write_owner_only(&path, &pdf).map(|()| path)
+        });
+        let path = written.map_err(|_| {
+            UiError::app(
+                AppCode::SaveFailed,
+                format!(
+                    "The PDF could not be saved in {}. Check the disk is not full.",
+                    dir.display()
+                ),
+            )
+        })?;
+        let sha256_hex = grabpack_store::outbox::sha256_hex(&pdf);
+        store.record(
+            grabpack_store::AuditAction::PackSaved,
+            Some(&input.child_id),
+            &format!(
+                "the child's own copy, sha256 {sha256_hex}, saved as {}",
+                path.display()
+            ),
+        )?;
+        if input.shown {
+            grabpack_send::child_copy::record_shown(store, &input.child_id, &pdf)?;
+        }
+        let shown_at = grabpack_send::child_copy::shown(store, &input.child_id)?
+            .into_iter()
+            .map(|e| e.at)
+            .collect();
+        Ok(SavedChildCopy {
+            warning: grabpack_send::handover::cloud_synced_folder_warning(&dir),
+            path: path.display().to_string(),
+            sha256_hex,
+            shown_at,
+        })
+    })
+}

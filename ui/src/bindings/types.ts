@@ -175,6 +175,13 @@ export type RevisionKind = 'create' | 'edit' | 'review' | 'import';
  */
 export type ReadinessState = 'not_ready' | 'attention' | 'ready';
 /**
+ * A reader of the pack; each gets its own version, rendered from the same revision.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "Audience".
+ */
+export type Audience = 'police' | 'second_force' | 'social_care' | 'extra_address' | 'extra_address_widened';
+/**
  * How a recipient is reached.
  *
  * This interface was referenced by `Bindings`'s JSON-Schema
@@ -411,6 +418,8 @@ export type ErrorCode =
   | 'send.unknown_unit'
   | 'send.unreachable'
   | 'send.untrusted_certificate'
+  | 'send.widen_needs_manager'
+  | 'send.widen_reason_required'
   | 'store.already_initialised'
   | 'store.bad_strategy_rule'
   | 'store.child_ambiguous'
@@ -674,6 +683,12 @@ export interface Commands {
       input: ReviewInput;
     };
     result: RevisionInfo;
+  };
+  save_child_copy: {
+    args: {
+      input: ChildCopyRequest;
+    };
+    result: SavedChildCopy;
   };
   save_form: {
     args: {
@@ -1309,6 +1324,12 @@ export interface Person {
    */
   of_concern?: boolean;
   phones?: string[];
+  /**
+   * Someone the child must not be placed with or taken to. Police see their address marked
+   * "Risk: do not return the child here"; everyone else who gets the pack sees only the name
+   * and the warning.
+   */
+  protected_address?: boolean;
   relationship?: string;
   risk_note?: string;
   /**
@@ -1686,6 +1707,11 @@ export interface GiveUpInput {
 export interface Delivery {
   address: string;
   attempts: number;
+  /**
+   * Which version of the pack this recipient got; `None` on deliveries queued before
+   * versions existed (they had the message's one PDF).
+   */
+  audience?: Audience | null;
   channel: Channel;
   child_id: string;
   delivered_at?: string | null;
@@ -1700,6 +1726,9 @@ export interface Delivery {
   message_id: string;
   next_attempt_at?: string | null;
   payload_sha256: string;
+  /**
+   * The SHA-256 of the PDF this recipient got (their version's, else the message's).
+   */
   pdf_sha256?: string | null;
   /**
    * What the server said when it took the message (SMTP reply or intake receipt).
@@ -2342,6 +2371,13 @@ export interface Recipient {
    * Email address or intake base URL.
    */
   address: string;
+  /**
+   * The version of the pack this recipient gets, when something other than their role fixed
+   * it: the rules (a second police force), a manager widening an added address, or their first
+   * pack (an update or a returned notice keeps it). Otherwise their role decides
+   * ([`audience_of`]).
+   */
+  audience?: Audience | null;
   channel: Channel;
   /**
    * Set when an added address outside the public-service domains was confirmed by a manager.
@@ -2358,6 +2394,10 @@ export interface Recipient {
    */
   reason: string;
   role: Role;
+  /**
+   * Set when a manager widened an added address to the full pack, with their reason.
+   */
+  widened_by_manager?: ManagerConfirmation | null;
 }
 /**
  * A manager's confirmation that an address outside the public-service domains may have the pack.
@@ -2781,6 +2821,14 @@ export interface SendPackInput {
    * Proposed recipients (by id) the sender took off.
    */
   remove?: string[];
+  /**
+   * Added addresses a manager sends the full pack instead of page 1 and Part 2.
+   */
+  widen?: string[];
+  /**
+   * The manager's reason for widening them.
+   */
+  widen_reason?: string | null;
 }
 /**
  * Send everyone who had the pack a new pack because Part 2 changed.
@@ -3076,6 +3124,33 @@ export interface UnitToConfirm {
 export interface ReviewInput {
   child_id: string;
   note: string;
+}
+/**
+ * Save the child's own copy ("what we keep about you"); `shown` records that it is being shown
+ * to the child now.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "ChildCopyRequest".
+ */
+export interface ChildCopyRequest {
+  child_id: string;
+  shown?: boolean;
+}
+/**
+ * Where the child's own copy went (not encrypted), and every time it was shown to the child,
+ * newest first.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "SavedChildCopy".
+ */
+export interface SavedChildCopy {
+  path: string;
+  sha256_hex: string;
+  shown_at: string[];
+  /**
+   * Said when the folder looks like one a sync service copies to the cloud.
+   */
+  warning?: string | null;
 }
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema

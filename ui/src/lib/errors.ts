@@ -79,6 +79,8 @@ const MESSAGES: Record<ErrorCode, string> = {
   'send.no_token': 'There is no token for this police intake. A manager adds it in Settings.',
   'send.ack_feed': "The police intake's acknowledgements could not be read. The pack itself may still have arrived; phone to check.",
   'send.needs_manager': 'An address you added is not a police, council, NHS or secure justice address (police.uk, gov.uk, nhs.net, cjsm.net or one your home added). Only a manager can send the pack there, with a reason: ask the manager on call.',
+  'send.widen_needs_manager': 'An address you added gets page 1 and Part 2 of the pack only. Only a manager can send it the full pack, with a reason: ask the manager on call.',
+  'send.widen_reason_required': 'As a manager, say why the added address should have the full pack in the reason box, then send again.',
   'send.reason_required': 'An address you added is not a public-service address: as a manager, say why it should have the pack in the reason box, then send to it again.',
   'send.bad_domain': 'That is not a domain. Type it like council.example.gov.uk, one on each line.',
   'send.no_pack_yet': 'No one has had the pack for this episode yet, so there is no one to update. Send the pack first.',

@@ -1,5 +1,9 @@
-//! The pack's view of one child: the form with "do not share" applied, plus the facts around it
-//! (today's date, the app's own episodes, the photos).
+//! The pack's view of one child: the form with "do not share" and the pack's audience applied,
+//! plus the facts around it (today's date, the app's own episodes, the photos).
+//!
+//! A field its audience does not read (`grabpack_core::audience`) is withheld exactly as "do not
+//! share" withholds it, and the parts of a field narrower than the field (the full immigration
+//! status, a protected person's address) are cut from the form before anything prints it.
 //!
 //! Every field the pack or the read-out prints goes through [`Facts::value_of`] or
 //! [`Facts::shared`], and both only know the paths of [`grabpack_core::FIELDS`]: a path that is
@@ -8,6 +12,7 @@
 
 use std::borrow::Cow;
 
+use grabpack_core::audience;
 use grabpack_core::fields::{FieldSpec, FieldValue, field, print_date};
 use grabpack_core::form::*;
 use grabpack_core::readiness::{age_on, days_between, describe_age};
@@ -31,10 +36,11 @@ impl<'a> Facts<'a> {
             .in_tz("Europe/London")
             .map(|z| z.date())
             .unwrap_or_else(|_| input.generated_at.to_zoned(jiff::tz::TimeZone::UTC).date());
+        let form = audience::form_for(&input.form, input.audience);
         let form = if input.app_episodes.is_empty() {
-            Cow::Borrowed(&input.form)
+            form
         } else {
-            let mut form = input.form.clone();
+            let mut form = form.into_owned();
             form.missing_history
                 .previous_episodes
                 .extend(input.app_episodes.iter().cloned());
@@ -49,6 +55,7 @@ impl<'a> Facts<'a> {
         debug_assert!(known, "{path} is not a path of grabpack_core::FIELDS");
         let withheld = &self.form.do_not_share;
         known
+            && audience::reaches(path, self.input.audience)
             && !withheld.contains(path)
             && !path
                 .split_once('.')

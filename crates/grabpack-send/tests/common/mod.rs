@@ -574,6 +574,8 @@ pub fn email_to(address: &str, role: Role) -> Recipient {
         address: address.into(),
         reason: "test".into(),
         confirmed_by_manager: None,
+        audience: None,
+        widened_by_manager: None,
     }
 }
 
@@ -586,6 +588,8 @@ pub fn intake_at(url: &str) -> Recipient {
         address: url.into(),
         reason: "test".into(),
         confirmed_by_manager: None,
+        audience: None,
+        widened_by_manager: None,
     }
 }
 
@@ -616,6 +620,7 @@ pub fn outgoing(
         purpose: grabpack_store::outbox::Purpose::Pack,
         pdf: Some(pdf),
         readout: "Jordan Testchild (fictional), known as JJ, aged 15. Test read-out.".into(),
+        versions: Vec::new(),
         cover_note: "Test cover note: Jordan is missing from Maple House (fictional).".into(),
         recipients,
         home_id: "home-test".into(),

@@ -1,7 +1,7 @@
 // Words and small calculations for the missing episode screens, kept apart from the markup so the
 // tests can prove them directly.
 import { wordsFor } from '../../lib/errors';
-import type { Delivery, DeliveryState, Recipient, ReportChannel, RiskGrading, UpdateKind } from '../../bindings/types';
+import type { Audience, Delivery, DeliveryState, Purpose, Recipient, ReportChannel, RiskGrading, UpdateKind } from '../../bindings/types';
 
 /** "missing 2 h 14 min" style: how long since the absence was noticed. */
 export function elapsed(fromIso: string, now: Date = new Date()): string {
@@ -53,6 +53,24 @@ export function timeToIso(value: string, now: Date = new Date()): string | null 
   t.setHours(Number(m[1]), Number(m[2]), 0, 0);
   if (t.getTime() > now.getTime() + 60000) t.setDate(t.getDate() - 1);
   return t.toISOString();
+}
+
+/** Which version of the pack a recipient got: each audience reads only what it needs. */
+export const VERSION_WORDS: Record<Audience, string> = {
+  police: 'Full pack',
+  second_force: 'Full pack (second police force)',
+  social_care: 'Full pack (social care)',
+  extra_address: 'Page 1 and Part 2',
+  extra_address_widened: 'Full pack (widened by a manager)',
+};
+
+/**
+ * The version a delivery carried, for a pack or an update ("" for a notice, which is the same for
+ * everyone). A delivery queued before versions existed had the one full pack.
+ */
+export function versionWords(d: Delivery, purpose: Purpose): string {
+  if (purpose !== 'pack' && purpose !== 'update') return '';
+  return d.audience ? VERSION_WORDS[d.audience] : VERSION_WORDS.police;
 }
 
 export const STATE_WORDS: Record<DeliveryState, string> = {
