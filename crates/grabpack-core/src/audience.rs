@@ -12,10 +12,10 @@
 //! any row prints it ([`form_for`]):
 //! - the full immigration status text (`identity.immigration_status`, printed inside the
 //!   `identity.nationality` row) goes to the social worker and out-of-hours team only: they
-//!   manage the child's claim. Police get the flags they search with, which are fields or parts
-//!   of their own today: "Unaccompanied asylum-seeking child" (printed in the same row, kept),
-//!   the trafficking concern (`risks.trafficking`) and National Referral Mechanism references
-//!   (`identity.identifiers`);
+//!   manage the child's claim. Police get the flags they search with, each a field of its own:
+//!   unaccompanied asylum-seeking child (`identity.unaccompanied_asylum_seeker`), the trafficking
+//!   concern (`identity.trafficking_concern`, `risks.trafficking`) and the National Referral
+//!   Mechanism decision (`identity.nrm`);
 //! - a person marked as a protected address (`Person::protected_address`: someone the child must
 //!   not be placed with or taken to): police see the address with "Risk: do not return the child
 //!   here"; every other audience sees the name, relationship and the warning only.
@@ -179,13 +179,33 @@ pub static AUDIENCES: &[AudienceRow] = &[
     row("identity.known_as", ALL, SEARCHING),
     row("identity.date_of_birth", ALL, SEARCHING),
     row("identity.gender", ALL, SEARCHING),
-    row("identity.ethnicity_appearance", ALL, SEARCHING),
+    row("identity.appearance", ALL, SEARCHING),
+    row(
+        "identity.ethnicity",
+        FULL,
+        "the child's own category, recorded by police and social care; the description serves anyone looking",
+    ),
     row(
         "identity.nationality",
         FULL,
-        "police get the flags (unaccompanied asylum-seeking child); the full immigration status only social care",
+        "nationality; the full immigration status inside it only social care (police get the flags, rows of their own)",
     ),
     row("identity.first_language", ALL, SEARCHING),
+    row(
+        "identity.unaccompanied_asylum_seeker",
+        FULL,
+        "a flag police search and safeguard with",
+    ),
+    row(
+        "identity.trafficking_concern",
+        FULL,
+        "a flag police search and safeguard with",
+    ),
+    row(
+        "identity.nrm",
+        FULL,
+        "the National Referral Mechanism decision police and social care act on",
+    ),
     row("identity.identifiers", FULL, "police and NRM references"),
     row("identity.passport_id", FULL, PART_ONE),
     row("description.height_cm", ALL, SEARCHING),
@@ -210,6 +230,15 @@ pub static AUDIENCES: &[AudienceRow] = &[
     row("placement.social_worker", FULL, PART_ONE),
     row("placement.out_of_hours", FULL, PART_ONE),
     row("placement.iro", LEAD, LEAD_ONLY),
+    row("placement.fostering_agency", FULL, PART_ONE),
+    row("placement.supervising_social_worker", FULL, PART_ONE),
+    row("placement.agency_out_of_hours", FULL, PART_ONE),
+    row(
+        "placement.parental_responsibility",
+        FULL,
+        "who must be told, and who may have the child",
+    ),
+    row("placement.other_professionals", FULL, PART_ONE),
     row("placement.placement_start", FULL, PART_ONE),
     row("placement.previous_placements", FULL, PART_ONE),
     row("placement.family_addresses", FULL, PART_ONE),
@@ -246,6 +275,11 @@ pub static AUDIENCES: &[AudienceRow] = &[
     row("missing_history.previous_episodes", FULL, PART_ONE),
     row("missing_history.usual_pattern", FULL, PART_ONE),
     row("missing_history.police_references", FULL, PART_ONE),
+    row(
+        "missing_history.trigger_plan",
+        FULL,
+        "when the home agreed to report, and with whom",
+    ),
     row("risks.sexual_exploitation", FULL, PART_ONE),
     row("risks.criminal_exploitation", FULL, PART_ONE),
     row("risks.trafficking", FULL, PART_ONE),
@@ -256,6 +290,7 @@ pub static AUDIENCES: &[AudienceRow] = &[
     row("risks.child_protection_plan", FULL, PART_ONE),
     row("risks.risk_to_others", FULL, PART_ONE),
     row("risks.abduction_warning_notices", FULL, PART_ONE),
+    row("risks.wanted", FULL, "whether police have the child wanted or circulated"),
 ];
 
 /// Who reads the full immigration status text (inside `identity.nationality`): social care, who
