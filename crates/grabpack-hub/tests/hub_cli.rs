@@ -85,8 +85,11 @@ async fn the_operator_initialises_the_database_adds_a_home_and_serves_it() {
         .strip_prefix("grabpack-hub listening on https://")
         .unwrap_or_else(|| panic!("{first}"));
     let port = addr.rsplit(':').next().unwrap();
-    let client =
-        HubClient::new(&format!("https://localhost:{port}"), &[ca.ca_pem.clone()]).unwrap();
+    let client = HubClient::new(
+        &format!("https://localhost:{port}"),
+        std::slice::from_ref(&ca.ca_pem),
+    )
+    .unwrap();
     let enrolled = client
         .enrol(&token, &DeviceKeys::generate().unwrap())
         .await
