@@ -11,6 +11,7 @@ DEBIAN_PACKAGES=(
   xvfb xauth webkit2gtk-driver chromium
   dbus gnome-keyring libsecret-tools libdbus-1-dev
   qpdf poppler-utils libharfbuzz-bin
+  postgresql
 )
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -1,0 +1,387 @@
+//! The hub's API as the device calls it, and the pairing and revocation steps on top.
+//!
+//! Every request after enrolment or pairing is signed with the device's Ed25519 key over the
+//! method, path, time, a fresh nonce and the body's hash (`grabpack_sync_protocol::signing_input`):
+//! the hub keeps no password or token for a device, only its public key, and a captured request
+//! cannot be sent again. HTTPS only through reqwest with rustls, trusting the system's roots and
+//! any certificate the home added (a provider's own CA), like the sender's transport.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use grabpack_sync_protocol::{
+    ApproveRequest, B64, DeviceList, DeviceWrappedKey, EnrolRequest, Enrolled, Envelope, ErrorBody,
+    HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIME, KeyList, Lease, LeaseRequest,
+    PairingList, PairingRequest, PairingStarted, PendingPairing, PullResponse, PushRequest,
+    PushResponse, RevokeRequest, WrappedKeyUpload, signing_input,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::envelope::HomeKeys;
+use crate::error::{Result, SyncError};
+use crate::keys::{DeviceKeys, DevicePublicKeys, HomeKey, random};
+
+/// A device as the hub knows it: the id the hub gave it and its keys.
+#[derive(Debug, Clone)]
+pub struct DeviceIdentity {
+    pub device_id: String,
+    pub keys: DeviceKeys,
+}
+
+/// The headers that sign one request (name, value), made at `time` (seconds since the epoch).
+pub fn sign_request(
+    identity: &DeviceIdentity,
+    method: &str,
+    path_and_query: &str,
+    body: &[u8],
+    time: i64,
+) -> Result<Vec<(&'static str, String)>> {
+    let nonce = hex::encode(random::<16>()?);
+    let input = signing_input(
+        method,
+        path_and_query,
+        &identity.device_id,
+        time,
+        &nonce,
+        body,
+    );
+    let signature = STANDARD.encode(identity.keys.sign(&input));
+    Ok(vec![
+        (HEADER_DEVICE, identity.device_id.clone()),
+        (HEADER_TIME, time.to_string()),
+        (HEADER_NONCE, nonce),
+        (HEADER_SIGNATURE, signature),
+    ])
+}
+
+/// Seconds since the Unix epoch on this device's clock.
+pub fn now_secs() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// A client of one hub.
+#[derive(Debug, Clone)]
+pub struct HubClient {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl HubClient {
+    /// `base` is the hub's address (`https://hub.example.org:8743`); `extra_ca_pems` are
+    /// certificate authorities to trust beside the system's (PEM).
+    pub fn new(base: &str, extra_ca_pems: &[String]) -> Result<Self> {
+        let mut certs = Vec::new();
+        for pem in extra_ca_pems {
+            certs.push(
+                reqwest::Certificate::from_pem(pem.as_bytes())
+                    .map_err(|e| SyncError::Malformed(format!("certificate: {e}")))?,
+            );
+        }
+        let http = reqwest::Client::builder()
+            .https_only(true)
+            .tls_certs_merge(certs)
+            .connect_timeout(Duration::from_secs(15))
+            .build()
+            .map_err(|e| SyncError::Network(e.to_string()))?;
+        Ok(Self {
+            http,
+            base: base.trim_end_matches('/').to_string(),
+        })
+    }
+
+    async fn answer<T: DeserializeOwned>(response: reqwest::Response) -> Result<T> {
+        let status = response.status();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| SyncError::Network(e.to_string()))?;
+        if status.is_success() {
+            return serde_json::from_slice(&bytes)
+                .map_err(|e| SyncError::Malformed(format!("the hub's answer: {e}")));
+        }
+        let body: ErrorBody = serde_json::from_slice(&bytes).unwrap_or(ErrorBody {
+            code: "hub.unknown".into(),
+            message: String::from_utf8_lossy(&bytes).into_owned(),
+        });
+        Err(SyncError::Refused {
+            status: status.as_u16(),
+            code: body.code,
+            message: body.message,
+        })
+    }
+
+    async fn unsigned<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T> {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| SyncError::Network(e.to_string()))?;
+        Self::answer(response).await
+    }
+
+    /// Send a signed request with these exact body bytes (tests use it to send what a real
+    /// client never would).
+    pub async fn signed_raw(
+        &self,
+        identity: &DeviceIdentity,
+        method: reqwest::Method,
+        path_and_query: &str,
+        body: Vec<u8>,
+        timeout: Option<Duration>,
+    ) -> Result<reqwest::Response> {
+        let headers = sign_request(identity, method.as_str(), path_and_query, &body, now_secs())?;
+        let mut request = self
+            .http
+            .request(method, format!("{}{path_and_query}", self.base))
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body);
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        if let Some(t) = timeout {
+            request = request.timeout(t);
+        }
+        request
+            .send()
+            .await
+            .map_err(|e| SyncError::Network(e.to_string()))
+    }
+
+    async fn signed<T: DeserializeOwned>(
+        &self,
+        identity: &DeviceIdentity,
+        method: reqwest::Method,
+        path_and_query: &str,
+        body: Option<&impl Serialize>,
+        timeout: Option<Duration>,
+    ) -> Result<T> {
+        let bytes = match body {
+            Some(b) => serde_json::to_vec(b).map_err(|e| SyncError::Malformed(e.to_string()))?,
+            None => Vec::new(),
+        };
+        let response = self
+            .signed_raw(identity, method, path_and_query, bytes, timeout)
+            .await?;
+        Self::answer(response).await
+    }
+
+    /// Enrol a home's first device with the operator's token.
+    pub async fn enrol(&self, token: &str, keys: &DeviceKeys) -> Result<Enrolled> {
+        let public = keys.public();
+        let request = EnrolRequest {
+            token: token.to_string(),
+            signing_key: B64(public.signing.to_vec()),
+            box_key: B64(public.boxing.to_vec()),
+            proof: B64(keys.possession_proof("enrol", token).to_vec()),
+        };
+        self.unsigned("/v1/enrol", &request).await
+    }
+
+    /// Ask to join `home_id`: the answer's code is shown on this device beside
+    /// `keys.public().fingerprint()` for a manager to compare and approve.
+    pub async fn request_pairing(
+        &self,
+        home_id: &str,
+        keys: &DeviceKeys,
+    ) -> Result<PairingStarted> {
+        let public = keys.public();
+        let request = PairingRequest {
+            home_id: home_id.to_string(),
+            signing_key: B64(public.signing.to_vec()),
+            box_key: B64(public.boxing.to_vec()),
+            proof: B64(keys.possession_proof("pair", home_id).to_vec()),
+        };
+        self.unsigned("/v1/pairings", &request).await
+    }
+
+    /// The devices of this home waiting for approval.
+    pub async fn pairings(&self, me: &DeviceIdentity) -> Result<PairingList> {
+        self.signed(me, reqwest::Method::GET, "/v1/pairings", None::<&()>, None)
+            .await
+    }
+
+    /// Approve a waiting device: every home key this device holds, wrapped to it.
+    pub async fn approve(
+        &self,
+        me: &DeviceIdentity,
+        keys: &HomeKeys,
+        pending: &PendingPairing,
+    ) -> Result<()> {
+        let boxing = pending
+            .box_key
+            .array::<32>()
+            .ok_or_else(|| SyncError::Malformed("a pending device's box key".into()))?;
+        let mut wrapped_keys = Vec::new();
+        for (epoch, key) in keys.epochs() {
+            wrapped_keys.push(WrappedKeyUpload {
+                epoch,
+                wrapped: B64(me.keys.wrap_home_key(
+                    &pending.device_id,
+                    &boxing,
+                    &keys.home_id,
+                    epoch,
+                    key,
+                )?),
+            });
+        }
+        let path = format!("/v1/pairings/{}/approve", pending.device_id);
+        let _: serde_json::Value = self
+            .signed(
+                me,
+                reqwest::Method::POST,
+                &path,
+                Some(&ApproveRequest { wrapped_keys }),
+                None,
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// The home keys wrapped to this device (refused with `hub.not_paired` until approved).
+    pub async fn key_list(&self, me: &DeviceIdentity) -> Result<KeyList> {
+        self.signed(me, reqwest::Method::GET, "/v1/keys", None::<&()>, None)
+            .await
+    }
+
+    /// Fetch and open every home key wrapped to this device.
+    pub async fn home_keys(&self, me: &DeviceIdentity) -> Result<HomeKeys> {
+        let list = self.key_list(me).await?;
+        let mut opened: Vec<(u32, HomeKey)> = Vec::new();
+        for k in &list.keys {
+            let wrapper = k
+                .wrapped_by_box_key
+                .array::<32>()
+                .ok_or(SyncError::CannotUnwrap)?;
+            opened.push((
+                k.epoch,
+                me.keys.unwrap_home_key(
+                    &me.device_id,
+                    &wrapper,
+                    &list.home_id,
+                    k.epoch,
+                    &k.wrapped.0,
+                )?,
+            ));
+        }
+        Ok(HomeKeys::from_keys(&list.home_id, list.epoch, opened))
+    }
+
+    pub async fn devices(&self, me: &DeviceIdentity) -> Result<DeviceList> {
+        self.signed(me, reqwest::Method::GET, "/v1/devices", None::<&()>, None)
+            .await
+    }
+
+    /// Revoke `device_id` and rotate the home key: `keys` gains the next epoch, wrapped to
+    /// every device that remains (this one included) in the same request.
+    pub async fn revoke(
+        &self,
+        me: &DeviceIdentity,
+        keys: &mut HomeKeys,
+        device_id: &str,
+    ) -> Result<()> {
+        let list = self.devices(me).await?;
+        let mut next = keys.clone();
+        let epoch = next.rotate()?;
+        let key = next
+            .get(epoch)
+            .ok_or(SyncError::UnknownEpoch { epoch })?
+            .clone();
+        let mut wrapped_keys = Vec::new();
+        for d in list.devices.iter().filter(|d| {
+            d.status == grabpack_sync_protocol::DeviceStatus::Active && d.device_id != device_id
+        }) {
+            let public = DevicePublicKeys::from_slices(&d.signing_key.0, &d.box_key.0)
+                .ok_or_else(|| SyncError::Malformed("a device's keys".into()))?;
+            wrapped_keys.push(DeviceWrappedKey {
+                device_id: d.device_id.clone(),
+                wrapped: B64(me.keys.wrap_home_key(
+                    &d.device_id,
+                    &public.boxing,
+                    &keys.home_id,
+                    epoch,
+                    &key,
+                )?),
+            });
+        }
+        let path = format!("/v1/devices/{device_id}/revoke");
+        let _: serde_json::Value = self
+            .signed(
+                me,
+                reqwest::Method::POST,
+                &path,
+                Some(&RevokeRequest {
+                    new_epoch: epoch,
+                    wrapped_keys,
+                }),
+                None,
+            )
+            .await?;
+        *keys = next;
+        Ok(())
+    }
+
+    /// Push sealed envelopes (idempotent: a retry with the same ids stores nothing new).
+    pub async fn push(
+        &self,
+        me: &DeviceIdentity,
+        envelopes: Vec<Envelope>,
+    ) -> Result<PushResponse> {
+        self.signed(
+            me,
+            reqwest::Method::POST,
+            "/v1/envelopes",
+            Some(&PushRequest { envelopes }),
+            None,
+        )
+        .await
+    }
+
+    /// The home's envelopes after `after`; with `wait_secs` > 0 the hub holds an empty answer
+    /// until something arrives (long-polling).
+    pub async fn pull(
+        &self,
+        me: &DeviceIdentity,
+        after: i64,
+        limit: u32,
+        wait_secs: u32,
+    ) -> Result<PullResponse> {
+        let path = format!("/v1/envelopes?after={after}&limit={limit}&wait={wait_secs}");
+        let timeout = Duration::from_secs(u64::from(wait_secs) + 30);
+        self.signed(me, reqwest::Method::GET, &path, None::<&()>, Some(timeout))
+            .await
+    }
+
+    /// Take (or renew, when this device holds it) the lease on one delivery.
+    pub async fn acquire_lease(
+        &self,
+        me: &DeviceIdentity,
+        delivery_id: &str,
+        ttl_secs: u32,
+    ) -> Result<Lease> {
+        let path = format!("/v1/leases/{delivery_id}");
+        self.signed(
+            me,
+            reqwest::Method::POST,
+            &path,
+            Some(&LeaseRequest { ttl_secs }),
+            None,
+        )
+        .await
+    }
+
+    /// Give a delivery's lease back (only its holder can).
+    pub async fn release_lease(&self, me: &DeviceIdentity, delivery_id: &str) -> Result<()> {
+        let path = format!("/v1/leases/{delivery_id}");
+        let _: serde_json::Value = self
+            .signed(me, reqwest::Method::DELETE, &path, None::<&()>, None)
+            .await?;
+        Ok(())
+    }
+}
