@@ -5,7 +5,8 @@ Why a script and not a test: benchmarks print figures, tests never assert on tim
 the benchmarks already wrote (criterion's raw samples under target/criterion, the app benchmark's
 table on disk) so the figures in the table are the measurements themselves, not re-typed numbers.
 
-Usage: report.py TARGET_DIR APP_TABLE LOADS_FILE COMMIT
+Usage: report.py TARGET_DIR APP_TABLE LOADS_FILE COMMIT [PROFILE]
+PROFILE is "release" (default) or "dev" (the test command's build, hot crates at opt-level 2).
 """
 
 import json
@@ -25,16 +26,26 @@ FIGURES = [
      "criterion:photo/import_12mp_jpeg_into_store"),
     ("Render the grab pack, full profile, 3 photos", 15.0,
      "criterion:render_pack/demo child, 3 photos"),
-    ("App cold start to an interactive unlock screen (WebDriver wall clock, incl. the driver)", 500.0,
-     "app:cold start to interactive unlock screen"),
-    ("  the same, page navigation to the unlock screen mounted", 500.0,
+    ("App cold start to an interactive unlock screen (app process start to the screen mounted)", 500.0,
+     "app:cold start: app process start"),
+    ("  the same from asking WebDriver for a session (incl. starting WebKitWebDriver: an upper bound)",
+     500.0, "app:cold start to interactive unlock screen"),
+    ("  of which page navigation to the unlock screen mounted", 500.0,
      "app:cold start: page navigation"),
     ("Unlock (passphrase) to the dashboard's first screenful, 1,000 children", 150.0,
      "app:unlock (passphrase) to the dashboard"),
+    ("  of which the unlock command (Argon2id of the passphrase, SQLCipher open)", 150.0,
+     "app:of which the unlock command"),
     ("  of which the dashboard command (readiness of 1,000 children)", 150.0,
      "app:of which the dashboard command"),
+    ("  of which sorting and drawing the first screenful after the data", 150.0,
+     "app:of which sorting and drawing"),
     ("Missing tap to read-out and pack on screen", 80.0,
      "app:tap on Missing to read-out and pack on screen"),
+    ("  of which the dashboard taken down and the Missing screen mounted", 80.0,
+     "app:of which the dashboard taken down"),
+    ("  of which the preview command (pack rendered, read-out) and its answer", 80.0,
+     "app:of which the preview command"),
 ]
 
 
@@ -72,6 +83,9 @@ def app_rows(path):
 
 def main():
     target, app_table, loads_file, commit = sys.argv[1:5]
+    profile = sys.argv[5] if len(sys.argv) > 5 else "release"
+    build = ("release build" if profile == "release" else
+             "dev profile: the test command's build, dependencies and the hot crates at opt-level 2")
     app = app_rows(app_table)
     loads = {}
     if os.path.exists(loads_file):
@@ -80,7 +94,7 @@ def main():
                 name, _, load = line.rstrip("\n").partition("\t")
                 loads[name] = load
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    print(f"Measured {when} at commit {commit} on {os.cpu_count()} cores (release build).")
+    print(f"Measured {when} at commit {commit} on {os.cpu_count()} cores ({build}).")
     print()
     print("| figure | aim | median | worst | met | load while it ran (1-min avg, start -> end) |")
     print("|---|---:|---:|---:|:---:|---|")
@@ -100,7 +114,8 @@ def main():
                     break
             load = loads.get("app", "?")
         if median is None:
-            missing += 1
+            # A part row is a breakdown; only a figure itself missing fails the report.
+            missing += 0 if name.startswith("  ") else 1
             print(f"| {name} | < {aim:g} ms | not measured | | | |")
             continue
         if name.startswith("  "):

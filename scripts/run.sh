@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-npm --prefix ui run build
+scripts/ui-build.sh
 # The same build as scripts/test.sh (one shape: the whole workspace, all targets), so running the
 # app after the tests rebuilds nothing; `-p grabpack-app` would unify features differently and
 # rebuild much of the workspace. The crates on the hot paths (photos, the pack, the store, the

@@ -9,7 +9,7 @@ echo "== format"
 cargo fmt --all -- --check
 
 echo "== the app's web front end (the app embeds ui/dist when it is built)"
-npm --prefix ui run build
+scripts/ui-build.sh
 
 echo "== lints"
 cargo clippy --workspace --all-targets --locked -- -D warnings

@@ -201,3 +201,20 @@ fn debug_output_never_contains_the_photo_bytes() {
     assert!(debug.contains(&format!("<{} bytes>", photo.jpeg.len())));
     assert!(debug.len() < 400, "short: {debug}");
 }
+
+#[test]
+fn a_photo_decoded_at_reduced_scale_still_comes_out_upright() {
+    // 320 x 160 to a long edge of 80 is decoded at a quarter scale: the orientation must still
+    // be applied to what that decode gives.
+    let limits = PhotoLimits {
+        max_long_edge: 80,
+        ..PhotoLimits::default()
+    };
+    let photo = process(&phone_photo(6), &limits).unwrap();
+
+    assert_eq!((photo.width, photo.height), (40, 80), "portrait");
+    let out = decode_rgb(&photo.jpeg);
+    assert!(looks_like(*out.get_pixel(20, 10), RED), "top is red");
+    assert!(looks_like(*out.get_pixel(20, 70), BLUE), "bottom is blue");
+    assert!(!photo.jpeg.windows(4).any(|w| w == b"Exif"), "no EXIF left");
+}
