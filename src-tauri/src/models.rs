@@ -214,7 +214,7 @@ pub struct MissingPreview {
 
 // ---- The missing episode -------------------------------------------------------------------
 
-use grabpack_send::{SmtpSecurity, Unit};
+use grabpack_send::{SecretText, SmtpSecurity, Unit};
 use grabpack_store::episodes::{
     Closure, EpisodeTypeChange, EpisodeUpdate, Found, NotAccepted, PoliceReport,
     PreventionInterview, ReturnHomeInterview, StrategyMeeting,
@@ -457,8 +457,8 @@ pub struct SmtpInput {
     pub port: Option<u16>,
     pub security: SmtpSecurity,
     pub username: String,
-    /// Leave out to keep the password already saved.
-    pub password: Option<String>,
+    /// Leave out to keep the password already saved. Zeroised when dropped, never printed.
+    pub password: Option<SecretText>,
     pub from: String,
     #[serde(default)]
     pub from_name: String,
@@ -467,7 +467,8 @@ pub struct SmtpInput {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct IntakeTokenInput {
     pub url: String,
-    pub token: String,
+    /// Zeroised when dropped, never printed.
+    pub token: SecretText,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -517,3 +518,30 @@ pub struct DirectoryEditInput {
 
 /// A directory unit for the Settings list.
 pub type DirectoryUnit = Unit;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the window sends for the mail account and an intake is kept as a secret from the
+    /// moment it is read: printing the input (a log line, a panic message) shows no password or
+    /// token, while the JSON the window sends is the plain strings it always was.
+    #[test]
+    fn the_password_and_token_the_window_sends_never_print() {
+        let smtp: SmtpInput = serde_json::from_value(serde_json::json!({
+            "host": "smtp.example.invalid", "port": 587, "security": "starttls",
+            "username": "fictional.home", "password": "fictional-password-7731",
+            "from": "home@example.invalid"
+        }))
+        .unwrap();
+        let intake: IntakeTokenInput = serde_json::from_value(serde_json::json!({
+            "url": "https://intake.example.invalid", "token": "fictional-token-5528"
+        }))
+        .unwrap();
+        let printed = format!("{smtp:?} {intake:?}");
+        assert!(!printed.contains("fictional-password-7731"), "{printed}");
+        assert!(!printed.contains("fictional-token-5528"), "{printed}");
+        assert_eq!(smtp.password.unwrap().expose(), "fictional-password-7731");
+        assert_eq!(intake.token.expose(), "fictional-token-5528");
+    }
+}

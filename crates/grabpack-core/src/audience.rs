@@ -290,7 +290,11 @@ pub static AUDIENCES: &[AudienceRow] = &[
     row("risks.child_protection_plan", FULL, PART_ONE),
     row("risks.risk_to_others", FULL, PART_ONE),
     row("risks.abduction_warning_notices", FULL, PART_ONE),
-    row("risks.wanted", FULL, "whether police have the child wanted or circulated"),
+    row(
+        "risks.wanted",
+        FULL,
+        "whether police have the child wanted or circulated",
+    ),
 ];
 
 /// Who reads the full immigration status text (inside `identity.nationality`): social care, who

@@ -423,6 +423,11 @@ fn as_version_1(form: &ChildForm) -> serde_json::Value {
         .unwrap()
         .remove("wanted")
         .unwrap();
+    for list in ["family", "friends", "partners", "associates", "trusted_adults"] {
+        for person in f["people"][list].as_array_mut().unwrap() {
+            person.as_object_mut().unwrap().remove("protected_address");
+        }
+    }
     doc
 }
 
@@ -442,6 +447,16 @@ fn without_version_2_fields(form: &ChildForm) -> ChildForm {
     p.agency_out_of_hours = Contact::default();
     f.missing_history.trigger_plan = TriggerPlan::default();
     f.risks.wanted = Wanted::default();
+    let people = &mut f.people;
+    for list in [
+        &mut people.family,
+        &mut people.friends,
+        &mut people.partners,
+        &mut people.associates,
+        &mut people.trusted_adults,
+    ] {
+        list.iter_mut().for_each(|p| p.protected_address = false);
+    }
     f
 }
 

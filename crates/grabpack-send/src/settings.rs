@@ -97,6 +97,27 @@ impl Serialize for SecretText {
     }
 }
 
+/// A plain string in the window's types (what a person types into the password or token box):
+/// exactly `String`'s schema, inlined, so the generated TypeScript is unchanged.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for SecretText {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        String::schema_name()
+    }
+
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        String::schema_id()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        String::json_schema(generator)
+    }
+}
+
 impl<'de> Deserialize<'de> for SecretText {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

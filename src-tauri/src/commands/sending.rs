@@ -3,7 +3,7 @@
 //! the view says only whether a password is set.
 
 use grabpack_send::directory::ContactsEdit;
-use grabpack_send::{Directory, SecretText, SendSettings, SmtpSettings, Transports, Unit};
+use grabpack_send::{Directory, SendSettings, SmtpSettings, Transports, Unit};
 use grabpack_store::Store;
 use tauri::State;
 
@@ -65,7 +65,7 @@ pub async fn set_smtp(state: State<'_, AppState>, input: SmtpInput) -> Res<SendS
         port: input.port,
         security: input.security,
         username: input.username,
-        password: input.password.map(SecretText::from).unwrap_or_default(),
+        password: input.password.unwrap_or_default(),
         from: input.from,
         from_name: input.from_name,
         timeout_seconds: None,
@@ -78,7 +78,11 @@ pub async fn set_intake_token(
     state: State<'_, AppState>,
     input: IntakeTokenInput,
 ) -> Res<SendSettingsView> {
-    state.with_store(|store| change(store, |s| Ok(s.set_intake_token(&input.url, &input.token)?)))
+    state.with_store(|store| {
+        change(store, |s| {
+            Ok(s.set_intake_token(&input.url, input.token.expose())?)
+        })
+    })
 }
 
 #[tauri::command]

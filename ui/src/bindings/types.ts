@@ -3209,6 +3209,9 @@ export interface HomeUnitInput {
  * via the `definition` "IntakeTokenInput".
  */
 export interface IntakeTokenInput {
+  /**
+   * Zeroised when dropped, never printed.
+   */
   token: string;
   url: string;
 }
@@ -3297,7 +3300,7 @@ export interface SmtpInput {
   from_name?: string;
   host: string;
   /**
-   * Leave out to keep the password already saved.
+   * Leave out to keep the password already saved. Zeroised when dropped, never printed.
    */
   password?: string | null;
   port?: number | null;
