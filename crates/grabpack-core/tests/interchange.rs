@@ -423,7 +423,13 @@ fn as_version_1(form: &ChildForm) -> serde_json::Value {
         .unwrap()
         .remove("wanted")
         .unwrap();
-    for list in ["family", "friends", "partners", "associates", "trusted_adults"] {
+    for list in [
+        "family",
+        "friends",
+        "partners",
+        "associates",
+        "trusted_adults",
+    ] {
         for person in f["people"][list].as_array_mut().unwrap() {
             person.as_object_mut().unwrap().remove("protected_address");
         }
