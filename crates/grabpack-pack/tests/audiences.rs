@@ -17,7 +17,10 @@ use grabpack_pack::{PackInput, readout, render_pack};
 
 const FULL_STATUS: &str = "Appeal lodged (fictional)";
 const NRM: &str = "NRM-2026-0042 (fictional)";
-const UASC: &str = "Unaccompanied asylum-seeking child: Yes";
+/// The flags police search with are rows of their own (form version 2), printed label then value
+/// and only when answered; the label wraps in its column, so the row is found by its first words.
+const UASC: &str = "Unaccompanied asylum-seeking";
+const TRAFFICKING: &str = "Trafficking concern Yes";
 const DEE: &str = "'Dee' (fictional)";
 const DEE_ADDRESS: &str = "9 Hidden Yard (fictional)";
 const WARNING: &str = "Risk: do not return the child here";
@@ -31,6 +34,7 @@ fn input() -> PackInput {
     let identity = &mut input.form.identity;
     identity.immigration_status = FULL_STATUS.into();
     identity.unaccompanied_asylum_seeker = Some(true);
+    identity.trafficking_concern = Some(true);
     identity.identifiers.push(Identifier {
         kind: "NRM".into(),
         value: NRM.into(),
@@ -78,6 +82,7 @@ fn police_get_the_full_part_one_the_immigration_flags_and_the_protected_address_
         &[
             PART_ONE,
             UASC,
+            TRAFFICKING,
             NRM,
             DEE,
             DEE_ADDRESS,
@@ -98,6 +103,7 @@ fn a_second_force_gets_part_one_without_what_only_the_lead_force_and_social_care
         &[
             PART_ONE,
             UASC,
+            TRAFFICKING,
             NRM,
             DEE,
             DEE_ADDRESS,
@@ -115,7 +121,17 @@ fn social_care_get_the_full_immigration_status_and_only_the_name_and_warning_of_
     assert_shows(
         Audience::SocialCare,
         &text,
-        &[PART_ONE, FULL_STATUS, NRM, DEE, WARNING, GP, PART_TWO_FACT],
+        &[
+            PART_ONE,
+            FULL_STATUS,
+            UASC,
+            TRAFFICKING,
+            NRM,
+            DEE,
+            WARNING,
+            GP,
+            PART_TWO_FACT,
+        ],
         &[DEE_ADDRESS, "partial reg"],
     );
 }
@@ -132,6 +148,7 @@ fn an_extra_address_gets_page_one_and_part_two_only() {
             FULL_STATUS,
             NRM,
             UASC,
+            TRAFFICKING,
             DEE,
             DEE_ADDRESS,
             GP,
@@ -147,7 +164,15 @@ fn an_extra_address_a_manager_widened_gets_part_one_but_neither_the_status_nor_t
     assert_shows(
         Audience::ExtraAddressWidened,
         &text,
-        &[PART_ONE, UASC, NRM, DEE, WARNING, PART_TWO_FACT],
+        &[
+            PART_ONE,
+            UASC,
+            TRAFFICKING,
+            NRM,
+            DEE,
+            WARNING,
+            PART_TWO_FACT,
+        ],
         &[FULL_STATUS, DEE_ADDRESS],
     );
 }
