@@ -641,6 +641,47 @@ describe('the dashboard', () => {
     expect(screen.queryByRole('button', { name: '' })).toBeNull();
   });
 
+  it('draws a large home\'s first screenful at once and more cards only as the end of the list nears the screen', async () => {
+    // Every card is a live component: a home of 1,000 children drawn whole made a tap on Missing
+    // wait while 1,000 cards were taken down.
+    const observers: { callback: IntersectionObserverCallback; target?: Element; gone: boolean }[] = [];
+    class WatchedByTheTest {
+      callback: IntersectionObserverCallback;
+      target?: Element;
+      gone = false;
+      constructor(callback: IntersectionObserverCallback) {
+        this.callback = callback;
+        observers.push(this);
+      }
+      observe(target: Element) { this.target = target; }
+      disconnect() { this.gone = true; }
+      unobserve() {}
+      takeRecords() { return []; }
+    }
+    vi.stubGlobal('IntersectionObserver', WatchedByTheTest);
+    try {
+      const many = Array.from({ length: 200 }, (_, i) => ({ ...card, id: `c${i}`, legal_name: `Child ${i} (fictional)` }));
+      invoke.mockImplementation(async (cmd: string) => (cmd === 'dashboard' ? many : cmd === 'open_episodes' ? [] : null));
+      render(Dashboard);
+      await screen.findAllByTestId('child-card');
+      expect(screen.getAllByTestId('child-card')).toHaveLength(40);
+      const nearing = () => {
+        const end = screen.getByTestId('more-children');
+        const watching = observers.filter((o) => o.target === end && !o.gone);
+        expect(watching).toHaveLength(1);
+        watching[0].callback([{ isIntersecting: true, target: end } as unknown as IntersectionObserverEntry], watching[0] as unknown as IntersectionObserver);
+      };
+      expect(screen.getByTestId('more-children').textContent).toContain('Showing 40 of 200 children');
+      nearing();
+      await vi.waitFor(() => expect(screen.getAllByTestId('child-card')).toHaveLength(120));
+      nearing();
+      await vi.waitFor(() => expect(screen.getAllByTestId('child-card')).toHaveLength(200));
+      expect(screen.queryByTestId('more-children')).toBeNull();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('shows no Missing now section when nobody is missing', async () => {
     invoke.mockImplementation(async (cmd: string) => (cmd === 'dashboard' ? [card] : cmd === 'open_episodes' ? [] : null));
     render(Dashboard);
