@@ -131,7 +131,8 @@ impl<'a> Facts<'a> {
 
     /// Critical risks for page 1, each as (label text, colour).
     pub fn critical_labels(&self) -> Vec<(String, Colour)> {
-        let mut labels = self.exploitation_labels();
+        let mut labels = self.police_flags();
+        labels.extend(self.exploitation_labels());
         let health = &self.form.health;
         if self.shared("health.mental_health") && health.self_harm_risk == Some(true) {
             labels.push((
@@ -166,6 +167,52 @@ impl<'a> Facts<'a> {
         let medical = join([conditions.as_str(), &allergies], ". ");
         if !medical.is_empty() {
             labels.push((format!("MEDICAL NEEDS: {medical}"), Colour::MEDICAL));
+        }
+        labels
+    }
+
+    /// What police act on before anything else: the child wanted or circulated by police, and the
+    /// flags they search and safeguard with (a trafficking concern with the NRM decision, an
+    /// unaccompanied asylum-seeking child). Each only where this version's reader reads its field.
+    fn police_flags(&self) -> Vec<(String, Colour)> {
+        let mut labels = Vec::new();
+        let wanted = &self.form.risks.wanted;
+        if self.shared("risks.wanted")
+            && wanted.is_flagged()
+            && let Some(status) = wanted.status
+        {
+            let title = status.label().to_uppercase();
+            labels.push((
+                join(
+                    [
+                        &join([title.as_str(), wanted.force.trim()], ": "),
+                        wanted.reason.trim(),
+                    ],
+                    ". ",
+                ),
+                Colour::DANGER,
+            ));
+        }
+        let identity = &self.form.identity;
+        let trafficking_shown =
+            self.shared("risks.trafficking") && self.form.risks.trafficking.is_flagged();
+        if self.shared("identity.trafficking_concern")
+            && identity.trafficking_concern == Some(true)
+            && !trafficking_shown
+        {
+            let nrm = self.text_of("identity.nrm").unwrap_or_default();
+            labels.push((
+                join(["TRAFFICKING CONCERN", &nrm], ". NRM: "),
+                Colour::DANGER,
+            ));
+        }
+        if self.shared("identity.unaccompanied_asylum_seeker")
+            && identity.unaccompanied_asylum_seeker == Some(true)
+        {
+            labels.push((
+                "UNACCOMPANIED ASYLUM-SEEKING CHILD".to_owned(),
+                Colour::DANGER,
+            ));
         }
         labels
     }
