@@ -22,6 +22,7 @@ mod review;
 mod session;
 mod settings;
 mod staff;
+mod sync;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -84,6 +85,9 @@ enum Command {
     /// The home's name, address, type and police area.
     #[command(subcommand)]
     Settings(settings::SettingsCommand),
+    /// This device in its home's sync through a hub: enrol, pair, approve, devices, revoke, now, status.
+    #[command(subcommand)]
+    Sync(sync::SyncCommand),
 }
 
 fn main() -> ExitCode {
@@ -112,6 +116,7 @@ fn run(cli: &Cli) -> Result<()> {
         Command::Missing(c) => missing::run(cli, &dir, c),
         Command::Outbox(c) => outbox::run(cli, &dir, c),
         Command::Directory(c) => directory::run(cli, &dir, c),
+        Command::Sync(c) => sync::run(cli, &dir, c),
         Command::Pack(c) => pack::run(cli, &dir, c),
         Command::Settings(c) => settings::run(cli, &dir, c),
     }

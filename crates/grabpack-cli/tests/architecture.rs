@@ -23,6 +23,8 @@ const DOMAIN: &[&str] = &[
     "grabpack-pack",
     "grabpack-store",
     "grabpack-send",
+    "grabpack-sync",
+    "grabpack-sync-protocol",
 ];
 
 /// Each crate of ours, and the crates of ours it may depend on.
@@ -58,9 +60,12 @@ fn allowed() -> BTreeMap<&'static str, Vec<&'static str>> {
         ("grabpack-sync-protocol", vec![]),
         // The provider's hub: ciphertext only, so never the home's store, form or audit chain.
         ("grabpack-hub", vec!["grabpack-sync-protocol"]),
-        // The device's sync client: keys, envelopes, the hub's API; no domain crate until the
-        // record formats settle (issue 14's later rounds).
-        ("grabpack-sync", vec!["grabpack-sync-protocol"]),
+        // The device's sync client: keys, envelopes, the hub's API, and the store it syncs
+        // (whose rules say which records leave and how they are taken in).
+        (
+            "grabpack-sync",
+            vec!["grabpack-sync-protocol", "grabpack-store"],
+        ),
         ("grabpack-cli", DOMAIN.to_vec()),
         ("grabpack-app", DOMAIN.to_vec()),
     ])

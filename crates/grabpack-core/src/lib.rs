@@ -10,6 +10,7 @@ pub mod error;
 pub mod fields;
 pub mod form;
 pub mod interchange;
+pub mod merge;
 pub mod practice;
 pub mod readiness;
 pub mod sample;

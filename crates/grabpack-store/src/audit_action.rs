@@ -54,6 +54,19 @@ pub enum AuditAction {
     RecipientWidened,
     /// The child's own copy ("what we keep about you") was shown to the child.
     ChildCopyShown,
+    /// This device joined a home's sync: as its first device, or asking to be approved.
+    SyncJoined,
+    /// The home's keys reached this device (after approval, or a rotation when a device was
+    /// revoked).
+    SyncKeysReceived,
+    /// Revisions and photos saved on the home's other devices were taken into this store.
+    SyncReceived,
+    /// A manager approved a new device of the home after comparing its fingerprint.
+    SyncDeviceApproved,
+    /// A manager revoked a device of the home; the home key rotated.
+    SyncDeviceRevoked,
+    /// A person chose between two edits that disagreed on one field.
+    DisagreementSettled,
 }
 
 impl AuditAction {
@@ -94,6 +107,12 @@ impl AuditAction {
             Self::PhotosRebuilt => "photos_rebuilt",
             Self::RecipientWidened => "recipient_widened",
             Self::ChildCopyShown => "child_copy_shown",
+            Self::SyncJoined => "sync_joined",
+            Self::SyncKeysReceived => "sync_keys_received",
+            Self::SyncReceived => "sync_received",
+            Self::SyncDeviceApproved => "sync_device_approved",
+            Self::SyncDeviceRevoked => "sync_device_revoked",
+            Self::DisagreementSettled => "disagreement_settled",
         }
     }
 }

@@ -467,9 +467,43 @@ fn insert_revision(
     changed: &[FieldChange],
     note: &str,
 ) -> Result<()> {
+    insert_revision_settling(
+        conn,
+        child_id,
+        seq,
+        kind,
+        at,
+        actor,
+        form,
+        changed,
+        note,
+        &[],
+    )
+}
+
+/// A revision saved here by a person, on top of the child's head (every head, when the head is a
+/// merged view of concurrent edits: `sync`). It carries the view's open disagreements, less the
+/// fields this save changed and those in `settles` (a person chose their value).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn insert_revision_settling(
+    conn: &Connection,
+    child_id: &ChildId,
+    seq: i64,
+    kind: RevisionKind,
+    at: &str,
+    actor: &Actor,
+    form: &ChildForm,
+    changed: &[FieldChange],
+    note: &str,
+    settles: &[String],
+) -> Result<()> {
+    let (parents, open) = crate::sync::parents_of_next(conn, child_id, seq - 1)?;
+    let mut carried = crate::sync::carried(open, &paths(changed));
+    carried.retain(|d| !settles.contains(&d.path));
     conn.execute(
-        "INSERT INTO revisions (child_id, seq, kind, saved_at, saved_by, saved_by_name, form_json, changed_paths, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO revisions (child_id, seq, kind, saved_at, saved_by, saved_by_name, form_json,
+                                changed_paths, note, global_id, parents_json, disagreements_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             child_id,
             seq,
@@ -479,7 +513,12 @@ fn insert_revision(
             actor.display_name(),
             to_json(form)?,
             to_json(&paths(changed))?,
-            note
+            note,
+            crate::sync::new_global_id(),
+            to_json(&parents)?,
+            (!carried.is_empty())
+                .then(|| to_json(&carried))
+                .transpose()?
         ],
     )?;
     conn.execute(

@@ -278,6 +278,68 @@ DROP TRIGGER outbox_payload_fixed;
 CREATE TRIGGER outbox_payload_fixed BEFORE UPDATE OF payload, payload_sha256, idempotency_key, email_message_id, address, channel, audience, pdf_sha256, pdf ON outbox_deliveries
 BEGIN SELECT RAISE(ABORT, 'what is sent never changes after it is queued'); END;
 "#,
+    // 10: one home's record across its devices (`sync`, docs/sync.md). Every revision gets a
+    // global id and the ids of its parents (a save made on top of two devices' concurrent edits
+    // has both), so revisions made on any device form one history per child; the local `seq`
+    // stays the order this device learnt them in. Revisions from before get a random id and
+    // their previous revision as parent, so they sync like new ones and stay readable. A row with
+    // `merged_heads_json` is this device's merged view of concurrent revisions: never sent, never
+    // a parent. `disagreements_json` lists the fields two edits set differently that nobody has
+    // chosen between yet, carried from revision to revision until someone does. The device's sync
+    // identity (its secret keys, the home's keys by epoch) lives here, inside the encrypted
+    // database, never in a file of its own. `sync_known` lists the records the hub already holds
+    // (pushed from here or received); `sync_waiting` keeps a received record whose parent has not
+    // arrived yet, so nothing received is dropped. The immutability trigger is remade around the
+    // one-off fill of the new columns.
+    r#"
+ALTER TABLE revisions ADD COLUMN global_id TEXT;
+ALTER TABLE revisions ADD COLUMN parents_json TEXT;
+ALTER TABLE revisions ADD COLUMN origin_device TEXT;
+ALTER TABLE revisions ADD COLUMN merged_heads_json TEXT;
+ALTER TABLE revisions ADD COLUMN disagreements_json TEXT;
+DROP TRIGGER revisions_no_update;
+UPDATE revisions SET global_id = lower(hex(randomblob(16)));
+UPDATE revisions SET parents_json = COALESCE((
+    SELECT json_array(p.global_id) FROM revisions p
+    WHERE p.child_id = revisions.child_id AND p.seq = revisions.seq - 1
+), '[]');
+CREATE TRIGGER revisions_no_update BEFORE UPDATE ON revisions
+BEGIN SELECT RAISE(ABORT, 'revisions are immutable'); END;
+CREATE UNIQUE INDEX revisions_global_id ON revisions (global_id);
+
+CREATE TABLE sync_device (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    hub_url TEXT NOT NULL,
+    hub_ca_pem TEXT,
+    home_id TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    device_secret BLOB NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('waiting_for_approval', 'paired')),
+    pairing_code TEXT,
+    cursor INTEGER NOT NULL DEFAULT 0,
+    last_sync_at TEXT,
+    last_error TEXT
+) STRICT;
+CREATE TABLE sync_home_keys (
+    epoch INTEGER PRIMARY KEY,
+    key BLOB NOT NULL,
+    current INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE TABLE sync_known (
+    record_kind TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    envelope_id TEXT NOT NULL,
+    PRIMARY KEY (record_kind, record_id)
+) STRICT;
+CREATE TABLE sync_waiting (
+    envelope_id TEXT PRIMARY KEY,
+    device_id TEXT NOT NULL,
+    record_kind TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    body BLOB NOT NULL,
+    received_at TEXT NOT NULL
+) STRICT;
+"#,
 ];
 
 /// The schema version this build writes.

@@ -112,6 +112,18 @@ pub enum StoreError {
         "Delivery '{0}' is no longer this sender's to finish: another sender took it over after this attempt's claim ran out."
     )]
     DeliveryClaimLost(String),
+    #[error(
+        "This device is not part of a home's sync yet: set it up as the home's first device (grabpack sync enrol) or ask to join (grabpack sync pair)."
+    )]
+    SyncNotJoined,
+    #[error("This device already belongs to home {home_id} at {hub_url}; it cannot join another.")]
+    SyncAlreadyJoined { home_id: String, hub_url: String },
+    #[error(
+        "A record from another device of the home could not be read ({0}); nothing was changed."
+    )]
+    SyncRecordInvalid(String),
+    #[error("No two edits of this child disagree on '{0}'.")]
+    NoDisagreement(String),
 }
 
 impl StoreError {
@@ -158,6 +170,10 @@ impl StoreError {
         "store.episode_already_open",
         "store.episode_other_child",
         "store.bad_strategy_rule",
+        "store.sync_not_joined",
+        "store.sync_already_joined",
+        "store.sync_record_invalid",
+        "store.no_disagreement",
     ];
 
     /// Stable across releases and languages: the UI and tests match on this, never on the message.
@@ -201,6 +217,10 @@ impl StoreError {
             Self::EpisodeOtherChild { .. } => "store.episode_other_child",
             Self::EventNotFound(_) => "store.event_not_found",
             Self::BadStrategyRule { .. } => "store.bad_strategy_rule",
+            Self::SyncNotJoined => "store.sync_not_joined",
+            Self::SyncAlreadyJoined { .. } => "store.sync_already_joined",
+            Self::SyncRecordInvalid(_) => "store.sync_record_invalid",
+            Self::NoDisagreement(_) => "store.no_disagreement",
             Self::DeliveryNotFound(_) => "store.delivery_not_found",
             Self::DeliveryState { .. } => "store.delivery_state",
             Self::NoRecipients => "store.no_recipients",
@@ -290,6 +310,10 @@ mod codes_tests {
             StoreError::EpisodeOtherChild { .. } => Some(40),
             StoreError::DeliveryClaimLost { .. } => Some(41),
             StoreError::BadStrategyRule { .. } => Some(42),
+            StoreError::SyncNotJoined => Some(43),
+            StoreError::SyncAlreadyJoined { .. } => Some(44),
+            StoreError::SyncRecordInvalid { .. } => Some(45),
+            StoreError::NoDisagreement { .. } => Some(46),
         }
     }
 
@@ -350,6 +374,13 @@ mod codes_tests {
                 episodes: 1,
                 within_days: 0,
             },
+            StoreError::SyncNotJoined,
+            StoreError::SyncAlreadyJoined {
+                home_id: "x".into(),
+                hub_url: "y".into(),
+            },
+            StoreError::SyncRecordInvalid("x".into()),
+            StoreError::NoDisagreement("x".into()),
         ]
     }
 

@@ -26,6 +26,7 @@ pub mod sender_process;
 mod settings;
 mod staff;
 mod store;
+pub mod sync;
 
 pub use audit::{AuditEntry, ChainReport};
 pub use audit_action::AuditAction;

@@ -109,6 +109,19 @@ fn a_store_already_holding_two_open_episodes_for_one_child_still_opens_and_keeps
          DROP INDEX photos_pipeline;
          ALTER TABLE photos DROP COLUMN pipeline;
          ALTER TABLE photos DROP COLUMN pipeline_error;
+         DROP TABLE sync_device;
+         DROP TABLE sync_home_keys;
+         DROP TABLE sync_known;
+         DROP TABLE sync_waiting;
+         DROP INDEX revisions_global_id;
+         DROP TRIGGER revisions_no_update;
+         ALTER TABLE revisions DROP COLUMN global_id;
+         ALTER TABLE revisions DROP COLUMN parents_json;
+         ALTER TABLE revisions DROP COLUMN origin_device;
+         ALTER TABLE revisions DROP COLUMN merged_heads_json;
+         ALTER TABLE revisions DROP COLUMN disagreements_json;
+         CREATE TRIGGER revisions_no_update BEFORE UPDATE ON revisions
+         BEGIN SELECT RAISE(ABORT, 'revisions are immutable'); END;
          PRAGMA user_version = 3;",
     )
     .unwrap();

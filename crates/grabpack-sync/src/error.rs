@@ -31,6 +31,17 @@ pub enum SyncError {
     Network(String),
     #[error("No secure random numbers are available on this device: {0}")]
     Random(String),
+    #[error(
+        "No device is waiting to join with the code {0}: check the code on the new device's screen, or ask it to try again."
+    )]
+    NoSuchPairing(String),
+    #[error(
+        "The fingerprint typed is not the one of the device waiting with that code: do not approve it. Check both screens again; if they really differ, someone else may be trying to join."
+    )]
+    FingerprintMismatch,
+    /// This device's own store refused (its codes are the store's).
+    #[error(transparent)]
+    Store(#[from] grabpack_store::StoreError),
 }
 
 impl SyncError {
@@ -43,9 +54,12 @@ impl SyncError {
         "sync.refused",
         "sync.network",
         "sync.random",
+        "sync.no_such_pairing",
+        "sync.fingerprint_mismatch",
     ];
 
-    /// Stable across releases and languages: callers and tests match on this.
+    /// Stable across releases and languages: callers and tests match on this (a store failure
+    /// keeps the store's own `store.*` code).
     pub fn code(&self) -> &'static str {
         match self {
             Self::CannotOpen => "sync.cannot_open",
@@ -55,6 +69,9 @@ impl SyncError {
             Self::Refused { .. } => "sync.refused",
             Self::Network(_) => "sync.network",
             Self::Random(_) => "sync.random",
+            Self::NoSuchPairing(_) => "sync.no_such_pairing",
+            Self::FingerprintMismatch => "sync.fingerprint_mismatch",
+            Self::Store(e) => e.code(),
         }
     }
 
@@ -73,8 +90,8 @@ mod codes_tests {
 
     /// Which variant this is. No `_` arm, so a new variant does not compile until it is
     /// numbered here, and the test below fails until it has a sample.
-    fn variant(e: &SyncError) -> usize {
-        match e {
+    fn variant(e: &SyncError) -> Option<usize> {
+        Some(match e {
             SyncError::CannotOpen => 0,
             SyncError::UnknownEpoch { .. } => 1,
             SyncError::CannotUnwrap => 2,
@@ -82,7 +99,10 @@ mod codes_tests {
             SyncError::Refused { .. } => 4,
             SyncError::Network(_) => 5,
             SyncError::Random(_) => 6,
-        }
+            SyncError::NoSuchPairing(_) => 7,
+            SyncError::FingerprintMismatch => 8,
+            SyncError::Store(_) => return None,
+        })
     }
 
     fn one_of_each() -> Vec<SyncError> {
@@ -98,18 +118,20 @@ mod codes_tests {
             },
             SyncError::Network(String::new()),
             SyncError::Random(String::new()),
+            SyncError::NoSuchPairing(String::new()),
+            SyncError::FingerprintMismatch,
         ]
     }
 
     #[test]
     fn codes_lists_the_code_of_every_variant_and_nothing_else() {
         let samples = one_of_each();
-        let mut seen: Vec<usize> = samples.iter().map(variant).collect();
+        let mut seen: Vec<usize> = samples.iter().filter_map(variant).collect();
         seen.sort_unstable();
         seen.dedup();
         assert_eq!(
             seen,
-            (0..7).collect::<Vec<_>>(),
+            (0..9).collect::<Vec<_>>(),
             "one sample of every variant"
         );
         let mut from_variants: Vec<&str> = samples.iter().map(SyncError::code).collect();

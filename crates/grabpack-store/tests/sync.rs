@@ -1,0 +1,307 @@
+//! One home's record across its devices, as the store sees it: records leave a device, arrive
+//! at another in the hub's order (a list in this test; `grabpack-cli/tests/sync.rs` runs the real
+//! hub on PostgreSQL), and every device ends with the same child. Children and names are
+//! fictional.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
+
+mod common;
+
+use common::*;
+use grabpack_core::PhotoKind;
+use grabpack_core::sample::complete_form;
+use grabpack_store::sync::{Choice, ReceivedRecord};
+use grabpack_store::{ChildId, Store};
+use jiff::civil::date;
+
+fn sample() -> grabpack_core::ChildForm {
+    complete_form(
+        "Sync Child (fictional)",
+        "SC",
+        date(2012, 3, 9),
+        date(2026, 11, 20),
+    )
+}
+
+/// The hub's part, kept to what the store relies on: one ordered list of records per home.
+#[derive(Default)]
+struct Relay {
+    records: Vec<ReceivedRecord>,
+}
+
+/// A device: its store and how far into the relay it has read.
+struct Device {
+    _home: TestHome,
+    store: Store,
+    name: &'static str,
+    cursor: usize,
+}
+
+fn device(name: &'static str) -> Device {
+    let (home, store) = TestHome::new();
+    Device {
+        _home: home,
+        store,
+        name,
+        cursor: 0,
+    }
+}
+
+impl Relay {
+    fn push(&mut self, d: &mut Device) -> usize {
+        let out = d.store.sync_outgoing(1000).unwrap();
+        let mut marks = Vec::new();
+        for r in &out {
+            let envelope_id = format!("{}-{}-{}", d.name, r.kind, r.record_id);
+            marks.push((r.kind.clone(), r.record_id.clone(), envelope_id.clone()));
+            self.records.push(ReceivedRecord {
+                envelope_id,
+                device_id: d.name.into(),
+                record: r.clone(),
+            });
+        }
+        d.store.sync_mark_sent(&marks).unwrap();
+        out.len()
+    }
+
+    fn pull(&self, d: &mut Device) -> grabpack_store::sync::ReceiveReport {
+        let new = self.records[d.cursor..].to_vec();
+        d.cursor = self.records.len();
+        d.store.sync_receive(&new, d.cursor as i64).unwrap()
+    }
+
+    fn sync(&mut self, d: &mut Device) {
+        self.push(d);
+        self.pull(d);
+    }
+}
+
+fn form(d: &mut Device, id: &ChildId) -> grabpack_core::ChildForm {
+    d.store.child(id).unwrap().form
+}
+
+#[test]
+fn a_child_saved_on_one_device_appears_on_another_with_its_history_and_photos() {
+    let mut relay = Relay::default();
+    let (mut a, mut b) = (device("a"), device("b"));
+    let id = a.store.create_child(&sample(), "placement start").unwrap();
+    let mut edited = sample();
+    edited.description.hair = "Short twists (fictional)".into();
+    a.store.save_form(&id, &edited, "new hair").unwrap();
+    let jpeg = grabpack_photo::synthetic_portrait(3, 800, 1000).unwrap();
+    let photo = a
+        .store
+        .add_photo(&id, &jpeg, PhotoKind::Face, Some(date(2026, 11, 2)))
+        .unwrap();
+    assert_eq!(relay.push(&mut a), 3, "two revisions and a photo leave A");
+    assert_eq!(relay.push(&mut a), 0, "nothing leaves twice");
+
+    let report = relay.pull(&mut b);
+    assert_eq!((report.revisions, report.photos), (2, 1));
+    assert_eq!(form(&mut b, &id), edited);
+    let history = b.store.history(&id).unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[0].note, "new hair");
+    assert_eq!(history[0].saved_by_name, MANAGER);
+    assert_eq!(
+        b.store.photo_jpeg(&photo.id).unwrap(),
+        a.store.photo_jpeg(&photo.id).unwrap()
+    );
+    assert!(b.store.disagreements(&id).unwrap().is_empty());
+    // What B received is not sent back; the next pull of A skips A's own records.
+    assert_eq!(relay.push(&mut b), 0);
+    let again = relay.pull(&mut a);
+    assert_eq!((again.revisions, again.already_here), (0, 3));
+    assert!(b.store.audit_verify().unwrap().intact());
+}
+
+#[test]
+fn concurrent_edits_of_different_fields_merge_into_the_same_record_on_every_device() {
+    let mut relay = Relay::default();
+    let (mut a, mut b) = (device("a"), device("b"));
+    let id = a.store.create_child(&sample(), "").unwrap();
+    relay.sync(&mut a);
+    relay.sync(&mut b);
+
+    // Both edit offline at the same time, each a different field.
+    let mut on_a = sample();
+    on_a.description.hair = "Braids (edited on A, fictional)".into();
+    a.store.save_form(&id, &on_a, "A's edit").unwrap();
+    let mut on_b = sample();
+    on_b.description.build = "Slim (edited on B, fictional)".into();
+    b.store.save_form(&id, &on_b, "B's edit").unwrap();
+
+    relay.sync(&mut a);
+    let at_b = {
+        relay.push(&mut b);
+        relay.pull(&mut b)
+    };
+    assert_eq!(at_b.merges, 1, "B merges A's edit with its own");
+    relay.sync(&mut a);
+
+    let (fa, fb) = (form(&mut a, &id), form(&mut b, &id));
+    assert_eq!(fa.description.hair, "Braids (edited on A, fictional)");
+    assert_eq!(fa.description.build, "Slim (edited on B, fictional)");
+    assert_eq!(fa, fb, "both devices show the same record");
+    assert!(a.store.disagreements(&id).unwrap().is_empty());
+
+    // The next save on either device joins the history again: one head, no merge needed.
+    let mut next = fa.clone();
+    next.description.eyes = "Brown (fictional)".into();
+    b.store.save_form(&id, &next, "after the merge").unwrap();
+    relay.sync(&mut b);
+    let report = relay.pull(&mut a);
+    assert_eq!((report.revisions, report.merges), (1, 0));
+    assert_eq!(form(&mut a, &id), next);
+}
+
+#[test]
+fn two_values_for_one_field_are_both_kept_and_flagged_until_a_person_chooses() {
+    let mut relay = Relay::default();
+    let (mut a, mut b, mut c) = (device("a"), device("b"), device("c"));
+    let id = a.store.create_child(&sample(), "").unwrap();
+    relay.sync(&mut a);
+    relay.sync(&mut b);
+    relay.sync(&mut c);
+
+    let mut on_a = sample();
+    on_a.description.hair = "Red (A, fictional)".into();
+    a.store.save_form(&id, &on_a, "").unwrap();
+    let mut on_b = sample();
+    on_b.description.hair = "Blue (B, fictional)".into();
+    b.store.save_form(&id, &on_b, "").unwrap();
+    relay.sync(&mut a);
+    relay.sync(&mut b);
+    relay.sync(&mut a);
+    relay.sync(&mut c);
+
+    for d in [&mut a, &mut b, &mut c] {
+        let open = d.store.disagreements(&id).unwrap();
+        assert_eq!(open.len(), 1, "{}: {open:?}", d.name);
+        assert_eq!(open[0].path, "description.hair");
+        assert_eq!(
+            open[0].shown, "Blue (B, fictional)",
+            "the later save is shown"
+        );
+        assert_eq!(open[0].other, "Red (A, fictional)", "the other is kept");
+        assert_eq!(
+            d.store.children_with_disagreements().unwrap(),
+            vec![(id.clone(), 1)]
+        );
+    }
+    assert_eq!(form(&mut a, &id), form(&mut c, &id));
+
+    // An edit of another field on C does not settle it: the flag travels with the record.
+    let mut other_field = form(&mut c, &id);
+    other_field.description.build = "Tall (C, fictional)".into();
+    c.store.save_form(&id, &other_field, "").unwrap();
+    relay.sync(&mut c);
+    relay.sync(&mut a);
+    assert_eq!(a.store.disagreements(&id).unwrap().len(), 1);
+
+    // A person on A chooses the other value; every device then shows it, flag cleared.
+    a.store
+        .settle_disagreement(&id, "description.hair", Choice::Other)
+        .unwrap();
+    let err = a
+        .store
+        .settle_disagreement(&id, "description.hair", Choice::Other)
+        .unwrap_err();
+    assert_eq!(err.code(), "store.no_disagreement");
+    relay.sync(&mut a);
+    relay.sync(&mut b);
+    relay.sync(&mut c);
+    for d in [&mut a, &mut b, &mut c] {
+        assert!(d.store.disagreements(&id).unwrap().is_empty(), "{}", d.name);
+        let f = d.store.child(&id).unwrap().form;
+        assert_eq!(f.description.hair, "Red (A, fictional)", "{}", d.name);
+        assert_eq!(f.description.build, "Tall (C, fictional)", "{}", d.name);
+    }
+    let settled = a
+        .store
+        .audit_list(None, Some("disagreement_settled"), 10)
+        .unwrap();
+    assert_eq!(settled.len(), 1);
+}
+
+#[test]
+fn a_record_whose_parent_has_not_arrived_waits_and_nothing_is_taken_in_twice() {
+    let mut relay = Relay::default();
+    let (mut a, mut b) = (device("a"), device("b"));
+    let id = a.store.create_child(&sample(), "").unwrap();
+    let mut edited = sample();
+    edited.description.hair = "Grown out (fictional)".into();
+    a.store.save_form(&id, &edited, "").unwrap();
+    relay.push(&mut a);
+
+    // The second revision first: it waits for its parent.
+    let later = relay.records[1..].to_vec();
+    let first = relay.records[..1].to_vec();
+    let report = b.store.sync_receive(&later, 0).unwrap();
+    assert_eq!((report.revisions, report.waiting), (0, 1));
+    assert!(b.store.find_child("Sync Child").is_err());
+    let report = b.store.sync_receive(&first, 0).unwrap();
+    assert_eq!((report.revisions, report.waiting), (2, 0));
+    assert_eq!(form(&mut b, &id), edited);
+
+    // The same records again change nothing.
+    let before = b.store.history(&id).unwrap();
+    let report = b.store.sync_receive(&relay.records, 2).unwrap();
+    assert_eq!((report.revisions, report.already_here), (0, 2));
+    assert_eq!(b.store.history(&id).unwrap(), before);
+}
+
+#[test]
+fn a_record_that_cannot_be_read_is_refused_and_changes_nothing() {
+    let mut relay = Relay::default();
+    let (mut a, mut b) = (device("a"), device("b"));
+    a.store.create_child(&sample(), "").unwrap();
+    relay.push(&mut a);
+    let mut bad = relay.records[0].clone();
+    bad.record.body = b"{\"format\":1}".to_vec();
+    let audit_before = b.store.audit_list(None, None, 1000).unwrap().len();
+    let err = b.store.sync_receive(&[bad], 1).unwrap_err();
+    assert_eq!(err.code(), "store.sync_record_invalid");
+    assert!(b.store.find_child("Sync Child").is_err());
+    assert_eq!(b.store.sync_waiting_to_apply().unwrap(), 0);
+    assert_eq!(
+        b.store.audit_list(None, None, 1000).unwrap().len(),
+        audit_before
+    );
+
+    // A photo whose bytes are not the ones its hash names is refused too.
+    let id = a.store.find_child("Sync Child").unwrap();
+    let jpeg = grabpack_photo::synthetic_portrait(3, 400, 500).unwrap();
+    a.store
+        .add_photo(&id, &jpeg, PhotoKind::Face, None)
+        .unwrap();
+    relay.push(&mut a);
+    let mut photo = relay.records.last().unwrap().clone();
+    let n = photo.record.body.len();
+    photo.record.body[n - 10] ^= 0xff;
+    let err = b
+        .store
+        .sync_receive(&[relay.records[0].clone(), photo], 2)
+        .unwrap_err();
+    assert_eq!(err.code(), "store.sync_record_invalid");
+    assert!(b.store.find_child("Sync Child").is_err(), "all or nothing");
+}
+
+#[test]
+fn revisions_saved_before_sync_existed_have_global_ids_and_parents() {
+    let (_home, mut store) = TestHome::new();
+    let id = store.create_child(&sample(), "").unwrap();
+    store.review(&id, "").unwrap();
+    let conn = store.connection_for_tests();
+    let rows: Vec<(i64, String, String)> = conn
+        .prepare("SELECT seq, global_id, parents_json FROM revisions ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].2, "[]");
+    assert_eq!(rows[1].2, format!("[\"{}\"]", rows[0].1));
+    assert_eq!(rows[0].1.len(), 32);
+}

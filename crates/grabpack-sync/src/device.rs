@@ -1,0 +1,546 @@
+//! One device of a home, syncing its store through the hub: joining (as the home's first device
+//! or by pairing), approving and revoking other devices, and a sync that sends this device's new
+//! records and takes in everyone else's.
+//!
+//! Why blocking calls around an async client: the store is a single SQLite connection that the
+//! app and the command line hold on one thread, so each operation here runs the hub's requests to
+//! completion on its own small runtime and touches the store only between them. The store's side
+//! (which records leave, how they are taken in and merged) is `grabpack_store::sync`; the keys
+//! are kept inside the store, never in a file of their own. The app and the command line offer
+//! these same operations and nothing else.
+
+use grabpack_store::sync::{
+    JoinHome, ReceiveReport, ReceivedRecord, SyncDevice, SyncRecord, SyncState,
+};
+use grabpack_store::{AuditAction, ChildId, Store};
+use grabpack_sync_protocol::{DeviceStatus, Envelope};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::client::{DeviceIdentity, HubClient};
+use crate::envelope::{HomeKeys, Record};
+use crate::error::{Result, SyncError};
+use crate::keys::{DeviceKeys, DevicePublicKeys, HomeKey};
+
+/// Records in one push, and their sealed bytes at most (the hub's defaults allow far more; a
+/// smaller push is retried sooner after a dropped connection).
+const PUSH_RECORDS: usize = 100;
+const PUSH_BYTES: usize = 4 * 1024 * 1024;
+/// Envelopes asked for per pull.
+const PULL_LIMIT: u32 = 200;
+
+/// This device after it joined a home: what its screen shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Joined {
+    pub home_id: String,
+    pub device_id: String,
+    /// This device's key fingerprint, for the manager to compare on the approving device.
+    pub fingerprint: String,
+    /// The short code to read out to the manager (only when waiting for approval).
+    pub code: Option<String>,
+}
+
+/// A device waiting to be approved, with the fingerprint computed here from its keys.
+#[derive(Debug, Clone, Serialize)]
+pub struct WaitingDevice {
+    pub device_id: String,
+    pub code: String,
+    pub fingerprint: String,
+    pub requested_at: i64,
+}
+
+/// A device of the home, as the hub lists it, with its fingerprint computed here.
+#[derive(Debug, Clone, Serialize)]
+pub struct HomeDevice {
+    pub device_id: String,
+    pub status: DeviceStatus,
+    pub fingerprint: String,
+    pub this_device: bool,
+    pub created_at: i64,
+    pub last_seen_at: Option<i64>,
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncReport {
+    pub state: SyncState,
+    /// Records this device sent to the hub.
+    pub sent: usize,
+    pub received: ReceiveReport,
+    /// The home key epoch this device now seals under.
+    pub epoch: u32,
+}
+
+/// The sync state in words and figures, from the store alone (no network).
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncStatus {
+    pub joined: Option<SyncDevice>,
+    pub fingerprint: Option<String>,
+    pub waiting_to_send: i64,
+    pub waiting_for_parents: i64,
+    pub children_with_disagreements: Vec<(ChildId, usize)>,
+    /// "up to date, 2 min ago", "offline: 3 changes waiting", ...
+    pub words: String,
+}
+
+fn identity(store: &Store, device: &SyncDevice) -> Result<DeviceIdentity> {
+    let secret = store.sync_device_secret()?;
+    let (signing, boxing) = secret.expose().split_at(32);
+    let signing: &[u8; 32] = signing
+        .try_into()
+        .map_err(|_| SyncError::Malformed("the device's keys".into()))?;
+    let boxing: &[u8; 32] = boxing
+        .try_into()
+        .map_err(|_| SyncError::Malformed("the device's keys".into()))?;
+    Ok(DeviceIdentity {
+        device_id: device.device_id.clone(),
+        keys: DeviceKeys::from_secret_bytes(signing, boxing),
+    })
+}
+
+fn home_keys(store: &Store, home_id: &str) -> Result<HomeKeys> {
+    let (current, keys) = store.sync_home_keys()?;
+    Ok(HomeKeys::from_keys(
+        home_id,
+        current,
+        keys.iter()
+            .map(|(e, k)| (*e, HomeKey::from_bytes(*k.expose()))),
+    ))
+}
+
+fn keep_home_keys(store: &mut Store, keys: &HomeKeys) -> Result<()> {
+    let exposed: Vec<(u32, zeroize::Zeroizing<[u8; 32]>)> =
+        keys.epochs().map(|(e, k)| (e, k.expose_bytes())).collect();
+    let refs: Vec<(u32, &[u8; 32])> = exposed.iter().map(|(e, k)| (*e, &**k)).collect();
+    store.sync_keep_home_keys(keys.current, &refs)?;
+    Ok(())
+}
+
+fn client(device: &SyncDevice) -> Result<HubClient> {
+    let cas: Vec<String> = device.hub_ca_pem.iter().cloned().collect();
+    HubClient::new(&device.hub_url, &cas)
+}
+
+fn joined_device(store: &Store) -> Result<SyncDevice> {
+    store
+        .sync_device()?
+        .ok_or(SyncError::Store(grabpack_store::StoreError::SyncNotJoined))
+}
+
+/// Run one operation's requests to completion.
+fn block_on<T>(f: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| SyncError::Network(format!("could not start the network runtime: {e}")))?
+        .block_on(f)
+}
+
+fn refuse_if_joined(store: &Store) -> Result<()> {
+    store.sync_require_manager()?;
+    if let Some(d) = store.sync_device()? {
+        return Err(SyncError::Store(
+            grabpack_store::StoreError::SyncAlreadyJoined {
+                home_id: d.home_id,
+                hub_url: d.hub_url,
+            },
+        ));
+    }
+    Ok(())
+}
+
+/// Set this device up as the home's first, with the token the hub's operator gave the home: it
+/// makes the home's first key. A manager's act.
+pub fn enrol(
+    store: &mut Store,
+    hub_url: &str,
+    ca_pem: Option<&str>,
+    token: &str,
+) -> Result<Joined> {
+    refuse_if_joined(store)?;
+    let cas: Vec<String> = ca_pem.iter().map(|s| s.to_string()).collect();
+    let hub = HubClient::new(hub_url, &cas)?;
+    let keys = DeviceKeys::generate()?;
+    let enrolled = block_on(hub.enrol(token, &keys))?;
+    let home = HomeKeys::first(&enrolled.home_id)?;
+    store.sync_join(&JoinHome {
+        hub_url,
+        hub_ca_pem: ca_pem,
+        home_id: &enrolled.home_id,
+        device_id: &enrolled.device_id,
+        device_secret: &keys.expose_secret_bytes(),
+        state: SyncState::Paired,
+        pairing_code: None,
+    })?;
+    keep_home_keys(store, &home)?;
+    Ok(Joined {
+        home_id: enrolled.home_id,
+        device_id: enrolled.device_id,
+        fingerprint: keys.public().fingerprint(),
+        code: None,
+    })
+}
+
+/// Ask to join a home: the answer's code and fingerprint are shown here for a manager on a
+/// paired device to compare and approve. A manager's act on this device too.
+pub fn request_pairing(
+    store: &mut Store,
+    hub_url: &str,
+    ca_pem: Option<&str>,
+    home_id: &str,
+) -> Result<Joined> {
+    refuse_if_joined(store)?;
+    let cas: Vec<String> = ca_pem.iter().map(|s| s.to_string()).collect();
+    let hub = HubClient::new(hub_url, &cas)?;
+    let keys = DeviceKeys::generate()?;
+    let started = block_on(hub.request_pairing(home_id, &keys))?;
+    store.sync_join(&JoinHome {
+        hub_url,
+        hub_ca_pem: ca_pem,
+        home_id,
+        device_id: &started.device_id,
+        device_secret: &keys.expose_secret_bytes(),
+        state: SyncState::WaitingForApproval,
+        pairing_code: Some(&started.code),
+    })?;
+    Ok(Joined {
+        home_id: home_id.to_string(),
+        device_id: started.device_id,
+        fingerprint: keys.public().fingerprint(),
+        code: Some(started.code),
+    })
+}
+
+/// The devices waiting for approval, each with the fingerprint computed here from its keys.
+pub fn waiting_devices(store: &Store) -> Result<Vec<WaitingDevice>> {
+    let device = joined_device(store)?;
+    let me = identity(store, &device)?;
+    let list = block_on(client(&device)?.pairings(&me))?;
+    list.pairings
+        .into_iter()
+        .map(|p| {
+            Ok(WaitingDevice {
+                fingerprint: fingerprint_of(&p.signing_key.0, &p.box_key.0)?,
+                device_id: p.device_id,
+                code: p.code,
+                requested_at: p.requested_at,
+            })
+        })
+        .collect()
+}
+
+fn fingerprint_of(signing: &[u8], boxing: &[u8]) -> Result<String> {
+    Ok(DevicePublicKeys::from_slices(signing, boxing)
+        .ok_or_else(|| SyncError::Malformed("a device's keys".into()))?
+        .fingerprint())
+}
+
+/// Compare fingerprints as a person types them: case, spaces and dashes do not matter.
+fn same_fingerprint(a: &str, b: &str) -> bool {
+    let norm = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_uppercase())
+            .collect()
+    };
+    !norm(a).is_empty() && norm(a) == norm(b)
+}
+
+/// Approve the waiting device that shows `code`, once the manager has typed the fingerprint it
+/// shows: the home's keys go to it wrapped to its own key. A manager's act, audited.
+pub fn approve(store: &mut Store, code: &str, fingerprint_shown: &str) -> Result<WaitingDevice> {
+    store.sync_require_manager()?;
+    let device = joined_device(store)?;
+    let me = identity(store, &device)?;
+    let keys = home_keys(store, &device.home_id)?;
+    let hub = client(&device)?;
+    let approved = block_on(async {
+        let list = hub.pairings(&me).await?;
+        let pending = list
+            .pairings
+            .into_iter()
+            .find(|p| p.code.eq_ignore_ascii_case(code.trim()))
+            .ok_or_else(|| SyncError::NoSuchPairing(code.to_string()))?;
+        let fingerprint = fingerprint_of(&pending.signing_key.0, &pending.box_key.0)?;
+        if !same_fingerprint(&fingerprint, fingerprint_shown) {
+            return Err(SyncError::FingerprintMismatch);
+        }
+        hub.approve(&me, &keys, &pending).await?;
+        Ok(WaitingDevice {
+            device_id: pending.device_id,
+            code: pending.code,
+            fingerprint,
+            requested_at: pending.requested_at,
+        })
+    })?;
+    store.sync_audit_device(
+        AuditAction::SyncDeviceApproved,
+        &format!(
+            "device {} (code {}, fingerprint {})",
+            approved.device_id, approved.code, approved.fingerprint
+        ),
+    )?;
+    Ok(approved)
+}
+
+/// The home's devices, with their fingerprints computed here.
+pub fn devices(store: &Store) -> Result<Vec<HomeDevice>> {
+    let device = joined_device(store)?;
+    let me = identity(store, &device)?;
+    let list = block_on(client(&device)?.devices(&me))?;
+    list.devices
+        .into_iter()
+        .map(|d| {
+            Ok(HomeDevice {
+                fingerprint: fingerprint_of(&d.signing_key.0, &d.box_key.0)?,
+                this_device: d.device_id == device.device_id,
+                device_id: d.device_id,
+                status: d.status,
+                created_at: d.created_at,
+                last_seen_at: d.last_seen_at,
+            })
+        })
+        .collect()
+}
+
+/// Revoke a device (a lost phone, an agency laptop handed back): the home key rotates and only
+/// the devices that remain receive the new one. A manager's act, audited. Returns the new epoch.
+pub fn revoke(store: &mut Store, device_id: &str) -> Result<u32> {
+    store.sync_require_manager()?;
+    let device = joined_device(store)?;
+    if device.device_id == device_id {
+        return Err(SyncError::Malformed(
+            "a device cannot revoke itself: revoke it from another paired device".into(),
+        ));
+    }
+    let me = identity(store, &device)?;
+    let mut keys = home_keys(store, &device.home_id)?;
+    block_on(client(&device)?.revoke(&me, &mut keys, device_id))?;
+    keep_home_keys(store, &keys)?;
+    store.sync_audit_device(
+        AuditAction::SyncDeviceRevoked,
+        &format!(
+            "device {device_id}; the home key is now epoch {}",
+            keys.current
+        ),
+    )?;
+    Ok(keys.current)
+}
+
+/// The envelope id of a record sent from this device: the same record always goes in the same
+/// envelope, so a push repeated after a crash stores nothing twice.
+fn envelope_id(device_id: &str, record: &SyncRecord) -> String {
+    let mut h = Sha256::new();
+    h.update(format!(
+        "grabpack envelope\n{device_id}\n{}\n{}",
+        record.kind, record.record_id
+    ));
+    let digest = h.finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .to_string()
+}
+
+/// Sync now: a device waiting for approval checks whether it was approved; a paired device
+/// fetches a rotated key, sends what the hub does not have, and takes in everything new. The
+/// outcome is kept for the status line either way.
+pub fn sync_now(store: &mut Store) -> Result<SyncReport> {
+    let outcome = sync_once(store);
+    let note = outcome.as_ref().err().map(ToString::to_string);
+    store.sync_note_outcome(note.as_deref())?;
+    outcome
+}
+
+fn sync_once(store: &mut Store) -> Result<SyncReport> {
+    let device = joined_device(store)?;
+    let me = identity(store, &device)?;
+    let hub = client(&device)?;
+    // Keys first: after approval, and after a device was revoked (the key rotated).
+    let (current, held) = store.sync_home_keys()?;
+    let list = match block_on(hub.key_list(&me)) {
+        Ok(list) => list,
+        Err(e)
+            if device.state == SyncState::WaitingForApproval
+                && e.hub_code() == Some("hub.not_paired") =>
+        {
+            return Ok(SyncReport {
+                state: SyncState::WaitingForApproval,
+                sent: 0,
+                received: ReceiveReport::default(),
+                epoch: 0,
+            });
+        }
+        Err(e) => return Err(e),
+    };
+    if list.epoch != current || list.keys.len() != held.len() {
+        let keys = block_on(hub.home_keys(&me))?;
+        keep_home_keys(store, &keys)?;
+    }
+    let keys = home_keys(store, &device.home_id)?;
+    let sent = push_all(store, &hub, &me, &keys)?;
+    let received = pull_all(store, &hub, &me, &keys)?;
+    Ok(SyncReport {
+        state: SyncState::Paired,
+        sent,
+        received,
+        epoch: keys.current,
+    })
+}
+
+fn push_all(
+    store: &mut Store,
+    hub: &HubClient,
+    me: &DeviceIdentity,
+    keys: &HomeKeys,
+) -> Result<usize> {
+    let mut sent = 0;
+    loop {
+        let records = store.sync_outgoing(PUSH_RECORDS)?;
+        if records.is_empty() {
+            return Ok(sent);
+        }
+        let mut envelopes: Vec<Envelope> = Vec::new();
+        let mut marks = Vec::new();
+        let mut bytes = 0;
+        for r in &records {
+            if !envelopes.is_empty() && bytes + r.body.len() > PUSH_BYTES {
+                break;
+            }
+            let id = envelope_id(&me.device_id, r);
+            envelopes.push(keys.seal_as(
+                &id,
+                &me.device_id,
+                &Record {
+                    kind: r.kind.clone(),
+                    record_id: r.record_id.clone(),
+                    body: r.body.clone(),
+                },
+            )?);
+            bytes += r.body.len();
+            marks.push((r.kind.clone(), r.record_id.clone(), id));
+        }
+        let answer = block_on(hub.push(me, envelopes))?;
+        if answer.results.len() != marks.len() {
+            return Err(SyncError::Malformed(
+                "the hub answered a push with another number of results".into(),
+            ));
+        }
+        sent += marks.len();
+        store.sync_mark_sent(&marks)?;
+    }
+}
+
+fn pull_all(
+    store: &mut Store,
+    hub: &HubClient,
+    me: &DeviceIdentity,
+    keys: &HomeKeys,
+) -> Result<ReceiveReport> {
+    let mut total = ReceiveReport::default();
+    let mut cursor = joined_device(store)?.cursor;
+    loop {
+        let page = block_on(hub.pull(me, cursor, PULL_LIMIT, 0))?;
+        let mut received = Vec::with_capacity(page.envelopes.len());
+        for stored in &page.envelopes {
+            let opened = keys.open(stored)?;
+            received.push(ReceivedRecord {
+                envelope_id: opened.envelope_id,
+                device_id: opened.device_id,
+                record: SyncRecord {
+                    kind: opened.record.kind,
+                    record_id: opened.record.record_id,
+                    body: opened.record.body,
+                },
+            });
+        }
+        let report = store.sync_receive(&received, page.cursor)?;
+        cursor = page.cursor;
+        total.revisions += report.revisions;
+        total.photos += report.photos;
+        total.merges += report.merges;
+        total.already_here += report.already_here;
+        total.waiting = report.waiting;
+        for c in report.children_with_disagreements {
+            if !total.children_with_disagreements.contains(&c) {
+                total.children_with_disagreements.push(c);
+            }
+        }
+        if !page.more {
+            return Ok(total);
+        }
+    }
+}
+
+/// The sync state from the store alone, in words for the dashboard and `grabpack sync status`.
+pub fn status(store: &Store) -> Result<SyncStatus> {
+    let joined = store.sync_device()?;
+    let fingerprint = match &joined {
+        Some(d) => Some(identity(store, d)?.keys.public().fingerprint()),
+        None => None,
+    };
+    let waiting_to_send = store.sync_waiting_to_send()?;
+    let words = match &joined {
+        None => "this device does not sync: its records are on this device only".to_string(),
+        Some(d) if d.state == SyncState::WaitingForApproval => format!(
+            "waiting for a manager to approve this device (code {})",
+            d.pairing_code.as_deref().unwrap_or("?")
+        ),
+        Some(d) => match (&d.last_error, &d.last_sync_at) {
+            (Some(_), _) => format!("offline: {waiting_to_send} changes waiting"),
+            (None, None) => format!("not synced yet: {waiting_to_send} changes waiting"),
+            (None, Some(at)) if waiting_to_send > 0 => {
+                format!("{waiting_to_send} changes waiting; last synced {}", ago(at))
+            }
+            (None, Some(at)) => format!("up to date, {}", ago(at)),
+        },
+    };
+    Ok(SyncStatus {
+        joined,
+        fingerprint,
+        waiting_to_send,
+        waiting_for_parents: store.sync_waiting_to_apply()?,
+        children_with_disagreements: store.children_with_disagreements()?,
+        words,
+    })
+}
+
+/// "just now", "2 min ago", "3 h ago", "2 days ago".
+fn ago(at: &str) -> String {
+    let Ok(then) = at.parse::<jiff::Timestamp>() else {
+        return format!("at {at}");
+    };
+    let secs = jiff::Timestamp::now().as_second() - then.as_second();
+    match secs {
+        s if s < 60 => "just now".into(),
+        s if s < 3600 => format!("{} min ago", s / 60),
+        s if s < 86_400 => format!("{} h ago", s / 3600),
+        s => format!("{} days ago", s / 86_400),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_typed_fingerprint_matches_whatever_its_spacing_and_case() {
+        assert!(same_fingerprint("ABCD 0123 EF45", "abcd-0123-ef45"));
+        assert!(!same_fingerprint("ABCD 0123 EF45", "ABCD 0123 EF46"));
+        assert!(!same_fingerprint("", ""));
+    }
+
+    #[test]
+    fn the_same_record_from_the_same_device_always_goes_in_the_same_envelope() {
+        let r = SyncRecord {
+            kind: "revision".into(),
+            record_id: "abc".into(),
+            body: vec![1],
+        };
+        let a = envelope_id("device-1", &r);
+        assert_eq!(a, envelope_id("device-1", &r));
+        assert_ne!(a, envelope_id("device-2", &r));
+        assert!(uuid::Uuid::parse_str(&a).is_ok());
+    }
+}
