@@ -1,0 +1,367 @@
+//! Three devices of one home, each its own data folder driven through the real `grabpack`
+//! command, syncing through the real hub on a throwaway PostgreSQL cluster (the hub's own test
+//! harness). The demo home and every name in it are fictional.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
+
+#[path = "../../grabpack-hub/tests/common/mod.rs"]
+mod hub;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use grabpack_store::{Credential, Store};
+use grabpack_sync::{DeviceIdentity, DeviceKeys, HomeKey, HomeKeys, HubClient};
+use hub::{Options, TestHub};
+use serde_json::Value;
+
+const PASSPHRASE: &str = "demo passphrase (fictional)";
+
+struct Device {
+    data: PathBuf,
+    tmp: PathBuf,
+}
+
+fn device(root: &Path, name: &str) -> Device {
+    let data = root.join(name).join("store");
+    let tmp = root.join(name).join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    Device { data, tmp }
+}
+
+fn run(d: &Device, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_grabpack"))
+        .arg("--data-dir")
+        .arg(&d.data)
+        .args(args)
+        .env("GRABPACK_PASSPHRASE", PASSPHRASE)
+        .env_remove("GRABPACK_STAFF")
+        .env("TMPDIR", &d.tmp)
+        .output()
+        .unwrap()
+}
+
+fn ok(d: &Device, args: &[&str]) -> Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let out = run(d, &all);
+    assert!(
+        out.status.success(),
+        "grabpack {args:?} failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The stable code of a command that must fail.
+fn refused(d: &Device, args: &[&str]) -> String {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let out = run(d, &all);
+    assert!(
+        !out.status.success(),
+        "grabpack {args:?} should have failed"
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["error"]["code"].as_str().unwrap().to_string()
+}
+
+fn init(d: &Device, home: &str) {
+    ok(
+        d,
+        &[
+            "init",
+            "--home",
+            home,
+            "--manager",
+            "Ola Manager (fictional)",
+        ],
+    );
+}
+
+fn form(d: &Device, child: &str) -> Value {
+    ok(d, &["child", "show", child])["child"]["form"].clone()
+}
+
+fn save(d: &Device, child: &str, form: &Value) {
+    let file = d.tmp.join("form.json");
+    std::fs::write(&file, form.to_string()).unwrap();
+    ok(d, &["child", "save", child, file.to_str().unwrap()]);
+}
+
+fn sync(d: &Device) -> Value {
+    ok(d, &["sync", "now"])
+}
+
+/// Ask to join with `joining`, approve on `approver` with the fingerprint `joining` shows.
+fn pair(approver: &Device, joining: &Device, base: &str, ca: &Path, home_id: &str) -> String {
+    let asked = ok(
+        joining,
+        &[
+            "sync",
+            "pair",
+            "--hub",
+            base,
+            "--home",
+            home_id,
+            "--ca",
+            ca.to_str().unwrap(),
+        ],
+    );
+    let code = asked["code"].as_str().unwrap();
+    let fingerprint = asked["fingerprint"].as_str().unwrap();
+    let waiting = ok(approver, &["sync", "waiting"]);
+    assert!(
+        waiting
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["code"] == code && w["fingerprint"] == fingerprint),
+        "the approver sees the same code and fingerprint: {waiting}"
+    );
+    assert_eq!(
+        sync(joining)["state"],
+        "waiting_for_approval",
+        "nothing to read before approval"
+    );
+    // Typed as a person might: lower case, dashes for spaces.
+    let typed = fingerprint.to_lowercase().replace(' ', "-");
+    ok(
+        approver,
+        &["sync", "approve", code, "--fingerprint", &typed],
+    );
+    asked["device_id"].as_str().unwrap().to_string()
+}
+
+fn open_store(d: &Device) -> Store {
+    Store::unlock(
+        &d.data,
+        Credential::Passphrase(&grabpack_store::Sensitive::from(PASSPHRASE)),
+        None,
+    )
+    .unwrap()
+}
+
+#[test]
+fn three_devices_of_one_home_share_each_child_through_the_hub_which_reads_nothing() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let hub = rt.block_on(TestHub::start_with(Options {
+        max_envelope_bytes: 8 * 1024 * 1024,
+        ..Options::default()
+    }));
+    let base = hub.base(0);
+    let root = tempfile::tempdir().unwrap();
+    let ca = root.path().join("hub-ca.pem");
+    std::fs::write(&ca, &hub.ca.ca_pem).unwrap();
+    let token = rt
+        .block_on(grabpack_hub::devices::add_home(
+            &hub.pool(),
+            "Test home (fictional)",
+        ))
+        .unwrap()
+        .token;
+
+    // A: the demo home, the home's first device.
+    let a = device(root.path(), "a");
+    ok(&a, &["demo"]);
+    let enrolled = ok(
+        &a,
+        &[
+            "sync",
+            "enrol",
+            "--hub",
+            &base,
+            "--token",
+            &token,
+            "--ca",
+            ca.to_str().unwrap(),
+        ],
+    );
+    let home_id = enrolled["home_id"].as_str().unwrap().to_string();
+    let first = sync(&a);
+    assert!(first["sent"].as_u64().unwrap() > 10, "{first}");
+
+    // B and C: new stores that ask to join; a wrong fingerprint is refused and approves nothing.
+    let b = device(root.path(), "b");
+    init(&b, "Oak Lodge (fictional)");
+    let asked = ok(
+        &b,
+        &[
+            "sync",
+            "pair",
+            "--hub",
+            &base,
+            "--home",
+            &home_id,
+            "--ca",
+            ca.to_str().unwrap(),
+        ],
+    );
+    let code = asked["code"].as_str().unwrap();
+    assert_eq!(
+        refused(
+            &a,
+            &[
+                "sync",
+                "approve",
+                code,
+                "--fingerprint",
+                "0000 0000 0000 0000 0000 0000 0000 0000"
+            ]
+        ),
+        "sync.fingerprint_mismatch"
+    );
+    assert_eq!(sync(&b)["state"], "waiting_for_approval");
+    ok(
+        &a,
+        &[
+            "sync",
+            "approve",
+            code,
+            "--fingerprint",
+            asked["fingerprint"].as_str().unwrap(),
+        ],
+    );
+    let at_b = sync(&b);
+    assert!(
+        at_b["received"]["revisions"].as_u64().unwrap() >= 5
+            && at_b["received"]["photos"].as_u64().unwrap() > 0,
+        "{at_b}"
+    );
+    assert_eq!(form(&b, "maya"), form(&a, "maya"));
+    let photos = |d: &Device| ok(d, &["child", "show", "maya"])["child"]["photos"].clone();
+    assert_eq!(photos(&b), photos(&a));
+
+    let c = device(root.path(), "c");
+    init(&c, "Oak Lodge (fictional)");
+    let c_id = pair(&a, &c, &base, &ca, &home_id);
+    sync(&c);
+    assert_eq!(form(&c, "kwame"), form(&a, "kwame"));
+
+    // A and B edit Maya at the same time, different fields: both edits reach every device.
+    let mut on_a = form(&a, "maya");
+    on_a["description"]["hair"] = "Braided (edited on A, fictional)".into();
+    save(&a, "maya", &on_a);
+    let mut on_b = form(&b, "maya");
+    on_b["description"]["build"] = "Slim (edited on B, fictional)".into();
+    save(&b, "maya", &on_b);
+    for d in [&a, &b, &a, &c] {
+        sync(d);
+    }
+    for d in [&a, &b, &c] {
+        let f = form(d, "maya");
+        assert_eq!(f["description"]["hair"], "Braided (edited on A, fictional)");
+        assert_eq!(f["description"]["build"], "Slim (edited on B, fictional)");
+    }
+    assert_eq!(form(&a, "maya"), form(&b, "maya"));
+    assert_eq!(form(&b, "maya"), form(&c, "maya"));
+
+    // A and C set one field two ways: both kept, flagged on every device until B chooses.
+    let mut one = form(&a, "maya");
+    one["description"]["eyes"] = "Green (A, fictional)".into();
+    save(&a, "maya", &one);
+    let mut two = form(&c, "maya");
+    two["description"]["eyes"] = "Grey (C, fictional)".into();
+    save(&c, "maya", &two);
+    for d in [&a, &c, &a, &b] {
+        sync(d);
+    }
+    let open = ok(&b, &["sync", "disagreements", "maya"]);
+    assert_eq!(open.as_array().unwrap().len(), 1, "{open}");
+    assert_eq!(open[0]["field"], "description.eyes");
+    assert_eq!(open[0]["other"], "Green (A, fictional)");
+    assert_eq!(open[0]["shown"], "Grey (C, fictional)");
+    ok(
+        &b,
+        &[
+            "sync",
+            "choose",
+            "maya",
+            "description.eyes",
+            "--keep",
+            "other",
+        ],
+    );
+    for d in [&b, &a, &c] {
+        sync(d);
+    }
+    for d in [&a, &b, &c] {
+        assert_eq!(ok(d, &["sync", "disagreements"]), Value::Array(vec![]));
+        assert_eq!(
+            form(d, "maya")["description"]["eyes"],
+            "Green (A, fictional)"
+        );
+    }
+    let status = ok(&a, &["sync", "status"]);
+    assert!(
+        status["words"].as_str().unwrap().starts_with("up to date"),
+        "{status}"
+    );
+
+    // C is revoked from A: the key rotates; what A writes next, C cannot sync or open.
+    let devices = ok(&a, &["sync", "devices"]);
+    assert_eq!(devices.as_array().unwrap().len(), 3, "{devices}");
+    ok(&a, &["sync", "revoke", &c_id]);
+    let mut after = form(&a, "maya");
+    after["description"]["hair"] = "Cut short after C was revoked (fictional)".into();
+    save(&a, "maya", &after);
+    assert_eq!(sync(&a)["epoch"], 2);
+    assert_eq!(refused(&c, &["sync", "now"]), "sync.refused");
+    assert_ne!(
+        form(&c, "maya")["description"]["hair"],
+        "Cut short after C was revoked (fictional)"
+    );
+    assert_eq!(
+        form(&b, "maya")["description"]["hair"],
+        "Braided (edited on A, fictional)"
+    );
+    sync(&b);
+    assert_eq!(
+        form(&b, "maya")["description"]["hair"],
+        "Cut short after C was revoked (fictional)",
+        "B, still paired, gets the new key and the edit"
+    );
+    let c_store = open_store(&c);
+    let (current, held) = c_store.sync_home_keys().unwrap();
+    let c_keys = HomeKeys::from_keys(
+        &home_id,
+        current,
+        held.iter()
+            .map(|(e, k)| (*e, HomeKey::from_bytes(*k.expose()))),
+    );
+    let a_store = open_store(&a);
+    let secret = a_store.sync_device_secret().unwrap();
+    let a_me = DeviceIdentity {
+        device_id: a_store.sync_device().unwrap().unwrap().device_id,
+        keys: DeviceKeys::from_secret_bytes(
+            secret.expose()[..32].try_into().unwrap(),
+            secret.expose()[32..].try_into().unwrap(),
+        ),
+    };
+    let client = HubClient::new(&base, std::slice::from_ref(&hub.ca.ca_pem)).unwrap();
+    let all = rt.block_on(client.pull(&a_me, 0, 1000, 0)).unwrap();
+    let newer: Vec<_> = all.envelopes.iter().filter(|e| e.epoch == 2).collect();
+    assert!(!newer.is_empty());
+    for e in newer {
+        assert!(
+            c_keys.open(e).is_err(),
+            "C opened an envelope sealed after its revocation"
+        );
+    }
+
+    // The hub's tables hold no name, no edited text and no photo bytes.
+    let everything = rt.block_on(hub.all_rows_as_text());
+    for marker in ["Maya", "Thompson", "Braided", "Green (A", "description", "Ola Manager"] {
+        assert!(!everything.contains(marker), "the hub can read {marker:?}");
+    }
+    let photo_id = photos(&a)[0]["id"].as_str().unwrap().to_string();
+    let jpeg = a_store.photo_jpeg(&photo_id.into()).unwrap();
+    let sample = hex::encode(&jpeg[jpeg.len() / 2..jpeg.len() / 2 + 24]);
+    assert!(!everything.contains(&sample), "the hub holds photo bytes");
+
+    for d in [&a, &b, &c] {
+        assert_eq!(ok(d, &["audit", "verify"])["broken_at"], Value::Null);
+    }
+    rt.block_on(hub.stop());
+}
