@@ -443,6 +443,7 @@ export type ErrorCode =
   | 'store.keyslots_missing'
   | 'store.last_manager'
   | 'store.newer_schema'
+  | 'store.no_disagreement'
   | 'store.no_passphrase_slot'
   | 'store.no_pin_slot'
   | 'store.no_recipients'
@@ -456,6 +457,9 @@ export type ErrorCode =
   | 'store.revision_not_found'
   | 'store.staff_disabled'
   | 'store.staff_exists'
+  | 'store.sync_already_joined'
+  | 'store.sync_not_joined'
+  | 'store.sync_record_invalid'
   | 'store.too_many_attempts'
   | 'store.unencodable'
   | 'store.wrong_secret';
