@@ -352,7 +352,14 @@ fn three_devices_of_one_home_share_each_child_through_the_hub_which_reads_nothin
 
     // The hub's tables hold no name, no edited text and no photo bytes.
     let everything = rt.block_on(hub.all_rows_as_text());
-    for marker in ["Maya", "Thompson", "Braided", "Green (A", "description", "Ola Manager"] {
+    for marker in [
+        "Maya",
+        "Thompson",
+        "Braided",
+        "Green (A",
+        "description",
+        "Ola Manager",
+    ] {
         assert!(!everything.contains(marker), "the hub can read {marker:?}");
     }
     let photo_id = photos(&a)[0]["id"].as_str().unwrap().to_string();
@@ -362,6 +369,169 @@ fn three_devices_of_one_home_share_each_child_through_the_hub_which_reads_nothin
 
     for d in [&a, &b, &c] {
         assert_eq!(ok(d, &["audit", "verify"])["broken_at"], Value::Null);
+    }
+    rt.block_on(hub.stop());
+}
+
+/// Seconds-and-nanos seeded steps of a small generator: where each kill falls (printed, so a
+/// failure can be replayed by setting GRABPACK_KILL_SEED).
+struct Steps(u64);
+
+impl Steps {
+    fn next(&mut self, below: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % below.max(1)
+    }
+}
+
+/// `grabpack sync now` on `d`, killed (SIGKILL) after `after_ms` unless it ended first.
+fn sync_killed_after(d: &Device, after_ms: u64) -> bool {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_grabpack"))
+        .arg("--data-dir")
+        .arg(&d.data)
+        .args(["sync", "now"])
+        .env("GRABPACK_PASSPHRASE", PASSPHRASE)
+        .env_remove("GRABPACK_STAFF")
+        .env("TMPDIR", &d.tmp)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(after_ms));
+    let killed = child.try_wait().unwrap().is_none();
+    if killed {
+        child.kill().unwrap();
+    }
+    child.wait().unwrap();
+    killed
+}
+
+#[test]
+fn a_device_killed_fifty_times_mid_sync_loses_nothing_and_duplicates_nothing() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let hub = rt.block_on(TestHub::start_with(Options {
+        max_envelope_bytes: 8 * 1024 * 1024,
+        ..Options::default()
+    }));
+    let base = hub.base(0);
+    let root = tempfile::tempdir().unwrap();
+    let ca = root.path().join("hub-ca.pem");
+    std::fs::write(&ca, &hub.ca.ca_pem).unwrap();
+    let token = rt
+        .block_on(grabpack_hub::devices::add_home(
+            &hub.pool(),
+            "Kill test home (fictional)",
+        ))
+        .unwrap()
+        .token;
+    let a = device(root.path(), "a");
+    ok(&a, &["demo"]);
+    let enrolled = ok(
+        &a,
+        &[
+            "sync",
+            "enrol",
+            "--hub",
+            &base,
+            "--token",
+            &token,
+            "--ca",
+            ca.to_str().unwrap(),
+        ],
+    );
+    let home_id = enrolled["home_id"].as_str().unwrap().to_string();
+    let b = device(root.path(), "b");
+    init(&b, "Oak Lodge (fictional)");
+    pair(&a, &b, &base, &ca, &home_id);
+
+    // How long one whole sync of the demo home takes here: the kills fall within it.
+    let started = std::time::Instant::now();
+    sync(&b);
+    let whole_ms = (started.elapsed().as_millis() as u64).max(50);
+
+    let seed = std::env::var("GRABPACK_KILL_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+        });
+    println!("kill seed {seed}, one sync {whole_ms} ms");
+    let mut steps = Steps(seed);
+    let (mut killed_a, mut killed_b) = (0, 0);
+    let children: Vec<String> = ok(&a, &["child", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    for round in 0..50 {
+        // New revisions on A between kills, so every sync has something to send and to take in.
+        {
+            let mut store = open_store(&a);
+            for (i, id) in children.iter().enumerate().take(3) {
+                let id = grabpack_store::ChildId::from(id.as_str());
+                let mut f = store.child(&id).unwrap().form;
+                f.description.hair = format!("Round {round} edit {i} (fictional)");
+                store.save_form(&id, &f, "").unwrap();
+            }
+        }
+        killed_a += usize::from(sync_killed_after(&a, steps.next(whole_ms * 3 / 2)));
+        killed_b += usize::from(sync_killed_after(&b, steps.next(whole_ms * 3 / 2)));
+    }
+    println!("killed mid-sync: A {killed_a} of 50, B {killed_b} of 50");
+    assert!(
+        killed_a >= 10 && killed_b >= 10,
+        "the kills must land while syncing (A {killed_a}, B {killed_b})"
+    );
+
+    sync(&a);
+    sync(&b);
+    let a_store = open_store(&a);
+    let b_store = open_store(&b);
+    let mut a_records = 0;
+    for id in &children {
+        let id = grabpack_store::ChildId::from(id.as_str());
+        let mut on_a = a_store.history(&id).unwrap();
+        let mut on_b = b_store.history(&id).unwrap();
+        a_records += on_a.len() + a_store.photos(&id).unwrap().len();
+        // The same revisions on both devices, each once (B's local order may differ).
+        on_a.sort_by(|x, y| x.saved_at.cmp(&y.saved_at).then(x.note.cmp(&y.note)));
+        on_b.sort_by(|x, y| x.saved_at.cmp(&y.saved_at).then(x.note.cmp(&y.note)));
+        let strip = |v: Vec<grabpack_store::RevisionInfo>| {
+            v.into_iter()
+                .map(|mut r| {
+                    r.seq = 0;
+                    r
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(strip(on_a), strip(on_b), "child {id}");
+        assert_eq!(
+            a_store.photos(&id).unwrap(),
+            b_store.photos(&id).unwrap(),
+            "child {id}"
+        );
+        assert_eq!(
+            a_store.child_unaudited(&id).unwrap().form,
+            b_store.child_unaudited(&id).unwrap().form
+        );
+    }
+    let stored = rt.block_on(hub.count("SELECT count(*) FROM envelopes"));
+    assert_eq!(
+        stored, a_records as i64,
+        "every record of A at the hub exactly once"
+    );
+    assert_eq!(b_store.sync_waiting_to_apply().unwrap(), 0);
+    assert_eq!(a_store.sync_waiting_to_send().unwrap(), 0);
+    for s in [&a_store, &b_store] {
+        assert!(s.audit_verify().unwrap().intact());
+        assert!(s.integrity_check().unwrap().is_empty());
     }
     rt.block_on(hub.stop());
 }

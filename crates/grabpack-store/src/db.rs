@@ -288,8 +288,10 @@ BEGIN SELECT RAISE(ABORT, 'what is sent never changes after it is queued'); END;
     // chosen between yet, carried from revision to revision until someone does. The device's sync
     // identity (its secret keys, the home's keys by epoch) lives here, inside the encrypted
     // database, never in a file of its own. `sync_known` lists the records the hub already holds
-    // (pushed from here or received); `sync_waiting` keeps a received record whose parent has not
-    // arrived yet, so nothing received is dropped. The immutability trigger is remade around the
+    // (pushed from here or received); `sync_sealed` keeps an envelope sealed for the hub until the
+    // hub confirms it, so a push repeated after a crash sends the same bytes (the hub stores it
+    // once); `sync_waiting` keeps a received record whose parent has not arrived yet, so nothing
+    // received is dropped. The immutability trigger is remade around the
     // one-off fill of the new columns.
     r#"
 ALTER TABLE revisions ADD COLUMN global_id TEXT;
@@ -330,6 +332,15 @@ CREATE TABLE sync_known (
     record_id TEXT NOT NULL,
     envelope_id TEXT NOT NULL,
     PRIMARY KEY (record_kind, record_id)
+) STRICT;
+CREATE TABLE sync_sealed (
+    envelope_id TEXT PRIMARY KEY,
+    record_kind TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    epoch INTEGER NOT NULL,
+    nonce BLOB NOT NULL,
+    ciphertext BLOB NOT NULL,
+    UNIQUE (record_kind, record_id)
 ) STRICT;
 CREATE TABLE sync_waiting (
     envelope_id TEXT PRIMARY KEY,

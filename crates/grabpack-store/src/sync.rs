@@ -121,6 +121,18 @@ pub struct SyncRecord {
     pub body: Vec<u8>,
 }
 
+/// A record sealed for the hub, kept until the hub confirms it: a push repeated after a crash
+/// sends these same bytes, which the hub recognises as the same envelope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedRecord {
+    pub envelope_id: String,
+    pub kind: String,
+    pub record_id: String,
+    pub epoch: u32,
+    pub nonce: Vec<u8>,
+    pub ciphertext: Vec<u8>,
+}
+
 /// A record received from another device of the home.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReceivedRecord {
@@ -483,6 +495,8 @@ impl Store {
              WHERE r.merged_heads_json IS NULL
                AND NOT EXISTS (SELECT 1 FROM sync_known k
                                WHERE k.record_kind = 'revision' AND k.record_id = r.global_id)
+               AND NOT EXISTS (SELECT 1 FROM sync_sealed s
+                               WHERE s.record_kind = 'revision' AND s.record_id = r.global_id)
              ORDER BY r.id LIMIT ?1",
         )?;
         let mut rows = stmt.query([limit])?;
@@ -519,6 +533,8 @@ impl Store {
              FROM photos p
              WHERE NOT EXISTS (SELECT 1 FROM sync_known k
                                WHERE k.record_kind = 'photo' AND k.record_id = p.id)
+               AND NOT EXISTS (SELECT 1 FROM sync_sealed s
+                               WHERE s.record_kind = 'photo' AND s.record_id = p.id)
              ORDER BY rowid LIMIT ?1",
         )?;
         let mut rows = stmt.query([left])?;
@@ -552,7 +568,8 @@ impl Store {
         Ok(out)
     }
 
-    /// The hub holds these records now (each under the envelope id it was pushed in).
+    /// The hub holds these records now (each under the envelope id it was pushed in); their
+    /// sealed copies are no longer needed.
     pub fn sync_mark_sent(&mut self, sent: &[(String, String, String)]) -> Result<()> {
         let tx = self.conn.transaction()?;
         for (kind, record_id, envelope_id) in sent {
@@ -561,9 +578,56 @@ impl Store {
                  ON CONFLICT DO NOTHING",
                 params![kind, record_id, envelope_id],
             )?;
+            tx.execute(
+                "DELETE FROM sync_sealed WHERE envelope_id = ?1",
+                [envelope_id],
+            )?;
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// Keep envelopes sealed for the hub before pushing them (all or none).
+    pub fn sync_keep_sealed(&mut self, sealed: &[SealedRecord]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for s in sealed {
+            tx.execute(
+                "INSERT INTO sync_sealed (envelope_id, record_kind, record_id, epoch, nonce, ciphertext)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![s.envelope_id, s.kind, s.record_id, s.epoch, s.nonce, s.ciphertext],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Up to `limit` sealed envelopes the hub has not confirmed, oldest first.
+    pub fn sync_sealed(&self, limit: usize) -> Result<Vec<SealedRecord>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut stmt = self.conn.prepare(
+            "SELECT envelope_id, record_kind, record_id, epoch, nonce, ciphertext FROM sync_sealed
+             ORDER BY rowid LIMIT ?1",
+        )?;
+        Ok(stmt
+            .query_map([limit], |r| {
+                Ok(SealedRecord {
+                    envelope_id: r.get(0)?,
+                    kind: r.get(1)?,
+                    record_id: r.get(2)?,
+                    epoch: r.get(3)?,
+                    nonce: r.get(4)?,
+                    ciphertext: r.get(5)?,
+                })
+            })?
+            .collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Forget envelopes sealed under a key epoch the hub no longer takes (a device was revoked
+    /// before they went): their records are sealed again under the current key.
+    pub fn sync_drop_sealed_before(&mut self, epoch: u32) -> Result<usize> {
+        Ok(self
+            .conn
+            .execute("DELETE FROM sync_sealed WHERE epoch < ?1", [epoch])?)
     }
 
     /// Take in records read from the hub up to `cursor`, in one transaction with the cursor, so a

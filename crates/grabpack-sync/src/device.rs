@@ -10,10 +10,10 @@
 //! these same operations and nothing else.
 
 use grabpack_store::sync::{
-    JoinHome, ReceiveReport, ReceivedRecord, SyncDevice, SyncRecord, SyncState,
+    JoinHome, ReceiveReport, ReceivedRecord, SealedRecord, SyncDevice, SyncRecord, SyncState,
 };
 use grabpack_store::{AuditAction, ChildId, Store};
-use grabpack_sync_protocol::{DeviceStatus, Envelope};
+use grabpack_sync_protocol::{B64, DeviceStatus, Envelope};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -396,30 +396,56 @@ fn push_all(
     keys: &HomeKeys,
 ) -> Result<usize> {
     let mut sent = 0;
+    // Envelopes sealed under a key the hub no longer takes are sealed again under the current one.
+    store.sync_drop_sealed_before(keys.current)?;
     loop {
-        let records = store.sync_outgoing(PUSH_RECORDS)?;
-        if records.is_empty() {
-            return Ok(sent);
+        let sealed = store.sync_sealed(PUSH_RECORDS)?;
+        if sealed.is_empty() {
+            // Seal the next records and keep them before the push: a push repeated after a
+            // crash then sends the same bytes, which the hub stores once.
+            let records = store.sync_outgoing(PUSH_RECORDS)?;
+            if records.is_empty() {
+                return Ok(sent);
+            }
+            let mut batch = Vec::with_capacity(records.len());
+            for r in &records {
+                let id = envelope_id(&me.device_id, r);
+                let e = keys.seal_as(
+                    &id,
+                    &me.device_id,
+                    &Record {
+                        kind: r.kind.clone(),
+                        record_id: r.record_id.clone(),
+                        body: r.body.clone(),
+                    },
+                )?;
+                batch.push(SealedRecord {
+                    envelope_id: id,
+                    kind: r.kind.clone(),
+                    record_id: r.record_id.clone(),
+                    epoch: e.epoch,
+                    nonce: e.nonce.0,
+                    ciphertext: e.ciphertext.0,
+                });
+            }
+            store.sync_keep_sealed(&batch)?;
+            continue;
         }
         let mut envelopes: Vec<Envelope> = Vec::new();
         let mut marks = Vec::new();
         let mut bytes = 0;
-        for r in &records {
-            if !envelopes.is_empty() && bytes + r.body.len() > PUSH_BYTES {
+        for s in sealed {
+            if !envelopes.is_empty() && bytes + s.ciphertext.len() > PUSH_BYTES {
                 break;
             }
-            let id = envelope_id(&me.device_id, r);
-            envelopes.push(keys.seal_as(
-                &id,
-                &me.device_id,
-                &Record {
-                    kind: r.kind.clone(),
-                    record_id: r.record_id.clone(),
-                    body: r.body.clone(),
-                },
-            )?);
-            bytes += r.body.len();
-            marks.push((r.kind.clone(), r.record_id.clone(), id));
+            bytes += s.ciphertext.len();
+            marks.push((s.kind, s.record_id, s.envelope_id.clone()));
+            envelopes.push(Envelope {
+                id: s.envelope_id,
+                epoch: s.epoch,
+                nonce: B64(s.nonce),
+                ciphertext: B64(s.ciphertext),
+            });
         }
         let answer = block_on(hub.push(me, envelopes))?;
         if answer.results.len() != marks.len() {
