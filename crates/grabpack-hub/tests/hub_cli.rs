@@ -117,3 +117,130 @@ async fn the_operator_initialises_the_database_adds_a_home_and_serves_it() {
     let status = serve.wait().unwrap();
     assert!(status.success(), "serve stops cleanly on SIGTERM: {status}");
 }
+
+/// `grabpack-hub serve` on `config`, and the port it listens on.
+fn serve(config: &std::path::Path) -> (std::process::Child, String) {
+    let mut serve = Command::new(BIN)
+        .args(["serve", "--config"])
+        .arg(config)
+        .env_remove("GRABPACK_HUB_DATABASE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(serve.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let port = first.rsplit(':').next().unwrap().to_string();
+    (serve, port)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hub_killed_fifty_times_mid_push_stores_every_envelope_once_in_order() {
+    let pg = TestPostgres::start();
+    let dir = tempfile::tempdir().unwrap();
+    let ca = common::test_ca();
+    std::fs::write(dir.path().join("hub-cert.pem"), &ca.server_cert_pem).unwrap();
+    std::fs::write(dir.path().join("hub-key.pem"), &ca.server_key_pem).unwrap();
+    let sample = include_str!("../hub.example.toml")
+        .replace("127.0.0.1:8743", "127.0.0.1:0")
+        .replace(
+            "host=/var/run/postgresql dbname=grabpack_hub user=grabpack_hub",
+            &pg.conninfo(),
+        );
+    let config = dir.path().join("hub.toml");
+    std::fs::write(&config, sample).unwrap();
+    assert!(hub(&["init-db"], &config).0);
+    let (ok, out, err) = hub(&["add-home", "--label", "Fictional ref 2"], &config);
+    assert!(ok, "{err}");
+    let token = out
+        .lines()
+        .find_map(|l| l.strip_prefix("enrolment token (give to the home's first device, once):"))
+        .unwrap()
+        .trim()
+        .to_string();
+    let client_at = |port: &str| {
+        HubClient::new(
+            &format!("https://localhost:{port}"),
+            std::slice::from_ref(&ca.ca_pem),
+        )
+        .unwrap()
+    };
+
+    let (mut first, port) = serve(&config);
+    let keys = DeviceKeys::generate().unwrap();
+    let enrolled = client_at(&port).enrol(&token, &keys).await.unwrap();
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let me = grabpack_sync::DeviceIdentity {
+        device_id: enrolled.device_id,
+        keys,
+    };
+    let home = grabpack_sync::HomeKeys::first(&enrolled.home_id).unwrap();
+    // Fifty pushes of forty sealed records each, sealed once: a retry sends the same bytes.
+    let rounds: Vec<Vec<grabpack_sync_protocol::Envelope>> = (0..50)
+        .map(|round| {
+            (0..40)
+                .map(|i| {
+                    home.seal(
+                        &me.device_id,
+                        &grabpack_sync::Record {
+                            kind: "revision".into(),
+                            record_id: format!("r{round}-{i}"),
+                            body: vec![b'x'; 2048],
+                        },
+                    )
+                    .unwrap()
+                })
+                .collect()
+        })
+        .collect();
+
+    let mut interrupted = 0;
+    for (round, envelopes) in rounds.iter().enumerate() {
+        let (mut server, port) = serve(&config);
+        let client = client_at(&port);
+        let (me2, batch) = (me.clone(), envelopes.clone());
+        let push = tokio::spawn(async move { client.push(&me2, batch).await });
+        // Kill at a different moment each round, from at once to after the push has ended.
+        tokio::time::sleep(std::time::Duration::from_millis((round as u64 * 37) % 160)).await;
+        server.kill().unwrap();
+        server.wait().unwrap();
+        if push.await.unwrap().is_err() {
+            interrupted += 1;
+        }
+    }
+    println!("pushes cut off by the kill: {interrupted} of 50");
+    assert!(
+        interrupted >= 10,
+        "the kills must land mid-push ({interrupted})"
+    );
+
+    // The device pushes everything again, as its next sync would.
+    let (mut server, port) = serve(&config);
+    let client = client_at(&port);
+    for envelopes in &rounds {
+        let answer = client.push(&me, envelopes.clone()).await.unwrap();
+        assert_eq!(answer.results.len(), envelopes.len());
+    }
+    let mut seqs = Vec::new();
+    let mut cursor = 0;
+    loop {
+        let page = client.pull(&me, cursor, 500, 0).await.unwrap();
+        for e in &page.envelopes {
+            seqs.push(e.seq);
+            home.open(e).unwrap();
+        }
+        cursor = page.cursor;
+        if !page.more {
+            break;
+        }
+    }
+    assert_eq!(seqs.len(), 50 * 40, "every envelope stored, once");
+    assert_eq!(
+        seqs,
+        (1..=(50 * 40) as i64).collect::<Vec<_>>(),
+        "in one gap-free order"
+    );
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
