@@ -53,7 +53,11 @@ pub enum SyncCommand {
     /// Revoke a device (lost, or handed back): the home key rotates without it.
     Revoke { device_id: String },
     /// Sync now: send this device's changes, take in the others'.
-    Now,
+    Now {
+        /// When nothing new has arrived, wait up to this many seconds for the next change.
+        #[arg(long, default_value_t = 0)]
+        wait: u32,
+    },
     /// Where this device stands, in words.
     Status,
     /// Fields where two edits disagree, for one child or all.
@@ -189,8 +193,8 @@ pub fn run(cli: &Cli, dir: &Path, command: &SyncCommand) -> Result<()> {
                 },
             );
         }
-        SyncCommand::Now => {
-            let report = device::sync_now(&mut store).map_err(sync_error)?;
+        SyncCommand::Now { wait } => {
+            let report = device::sync_and_wait(&mut store, *wait).map_err(sync_error)?;
             print(cli.json, &report, |r| match r.state {
                 grabpack_store::sync::SyncState::WaitingForApproval => {
                     "Not approved yet: a manager on a paired device approves this device's code."

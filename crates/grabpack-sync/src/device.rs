@@ -347,13 +347,20 @@ fn envelope_id(device_id: &str, record: &SyncRecord) -> String {
 /// fetches a rotated key, sends what the hub does not have, and takes in everything new. The
 /// outcome is kept for the status line either way.
 pub fn sync_now(store: &mut Store) -> Result<SyncReport> {
-    let outcome = sync_once(store);
+    sync_and_wait(store, 0)
+}
+
+/// Sync now, and when nothing new has arrived, wait up to `wait_secs` for the home's next change
+/// (the hub holds the request open and answers as soon as another device pushes): how a change
+/// on one device shows on another within seconds.
+pub fn sync_and_wait(store: &mut Store, wait_secs: u32) -> Result<SyncReport> {
+    let outcome = sync_once(store, wait_secs);
     let note = outcome.as_ref().err().map(ToString::to_string);
     store.sync_note_outcome(note.as_deref())?;
     outcome
 }
 
-fn sync_once(store: &mut Store) -> Result<SyncReport> {
+fn sync_once(store: &mut Store, wait_secs: u32) -> Result<SyncReport> {
     let device = joined_device(store)?;
     let me = identity(store, &device)?;
     let hub = client(&device)?;
@@ -380,7 +387,7 @@ fn sync_once(store: &mut Store) -> Result<SyncReport> {
     }
     let keys = home_keys(store, &device.home_id)?;
     let sent = push_all(store, &hub, &me, &keys)?;
-    let received = pull_all(store, &hub, &me, &keys)?;
+    let received = pull_all(store, &hub, &me, &keys, wait_secs)?;
     Ok(SyncReport {
         state: SyncState::Paired,
         sent,
@@ -463,11 +470,14 @@ fn pull_all(
     hub: &HubClient,
     me: &DeviceIdentity,
     keys: &HomeKeys,
+    wait_secs: u32,
 ) -> Result<ReceiveReport> {
     let mut total = ReceiveReport::default();
     let mut cursor = joined_device(store)?.cursor;
+    let mut wait = wait_secs;
     loop {
-        let page = block_on(hub.pull(me, cursor, PULL_LIMIT, 0))?;
+        let page = block_on(hub.pull(me, cursor, PULL_LIMIT, wait))?;
+        wait = 0;
         let mut received = Vec::with_capacity(page.envelopes.len());
         for stored in &page.envelopes {
             let opened = keys.open(stored)?;
