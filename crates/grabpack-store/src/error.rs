@@ -391,7 +391,7 @@ mod codes_tests {
         seen.sort_unstable();
         seen.dedup();
         let wrapped: &[usize] = &[20, 21];
-        let own: Vec<usize> = (0..43).filter(|k| !wrapped.contains(k)).collect();
+        let own: Vec<usize> = (0..47).filter(|k| !wrapped.contains(k)).collect();
         assert_eq!(seen, own, "one sample of every own variant");
         let mut from_variants: Vec<&str> = samples.iter().map(StoreError::code).collect();
         from_variants.sort_unstable();

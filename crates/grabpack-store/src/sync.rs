@@ -1132,24 +1132,20 @@ impl Graph {
     }
 
     /// The common ancestors of two sets no other common ancestor descends from: the merge bases.
+    /// One walk: every ancestor of a common ancestor's parents is not a base.
     fn bases(&self, a: &[String], b: &[String]) -> Vec<String> {
         let common: BTreeSet<String> = self
             .ancestors(a)
             .intersection(&self.ancestors(b))
             .cloned()
             .collect();
-        let mut bases: Vec<String> = common
+        let parents: Vec<String> = common
             .iter()
-            .filter(|c| {
-                !common.iter().any(|other| {
-                    other != *c
-                        && self.nodes.get(other).is_some_and(|_| {
-                            self.ancestors(std::slice::from_ref(other)).contains(*c)
-                        })
-                })
-            })
-            .cloned()
+            .filter_map(|c| self.nodes.get(c))
+            .flat_map(|n| n.2.iter().cloned())
             .collect();
+        let below = self.ancestors(&parents);
+        let mut bases: Vec<String> = common.difference(&below).cloned().collect();
         bases.sort_by(|x, y| {
             let tx = saved_time(self.nodes.get(x).map_or("", |n| n.1.as_str()));
             let ty = saved_time(self.nodes.get(y).map_or("", |n| n.1.as_str()));

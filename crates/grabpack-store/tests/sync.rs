@@ -305,3 +305,47 @@ fn revisions_saved_before_sync_existed_have_global_ids_and_parents() {
     assert_eq!(rows[1].2, format!("[\"{}\"]", rows[0].1));
     assert_eq!(rows[0].1.len(), 32);
 }
+
+#[test]
+fn three_devices_editing_at_once_end_with_one_record_whatever_order_they_sync_in() {
+    let mut relay = Relay::default();
+    let (mut a, mut b, mut c) = (device("a"), device("b"), device("c"));
+    let id = a.store.create_child(&sample(), "").unwrap();
+    relay.sync(&mut a);
+    relay.sync(&mut b);
+    relay.sync(&mut c);
+    let edits: [(&mut Device, fn(&mut grabpack_core::ChildForm)); 3] = [
+        (&mut a, |f| {
+            f.description.hair = "Hair from A (fictional)".into()
+        }),
+        (&mut b, |f| {
+            f.description.build = "Build from B (fictional)".into()
+        }),
+        (&mut c, |f| {
+            f.description.eyes = "Eyes from C (fictional)".into()
+        }),
+    ];
+    let mut devices = Vec::new();
+    for (d, edit) in edits {
+        let mut f = d.store.child(&id).unwrap().form;
+        edit(&mut f);
+        d.store.save_form(&id, &f, "").unwrap();
+        devices.push(d);
+    }
+    // C and A meet first; B only later; then everyone catches up.
+    let (a, b, c) = (devices.remove(0), devices.remove(0), devices.remove(0));
+    relay.sync(c);
+    relay.sync(a);
+    relay.sync(b);
+    relay.sync(c);
+    relay.sync(a);
+    let forms: Vec<_> = [a, b, c]
+        .into_iter()
+        .map(|d| d.store.child(&id).unwrap().form)
+        .collect();
+    assert_eq!(forms[0].description.hair, "Hair from A (fictional)");
+    assert_eq!(forms[0].description.build, "Build from B (fictional)");
+    assert_eq!(forms[0].description.eyes, "Eyes from C (fictional)");
+    assert_eq!(forms[0], forms[1]);
+    assert_eq!(forms[1], forms[2]);
+}
