@@ -143,8 +143,18 @@ fn open_store(d: &Device) -> Store {
     .unwrap()
 }
 
-#[test]
-fn three_devices_of_one_home_share_each_child_through_the_hub_which_reads_nothing() {
+/// A hub on PostgreSQL with one home, and device A: the demo home, enrolled as its first device.
+struct Home {
+    rt: tokio::runtime::Runtime,
+    hub: TestHub,
+    base: String,
+    root: tempfile::TempDir,
+    ca: PathBuf,
+    home_id: String,
+    a: Device,
+}
+
+fn home_with_demo_device(label: &str) -> Home {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let hub = rt.block_on(TestHub::start_with(Options {
         max_envelope_bytes: 8 * 1024 * 1024,
@@ -155,14 +165,9 @@ fn three_devices_of_one_home_share_each_child_through_the_hub_which_reads_nothin
     let ca = root.path().join("hub-ca.pem");
     std::fs::write(&ca, &hub.ca.ca_pem).unwrap();
     let token = rt
-        .block_on(grabpack_hub::devices::add_home(
-            &hub.pool(),
-            "Test home (fictional)",
-        ))
+        .block_on(grabpack_hub::devices::add_home(&hub.pool(), label))
         .unwrap()
         .token;
-
-    // A: the demo home, the home's first device.
     let a = device(root.path(), "a");
     ok(&a, &["demo"]);
     let enrolled = ok(
@@ -179,6 +184,28 @@ fn three_devices_of_one_home_share_each_child_through_the_hub_which_reads_nothin
         ],
     );
     let home_id = enrolled["home_id"].as_str().unwrap().to_string();
+    Home {
+        rt,
+        hub,
+        base,
+        root,
+        ca,
+        home_id,
+        a,
+    }
+}
+
+#[test]
+fn three_devices_of_one_home_share_each_child_through_the_hub_which_reads_nothing() {
+    let Home {
+        rt,
+        hub,
+        base,
+        root,
+        ca,
+        home_id,
+        a,
+    } = home_with_demo_device("Test home (fictional)");
     let first = sync(&a);
     assert!(first["sent"].as_u64().unwrap() > 10, "{first}");
 
@@ -411,38 +438,15 @@ fn sync_killed_after(d: &Device, after_ms: u64) -> bool {
 
 #[test]
 fn a_device_killed_fifty_times_mid_sync_loses_nothing_and_duplicates_nothing() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let hub = rt.block_on(TestHub::start_with(Options {
-        max_envelope_bytes: 8 * 1024 * 1024,
-        ..Options::default()
-    }));
-    let base = hub.base(0);
-    let root = tempfile::tempdir().unwrap();
-    let ca = root.path().join("hub-ca.pem");
-    std::fs::write(&ca, &hub.ca.ca_pem).unwrap();
-    let token = rt
-        .block_on(grabpack_hub::devices::add_home(
-            &hub.pool(),
-            "Kill test home (fictional)",
-        ))
-        .unwrap()
-        .token;
-    let a = device(root.path(), "a");
-    ok(&a, &["demo"]);
-    let enrolled = ok(
-        &a,
-        &[
-            "sync",
-            "enrol",
-            "--hub",
-            &base,
-            "--token",
-            &token,
-            "--ca",
-            ca.to_str().unwrap(),
-        ],
-    );
-    let home_id = enrolled["home_id"].as_str().unwrap().to_string();
+    let Home {
+        rt,
+        hub,
+        base,
+        root,
+        ca,
+        home_id,
+        a,
+    } = home_with_demo_device("Kill test home (fictional)");
     let b = device(root.path(), "b");
     init(&b, "Oak Lodge (fictional)");
     pair(&a, &b, &base, &ca, &home_id);

@@ -27,14 +27,19 @@ fn hub(args: &[&str], config: &std::path::Path) -> (bool, String, String) {
     )
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_operator_initialises_the_database_adds_a_home_and_serves_it() {
+/// A throwaway cluster, a test CA, and the sample config pointed at the cluster and any free
+/// port (the cluster and the folder live as long as the values returned).
+fn sample_config() -> (
+    TestPostgres,
+    tempfile::TempDir,
+    common::TestCa,
+    std::path::PathBuf,
+) {
     let pg = TestPostgres::start();
     let dir = tempfile::tempdir().unwrap();
     let ca = common::test_ca();
     std::fs::write(dir.path().join("hub-cert.pem"), &ca.server_cert_pem).unwrap();
     std::fs::write(dir.path().join("hub-key.pem"), &ca.server_key_pem).unwrap();
-    // The sample config, pointed at the test cluster and any free port.
     let sample = include_str!("../hub.example.toml")
         .replace("127.0.0.1:8743", "127.0.0.1:0")
         .replace(
@@ -43,6 +48,12 @@ async fn the_operator_initialises_the_database_adds_a_home_and_serves_it() {
         );
     let config = dir.path().join("hub.toml");
     std::fs::write(&config, sample).unwrap();
+    (pg, dir, ca, config)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_operator_initialises_the_database_adds_a_home_and_serves_it() {
+    let (_pg, _dir, ca, config) = sample_config();
 
     // Before init-db, serving and adding homes are refused with the advice to run it.
     let (ok, _, err) = hub(&["add-home", "--label", "Fictional ref 1"], &config);
@@ -136,19 +147,7 @@ fn serve(config: &std::path::Path) -> (std::process::Child, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hub_killed_fifty_times_mid_push_stores_every_envelope_once_in_order() {
-    let pg = TestPostgres::start();
-    let dir = tempfile::tempdir().unwrap();
-    let ca = common::test_ca();
-    std::fs::write(dir.path().join("hub-cert.pem"), &ca.server_cert_pem).unwrap();
-    std::fs::write(dir.path().join("hub-key.pem"), &ca.server_key_pem).unwrap();
-    let sample = include_str!("../hub.example.toml")
-        .replace("127.0.0.1:8743", "127.0.0.1:0")
-        .replace(
-            "host=/var/run/postgresql dbname=grabpack_hub user=grabpack_hub",
-            &pg.conninfo(),
-        );
-    let config = dir.path().join("hub.toml");
-    std::fs::write(&config, sample).unwrap();
+    let (_pg, _dir, ca, config) = sample_config();
     assert!(hub(&["init-db"], &config).0);
     let (ok, out, err) = hub(&["add-home", "--label", "Fictional ref 2"], &config);
     assert!(ok, "{err}");

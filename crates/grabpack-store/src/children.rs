@@ -127,6 +127,21 @@ impl Store {
         note: &str,
     ) -> Result<RevisionInfo> {
         validate(form, today()).map_err(StoreError::FormInvalid)?;
+        self.save_revision(child_id, form, note, &[], None)
+    }
+
+    /// Save `form` as the child's next revision: an edit, or "reviewed, no changes" when it
+    /// changes nothing, audited as such (or as `action`, when a caller names what the save was).
+    /// `settles` names disagreements this save chose between (`sync`). The one place a person's
+    /// save of a whole form is written.
+    pub(crate) fn save_revision(
+        &mut self,
+        child_id: &ChildId,
+        form: &ChildForm,
+        note: &str,
+        settles: &[String],
+        action: Option<AuditAction>,
+    ) -> Result<RevisionInfo> {
         let at = now();
         let tx = self.conn.transaction()?;
         let (seq, archived) = latest_seq(&tx, child_id)?;
@@ -140,7 +155,7 @@ impl Store {
         } else {
             RevisionKind::Edit
         };
-        insert_revision(
+        insert_revision_settling(
             &tx,
             child_id,
             seq + 1,
@@ -150,16 +165,18 @@ impl Store {
             form,
             &changed,
             note,
+            settles,
         )?;
+        let action = action.unwrap_or(if changed.is_empty() {
+            AuditAction::Reviewed
+        } else {
+            AuditAction::Edited
+        });
         audit::append(
             &tx,
             &at,
             &self.actor.id(),
-            if changed.is_empty() {
-                AuditAction::Reviewed.as_str()
-            } else {
-                AuditAction::Edited.as_str()
-            },
+            action.as_str(),
             Some(child_id.as_str()),
             &format!(
                 "revision {}; changed: {}",
@@ -485,7 +502,7 @@ fn insert_revision(
 /// merged view of concurrent edits: `sync`). It carries the view's open disagreements, less the
 /// fields this save changed and those in `settles` (a person chose their value).
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn insert_revision_settling(
+fn insert_revision_settling(
     conn: &Connection,
     child_id: &ChildId,
     seq: i64,

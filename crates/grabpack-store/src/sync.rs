@@ -785,10 +785,7 @@ impl Store {
             Choice::Shown => chosen.shown.clone(),
             Choice::Other => chosen.other.clone(),
         };
-        let (seq, archived) = crate::children::latest_seq(&self.conn, child_id)?;
-        if archived {
-            return Err(StoreError::ChildArchived);
-        }
+        let (seq, _) = crate::children::latest_seq(&self.conn, child_id)?;
         let current = crate::children::load_form(&self.conn, child_id, seq)?;
         let form = with_field(&current, path, &value).map_err(invalid)?;
         let note = format!(
@@ -798,39 +795,13 @@ impl Store {
                 Choice::Other => "the other value",
             }
         );
-        let at = now();
-        let tx = self.conn.transaction()?;
-        let changed = diff(&current, &form);
-        let kind = if changed.is_empty() {
-            RevisionKind::Review
-        } else {
-            RevisionKind::Edit
-        };
-        crate::children::insert_revision_settling(
-            &tx,
+        self.save_revision(
             child_id,
-            seq + 1,
-            kind,
-            &at,
-            &self.actor,
             &form,
-            &changed,
             &note,
             &[path.to_string()],
-        )?;
-        audit::append(
-            &tx,
-            &at,
-            &self.actor.id(),
-            AuditAction::DisagreementSettled.as_str(),
-            Some(child_id.as_str()),
-            &format!("revision {}: {note}", seq + 1),
-        )?;
-        tx.commit()?;
-        self.history(child_id)?
-            .into_iter()
-            .find(|r| r.seq == seq + 1)
-            .ok_or(StoreError::RevisionNotFound(seq + 1))
+            Some(AuditAction::DisagreementSettled),
+        )
     }
 }
 

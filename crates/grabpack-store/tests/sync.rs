@@ -314,32 +314,27 @@ fn three_devices_editing_at_once_end_with_one_record_whatever_order_they_sync_in
     relay.sync(&mut a);
     relay.sync(&mut b);
     relay.sync(&mut c);
-    let edits: [(&mut Device, fn(&mut grabpack_core::ChildForm)); 3] = [
-        (&mut a, |f| {
-            f.description.hair = "Hair from A (fictional)".into()
-        }),
-        (&mut b, |f| {
-            f.description.build = "Build from B (fictional)".into()
-        }),
-        (&mut c, |f| {
-            f.description.eyes = "Eyes from C (fictional)".into()
-        }),
-    ];
-    let mut devices = Vec::new();
-    for (d, edit) in edits {
+    let edit = |d: &mut Device, change: &dyn Fn(&mut grabpack_core::ChildForm)| {
         let mut f = d.store.child(&id).unwrap().form;
-        edit(&mut f);
+        change(&mut f);
         d.store.save_form(&id, &f, "").unwrap();
-        devices.push(d);
-    }
+    };
+    edit(&mut a, &|f| {
+        f.description.hair = "Hair from A (fictional)".into()
+    });
+    edit(&mut b, &|f| {
+        f.description.build = "Build from B (fictional)".into()
+    });
+    edit(&mut c, &|f| {
+        f.description.eyes = "Eyes from C (fictional)".into()
+    });
     // C and A meet first; B only later; then everyone catches up.
-    let (a, b, c) = (devices.remove(0), devices.remove(0), devices.remove(0));
-    relay.sync(c);
-    relay.sync(a);
-    relay.sync(b);
-    relay.sync(c);
-    relay.sync(a);
-    let forms: Vec<_> = [a, b, c]
+    relay.sync(&mut c);
+    relay.sync(&mut a);
+    relay.sync(&mut b);
+    relay.sync(&mut c);
+    relay.sync(&mut a);
+    let forms: Vec<_> = [&mut a, &mut b, &mut c]
         .into_iter()
         .map(|d| d.store.child(&id).unwrap().form)
         .collect();
