@@ -217,6 +217,12 @@ pub fn run(cli: &Cli, dir: &Path, command: &SyncCommand) -> Result<()> {
                             r.received.children_with_disagreements.len()
                         ));
                     }
+                    if r.received.refused > 0 {
+                        s.push_str(&format!(
+                            "; {} records from other devices could not be read and were set aside (grabpack sync status)",
+                            r.received.refused
+                        ));
+                    }
                     if r.received.waiting > 0 {
                         s.push_str(&format!(
                             "; {} records wait for what they build on",

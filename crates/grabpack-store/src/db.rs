@@ -291,7 +291,8 @@ BEGIN SELECT RAISE(ABORT, 'what is sent never changes after it is queued'); END;
     // (pushed from here or received); `sync_sealed` keeps an envelope sealed for the hub until the
     // hub confirms it, so a push repeated after a crash sends the same bytes (the hub stores it
     // once); `sync_waiting` keeps a received record whose parent has not arrived yet, so nothing
-    // received is dropped. The immutability trigger is remade around the
+    // received is dropped; `sync_refused` sets aside, with the reason, a received record that
+    // could not be read, so one bad record never stops the device's sync. The immutability trigger is remade around the
     // one-off fill of the new columns.
     r#"
 ALTER TABLE revisions ADD COLUMN global_id TEXT;
@@ -341,6 +342,14 @@ CREATE TABLE sync_sealed (
     nonce BLOB NOT NULL,
     ciphertext BLOB NOT NULL,
     UNIQUE (record_kind, record_id)
+) STRICT;
+CREATE TABLE sync_refused (
+    envelope_id TEXT PRIMARY KEY,
+    device_id TEXT NOT NULL,
+    record_kind TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    refused_at TEXT NOT NULL
 ) STRICT;
 CREATE TABLE sync_waiting (
     envelope_id TEXT PRIMARY KEY,

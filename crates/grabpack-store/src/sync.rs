@@ -152,6 +152,10 @@ pub struct ReceiveReport {
     pub already_here: usize,
     /// Records kept until the revision they build on arrives.
     pub waiting: usize,
+    /// Records that could not be read (malformed, a form this build cannot read, a photo whose
+    /// bytes do not match its hash): set aside with the reason (`sync_refused`), nothing of
+    /// them taken in.
+    pub refused: usize,
     /// Children whose merged view has fields two edits set differently.
     pub children_with_disagreements: Vec<ChildId>,
 }
@@ -474,6 +478,13 @@ impl Store {
         )?)
     }
 
+    /// Records from other devices set aside because they could not be read.
+    pub fn sync_refused_count(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM sync_refused", [], |r| r.get(0))?)
+    }
+
     /// Records received that wait for the revision they build on.
     pub fn sync_waiting_to_apply(&self) -> Result<i64> {
         Ok(self
@@ -639,7 +650,7 @@ impl Store {
         cursor: i64,
     ) -> Result<ReceiveReport> {
         let at = now();
-        let tx = self.conn.transaction()?;
+        let mut tx = self.conn.transaction()?;
         let mut report = ReceiveReport::default();
         for r in received {
             tx.execute(
@@ -670,16 +681,39 @@ impl Store {
             };
             let mut progress = false;
             for (envelope_id, device_id, kind, record_id, body) in waiting {
-                let outcome = match kind.as_str() {
-                    RECORD_REVISION => receive_revision(&tx, &body, &device_id)?,
-                    RECORD_PHOTO => receive_photo(&tx, &body)?,
+                // Each record in a savepoint of its own: one that cannot be read is refused whole
+                // (nothing of it kept) and set aside, and the others are still taken in, so one
+                // bad record never stops a device's sync for good.
+                let sp = tx.savepoint()?;
+                let taken = match kind.as_str() {
+                    RECORD_REVISION => receive_revision(&sp, &body, &device_id),
+                    RECORD_PHOTO => receive_photo(&sp, &body),
                     // A kind from a newer version of Grab Pack: kept as known so it is not asked
                     // for again; a later version that knows it reads it from the hub again.
-                    _ => Outcome::AlreadyHere,
+                    _ => Ok(Outcome::AlreadyHere),
+                };
+                let outcome = match taken {
+                    Ok(outcome) => {
+                        sp.commit()?;
+                        outcome
+                    }
+                    Err(StoreError::SyncRecordInvalid(reason)) => {
+                        drop(sp);
+                        tx.execute(
+                            "INSERT INTO sync_refused (envelope_id, device_id, record_kind, record_id, reason, refused_at)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+                            params![envelope_id, device_id, kind, record_id, reason, at],
+                        )?;
+                        report.refused += 1;
+                        devices.insert(device_id.clone());
+                        Outcome::Refused
+                    }
+                    Err(e) => return Err(e),
                 };
                 match outcome {
                     Outcome::Wait => continue,
                     Outcome::AlreadyHere => report.already_here += 1,
+                    Outcome::Refused => {}
                     Outcome::Revision { child_id, merged } => {
                         report.revisions += 1;
                         report.merges += usize::from(merged);
@@ -717,7 +751,7 @@ impl Store {
             }
         }
         tx.execute("UPDATE sync_device SET cursor = ?1 WHERE id = 1", [cursor])?;
-        if report.revisions + report.photos > 0 {
+        if report.revisions + report.photos + report.refused > 0 {
             audit::append(
                 &tx,
                 &at,
@@ -725,14 +759,15 @@ impl Store {
                 AuditAction::SyncReceived.as_str(),
                 None,
                 &format!(
-                    "{} revisions, {} photos for {} children from devices {}; {} merged views; {} with disagreements; {} waiting",
+                    "{} revisions, {} photos for {} children from devices {}; {} merged views; {} with disagreements; {} waiting; {} refused as unreadable",
                     report.revisions,
                     report.photos,
                     touched.len(),
                     devices.into_iter().collect::<Vec<_>>().join(", "),
                     report.merges,
                     report.children_with_disagreements.len(),
-                    report.waiting
+                    report.waiting,
+                    report.refused
                 ),
             )?;
         }
@@ -808,6 +843,7 @@ impl Store {
 enum Outcome {
     Wait,
     AlreadyHere,
+    Refused,
     Revision { child_id: String, merged: bool },
     Photo { child_id: String },
 }

@@ -114,6 +114,7 @@ fn a_store_already_holding_two_open_episodes_for_one_child_still_opens_and_keeps
          DROP TABLE sync_known;
          DROP TABLE sync_waiting;
          DROP TABLE sync_sealed;
+         DROP TABLE sync_refused;
          DROP INDEX revisions_global_id;
          DROP TRIGGER revisions_no_update;
          ALTER TABLE revisions DROP COLUMN global_id;

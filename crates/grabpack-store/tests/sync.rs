@@ -252,24 +252,29 @@ fn a_record_whose_parent_has_not_arrived_waits_and_nothing_is_taken_in_twice() {
 }
 
 #[test]
-fn a_record_that_cannot_be_read_is_refused_and_changes_nothing() {
+fn a_record_that_cannot_be_read_is_set_aside_whole_and_the_others_are_still_taken_in() {
     let mut relay = Relay::default();
     let (mut a, mut b) = (device("a"), device("b"));
     a.store.create_child(&sample(), "").unwrap();
     relay.push(&mut a);
     let mut bad = relay.records[0].clone();
     bad.record.body = b"{\"format\":1}".to_vec();
-    let audit_before = b.store.audit_list(None, None, 1000).unwrap().len();
-    let err = b.store.sync_receive(&[bad], 1).unwrap_err();
-    assert_eq!(err.code(), "store.sync_record_invalid");
-    assert!(b.store.find_child("Sync Child").is_err());
+    let report = b.store.sync_receive(&[bad], 1).unwrap();
+    assert_eq!((report.refused, report.revisions), (1, 0));
+    assert!(
+        b.store.find_child("Sync Child").is_err(),
+        "nothing of it is kept"
+    );
     assert_eq!(b.store.sync_waiting_to_apply().unwrap(), 0);
-    assert_eq!(
-        b.store.audit_list(None, None, 1000).unwrap().len(),
-        audit_before
+    assert_eq!(b.store.sync_refused_count().unwrap(), 1);
+    let audit = b.store.audit_list(None, Some("sync_received"), 10).unwrap();
+    assert!(
+        audit[0].detail.contains("1 refused as unreadable"),
+        "{audit:?}"
     );
 
-    // A photo whose bytes are not the ones its hash names is refused too.
+    // A photo whose bytes are not the ones its hash names is set aside; the revision beside it
+    // is taken in.
     let id = a.store.find_child("Sync Child").unwrap();
     let jpeg = grabpack_photo::synthetic_portrait(3, 400, 500).unwrap();
     a.store
@@ -279,12 +284,13 @@ fn a_record_that_cannot_be_read_is_refused_and_changes_nothing() {
     let mut photo = relay.records.last().unwrap().clone();
     let n = photo.record.body.len();
     photo.record.body[n - 10] ^= 0xff;
-    let err = b
+    let report = b
         .store
         .sync_receive(&[relay.records[0].clone(), photo], 2)
-        .unwrap_err();
-    assert_eq!(err.code(), "store.sync_record_invalid");
-    assert!(b.store.find_child("Sync Child").is_err(), "all or nothing");
+        .unwrap();
+    assert_eq!((report.revisions, report.photos, report.refused), (1, 0, 1));
+    assert!(b.store.photos(&id).unwrap().is_empty());
+    assert_eq!(b.store.sync_refused_count().unwrap(), 2);
 }
 
 #[test]

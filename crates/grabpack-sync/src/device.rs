@@ -78,6 +78,8 @@ pub struct SyncStatus {
     pub fingerprint: Option<String>,
     pub waiting_to_send: i64,
     pub waiting_for_parents: i64,
+    /// Records from other devices set aside because they could not be read.
+    pub refused: i64,
     pub children_with_disagreements: Vec<(ChildId, usize)>,
     /// "up to date, 2 min ago", "offline: 3 changes waiting", ...
     pub words: String,
@@ -497,6 +499,7 @@ fn pull_all(
         total.photos += report.photos;
         total.merges += report.merges;
         total.already_here += report.already_here;
+        total.refused += report.refused;
         total.waiting = report.waiting;
         for c in report.children_with_disagreements {
             if !total.children_with_disagreements.contains(&c) {
@@ -517,7 +520,8 @@ pub fn status(store: &Store) -> Result<SyncStatus> {
         None => None,
     };
     let waiting_to_send = store.sync_waiting_to_send()?;
-    let words = match &joined {
+    let refused = store.sync_refused_count()?;
+    let mut words = match &joined {
         None => "this device does not sync: its records are on this device only".to_string(),
         Some(d) if d.state == SyncState::WaitingForApproval => format!(
             "waiting for a manager to approve this device (code {})",
@@ -532,11 +536,17 @@ pub fn status(store: &Store) -> Result<SyncStatus> {
             (None, Some(at)) => format!("up to date, {}", ago(at)),
         },
     };
+    if refused > 0 {
+        words.push_str(&format!(
+            "; {refused} records from other devices could not be read and were set aside"
+        ));
+    }
     Ok(SyncStatus {
         joined,
         fingerprint,
         waiting_to_send,
         waiting_for_parents: store.sync_waiting_to_apply()?,
+        refused,
         children_with_disagreements: store.children_with_disagreements()?,
         words,
     })
