@@ -110,7 +110,10 @@ fn collect_fields(prefix: &[String], values: [&Value; 3], out: &mut Vec<Vec<Stri
         let mut path = prefix.to_vec();
         path.push(k.clone());
         let children = values.map(|v| v.get(k.as_str()).unwrap_or(&Value::Null));
-        if children.iter().any(|c| c.is_object()) {
+        // Walk in only where all three are objects: an optional group set on one side and empty
+        // on another, or an enum whose variant changed (an object on one side, a word on the
+        // other), is one field, so the merge never builds half of one.
+        if children.iter().all(|c| c.is_object()) {
             collect_fields(&path, children, out);
         } else {
             out.push(path);
@@ -232,6 +235,17 @@ mod tests {
         let m = merge_forms(&base, &a, &b).unwrap();
         assert_eq!(m.form.identity.known_as, Vec::<String>::new());
         assert_eq!(m.form.description.build, "Tall");
+    }
+
+    #[test]
+    fn a_group_that_is_an_object_on_one_side_only_is_merged_as_one_field() {
+        // As serde writes an enum variant with data ({"Other": "..."}) beside a plain one.
+        let base: Value = serde_json::json!({ "g": "plain" });
+        let earlier: Value = serde_json::json!({ "g": { "other": "in the child's words" } });
+        let later: Value = serde_json::json!({ "g": "plain" });
+        let mut fields = Vec::new();
+        collect_fields(&[], [&base, &earlier, &later], &mut fields);
+        assert_eq!(fields, vec![vec!["g".to_string()]]);
     }
 
     #[test]
