@@ -57,6 +57,30 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
     serde_json::from_slice(bytes).map_err(|e| HubError::Malformed(e.to_string()))
 }
 
+/// A signed request, authenticated: the device that sent it and the body it signed. The body is
+/// read up to `SMALL_BODY`, or up to `max_request_bytes` for a push (`Signed<true>`). As the last
+/// argument of a handler it is the whole of that handler's authentication.
+struct Signed<const PUSH: bool = false> {
+    caller: Caller,
+    body: Bytes,
+}
+
+impl<const PUSH: bool> axum::extract::FromRequest<AppState> for Signed<PUSH> {
+    type Rejection = HubError;
+
+    async fn from_request(req: axum::extract::Request, s: &AppState) -> Result<Self> {
+        let (parts, body) = req.into_parts();
+        let limit = if PUSH {
+            s.config.max_request_bytes
+        } else {
+            SMALL_BODY
+        };
+        let (caller, body) =
+            signed(s, &parts.method, &parts.uri, &parts.headers, body, limit).await?;
+        Ok(Self { caller, body })
+    }
+}
+
 /// Read the body and authenticate the signed request.
 async fn signed(
     s: &AppState,
@@ -95,61 +119,38 @@ async fn request_pairing(State(s): State<AppState>, body: Body) -> Result<Json<P
 
 async fn pairings(
     State(s): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
+    Signed { caller, .. }: Signed,
 ) -> Result<Json<PairingList>> {
-    let (caller, _) = signed(&s, &method, &uri, &headers, body, SMALL_BODY).await?;
     Ok(Json(devices::pending_pairings(&s.pool, &caller).await?))
 }
 
 async fn approve(
     State(s): State<AppState>,
     UrlPath(device_id): UrlPath<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
+    Signed { caller, body }: Signed,
 ) -> Result<Json<serde_json::Value>> {
-    let (caller, bytes) = signed(&s, &method, &uri, &headers, body, SMALL_BODY).await?;
-    let request: ApproveRequest = parse(&bytes)?;
+    let request: ApproveRequest = parse(&body)?;
     devices::approve(&s.pool, &caller, &device_id, &request).await?;
     Ok(Json(serde_json::json!({ "approved": device_id })))
 }
 
-async fn keys(
-    State(s): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<Json<KeyList>> {
-    let (caller, _) = signed(&s, &method, &uri, &headers, body, SMALL_BODY).await?;
+async fn keys(State(s): State<AppState>, Signed { caller, .. }: Signed) -> Result<Json<KeyList>> {
     Ok(Json(devices::keys(&s.pool, &caller).await?))
 }
 
 async fn device_list(
     State(s): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
+    Signed { caller, .. }: Signed,
 ) -> Result<Json<DeviceList>> {
-    let (caller, _) = signed(&s, &method, &uri, &headers, body, SMALL_BODY).await?;
     Ok(Json(devices::devices(&s.pool, &caller).await?))
 }
 
 async fn revoke(
     State(s): State<AppState>,
     UrlPath(device_id): UrlPath<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
+    Signed { caller, body }: Signed,
 ) -> Result<Json<serde_json::Value>> {
-    let (caller, bytes) = signed(&s, &method, &uri, &headers, body, SMALL_BODY).await?;
-    let request: RevokeRequest = parse(&bytes)?;
+    let request: RevokeRequest = parse(&body)?;
     devices::revoke(&s.pool, &caller, &device_id, &request).await?;
     Ok(Json(
         serde_json::json!({ "revoked": device_id, "epoch": request.new_epoch }),
@@ -158,14 +159,9 @@ async fn revoke(
 
 async fn push(
     State(s): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
+    Signed { caller, body }: Signed<true>,
 ) -> Result<Json<PushResponse>> {
-    let limit = s.config.max_request_bytes;
-    let (caller, bytes) = signed(&s, &method, &uri, &headers, body, limit).await?;
-    let request: PushRequest = parse(&bytes)?;
+    let request: PushRequest = parse(&body)?;
     Ok(Json(
         envelopes::push(&s.pool, &s.config, &caller, &request).await?,
     ))
@@ -187,13 +183,9 @@ fn default_limit() -> u32 {
 
 async fn pull(
     State(s): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
     query: std::result::Result<Query<PullQuery>, axum::extract::rejection::QueryRejection>,
-    body: Body,
+    Signed { caller, .. }: Signed,
 ) -> Result<Json<PullResponse>> {
-    let (caller, _) = signed(&s, &method, &uri, &headers, body, SMALL_BODY).await?;
     let Query(q) = query.map_err(|e| HubError::Malformed(e.body_text()))?;
     Ok(Json(
         envelopes::pull(
@@ -212,13 +204,9 @@ async fn pull(
 async fn acquire_lease(
     State(s): State<AppState>,
     UrlPath(delivery_id): UrlPath<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
+    Signed { caller, body }: Signed,
 ) -> Result<Json<Lease>> {
-    let (caller, bytes) = signed(&s, &method, &uri, &headers, body, SMALL_BODY).await?;
-    let request: LeaseRequest = parse(&bytes)?;
+    let request: LeaseRequest = parse(&body)?;
     Ok(Json(
         leases::acquire(
             &s.pool,
@@ -234,12 +222,8 @@ async fn acquire_lease(
 async fn release_lease(
     State(s): State<AppState>,
     UrlPath(delivery_id): UrlPath<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
+    Signed { caller, .. }: Signed,
 ) -> Result<Json<serde_json::Value>> {
-    let (caller, _) = signed(&s, &method, &uri, &headers, body, SMALL_BODY).await?;
     leases::release(&s.pool, &caller, &delivery_id).await?;
     Ok(Json(serde_json::json!({ "released": delivery_id })))
 }
