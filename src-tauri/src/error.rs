@@ -71,6 +71,7 @@ pub fn error_codes() -> Vec<&'static str> {
         StoreError::CODES,
         grabpack_pack::PackError::CODES,
         grabpack_send::SendError::CODES,
+        grabpack_sync::SyncError::CODES,
     ]
     .concat();
     codes.extend(AppCode::ALL.iter().map(|c| c.as_str()));
@@ -145,6 +146,15 @@ impl From<grabpack_send::SendError> for UiError {
         match e {
             grabpack_send::SendError::Store(s) => s.into(),
             grabpack_send::SendError::Pack(p) => p.into(),
+            other => Self::new(other.code(), other.to_string()),
+        }
+    }
+}
+
+impl From<grabpack_sync::SyncError> for UiError {
+    fn from(e: grabpack_sync::SyncError) -> Self {
+        match e {
+            grabpack_sync::SyncError::Store(s) => s.into(),
             other => Self::new(other.code(), other.to_string()),
         }
     }

@@ -2,8 +2,8 @@
 //!
 //! Deliberately thin: [`commands`] (one file per area) parse, call one
 //! domain function and map errors; [`state`] holds the one unlocked store and the idle lock;
-//! [`sender`] sends what the outbox holds on its own thread; [`platform`] keeps the desktop/phone
-//! differences behind `cfg`. No rule about children, forms or readiness lives here, and the
+//! [`sender`] sends what the outbox holds on its own thread; [`syncer`] syncs the store through the
+//! home's hub on another; [`platform`] keeps the desktop/phone differences behind `cfg`. No rule about children, forms or readiness lives here, and the
 //! webview gets no file-system, shell or network access beyond these commands.
 
 pub mod bindings;
@@ -15,6 +15,7 @@ pub mod models;
 pub mod platform;
 pub mod sender;
 pub mod state;
+pub mod syncer;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -93,6 +94,7 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
             }
         })?;
     sender::spawn(app.handle().clone())?;
+    syncer::spawn(app.handle().clone())?;
     Ok(())
 }
 

@@ -545,3 +545,106 @@ mod tests {
         assert_eq!(intake.token.expose(), "fictional-token-5528");
     }
 }
+
+// ---- Sync: this device's place in the home's sync, its devices, and disagreeing edits ----
+
+/// Where this device stands in the home's sync, for the dashboard's line and Settings, Devices.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SyncStatusView {
+    /// "up to date, 2 min ago", "offline: 3 changes waiting", ...
+    pub words: String,
+    /// `none` (this device does not sync), `waiting_for_approval` or `paired`.
+    pub state: String,
+    pub hub_url: Option<String>,
+    pub home_id: Option<String>,
+    pub device_id: Option<String>,
+    /// This device's key fingerprint, for a manager to compare when approving it.
+    pub fingerprint: Option<String>,
+    /// The code to read out to the manager while waiting for approval.
+    pub pairing_code: Option<String>,
+    pub waiting_to_send: i64,
+    /// Records from other devices set aside because they could not be read.
+    pub refused: i64,
+    /// Why the last sync did not finish, in words.
+    pub last_error: Option<String>,
+    /// Children with fields two edits set differently, and how many fields each.
+    pub children_with_disagreements: Vec<ChildDisagreements>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ChildDisagreements {
+    pub child_id: String,
+    pub fields: usize,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct SyncEnrolInput {
+    /// The hub's address, `https://...`, from the provider.
+    pub hub_url: String,
+    /// The certificate of the provider's own certificate authority, when it uses one (PEM).
+    pub ca_pem: Option<String>,
+    /// The one-time token the provider gave the home. Zeroised when dropped, never printed.
+    pub token: SecretText,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct SyncPairInput {
+    pub hub_url: String,
+    pub ca_pem: Option<String>,
+    /// The home's id, as a paired device shows it.
+    pub home_id: String,
+}
+
+/// A device asking to join, with the fingerprint computed on this device from its keys.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct WaitingDeviceView {
+    pub device_id: String,
+    pub code: String,
+    pub fingerprint: String,
+    /// When it asked (Unix seconds).
+    pub requested_at: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct SyncApproveInput {
+    pub code: String,
+    /// The fingerprint as the new device shows it, typed by the manager.
+    pub fingerprint: String,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct HomeDeviceView {
+    pub device_id: String,
+    /// `pending`, `active` or `revoked`.
+    pub status: String,
+    pub fingerprint: String,
+    pub this_device: bool,
+    /// Unix seconds.
+    pub created_at: i64,
+    pub last_seen_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct SyncRevokeInput {
+    pub device_id: String,
+}
+
+/// A field two edits of a child set differently, nobody having chosen yet.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct DisagreementView {
+    pub path: String,
+    /// The field's label on the form.
+    pub label: String,
+    /// What the record shows now (the later edit), in words.
+    pub shown: String,
+    /// The other edit's value, in words.
+    pub other: String,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct ChooseInput {
+    pub child_id: ChildId,
+    pub path: String,
+    /// True to keep what the record shows, false to take the other edit's value.
+    pub keep_shown: bool,
+}

@@ -83,6 +83,10 @@ pub struct AppState {
     outbox_keeper: Mutex<Option<Store>>,
     wake_sender: Mutex<Sender<()>>,
     sender_wakes: Mutex<Option<Receiver<()>>>,
+    /// Cuts the background sync's wait on the hub short, so a change here goes at once.
+    pub sync_wake: grabpack_sync::SyncWake,
+    wake_syncer: Mutex<Sender<()>>,
+    syncer_wakes: Mutex<Option<Receiver<()>>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -103,6 +107,7 @@ impl AppState {
         demo: bool,
     ) -> Self {
         let (wake, wakes) = channel();
+        let (wake_sync, sync_wakes) = channel();
         Self {
             data_dir,
             keychain,
@@ -112,6 +117,9 @@ impl AppState {
             outbox_keeper: Mutex::new(None),
             wake_sender: Mutex::new(wake),
             sender_wakes: Mutex::new(Some(wakes)),
+            sync_wake: grabpack_sync::SyncWake::new(),
+            wake_syncer: Mutex::new(wake_sync),
+            syncer_wakes: Mutex::new(Some(sync_wakes)),
         }
     }
 
@@ -120,6 +128,7 @@ impl AppState {
         *self.slot() = Some(session);
         *self.keeper() = None;
         self.wake_sender();
+        self.wake_sync();
     }
 
     fn keeper(&self) -> MutexGuard<'_, Option<Store>> {
@@ -190,6 +199,24 @@ impl AppState {
             .take()
     }
 
+    /// Wake the background sync at once: something was saved here, or sync was set up.
+    pub fn wake_sync(&self) {
+        self.sync_wake.wake();
+        let _ = self
+            .wake_syncer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .send(());
+    }
+
+    /// The background sync's end of its wake-up channel (taken once, by the sync thread).
+    pub fn take_syncer_wakes(&self) -> Option<Receiver<()>> {
+        self.syncer_wakes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+    }
+
     /// The session slot. A panic while holding the lock must not leave the app unusable, so a
     /// poisoned mutex is taken over (the store inside is still consistent: SQLite transactions).
     pub fn slot(&self) -> MutexGuard<'_, Option<Session>> {
@@ -233,6 +260,25 @@ impl AppState {
     pub fn lock(&self) {
         let session = self.slot().take();
         self.retire(session);
+    }
+}
+
+/// A sync's way to the window's store: only while unlocked, and never counted as activity (a
+/// sync in the background must not keep the app unlocked). Locked: `sync.store_locked`, and the
+/// sync carries on after the next unlock.
+#[derive(Debug)]
+pub struct SyncAccess<'a>(pub &'a AppState);
+
+impl grabpack_sync::StoreAccess for SyncAccess<'_> {
+    fn with_store<T>(
+        &mut self,
+        f: impl FnOnce(&mut Store) -> grabpack_sync::Result<T>,
+    ) -> grabpack_sync::Result<T> {
+        let mut slot = self.0.slot();
+        match slot.as_mut() {
+            Some(session) if !session.idle_expired(Instant::now()) => f(&mut session.store),
+            _ => Err(grabpack_sync::SyncError::StoreLocked),
+        }
     }
 }
 

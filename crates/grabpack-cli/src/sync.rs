@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
+use grabpack_core::merge::disagreement_words;
 use grabpack_store::sync::Choice;
 use grabpack_sync::SyncError;
 use grabpack_sync::device;
@@ -139,7 +140,7 @@ pub fn run(cli: &Cli, dir: &Path, command: &SyncCommand) -> Result<()> {
             });
         }
         SyncCommand::Waiting => {
-            let waiting = device::waiting_devices(&store).map_err(sync_error)?;
+            let waiting = device::waiting_devices(&mut store).map_err(sync_error)?;
             print(cli.json, &waiting, |w| {
                 if w.is_empty() {
                     return "No device is waiting to join.".into();
@@ -165,7 +166,7 @@ pub fn run(cli: &Cli, dir: &Path, command: &SyncCommand) -> Result<()> {
             });
         }
         SyncCommand::Devices => {
-            let devices = device::devices(&store).map_err(sync_error)?;
+            let devices = device::devices(&mut store).map_err(sync_error)?;
             print(cli.json, &devices, |list| {
                 list.iter()
                     .map(|d| {
@@ -271,8 +272,12 @@ pub fn run(cli: &Cli, dir: &Path, command: &SyncCommand) -> Result<()> {
             let mut all = Vec::new();
             for c in children {
                 for d in store.disagreements(&c)? {
+                    let (label, shown_words) = disagreement_words(&d.path, &d.shown);
+                    let (_, other_words) = disagreement_words(&d.path, &d.other);
                     all.push(serde_json::json!({
-                        "child_id": c, "field": d.path, "shown": d.shown, "other": d.other,
+                        "child_id": c, "field": d.path, "label": label,
+                        "shown": d.shown, "other": d.other,
+                        "shown_words": shown_words, "other_words": other_words,
                     }));
                 }
             }
@@ -283,11 +288,12 @@ pub fn run(cli: &Cli, dir: &Path, command: &SyncCommand) -> Result<()> {
                 list.iter()
                     .map(|d| {
                         format!(
-                            "child {}  {}: shown {}, other {}",
+                            "child {}  {} ({}): shown \"{}\", other \"{}\"",
                             d["child_id"].as_str().unwrap_or(""),
+                            d["label"].as_str().unwrap_or(""),
                             d["field"].as_str().unwrap_or(""),
-                            d["shown"],
-                            d["other"]
+                            d["shown_words"].as_str().unwrap_or(""),
+                            d["other_words"].as_str().unwrap_or("")
                         )
                     })
                     .collect::<Vec<_>>()

@@ -166,11 +166,36 @@ fn set(v: &mut Value, path: &[String], value: Option<Value>) {
     }
 }
 
+/// What a person reads for one side of a disagreement: the field's label (or its path, where
+/// the form has no label for it) and each value in words, the same in the app and the command
+/// line.
+pub fn disagreement_words(path: &str, value: &Value) -> (String, String) {
+    let label = crate::fields::field(path)
+        .map(|f| f.label.to_string())
+        .unwrap_or_else(|| path.to_string());
+    (label, value_words(value))
+}
+
+/// A value as a person reads it: text as it is, nothing as "(left empty)", a yes/no as yes or
+/// no, and anything larger (a list, a group) as its compact JSON.
+pub fn value_words(value: &Value) -> String {
+    match value {
+        Value::Null => "(left empty)".into(),
+        Value::String(s) if s.trim().is_empty() => "(left empty)".into(),
+        Value::String(s) => s.clone(),
+        Value::Bool(true) => "yes".into(),
+        Value::Bool(false) => "no".into(),
+        Value::Array(a) if a.is_empty() => "(none listed)".into(),
+        other => other.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use jiff::civil::date;
+    use serde_json::json;
 
     fn sample_form() -> ChildForm {
         crate::sample::complete_form(
@@ -261,5 +286,22 @@ mod tests {
             merge_forms(&base, &a, &b).unwrap(),
             merge_forms(&base, &a, &b).unwrap()
         );
+    }
+
+    #[test]
+    fn a_disagreement_reads_as_the_field_label_and_each_value_in_words() {
+        let (label, words) =
+            disagreement_words("identity.legal_name", &json!("Sam Doe (fictional)"));
+        assert_ne!(
+            label, "identity.legal_name",
+            "the form's label, not the path"
+        );
+        assert_eq!(words, "Sam Doe (fictional)");
+        assert_eq!(value_words(&json!(null)), "(left empty)");
+        assert_eq!(value_words(&json!("  ")), "(left empty)");
+        assert_eq!(value_words(&json!(true)), "yes");
+        assert_eq!(value_words(&json!([])), "(none listed)");
+        let (label, _) = disagreement_words("no.such.field", &json!(1));
+        assert_eq!(label, "no.such.field");
     }
 }

@@ -85,6 +85,35 @@ pub struct SyncStatus {
     pub words: String,
 }
 
+/// How a device operation reaches the store: only between its requests to the hub, never across
+/// one. The command line owns its store outright ([`Store`] is its own access); the app's store
+/// sits behind the window's lock, which a sync must not hold while the hub takes its time.
+pub trait StoreAccess {
+    /// Run `f` on the store. The app answers [`SyncError::StoreLocked`] when it was locked.
+    fn with_store<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T>;
+}
+
+impl StoreAccess for Store {
+    fn with_store<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        f(self)
+    }
+}
+
+/// Wakes a sync that is waiting on the hub for other devices' changes, so a change made here is
+/// sent at once instead of after the wait. A wake with nobody waiting is kept for the next wait.
+#[derive(Debug, Clone, Default)]
+pub struct SyncWake(std::sync::Arc<tokio::sync::Notify>);
+
+impl SyncWake {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn wake(&self) {
+        self.0.notify_one();
+    }
+}
+
 fn identity(store: &Store, device: &SyncDevice) -> Result<DeviceIdentity> {
     let secret = store.sync_device_secret()?;
     let (signing, boxing) = secret.expose().split_at(32);
@@ -118,24 +147,49 @@ fn keep_home_keys(store: &mut Store, keys: &HomeKeys) -> Result<()> {
     Ok(())
 }
 
-fn client(device: &SyncDevice) -> Result<HubClient> {
-    let cas: Vec<String> = device.hub_ca_pem.iter().cloned().collect();
-    HubClient::new(&device.hub_url, &cas)
-}
-
 fn joined_device(store: &Store) -> Result<SyncDevice> {
     store
         .sync_device()?
         .ok_or(SyncError::Store(grabpack_store::StoreError::SyncNotJoined))
 }
 
-/// Run one operation's requests to completion.
-fn block_on<T>(f: impl std::future::Future<Output = Result<T>>) -> Result<T> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| SyncError::Network(format!("could not start the network runtime: {e}")))?
-        .block_on(f)
+/// One operation's way to the hub: its client and the runtime its requests run on to
+/// completion. One runtime for the whole operation, so the client's connections are reused
+/// from one request to the next; the store is never touched inside it.
+struct Net {
+    runtime: tokio::runtime::Runtime,
+    hub: HubClient,
+}
+
+impl Net {
+    fn new(hub_url: &str, ca_pem: &[String]) -> Result<Self> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| SyncError::Network(format!("could not start the network runtime: {e}")))?;
+        Ok(Self {
+            runtime,
+            hub: HubClient::new(hub_url, ca_pem)?,
+        })
+    }
+
+    fn to(device: &SyncDevice) -> Result<Self> {
+        let cas: Vec<String> = device.hub_ca_pem.iter().cloned().collect();
+        Self::new(&device.hub_url, &cas)
+    }
+
+    fn run<T>(&self, f: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+        self.runtime.block_on(f)
+    }
+}
+
+/// The joined device and its identity, read under the store.
+fn me(access: &mut impl StoreAccess) -> Result<(SyncDevice, DeviceIdentity)> {
+    access.with_store(|store| {
+        let device = joined_device(store)?;
+        let me = identity(store, &device)?;
+        Ok((device, me))
+    })
 }
 
 fn refuse_if_joined(store: &Store) -> Result<()> {
@@ -154,27 +208,29 @@ fn refuse_if_joined(store: &Store) -> Result<()> {
 /// Set this device up as the home's first, with the token the hub's operator gave the home: it
 /// makes the home's first key. A manager's act.
 pub fn enrol(
-    store: &mut Store,
+    access: &mut impl StoreAccess,
     hub_url: &str,
     ca_pem: Option<&str>,
     token: &str,
 ) -> Result<Joined> {
-    refuse_if_joined(store)?;
+    access.with_store(|store| refuse_if_joined(store))?;
     let cas: Vec<String> = ca_pem.iter().map(|s| s.to_string()).collect();
-    let hub = HubClient::new(hub_url, &cas)?;
+    let net = Net::new(hub_url, &cas)?;
     let keys = DeviceKeys::generate()?;
-    let enrolled = block_on(hub.enrol(token, &keys))?;
+    let enrolled = net.run(net.hub.enrol(token, &keys))?;
     let home = HomeKeys::first(&enrolled.home_id)?;
-    store.sync_join(&JoinHome {
-        hub_url,
-        hub_ca_pem: ca_pem,
-        home_id: &enrolled.home_id,
-        device_id: &enrolled.device_id,
-        device_secret: &keys.expose_secret_bytes(),
-        state: SyncState::Paired,
-        pairing_code: None,
+    access.with_store(|store| {
+        store.sync_join(&JoinHome {
+            hub_url,
+            hub_ca_pem: ca_pem,
+            home_id: &enrolled.home_id,
+            device_id: &enrolled.device_id,
+            device_secret: &keys.expose_secret_bytes(),
+            state: SyncState::Paired,
+            pairing_code: None,
+        })?;
+        keep_home_keys(store, &home)
     })?;
-    keep_home_keys(store, &home)?;
     Ok(Joined {
         home_id: enrolled.home_id,
         device_id: enrolled.device_id,
@@ -186,24 +242,27 @@ pub fn enrol(
 /// Ask to join a home: the answer's code and fingerprint are shown here for a manager on a
 /// paired device to compare and approve. A manager's act on this device too.
 pub fn request_pairing(
-    store: &mut Store,
+    access: &mut impl StoreAccess,
     hub_url: &str,
     ca_pem: Option<&str>,
     home_id: &str,
 ) -> Result<Joined> {
-    refuse_if_joined(store)?;
+    access.with_store(|store| refuse_if_joined(store))?;
     let cas: Vec<String> = ca_pem.iter().map(|s| s.to_string()).collect();
-    let hub = HubClient::new(hub_url, &cas)?;
+    let net = Net::new(hub_url, &cas)?;
     let keys = DeviceKeys::generate()?;
-    let started = block_on(hub.request_pairing(home_id, &keys))?;
-    store.sync_join(&JoinHome {
-        hub_url,
-        hub_ca_pem: ca_pem,
-        home_id,
-        device_id: &started.device_id,
-        device_secret: &keys.expose_secret_bytes(),
-        state: SyncState::WaitingForApproval,
-        pairing_code: Some(&started.code),
+    let started = net.run(net.hub.request_pairing(home_id, &keys))?;
+    access.with_store(|store| {
+        store.sync_join(&JoinHome {
+            hub_url,
+            hub_ca_pem: ca_pem,
+            home_id,
+            device_id: &started.device_id,
+            device_secret: &keys.expose_secret_bytes(),
+            state: SyncState::WaitingForApproval,
+            pairing_code: Some(&started.code),
+        })?;
+        Ok(())
     })?;
     Ok(Joined {
         home_id: home_id.to_string(),
@@ -214,10 +273,10 @@ pub fn request_pairing(
 }
 
 /// The devices waiting for approval, each with the fingerprint computed here from its keys.
-pub fn waiting_devices(store: &Store) -> Result<Vec<WaitingDevice>> {
-    let device = joined_device(store)?;
-    let me = identity(store, &device)?;
-    let list = block_on(client(&device)?.pairings(&me))?;
+pub fn waiting_devices(access: &mut impl StoreAccess) -> Result<Vec<WaitingDevice>> {
+    let (device, me) = me(access)?;
+    let net = Net::to(&device)?;
+    let list = net.run(net.hub.pairings(&me))?;
     list.pairings
         .into_iter()
         .map(|p| {
@@ -250,13 +309,21 @@ fn same_fingerprint(a: &str, b: &str) -> bool {
 
 /// Approve the waiting device that shows `code`, once the manager has typed the fingerprint it
 /// shows: the home's keys go to it wrapped to its own key. A manager's act, audited.
-pub fn approve(store: &mut Store, code: &str, fingerprint_shown: &str) -> Result<WaitingDevice> {
-    store.sync_require_manager()?;
-    let device = joined_device(store)?;
-    let me = identity(store, &device)?;
-    let keys = home_keys(store, &device.home_id)?;
-    let hub = client(&device)?;
-    let approved = block_on(async {
+pub fn approve(
+    access: &mut impl StoreAccess,
+    code: &str,
+    fingerprint_shown: &str,
+) -> Result<WaitingDevice> {
+    let (device, me, keys) = access.with_store(|store| {
+        store.sync_require_manager()?;
+        let device = joined_device(store)?;
+        let me = identity(store, &device)?;
+        let keys = home_keys(store, &device.home_id)?;
+        Ok((device, me, keys))
+    })?;
+    let net = Net::to(&device)?;
+    let hub = &net.hub;
+    let approved = net.run(async {
         let list = hub.pairings(&me).await?;
         let pending = list
             .pairings
@@ -275,21 +342,24 @@ pub fn approve(store: &mut Store, code: &str, fingerprint_shown: &str) -> Result
             requested_at: pending.requested_at,
         })
     })?;
-    store.sync_audit_device(
-        AuditAction::SyncDeviceApproved,
-        &format!(
-            "device {} (code {}, fingerprint {})",
-            approved.device_id, approved.code, approved.fingerprint
-        ),
-    )?;
+    access.with_store(|store| {
+        store.sync_audit_device(
+            AuditAction::SyncDeviceApproved,
+            &format!(
+                "device {} (code {}, fingerprint {})",
+                approved.device_id, approved.code, approved.fingerprint
+            ),
+        )?;
+        Ok(())
+    })?;
     Ok(approved)
 }
 
 /// The home's devices, with their fingerprints computed here.
-pub fn devices(store: &Store) -> Result<Vec<HomeDevice>> {
-    let device = joined_device(store)?;
-    let me = identity(store, &device)?;
-    let list = block_on(client(&device)?.devices(&me))?;
+pub fn devices(access: &mut impl StoreAccess) -> Result<Vec<HomeDevice>> {
+    let (device, me) = me(access)?;
+    let net = Net::to(&device)?;
+    let list = net.run(net.hub.devices(&me))?;
     list.devices
         .into_iter()
         .map(|d| {
@@ -307,25 +377,32 @@ pub fn devices(store: &Store) -> Result<Vec<HomeDevice>> {
 
 /// Revoke a device (a lost phone, an agency laptop handed back): the home key rotates and only
 /// the devices that remain receive the new one. A manager's act, audited. Returns the new epoch.
-pub fn revoke(store: &mut Store, device_id: &str) -> Result<u32> {
-    store.sync_require_manager()?;
-    let device = joined_device(store)?;
+pub fn revoke(access: &mut impl StoreAccess, device_id: &str) -> Result<u32> {
+    let (device, me, mut keys) = access.with_store(|store| {
+        store.sync_require_manager()?;
+        let device = joined_device(store)?;
+        let me = identity(store, &device)?;
+        let keys = home_keys(store, &device.home_id)?;
+        Ok((device, me, keys))
+    })?;
     if device.device_id == device_id {
         return Err(SyncError::Malformed(
             "a device cannot revoke itself: revoke it from another paired device".into(),
         ));
     }
-    let me = identity(store, &device)?;
-    let mut keys = home_keys(store, &device.home_id)?;
-    block_on(client(&device)?.revoke(&me, &mut keys, device_id))?;
-    keep_home_keys(store, &keys)?;
-    store.sync_audit_device(
-        AuditAction::SyncDeviceRevoked,
-        &format!(
-            "device {device_id}; the home key is now epoch {}",
-            keys.current
-        ),
-    )?;
+    let net = Net::to(&device)?;
+    net.run(net.hub.revoke(&me, &mut keys, device_id))?;
+    access.with_store(|store| {
+        keep_home_keys(store, &keys)?;
+        store.sync_audit_device(
+            AuditAction::SyncDeviceRevoked,
+            &format!(
+                "device {device_id}; the home key is now epoch {}",
+                keys.current
+            ),
+        )?;
+        Ok(())
+    })?;
     Ok(keys.current)
 }
 
@@ -348,27 +425,47 @@ fn envelope_id(device_id: &str, record: &SyncRecord) -> String {
 /// Sync now: a device waiting for approval checks whether it was approved; a paired device
 /// fetches a rotated key, sends what the hub does not have, and takes in everything new. The
 /// outcome is kept for the status line either way.
-pub fn sync_now(store: &mut Store) -> Result<SyncReport> {
-    sync_and_wait(store, 0)
+pub fn sync_now(access: &mut impl StoreAccess) -> Result<SyncReport> {
+    sync_and_wait(access, 0)
 }
 
 /// Sync now, and when nothing new has arrived, wait up to `wait_secs` for the home's next change
 /// (the hub holds the request open and answers as soon as another device pushes): how a change
 /// on one device shows on another within seconds.
-pub fn sync_and_wait(store: &mut Store, wait_secs: u32) -> Result<SyncReport> {
-    let outcome = sync_once(store, wait_secs);
+pub fn sync_and_wait(access: &mut impl StoreAccess, wait_secs: u32) -> Result<SyncReport> {
+    sync_until(access, wait_secs, None)
+}
+
+/// [`sync_and_wait`], with the wait cut short by `wake` (a change made on this device, to be
+/// sent at once): the app's background sync.
+pub fn sync_until(
+    access: &mut impl StoreAccess,
+    wait_secs: u32,
+    wake: Option<&SyncWake>,
+) -> Result<SyncReport> {
+    let outcome = sync_once(access, wait_secs, wake);
+    if matches!(outcome, Err(SyncError::StoreLocked)) {
+        return outcome;
+    }
     let note = outcome.as_ref().err().map(ToString::to_string);
-    store.sync_note_outcome(note.as_deref())?;
+    access.with_store(|store| Ok(store.sync_note_outcome(note.as_deref())?))?;
     outcome
 }
 
-fn sync_once(store: &mut Store, wait_secs: u32) -> Result<SyncReport> {
-    let device = joined_device(store)?;
-    let me = identity(store, &device)?;
-    let hub = client(&device)?;
+fn sync_once(
+    access: &mut impl StoreAccess,
+    wait_secs: u32,
+    wake: Option<&SyncWake>,
+) -> Result<SyncReport> {
+    let (device, me, current, held) = access.with_store(|store| {
+        let device = joined_device(store)?;
+        let me = identity(store, &device)?;
+        let (current, held) = store.sync_home_keys()?;
+        Ok((device, me, current, held.len()))
+    })?;
+    let net = Net::to(&device)?;
     // Keys first: after approval, and after a device was revoked (the key rotated).
-    let (current, held) = store.sync_home_keys()?;
-    let list = match block_on(hub.key_list(&me)) {
+    let list = match net.run(net.hub.key_list(&me)) {
         Ok(list) => list,
         Err(e)
             if device.state == SyncState::WaitingForApproval
@@ -383,13 +480,13 @@ fn sync_once(store: &mut Store, wait_secs: u32) -> Result<SyncReport> {
         }
         Err(e) => return Err(e),
     };
-    if list.epoch != current || list.keys.len() != held.len() {
-        let keys = block_on(hub.home_keys(&me))?;
-        keep_home_keys(store, &keys)?;
+    if list.epoch != current || list.keys.len() != held {
+        let keys = net.run(net.hub.home_keys(&me))?;
+        access.with_store(|store| keep_home_keys(store, &keys))?;
     }
-    let keys = home_keys(store, &device.home_id)?;
-    let sent = push_all(store, &hub, &me, &keys)?;
-    let received = pull_all(store, &hub, &me, &keys, wait_secs)?;
+    let keys = access.with_store(|store| home_keys(store, &device.home_id))?;
+    let sent = push_all(access, &net, &me, &keys)?;
+    let received = pull_all(access, &net, &me, &keys, wait_secs, wake)?;
     Ok(SyncReport {
         state: SyncState::Paired,
         sent,
@@ -398,47 +495,59 @@ fn sync_once(store: &mut Store, wait_secs: u32) -> Result<SyncReport> {
     })
 }
 
-fn push_all(
+/// The next envelopes to push, sealing and keeping the next records first when none are
+/// sealed: a push repeated after a crash then sends the same bytes, which the hub stores once.
+fn next_sealed(
     store: &mut Store,
-    hub: &HubClient,
+    me: &DeviceIdentity,
+    keys: &HomeKeys,
+) -> Result<Vec<SealedRecord>> {
+    let sealed = store.sync_sealed(PUSH_RECORDS)?;
+    if !sealed.is_empty() {
+        return Ok(sealed);
+    }
+    let records = store.sync_outgoing(PUSH_RECORDS)?;
+    if records.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut batch = Vec::with_capacity(records.len());
+    for r in &records {
+        let id = envelope_id(&me.device_id, r);
+        let e = keys.seal_as(
+            &id,
+            &me.device_id,
+            &Record {
+                kind: r.kind.clone(),
+                record_id: r.record_id.clone(),
+                body: r.body.clone(),
+            },
+        )?;
+        batch.push(SealedRecord {
+            envelope_id: id,
+            kind: r.kind.clone(),
+            record_id: r.record_id.clone(),
+            epoch: e.epoch,
+            nonce: e.nonce.0,
+            ciphertext: e.ciphertext.0,
+        });
+    }
+    store.sync_keep_sealed(&batch)?;
+    Ok(store.sync_sealed(PUSH_RECORDS)?)
+}
+
+fn push_all(
+    access: &mut impl StoreAccess,
+    net: &Net,
     me: &DeviceIdentity,
     keys: &HomeKeys,
 ) -> Result<usize> {
     let mut sent = 0;
     // Envelopes sealed under a key the hub no longer takes are sealed again under the current one.
-    store.sync_drop_sealed_before(keys.current)?;
+    access.with_store(|store| Ok(store.sync_drop_sealed_before(keys.current)?))?;
     loop {
-        let sealed = store.sync_sealed(PUSH_RECORDS)?;
+        let sealed = access.with_store(|store| next_sealed(store, me, keys))?;
         if sealed.is_empty() {
-            // Seal the next records and keep them before the push: a push repeated after a
-            // crash then sends the same bytes, which the hub stores once.
-            let records = store.sync_outgoing(PUSH_RECORDS)?;
-            if records.is_empty() {
-                return Ok(sent);
-            }
-            let mut batch = Vec::with_capacity(records.len());
-            for r in &records {
-                let id = envelope_id(&me.device_id, r);
-                let e = keys.seal_as(
-                    &id,
-                    &me.device_id,
-                    &Record {
-                        kind: r.kind.clone(),
-                        record_id: r.record_id.clone(),
-                        body: r.body.clone(),
-                    },
-                )?;
-                batch.push(SealedRecord {
-                    envelope_id: id,
-                    kind: r.kind.clone(),
-                    record_id: r.record_id.clone(),
-                    epoch: e.epoch,
-                    nonce: e.nonce.0,
-                    ciphertext: e.ciphertext.0,
-                });
-            }
-            store.sync_keep_sealed(&batch)?;
-            continue;
+            return Ok(sent);
         }
         let mut envelopes: Vec<Envelope> = Vec::new();
         let mut marks = Vec::new();
@@ -456,29 +565,43 @@ fn push_all(
                 ciphertext: B64(s.ciphertext),
             });
         }
-        let answer = block_on(hub.push(me, envelopes))?;
+        let answer = net.run(net.hub.push(me, envelopes))?;
         if answer.results.len() != marks.len() {
             return Err(SyncError::Malformed(
                 "the hub answered a push with another number of results".into(),
             ));
         }
         sent += marks.len();
-        store.sync_mark_sent(&marks)?;
+        access.with_store(|store| Ok(store.sync_mark_sent(&marks)?))?;
     }
 }
 
 fn pull_all(
-    store: &mut Store,
-    hub: &HubClient,
+    access: &mut impl StoreAccess,
+    net: &Net,
     me: &DeviceIdentity,
     keys: &HomeKeys,
     wait_secs: u32,
+    wake: Option<&SyncWake>,
 ) -> Result<ReceiveReport> {
     let mut total = ReceiveReport::default();
-    let mut cursor = joined_device(store)?.cursor;
+    let mut cursor = access.with_store(|store| Ok(joined_device(store)?.cursor))?;
     let mut wait = wait_secs;
     loop {
-        let page = block_on(hub.pull(me, cursor, PULL_LIMIT, wait))?;
+        let pull = net.hub.pull(me, cursor, PULL_LIMIT, wait);
+        let page = match (wait, wake) {
+            (w, Some(wake)) if w > 0 => net.run(async {
+                tokio::select! {
+                    page = pull => page.map(Some),
+                    () = wake.0.notified() => Ok(None),
+                }
+            })?,
+            _ => Some(net.run(pull)?),
+        };
+        // Woken by a change here: back to the caller, which sends it.
+        let Some(page) = page else {
+            return Ok(total);
+        };
         wait = 0;
         let mut received = Vec::with_capacity(page.envelopes.len());
         for stored in &page.envelopes {
@@ -493,7 +616,7 @@ fn pull_all(
                 },
             });
         }
-        let report = store.sync_receive(&received, page.cursor)?;
+        let report = access.with_store(|store| Ok(store.sync_receive(&received, page.cursor)?))?;
         cursor = page.cursor;
         total.revisions += report.revisions;
         total.photos += report.photos;

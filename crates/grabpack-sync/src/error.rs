@@ -39,6 +39,10 @@ pub enum SyncError {
         "The fingerprint typed is not the one of the device waiting with that code: do not approve it. Check both screens again; if they really differ, someone else may be trying to join."
     )]
     FingerprintMismatch,
+    #[error(
+        "The app was locked while it synced: what was done is kept, and the sync carries on once someone unlocks it."
+    )]
+    StoreLocked,
     /// This device's own store refused (its codes are the store's).
     #[error(transparent)]
     Store(#[from] grabpack_store::StoreError),
@@ -56,6 +60,7 @@ impl SyncError {
         "sync.random",
         "sync.no_such_pairing",
         "sync.fingerprint_mismatch",
+        "sync.store_locked",
     ];
 
     /// Stable across releases and languages: callers and tests match on this (a store failure
@@ -71,6 +76,7 @@ impl SyncError {
             Self::Random(_) => "sync.random",
             Self::NoSuchPairing(_) => "sync.no_such_pairing",
             Self::FingerprintMismatch => "sync.fingerprint_mismatch",
+            Self::StoreLocked => "sync.store_locked",
             Self::Store(e) => e.code(),
         }
     }
@@ -101,6 +107,7 @@ mod codes_tests {
             SyncError::Random(_) => 6,
             SyncError::NoSuchPairing(_) => 7,
             SyncError::FingerprintMismatch => 8,
+            SyncError::StoreLocked => 9,
             SyncError::Store(_) => return None,
         })
     }
@@ -120,6 +127,7 @@ mod codes_tests {
             SyncError::Random(String::new()),
             SyncError::NoSuchPairing(String::new()),
             SyncError::FingerprintMismatch,
+            SyncError::StoreLocked,
         ]
     }
 
@@ -131,7 +139,7 @@ mod codes_tests {
         seen.dedup();
         assert_eq!(
             seen,
-            (0..9).collect::<Vec<_>>(),
+            (0..10).collect::<Vec<_>>(),
             "one sample of every variant"
         );
         let mut from_variants: Vec<&str> = samples.iter().map(SyncError::code).collect();

@@ -14,6 +14,7 @@ pub mod error;
 pub mod keys;
 
 pub use client::{DeviceIdentity, HubClient};
+pub use device::{StoreAccess, SyncWake};
 pub use envelope::{HomeKeys, Opened, Record};
 pub use error::{Result, SyncError};
 pub use keys::{DeviceKeys, DevicePublicKeys, HomeKey};

@@ -91,17 +91,24 @@ pub async fn create_child(
     state: State<'_, AppState>,
     input: CreateChildInput,
 ) -> Res<grabpack_store::ChildId> {
-    state.with_store(|store| Ok(store.create_child(&input.form, &input.note)?))
+    let id = state.with_store(|store| Ok(store.create_child(&input.form, &input.note)?))?;
+    state.wake_sync();
+    Ok(id)
 }
 
 #[tauri::command]
 pub async fn save_form(state: State<'_, AppState>, input: SaveFormInput) -> Res<RevisionInfo> {
-    state.with_store(|store| Ok(store.save_form(&input.child_id, &input.form, &input.note)?))
+    let saved = state
+        .with_store(|store| Ok(store.save_form(&input.child_id, &input.form, &input.note)?))?;
+    state.wake_sync();
+    Ok(saved)
 }
 
 #[tauri::command]
 pub async fn review(state: State<'_, AppState>, input: ReviewInput) -> Res<RevisionInfo> {
-    state.with_store(|store| Ok(store.review(&input.child_id, &input.note)?))
+    let saved = state.with_store(|store| Ok(store.review(&input.child_id, &input.note)?))?;
+    state.wake_sync();
+    Ok(saved)
 }
 
 #[tauri::command]
@@ -119,9 +126,11 @@ pub async fn add_photo(state: State<'_, AppState>, input: AddPhotoInput) -> Res<
     let bytes = B64
         .decode(input.bytes_base64.as_bytes())
         .map_err(|_| UiError::bad_input("The photo file"))?;
-    state.with_store(|store| {
+    let added = state.with_store(|store| {
         Ok(store.add_photo(&input.child_id, &bytes, input.kind, input.taken_on)?)
-    })
+    })?;
+    state.wake_sync();
+    Ok(added)
 }
 
 /// A photo as a `data:` URL (the CSP allows data: images and nothing remote).

@@ -13,6 +13,7 @@ mod missing;
 mod pack;
 mod sending;
 mod session;
+mod sync;
 
 use grabpack_core::diff::FieldChange;
 use grabpack_store::audit::{AuditEntry, ChainReport};
@@ -28,6 +29,7 @@ pub use missing::*;
 pub use pack::*;
 pub use sending::*;
 pub use session::*;
+pub use sync::*;
 
 use crate::error::UiError;
 use crate::models::*;
@@ -115,6 +117,16 @@ app_commands! {
     send_test: SendTestInput => String,
     directory: DirectoryQuery => Vec<DirectoryUnit>,
     directory_edit: DirectoryEditInput => DirectoryUnit,
+    sync_status: () => SyncStatusView,
+    sync_enrol: SyncEnrolInput => SyncStatusView,
+    sync_pair: SyncPairInput => SyncStatusView,
+    sync_waiting: () => Vec<WaitingDeviceView>,
+    sync_approve: SyncApproveInput => WaitingDeviceView,
+    sync_devices: () => Vec<HomeDeviceView>,
+    sync_revoke: SyncRevokeInput => (),
+    sync_now: () => SyncStatusView,
+    disagreements: ChildRef => Vec<DisagreementView>,
+    choose_disagreement: ChooseInput => RevisionInfo,
 }
 
 #[cfg(test)]

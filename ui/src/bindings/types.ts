@@ -462,7 +462,17 @@ export type ErrorCode =
   | 'store.sync_record_invalid'
   | 'store.too_many_attempts'
   | 'store.unencodable'
-  | 'store.wrong_secret';
+  | 'store.wrong_secret'
+  | 'sync.cannot_open'
+  | 'sync.cannot_unwrap'
+  | 'sync.fingerprint_mismatch'
+  | 'sync.malformed'
+  | 'sync.network'
+  | 'sync.no_such_pairing'
+  | 'sync.random'
+  | 'sync.refused'
+  | 'sync.store_locked'
+  | 'sync.unknown_epoch';
 
 /**
  * Generated from src-tauri (cargo test -p grabpack-app bindings). Do not edit.
@@ -503,6 +513,12 @@ export interface Commands {
       input: ChildRef;
     };
     result: ChildRecord;
+  };
+  choose_disagreement: {
+    args: {
+      input: ChooseInput;
+    };
+    result: RevisionInfo;
   };
   create_child: {
     args: {
@@ -549,6 +565,12 @@ export interface Commands {
       input: StaffRef;
     };
     result: null;
+  };
+  disagreements: {
+    args: {
+      input: ChildRef;
+    };
+    result: DisagreementView[];
   };
   episode: {
     args: {
@@ -775,6 +797,46 @@ export interface Commands {
   still_here: {
     args: null;
     result: null;
+  };
+  sync_approve: {
+    args: {
+      input: SyncApproveInput;
+    };
+    result: WaitingDeviceView;
+  };
+  sync_devices: {
+    args: null;
+    result: HomeDeviceView[];
+  };
+  sync_enrol: {
+    args: {
+      input: SyncEnrolInput;
+    };
+    result: SyncStatusView;
+  };
+  sync_now: {
+    args: null;
+    result: SyncStatusView;
+  };
+  sync_pair: {
+    args: {
+      input: SyncPairInput;
+    };
+    result: SyncStatusView;
+  };
+  sync_revoke: {
+    args: {
+      input: SyncRevokeInput;
+    };
+    result: null;
+  };
+  sync_status: {
+    args: null;
+    result: SyncStatusView;
+  };
+  sync_waiting: {
+    args: null;
+    result: WaitingDeviceView[];
   };
   trust_certificate: {
     args: {
@@ -1653,6 +1715,18 @@ export interface RevisionInfo {
 }
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "ChooseInput".
+ */
+export interface ChooseInput {
+  child_id: string;
+  /**
+   * True to keep what the record shows, false to take the other edit's value.
+   */
+  keep_shown: boolean;
+  path: string;
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
  * via the `definition` "CreateChildInput".
  */
 export interface CreateChildInput {
@@ -1854,6 +1928,27 @@ export interface DirectoryEditInput {
  */
 export interface StaffRef {
   name: string;
+}
+/**
+ * A field two edits of a child set differently, nobody having chosen yet.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "DisagreementView".
+ */
+export interface DisagreementView {
+  /**
+   * The field's label on the form.
+   */
+  label: string;
+  /**
+   * The other edit's value, in words.
+   */
+  other: string;
+  path: string;
+  /**
+   * What the record shows now (the later edit), in words.
+   */
+  shown: string;
 }
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema
@@ -3339,6 +3434,135 @@ export interface SetupResult {
    */
   recovery_key: string;
   session: SessionView;
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "SyncApproveInput".
+ */
+export interface SyncApproveInput {
+  code: string;
+  /**
+   * The fingerprint as the new device shows it, typed by the manager.
+   */
+  fingerprint: string;
+}
+/**
+ * A device asking to join, with the fingerprint computed on this device from its keys.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "WaitingDeviceView".
+ */
+export interface WaitingDeviceView {
+  code: string;
+  device_id: string;
+  fingerprint: string;
+  /**
+   * When it asked (Unix seconds).
+   */
+  requested_at: number;
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "HomeDeviceView".
+ */
+export interface HomeDeviceView {
+  /**
+   * Unix seconds.
+   */
+  created_at: number;
+  device_id: string;
+  fingerprint: string;
+  last_seen_at?: number | null;
+  /**
+   * `pending`, `active` or `revoked`.
+   */
+  status: string;
+  this_device: boolean;
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "SyncEnrolInput".
+ */
+export interface SyncEnrolInput {
+  /**
+   * The certificate of the provider's own certificate authority, when it uses one (PEM).
+   */
+  ca_pem?: string | null;
+  /**
+   * The hub's address, `https://...`, from the provider.
+   */
+  hub_url: string;
+  /**
+   * The one-time token the provider gave the home. Zeroised when dropped, never printed.
+   */
+  token: string;
+}
+/**
+ * Where this device stands in the home's sync, for the dashboard's line and Settings, Devices.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "SyncStatusView".
+ */
+export interface SyncStatusView {
+  /**
+   * Children with fields two edits set differently, and how many fields each.
+   */
+  children_with_disagreements: ChildDisagreements[];
+  device_id?: string | null;
+  /**
+   * This device's key fingerprint, for a manager to compare when approving it.
+   */
+  fingerprint?: string | null;
+  home_id?: string | null;
+  hub_url?: string | null;
+  /**
+   * Why the last sync did not finish, in words.
+   */
+  last_error?: string | null;
+  /**
+   * The code to read out to the manager while waiting for approval.
+   */
+  pairing_code?: string | null;
+  /**
+   * Records from other devices set aside because they could not be read.
+   */
+  refused: number;
+  /**
+   * `none` (this device does not sync), `waiting_for_approval` or `paired`.
+   */
+  state: string;
+  waiting_to_send: number;
+  /**
+   * "up to date, 2 min ago", "offline: 3 changes waiting", ...
+   */
+  words: string;
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "ChildDisagreements".
+ */
+export interface ChildDisagreements {
+  child_id: string;
+  fields: number;
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "SyncPairInput".
+ */
+export interface SyncPairInput {
+  ca_pem?: string | null;
+  /**
+   * The home's id, as a paired device shows it.
+   */
+  home_id: string;
+  hub_url: string;
+}
+/**
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "SyncRevokeInput".
+ */
+export interface SyncRevokeInput {
+  device_id: string;
 }
 /**
  * This interface was referenced by `Bindings`'s JSON-Schema

@@ -104,6 +104,16 @@ const MESSAGES: Record<ErrorCode, string> = {
   'interchange.malformed': 'That record file is damaged and could not be read.',
   'pack.font_missing_glyphs': 'Some characters in the name cannot be printed. Add a spelling in Latin letters too.',
   'pack.photo_unreadable': 'A photo could not be put in the pack. Add the photo again.',
+  'sync.cannot_open': 'A record from the hub could not be opened with this home\'s key. Nothing was changed; tell your manager.',
+  'sync.unknown_epoch': 'This device does not have the home\'s newest key yet. Press Sync now; if it keeps happening, pair this device again.',
+  'sync.cannot_unwrap': 'The home\'s key sent to this device could not be opened. Ask a manager to approve this device again.',
+  'sync.malformed': 'The hub or a device sent something this device cannot read. Nothing was changed; tell your manager.',
+  'sync.refused': 'The hub refused: check the address, the code or the token, or ask your manager whether this device was revoked.',
+  'sync.network': 'The hub could not be reached. Everything still works on this device, and changes go when it is back.',
+  'sync.random': 'This device could not make a secure key. Restart it and try again.',
+  'sync.no_such_pairing': 'No device is waiting with that code. Check the code on the new device\'s screen, or ask it to try again.',
+  'sync.fingerprint_mismatch': 'That fingerprint is not the one of the device waiting with this code. Do not approve it: check both screens again.',
+  'sync.store_locked': 'Grab Pack locked itself while it synced. Unlock it and the sync carries on; nothing was lost.',
   'pack.render_failed': 'The pack PDF could not be built. Give the police the read-out below instead.',
 };
 
