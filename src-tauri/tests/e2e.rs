@@ -799,3 +799,280 @@ fn a_missing_child_is_reported_to_real_servers_found_and_closed_from_the_window(
         "the emails were tried while the server was down, then again"
     );
 }
+
+// ---- Sync: the window on device B, and the home's other devices A and C ----
+
+/// The real hub on a throwaway PostgreSQL cluster, with its test CA (the hub's own harness).
+#[path = "../../crates/grabpack-hub/tests/common/mod.rs"]
+mod hub;
+
+type SharedStore = std::sync::Arc<std::sync::Mutex<grabpack_store::Store>>;
+
+/// Run `f` on another device's store off the async runtime: the device operations wait on the
+/// hub on their own runtime, as the command line does.
+async fn on_device<T: Send + 'static>(
+    store: &SharedStore,
+    f: impl FnOnce(&mut grabpack_store::Store) -> T + Send + 'static,
+) -> T {
+    let store = store.clone();
+    tokio::task::spawn_blocking(move || f(&mut store.lock().unwrap()))
+        .await
+        .unwrap()
+}
+
+/// Save `text` into one field of a child on another device (a person's edit there).
+fn edit(
+    store: &mut grabpack_store::Store,
+    child: &grabpack_store::ChildId,
+    path: &str,
+    text: &str,
+) {
+    let form = store.child(child).unwrap().form;
+    let form = grabpack_core::merge::with_field(&form, path, &json!(text)).unwrap();
+    store
+        .save_form(child, &form, "edited on another device (test)")
+        .unwrap();
+}
+
+/// Wait for `text` in `css`, and say how long it took (the figure goes in the test's output).
+async fn seconds_until_text(c: &Client, css: &str, text: &str, within: Duration) -> f64 {
+    let start = Instant::now();
+    loop {
+        if let Ok(els) = c.find_all(Locator::Css(css)).await {
+            for e in els {
+                if e.text().await.unwrap_or_default().contains(text) {
+                    return start.elapsed().as_secs_f64();
+                }
+            }
+        }
+        if start.elapsed() >= within {
+            let seen =
+                screen_said(c, "return document.querySelector('main')?.innerText ?? ''").await;
+            panic!("'{text}' did not appear in {css} within {within:?}; the screen said:\n{seen}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A home of three devices: A (the demo home, its first device), B (this app, in a real window,
+/// paired through Settings, Devices) and C (paired from B's window). B shows A's children after
+/// pairing and A's next edit within seconds, with nobody pressing anything; two edits of one
+/// field made at the same time on A and C are flagged on B's child screen until a person
+/// chooses there, and the choice reaches A; a device revoked from B's window is refused by the
+/// hub. Every name is fictional.
+#[test]
+fn the_window_on_a_paired_device_shows_another_devices_edits_within_seconds() {
+    if let Some(why) = skip_reason() {
+        eprintln!("skipped: {why}");
+        return;
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let _serial = SERIAL.lock().await;
+        let hub = hub::TestHub::start_with(hub::Options {
+            max_envelope_bytes: 8 * 1024 * 1024,
+            ..hub::Options::default()
+        })
+        .await;
+        let base = hub.base(0);
+        let ca_pem = hub.ca.ca_pem.clone();
+        let token = grabpack_hub::devices::add_home(&hub.pool(), "Maple House (fictional)")
+            .await
+            .unwrap()
+            .token;
+        let root = tempfile::tempdir().unwrap();
+
+        // A: the demo home, the home's first device, with everything sent.
+        let demo = grabpack_send::demo::create(
+            &root.path().join("a"),
+            grabpack_send::demo::DemoSecrets {
+                passphrase: grabpack_store::Sensitive::from(PASSPHRASE.to_owned()),
+                manager_pin: None,
+            },
+            None,
+            jiff::Zoned::now().date(),
+        )
+        .unwrap();
+        let children = demo.children.clone();
+        let a: SharedStore = std::sync::Arc::new(std::sync::Mutex::new(demo.store));
+        let (b_url, b_ca) = (base.clone(), ca_pem.clone());
+        let home_id = on_device(&a, move |s| {
+            let joined = grabpack_sync::device::enrol(s, &b_url, Some(&b_ca), &token).unwrap();
+            grabpack_sync::device::sync_now(s).unwrap();
+            joined.home_id
+        })
+        .await;
+
+        // B: this window, a store of its own with no children, asks to join.
+        let b_dir = root.path().join("b");
+        existing_store(&b_dir);
+        let driver = Driver::start(&b_dir, &[]);
+        let c = driver.session().await;
+        wait_text(&c, "h1", "Unlock Grab Pack").await;
+        unlock_with_passphrase(&c, PASSPHRASE).await;
+        wait_text(&c, "h1", "Children").await;
+        click_button(&c, "Settings").await;
+        fill(&c, "#sync-hub", &base).await;
+        fill(&c, "#sync-ca", &ca_pem).await;
+        fill(&c, "#sync-home", &home_id).await;
+        click_button(&c, "Ask to join").await;
+        let code = wait_css(&c, "[data-testid=pairing-code]")
+            .await
+            .text()
+            .await
+            .unwrap();
+        let fingerprint = wait_css(&c, "[data-testid=own-fingerprint]")
+            .await
+            .text()
+            .await
+            .unwrap();
+        screenshot(&c, "sync-waiting-for-approval").await;
+
+        // A's manager compares and approves; B's window follows by itself.
+        let (code_a, fp_a) = (code.clone(), fingerprint.clone());
+        on_device(&a, move |s| {
+            grabpack_sync::device::approve(s, &code_a, &fp_a).unwrap();
+        })
+        .await;
+        wait_css(&c, "[data-testid=home-id]").await;
+        click_button(&c, "Children").await;
+        let first = children.len();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let n = c
+                .find_all(Locator::Css("[data-testid=child-card]"))
+                .await
+                .map(|v| v.len())
+                .unwrap_or(0);
+            if n == first {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "B shows {n} of A's {first} children after pairing"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        wait_text(&c, "[data-testid=sync-words]", "up to date").await;
+
+        // A keyworker renames a child on A: B's dashboard shows it, nobody pressing anything.
+        let id = children[0].clone();
+        on_device(&a, move |s| {
+            edit(s, &id, "identity.legal_name", "Riley Example-Renamed (fictional)");
+            grabpack_sync::device::sync_now(s).unwrap();
+        })
+        .await;
+        let took = seconds_until_text(
+            &c,
+            ".card__name",
+            "Riley Example-Renamed (fictional)",
+            Duration::from_secs(15),
+        )
+        .await;
+        eprintln!("figure: A saved and synced -> B's window showed it in {took:.2} s");
+        screenshot(&c, "sync-dashboard").await;
+
+        // C asks to join; B's manager approves it from the window, typing C's fingerprint
+        // (a wrong one first: refused, nothing approved).
+        let c_store: SharedStore = {
+            let dir = root.path().join("c");
+            existing_store(&dir);
+            let store = grabpack_store::Store::unlock(
+                &dir,
+                grabpack_store::Credential::Passphrase(&PASSPHRASE.into()),
+                None,
+            )
+            .unwrap();
+            std::sync::Arc::new(std::sync::Mutex::new(store))
+        };
+        let (c_url, c_ca, c_home) = (base.clone(), ca_pem.clone(), home_id.clone());
+        let asked = on_device(&c_store, move |s| {
+            grabpack_sync::device::request_pairing(s, &c_url, Some(&c_ca), &c_home).unwrap()
+        })
+        .await;
+        let c_code = asked.code.clone().unwrap();
+        click_button(&c, "Settings").await;
+        click_button(&c, "Look for devices waiting to join").await;
+        let field = format!("#approve-fp-{c_code}");
+        fill(&c, &field, "0000 0000 0000 0000").await;
+        click(&c, &format!("[data-code='{c_code}'] button")).await;
+        wait_text(&c, "[data-testid=devices-error]", "not the one of the device").await;
+        fill(&c, &field, &asked.fingerprint.to_lowercase()).await;
+        click(&c, &format!("[data-code='{c_code}'] button")).await;
+        wait_text(&c, "[data-testid=devices-done]", &c_code).await;
+        let c_children = on_device(&c_store, |s| {
+            grabpack_sync::device::sync_now(s).unwrap();
+            s.dashboard(jiff::Zoned::now().date()).unwrap().len()
+        })
+        .await;
+        assert_eq!(c_children, first, "C has the home's children after approval from B");
+
+        // The same field, two ways, on A and C at once: B flags it; a person chooses on B.
+        let flagged = children[1].clone();
+        let (fa, fc) = (flagged.clone(), flagged.clone());
+        on_device(&a, move |s| edit(s, &fa, "description.hair", "Dark brown, shaved at the sides (A)")).await;
+        on_device(&c_store, move |s| edit(s, &fc, "description.hair", "Dyed red, shoulder length (C)")).await;
+        on_device(&a, |s| {
+            grabpack_sync::device::sync_now(s).unwrap();
+        })
+        .await;
+        on_device(&c_store, |s| {
+            grabpack_sync::device::sync_now(s).unwrap();
+        })
+        .await;
+        click_button(&c, "Children").await;
+        wait_css(&c, "[data-testid=sync-disagreements]").await;
+        let flagged_name = on_device(&a, move |s| {
+            s.child(&flagged).unwrap().form.identity.legal_name.clone()
+        })
+        .await;
+        click_button(&c, &flagged_name).await;
+        wait_css(&c, "[data-testid=disagreement][data-path='description.hair']").await;
+        wait_text(&c, "[data-testid=disagreements]", "(A)").await;
+        wait_text(&c, "[data-testid=disagreements]", "(C)").await;
+        screenshot(&c, "sync-disagreement").await;
+        // Choose A's value (whichever side the record shows it on).
+        let choose_a = screen_said(
+            &c,
+            "const li = document.querySelector('[data-testid=disagreement]'); \
+             const sides = [...li.querySelectorAll('.disagreements__choice')]; \
+             const a = sides.find(s => s.textContent.includes('(A)')); a.querySelector('button').click(); return true;",
+        )
+        .await;
+        assert_eq!(choose_a, json!(true));
+        wait_text(&c, "[data-testid=flash]", "Your choice was saved").await;
+        let chosen = on_device(&a, move |s| {
+            let deadline = Instant::now() + Duration::from_secs(20);
+            loop {
+                grabpack_sync::device::sync_now(s).unwrap();
+                let id = s.children_with_disagreements().unwrap();
+                if id.is_empty() {
+                    return s.child(&children[1]).unwrap().form.description.hair.clone();
+                }
+                assert!(Instant::now() < deadline, "the choice made on B never reached A");
+                std::thread::sleep(Duration::from_millis(300));
+            }
+        })
+        .await;
+        assert_eq!(chosen, "Dark brown, shaved at the sides (A)");
+
+        // C's laptop is handed back: revoked from B's window; the hub refuses C from then on.
+        click_button(&c, "Settings").await;
+        click_button(&c, "Show the home’s devices").await;
+        let c_device = asked.device_id.clone();
+        click(&c, &format!("[data-device='{c_device}'] button")).await;
+        click(&c, &format!("[data-device='{c_device}'] button.button--warning")).await;
+        wait_text(&c, "[data-testid=devices-done]", "Revoked").await;
+        wait_css(&c, &format!("[data-device='{c_device}'][data-status=revoked]")).await;
+        let refused = on_device(&c_store, |s| grabpack_sync::device::sync_now(s).is_err()).await;
+        assert!(refused, "a revoked device cannot sync");
+
+        c.close().await.unwrap();
+        drop(driver);
+        hub.stop().await;
+    });
+}

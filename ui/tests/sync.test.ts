@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agoWords } from '../src/lib/sync';
+import { agoWords, sentence } from '../src/lib/sync';
 
 describe('when a device was last seen, in words', () => {
   const now = new Date('2026-12-02T12:00:00Z');
@@ -19,5 +19,12 @@ describe('when a device was last seen, in words', () => {
 
   it('never says a time in the future', () => {
     expect(agoWords(t + 600, now)).toBe('just now');
+  });
+});
+
+describe('the sync state as a sentence', () => {
+  it('starts with a capital and ends with a full stop', () => {
+    expect(sentence('up to date, 2 min ago')).toBe('Up to date, 2 min ago.');
+    expect(sentence('')).toBe('');
   });
 });

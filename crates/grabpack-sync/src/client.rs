@@ -77,17 +77,19 @@ impl HubClient {
     pub fn new(base: &str, extra_ca_pems: &[String]) -> Result<Self> {
         let mut certs = Vec::new();
         for pem in extra_ca_pems {
-            certs.push(
-                reqwest::Certificate::from_pem(pem.as_bytes())
-                    .map_err(|e| SyncError::Malformed(format!("certificate: {e}")))?,
-            );
+            for one in certificates_in(pem)? {
+                certs.push(
+                    reqwest::Certificate::from_pem(one.as_bytes())
+                        .map_err(|e| SyncError::Malformed(format!("the certificate: {e}")))?,
+                );
+            }
         }
         let http = reqwest::Client::builder()
             .https_only(true)
             .tls_certs_merge(certs)
             .connect_timeout(Duration::from_secs(15))
             .build()
-            .map_err(|e| SyncError::Network(e.to_string()))?;
+            .map_err(|e| SyncError::Malformed(format!("the hub's certificate: {e}")))?;
         Ok(Self {
             http,
             base: base.trim_end_matches('/').to_string(),
@@ -383,5 +385,84 @@ impl HubClient {
             .signed(me, reqwest::Method::DELETE, &path, None::<&()>, None)
             .await?;
         Ok(())
+    }
+}
+
+/// The certificates in a provider's PEM text, each laid out as PEM again. Why: a certificate
+/// pasted into a form, or copied out of an email, often arrives with its line breaks gone or
+/// changed, and would then be refused deep inside the TLS library with no useful word; the
+/// base64 inside is what matters, so it is taken whatever the spacing and checked here.
+pub fn certificates_in(text: &str) -> Result<Vec<String>> {
+    const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
+    const END: &str = "-----END CERTIFICATE-----";
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(BEGIN) {
+        let after = &rest[start + BEGIN.len()..];
+        let end = after.find(END).ok_or_else(|| {
+            SyncError::Malformed("the certificate has no -----END CERTIFICATE----- line".into())
+        })?;
+        let body: String = after[..end]
+            .chars()
+            .filter(|c| !c.is_ascii_whitespace())
+            .collect();
+        base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &body).map_err(
+            |_| SyncError::Malformed("the certificate's text is damaged (not base64)".into()),
+        )?;
+        let mut pem = String::from(BEGIN);
+        pem.push('\n');
+        for line in body.as_bytes().chunks(64) {
+            pem.push_str(&String::from_utf8_lossy(line));
+            pem.push('\n');
+        }
+        pem.push_str(END);
+        pem.push('\n');
+        out.push(pem);
+        rest = &after[end + END.len()..];
+    }
+    if out.is_empty() {
+        return Err(SyncError::Malformed(
+            "no certificate found: paste the text from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----".into(),
+        ));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn a_ca_pem() -> String {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        params.self_signed(&key).unwrap().pem()
+    }
+
+    #[test]
+    fn a_certificate_pasted_without_its_line_breaks_is_laid_out_again() {
+        let pem = a_ca_pem();
+        let flat: String = pem.chars().filter(|c| *c != '\n').collect();
+        let crlf = pem.replace('\n', "\r\n");
+        assert_eq!(certificates_in(&flat).unwrap(), vec![pem.clone()]);
+        assert_eq!(certificates_in(&crlf).unwrap(), vec![pem.clone()]);
+        assert!(HubClient::new("https://localhost:1", &[flat]).is_ok());
+        let two = format!("{pem}\n{pem}");
+        assert_eq!(certificates_in(&two).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn text_that_is_not_a_certificate_is_refused_in_words() {
+        for bad in [
+            "",
+            "hello",
+            "-----BEGIN CERTIFICATE-----\nnot base64 !!\n-----END CERTIFICATE-----",
+            "-----BEGIN CERTIFICATE-----\nAAAA\n",
+        ] {
+            let e = certificates_in(bad).unwrap_err();
+            assert_eq!(e.code(), "sync.malformed", "{bad:?}");
+            assert!(HubClient::new("https://localhost:1", &[bad.to_string()]).is_err());
+        }
     }
 }

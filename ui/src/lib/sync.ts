@@ -21,3 +21,8 @@ export function agoWords(unixSeconds: number | null | undefined, now: Date = new
   const days = Math.floor(secs / 86400);
   return days === 1 ? '1 day ago' : `${days} days ago`;
 }
+
+/** The sync state's words (lower case, as the command line prints them after "Sync:") as a sentence. */
+export function sentence(words: string): string {
+  return words ? words[0].toUpperCase() + words.slice(1) + '.' : '';
+}

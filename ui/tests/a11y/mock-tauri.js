@@ -119,7 +119,30 @@
   };
   const findDelivery = (id) => Object.values(episodes).flatMap((v) => v.messages.flatMap((m) => m.deliveries)).find((d) => d.id === id);
 
+  // Sync: paired in the unlocked app (one device waiting to join, one revoked, a disagreement on
+  // the child opened), not set up in the other scenarios. All ids and fingerprints fictional.
+  const paired = scenario === 'app';
+  const nowSecs = Math.floor(Date.now() / 1000);
+  let homeDevices = [
+    { device_id: '0b7c1d2e-aaaa-4bbb-8ccc-000000000001', status: 'active', fingerprint: 'C4C6 FCE6 FA12 0EFD E145 33AA 6658 9B07', this_device: true, created_at: nowSecs - 86400 * 30, last_seen_at: nowSecs - 60 },
+    { device_id: '5e6f7a8b-aaaa-4bbb-8ccc-000000000002', status: 'active', fingerprint: '9A1B 22C3 D4E5 F607 1829 3A4B 5C6D 7E8F', this_device: false, created_at: nowSecs - 86400 * 20, last_seen_at: nowSecs - 3 * 3600 },
+    { device_id: '9c8d7e6f-aaaa-4bbb-8ccc-000000000003', status: 'revoked', fingerprint: '0F1E 2D3C 4B5A 6978 8796 A5B4 C3D2 E1F0', this_device: false, created_at: nowSecs - 86400 * 60, last_seen_at: nowSecs - 86400 * 9 },
+  ];
+  const syncStatus = () => paired
+    ? { words: 'up to date, just now', state: 'paired', hub_url: 'https://hub.example.invalid', home_id: '6f0c2a4e-1111-4222-8333-fictional0001', device_id: homeDevices[0].device_id, fingerprint: homeDevices[0].fingerprint, pairing_code: null, waiting_to_send: 0, refused: 0, last_error: null, children_with_disagreements: [{ child_id: firstChild.id, fields: 1 }] }
+    : { words: 'this device does not sync: its records are on this device only', state: 'none', hub_url: null, home_id: null, device_id: null, fingerprint: null, pairing_code: null, waiting_to_send: 0, refused: 0, last_error: null, children_with_disagreements: [] };
+  let disagreementOpen = paired;
   const handlers = {
+    sync_status: () => syncStatus(),
+    sync_now: () => syncStatus(),
+    sync_enrol: () => { throw err('sync.refused', 'The hub refused the request (hub.bad_token): fictional'); },
+    sync_pair: () => { throw err('sync.network', 'The hub could not be reached: fictional'); },
+    sync_waiting: () => [{ device_id: 'aa11bb22-aaaa-4bbb-8ccc-000000000004', code: '780-407', fingerprint: 'AAAA BBBB CCCC DDDD EEEE FFFF 0000 1111', requested_at: nowSecs - 120 }],
+    sync_approve: (i) => { if (!i.fingerprint.replace(/\s/g, '')) throw err('sync.fingerprint_mismatch', 'x'); return { device_id: 'aa11bb22-aaaa-4bbb-8ccc-000000000004', code: i.code, fingerprint: i.fingerprint, requested_at: nowSecs - 120 }; },
+    sync_devices: () => clone(homeDevices),
+    sync_revoke: (i) => { homeDevices = homeDevices.map((d) => d.device_id === i.device_id ? { ...d, status: 'revoked' } : d); return null; },
+    disagreements: () => disagreementOpen ? [{ path: 'description.hair', label: 'Hair', shown: 'Dyed red, shoulder length (fictional)', other: 'Dark brown, shaved at the sides (fictional)' }] : [],
+    choose_disagreement: () => { disagreementOpen = false; return { seq: 9, kind: 'edit', saved_at: iso(0), saved_by: 'staff:1', saved_by_name: session.actor_name, note: 'chose', changed_paths: ['description.hair'] }; },
     app_status: () => ({ store_exists: scenario !== 'setup', session: unlocked ? session : null, staff_on_device: ['Demo Manager (fictional)', 'Sam Okafor (fictional)'], keychain_available: true, demo: scenario !== 'setup', sending_while_locked: scenario === 'unlock-sending' ? 3 : 0 }),
     setup_store: () => { unlocked = true; return { recovery_key: 'ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789-ABCD-EFGH-JKLM-NPQR-STUV', session }; },
     unlock: (i) => { if (i.pin === '0000') throw err('store.wrong_secret', 'x'); if (i.pin === '9999') throw err('store.too_many_attempts', 'x', { retry_after_seconds: 300 }); unlocked = true; return session; },

@@ -131,6 +131,7 @@ for (const size of Object.keys(sizes)) {
     await check(page, 'dashboard', size, 'dashboard');
     await page.locator('.card__name button').first().click();
     await page.getByRole('heading', { name: 'A. Administration' }).waitFor();
+    await page.getByTestId('disagreements').waitFor();
     await check(page, 'form', size, 'form');
     await page.getByTestId('save-form').click();
     await page.locator('.error-summary').waitFor();
@@ -228,6 +229,16 @@ for (const size of Object.keys(sizes)) {
     await page.getByTestId('save-strategy-rule').click();
     await page.locator('[data-testid=strategy-rule] .notification--success').waitFor();
     await check(page, 'settings strategy rule saved', size);
+    // Devices: a device waiting to join, the home's devices, a revocation being confirmed, and a
+    // refused approval (no fingerprint typed).
+    await page.getByRole('button', { name: 'Look for devices waiting to join' }).click();
+    await page.getByTestId('waiting-device').waitFor();
+    await page.getByRole('button', { name: 'Show the home’s devices' }).click();
+    await page.getByTestId('home-device').first().waitFor();
+    await page.locator('[data-testid=home-device][data-status=active] button', { hasText: 'Revoke' }).first().click();
+    await page.getByTestId('waiting-device').getByRole('button', { name: /Approve/ }).click();
+    await page.getByTestId('devices-error').waitFor();
+    await check(page, 'settings devices', size);
     await page.getByRole('button', { name: 'Audit log' }).click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     await check(page, 'audit', size);
