@@ -37,7 +37,8 @@ pub const MAX_PAUSE: Duration = Duration::from_secs(60);
 /// What the window is told after a pass.
 #[derive(Debug, Clone, Serialize)]
 pub struct SyncEventPayload {
-    /// Revisions and photos taken in from other devices: the screens showing records reload.
+    /// Revisions, photos, episodes and episode entries taken in from other devices: the screens
+    /// showing records reload.
     pub received: usize,
     /// Records this device sent.
     pub sent: usize,
@@ -102,7 +103,10 @@ fn run(handle: &AppHandle, wakes: &Receiver<()>) {
                     Duration::from_millis(250)
                 };
                 SyncEventPayload {
-                    received: report.received.revisions + report.received.photos,
+                    received: report.received.revisions
+                        + report.received.photos
+                        + report.received.episodes
+                        + report.received.episode_entries,
                     sent: report.sent,
                     failed: false,
                 }

@@ -976,6 +976,54 @@ fn the_window_on_a_paired_device_shows_another_devices_edits_within_seconds() {
         eprintln!("figure: A saved and synced -> B's window showed it in {took:.2} s");
         screenshot(&c, "sync-dashboard").await;
 
+        // A keyworker presses Missing on A: B's dashboard pins the episode within seconds, and
+        // Missing on B opens that episode rather than starting a second record.
+        let gone = children[2].clone();
+        let episode_id = on_device(&a, move |s| {
+            let ep = s
+                .open_episode(&grabpack_store::episodes::NewEpisode {
+                    child_id: gone,
+                    noticed_at: jiff::Timestamp::now(),
+                    immediate_danger: false,
+                    missing_from_unit: None,
+                })
+                .unwrap();
+            s.record_step(
+                &ep.id,
+                jiff::Timestamp::now(),
+                &grabpack_store::episodes::StepEntry {
+                    step_id: "search_home".into(),
+                    label: "Search the home and grounds".into(),
+                    outcome: "Not in the house or garden (recorded on A)".into(),
+                },
+            )
+            .unwrap();
+            grabpack_sync::device::sync_now(s).unwrap();
+            ep.id
+        })
+        .await;
+        let took = seconds_until_text(
+            &c,
+            "[data-testid=open-episode]",
+            "Open the episode",
+            Duration::from_secs(15),
+        )
+        .await;
+        eprintln!("figure: A pressed Missing and synced -> B's dashboard pinned it in {took:.2} s");
+        click(&c, "[data-testid=open-episode-button]").await;
+        wait_text(&c, "[data-testid=elapsed]", grabpack_send::demo::MANAGER).await;
+        wait_text(&c, "main", "recorded on A").await;
+        click_button(&c, "Back to the children").await;
+        // The child's own card now opens that episode too: a second tap never starts a second one.
+        wait_text(&c, "[data-testid=missing-button]", "Missing now: open").await;
+        let a_episodes = on_device(&a, move |s| {
+            grabpack_sync::device::sync_now(s).unwrap();
+            s.list_episodes(None, false).unwrap()
+        })
+        .await;
+        assert_eq!(a_episodes.len(), 1, "B started no episode of its own");
+        assert_eq!(a_episodes[0].id, episode_id);
+
         // C asks to join; B's manager approves it from the window, typing C's fingerprint
         // (a wrong one first: refused, nothing approved).
         let c_store: SharedStore = {

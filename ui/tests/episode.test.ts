@@ -84,7 +84,7 @@ function view(over: Partial<EpisodeView['episode']> = {}, rest: Partial<EpisodeV
     episode: {
       id: 'e1', child_id: 'c1', acknowledgements: [], call_999_now: false, immediate_danger: false, history: [], not_accepted: [],
       noticed_at: T0, opened_at: T0, opened_by_name: 'Sam (fictional)', recipients: [], reports: [], steps: [], updates: [],
-      episode_type: 'missing', type_changes: [], strategy_meetings: [],
+      episode_type: 'missing', type_changes: [], strategy_meetings: [], also_recorded: [],
       ...over,
     },
     ...rest,
@@ -172,6 +172,21 @@ describe('the words and sums behind the episode screen', () => {
 });
 
 describe('the episode screen', () => {
+  it('says when the same absence was also recorded on another device, and opens that record', async () => {
+    serve(view({ also_recorded: [{ episode_id: 'e2', noticed_at: T0, opened_at: T0, opened_by_name: 'Night worker (fictional)', closed: false }] }));
+    render(Episode, { id: 'e1' });
+    const banner = await screen.findByTestId('also-recorded');
+    expect(banner.textContent).toContain('Tell the police it is one absence');
+    expect(banner.textContent).toContain('Night worker (fictional)');
+    await fireEvent.click(screen.getByRole('button', { name: /Open the other record/ }));
+    expect(nav.route).toEqual({ name: 'episode', id: 'e2' });
+    cleanup();
+    serve(view());
+    render(Episode, { id: 'e1' });
+    await screen.findByTestId('elapsed');
+    expect(screen.queryByTestId('also-recorded')).toBeNull();
+  });
+
   it('shows the agreed trigger plan while the child is missing, and not once found', async () => {
     const plan = { when_to_report: 'Not back by 22:00 and not answering (fictional)', agreed: 'Agreed with Police (PC 1234 Example)' };
     serve(view({}, { trigger_plan: plan }));
@@ -700,6 +715,7 @@ describe('the sending settings', () => {
     settings: { home_name: 'Home', protective_marking: 'OFFICIAL-SENSITIVE', auto_lock_minutes: 5, readiness: { review_interval_days: 30, photo_max_age_days: 90 } },
     staff: [], app_status: { keychain_available: true }, send_settings: sending, set_smtp: sending,
     directory: [{ id: 'u1', kind: 'bcu', name: 'South BCU (fictional)', last_verified: '2025-01-01', channels: { placeholder: true } }],
+    sync_status: { words: 'this device does not sync: its records are on this device only', state: 'none', hub_url: null, home_id: null, device_id: null, fingerprint: null, pairing_code: null, waiting_to_send: 0, refused: 0, last_error: null, children_with_disagreements: [] },
   };
 
   it('keeps the saved password when the password field is left empty, and warns about placeholder contacts', async () => {

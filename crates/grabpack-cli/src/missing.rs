@@ -832,6 +832,9 @@ fn show_text(view: &episode::EpisodeView) -> String {
         ep.noticed_at,
         ep.opened_by_name
     );
+    for other in &ep.also_recorded {
+        s.push_str(&format!("{}\n", other.words()));
+    }
     if ep.call_999_now {
         s.push_str(&format!(
             "999 case ({}): {}.\n",

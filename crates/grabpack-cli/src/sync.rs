@@ -206,6 +206,18 @@ pub fn run(cli: &Cli, dir: &Path, command: &SyncCommand) -> Result<()> {
                         "Synced: sent {}, received {} revisions and {} photos",
                         r.sent, r.received.revisions, r.received.photos
                     );
+                    if r.received.episodes + r.received.episode_entries > 0 {
+                        s.push_str(&format!(
+                            ", {} missing episodes and {} episode entries",
+                            r.received.episodes, r.received.episode_entries
+                        ));
+                    }
+                    if r.received.linked_episodes > 0 {
+                        s.push_str(&format!(
+                            "; {} children were reported missing on two devices at once: both records are kept, shown together (grabpack missing show)",
+                            r.received.linked_episodes
+                        ));
+                    }
                     if r.received.merges > 0 {
                         s.push_str(&format!(
                             "; {} edits made at the same time merged",

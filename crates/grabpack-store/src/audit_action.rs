@@ -67,6 +67,9 @@ pub enum AuditAction {
     SyncDeviceRevoked,
     /// A person chose between two edits that disagreed on one field.
     DisagreementSettled,
+    /// A missing episode recorded on another device arrived while this device had its own open
+    /// episode for the same child: one absence recorded twice, shown linked.
+    EpisodesLinked,
 }
 
 impl AuditAction {
@@ -113,6 +116,7 @@ impl AuditAction {
             Self::SyncDeviceApproved => "sync_device_approved",
             Self::SyncDeviceRevoked => "sync_device_revoked",
             Self::DisagreementSettled => "disagreement_settled",
+            Self::EpisodesLinked => "episodes_linked",
         }
     }
 }

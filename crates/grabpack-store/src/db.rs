@@ -360,6 +360,18 @@ CREATE TABLE sync_waiting (
     received_at TEXT NOT NULL
 ) STRICT;
 "#,
+    // 11: missing episodes travel between a home's devices. An episode's id is already a random
+    // UUID; each entry gets one too (`global_id`: the local integer id differs from device to
+    // device, and a correction names the entry it corrects by this id when it travels). The
+    // immutability trigger is remade around the one-off fill, as for revisions in 10.
+    r#"
+ALTER TABLE episode_events ADD COLUMN global_id TEXT;
+DROP TRIGGER episode_events_no_update;
+UPDATE episode_events SET global_id = lower(hex(randomblob(16)));
+CREATE TRIGGER episode_events_no_update BEFORE UPDATE ON episode_events
+BEGIN SELECT RAISE(ABORT, 'episode history is immutable'); END;
+CREATE UNIQUE INDEX episode_events_global_id ON episode_events (global_id);
+"#,
 ];
 
 /// The schema version this build writes.

@@ -15,6 +15,10 @@
 //! are kept in the history and listed on the view as disagreements, carried from revision to
 //! revision until a person chooses (`settle_disagreement`) or edits that field.
 
+mod episodes;
+
+pub use episodes::{RECORD_EPISODE, RECORD_EPISODE_ENTRY};
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use grabpack_core::ChildForm;
@@ -158,6 +162,12 @@ pub struct ReceiveReport {
     pub refused: usize,
     /// Children whose merged view has fields two edits set differently.
     pub children_with_disagreements: Vec<ChildId>,
+    /// Missing episodes opened on another device.
+    pub episodes: usize,
+    /// Entries of episodes (steps, reports, found, closed...) recorded on another device.
+    pub episode_entries: usize,
+    /// Episodes that arrived while this device had its own open episode for the same child.
+    pub linked_episodes: usize,
 }
 
 /// A field two edits of one child set differently, as the child's record shows it now.
@@ -468,7 +478,8 @@ impl Store {
 
     /// How many of this device's records the hub does not hold yet.
     pub fn sync_waiting_to_send(&self) -> Result<i64> {
-        Ok(self.conn.query_row(
+        Ok(episodes::unsent(&self.conn)?
+            + self.conn.query_row::<i64, _, _>(
             "SELECT (SELECT count(*) FROM revisions r WHERE r.merged_heads_json IS NULL
                        AND NOT EXISTS (SELECT 1 FROM sync_known k WHERE k.record_kind = 'revision' AND k.record_id = r.global_id))
                   + (SELECT count(*) FROM photos p
@@ -575,6 +586,10 @@ impl Store {
                 record_id: header.id,
                 body,
             });
+        }
+        let left = limit - i64::try_from(out.len()).unwrap_or(0);
+        if left > 0 {
+            out.extend(episodes::outgoing(&self.conn, left)?);
         }
         Ok(out)
     }
@@ -688,6 +703,8 @@ impl Store {
                 let taken = match kind.as_str() {
                     RECORD_REVISION => receive_revision(&sp, &body, &device_id),
                     RECORD_PHOTO => receive_photo(&sp, &body),
+                    RECORD_EPISODE => episodes::receive_episode(&sp, &body, &device_id),
+                    RECORD_EPISODE_ENTRY => episodes::receive_entry(&sp, &body),
                     // A kind from a newer version of Grab Pack: kept as known so it is not asked
                     // for again; a later version that knows it reads it from the hub again.
                     _ => Ok(Outcome::AlreadyHere),
@@ -725,6 +742,17 @@ impl Store {
                         touched.insert(child_id);
                         devices.insert(device_id.clone());
                     }
+                    Outcome::Episode { child_id, linked } => {
+                        report.episodes += 1;
+                        report.linked_episodes += usize::from(linked);
+                        touched.insert(child_id);
+                        devices.insert(device_id.clone());
+                    }
+                    Outcome::EpisodeEntry { child_id } => {
+                        report.episode_entries += 1;
+                        touched.insert(child_id);
+                        devices.insert(device_id.clone());
+                    }
                 }
                 progress = true;
                 tx.execute(
@@ -751,7 +779,13 @@ impl Store {
             }
         }
         tx.execute("UPDATE sync_device SET cursor = ?1 WHERE id = 1", [cursor])?;
-        if report.revisions + report.photos + report.refused > 0 {
+        if report.revisions
+            + report.photos
+            + report.episodes
+            + report.episode_entries
+            + report.refused
+            > 0
+        {
             audit::append(
                 &tx,
                 &at,
@@ -759,9 +793,12 @@ impl Store {
                 AuditAction::SyncReceived.as_str(),
                 None,
                 &format!(
-                    "{} revisions, {} photos for {} children from devices {}; {} merged views; {} with disagreements; {} waiting; {} refused as unreadable",
+                    "{} revisions, {} photos, {} episodes ({} linked with one open here) and {} episode entries for {} children from devices {}; {} merged views; {} with disagreements; {} waiting; {} refused as unreadable",
                     report.revisions,
                     report.photos,
+                    report.episodes,
+                    report.linked_episodes,
+                    report.episode_entries,
                     touched.len(),
                     devices.into_iter().collect::<Vec<_>>().join(", "),
                     report.merges,
@@ -846,6 +883,8 @@ enum Outcome {
     Refused,
     Revision { child_id: String, merged: bool },
     Photo { child_id: String },
+    Episode { child_id: String, linked: bool },
+    EpisodeEntry { child_id: String },
 }
 
 fn known_revision(conn: &Connection, global_id: &str) -> Result<bool> {

@@ -350,3 +350,264 @@ fn three_devices_editing_at_once_end_with_one_record_whatever_order_they_sync_in
     assert_eq!(forms[0], forms[1]);
     assert_eq!(forms[1], forms[2]);
 }
+
+// ---- Missing episodes across the home's devices ----
+
+use grabpack_store::episodes::{Closure, Found, NewEpisode, StepEntry};
+
+fn missing(child: &ChildId, noticed: &str) -> NewEpisode {
+    NewEpisode {
+        child_id: child.clone(),
+        noticed_at: noticed.parse().unwrap(),
+        immediate_danger: false,
+        missing_from_unit: None,
+    }
+}
+
+fn at(s: &str) -> jiff::Timestamp {
+    s.parse().unwrap()
+}
+
+fn step(outcome: &str) -> StepEntry {
+    StepEntry {
+        step_id: "search_home".into(),
+        label: "Search the home and grounds".into(),
+        outcome: outcome.into(),
+    }
+}
+
+/// A home of two devices that both hold one child.
+fn two_devices_with_a_child() -> (Relay, Device, Device, ChildId) {
+    let mut relay = Relay::default();
+    let (mut a, mut b) = (device("a"), device("b"));
+    let id = a.store.create_child(&sample(), "").unwrap();
+    relay.sync(&mut a);
+    relay.sync(&mut b);
+    (relay, a, b, id)
+}
+
+#[test]
+fn an_episode_opened_on_one_device_is_the_one_another_device_carries_on_with() {
+    let (mut relay, mut a, mut b, id) = two_devices_with_a_child();
+    let ep = a
+        .store
+        .open_episode(&missing(&id, "2026-11-30T21:00:00Z"))
+        .unwrap();
+    let first = a
+        .store
+        .record_step(
+            &ep.id,
+            at("2026-11-30T21:05:00Z"),
+            &step("not in the house"),
+        )
+        .unwrap();
+    a.store
+        .amend_event(
+            first,
+            at("2026-11-30T21:05:00Z"),
+            &step("not in the house or the garden"),
+            "added the garden",
+        )
+        .unwrap();
+    relay.sync(&mut a);
+    let report = relay.pull(&mut b);
+    assert_eq!((report.episodes, report.episode_entries), (1, 2));
+    assert_eq!(report.linked_episodes, 0);
+
+    // B sees it open, with the corrected step, and pressing Missing there carries on with it.
+    let open = b.store.list_episodes(None, true).unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].id, ep.id);
+    let on_b = b.store.episode(&ep.id).unwrap();
+    assert_eq!(on_b.steps.len(), 1);
+    assert_eq!(
+        on_b.steps[0].value.outcome,
+        "not in the house or the garden"
+    );
+    assert_eq!(on_b.history.len(), 2, "the original step is kept on B too");
+    assert_eq!(on_b.opened_by_name, MANAGER);
+    let second = b
+        .store
+        .open_episode(&missing(&id, "2026-11-30T22:00:00Z"))
+        .unwrap_err();
+    assert!(
+        matches!(&second, grabpack_store::StoreError::EpisodeAlreadyOpen { episode_id } if *episode_id == ep.id),
+        "{second:?}"
+    );
+
+    // B records found and closes; A sees the child back and the episode closed.
+    b.store
+        .record_found(
+            &ep.id,
+            at("2026-12-01T08:00:00Z"),
+            &Found {
+                found_where: "A friend's house (fictional)".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    b.store
+        .close_episode(&ep.id, at("2026-12-01T10:00:00Z"), &Closure::default())
+        .unwrap();
+    relay.sync(&mut b);
+    let back = relay.pull(&mut a);
+    assert_eq!(back.episode_entries, 2);
+    let on_a = a.store.episode(&ep.id).unwrap();
+    assert!(!on_a.is_open());
+    assert_eq!(
+        on_a.found.unwrap().value.found_where,
+        "A friend's house (fictional)"
+    );
+    assert!(a.store.list_episodes(None, true).unwrap().is_empty());
+    assert!(
+        a.store
+            .child_flags(&id)
+            .unwrap()
+            .iter()
+            .any(|f| f.kind == grabpack_store::episodes::FlagKind::ReviewAfterEpisode),
+        "a close taken in flags the form for review, as one recorded here does"
+    );
+    assert_eq!(relay.push(&mut a), 0, "nothing received is sent back");
+    assert!(a.store.audit_verify().unwrap().intact());
+    assert!(b.store.audit_verify().unwrap().intact());
+}
+
+#[test]
+fn one_absence_reported_on_two_offline_devices_is_kept_twice_and_shown_linked_on_both() {
+    let (mut relay, mut a, mut b, id) = two_devices_with_a_child();
+    // Both press Missing while neither can reach the hub.
+    let on_a = a
+        .store
+        .open_episode(&missing(&id, "2026-11-30T21:00:00Z"))
+        .unwrap();
+    let on_b = b
+        .store
+        .open_episode(&missing(&id, "2026-11-30T21:04:00Z"))
+        .unwrap();
+    relay.sync(&mut a);
+    relay.push(&mut b);
+    let at_b = relay.pull(&mut b);
+    assert_eq!(
+        at_b.linked_episodes, 1,
+        "B is told A's episode is the same absence"
+    );
+    let at_a = relay.pull(&mut a);
+    assert_eq!(at_a.linked_episodes, 1, "and A is told of B's");
+
+    for d in [&a, &b] {
+        let open = d.store.list_episodes(Some(&id), true).unwrap();
+        assert_eq!(
+            open.len(),
+            2,
+            "{}: both records kept, neither closed for anyone",
+            d.name
+        );
+        let ea = d.store.episode(&on_a.id).unwrap();
+        let eb = d.store.episode(&on_b.id).unwrap();
+        assert_eq!(ea.also_recorded.len(), 1);
+        assert_eq!(ea.also_recorded[0].episode_id, on_b.id);
+        assert_eq!(eb.also_recorded[0].episode_id, on_a.id);
+        assert!(ea.also_recorded[0].words().contains("one absence"));
+        assert_eq!(
+            d.store
+                .audit_list(Some(&id), Some("episodes_linked"), 5)
+                .unwrap()
+                .len(),
+            1,
+            "{}: the audit log says when the second record arrived",
+            d.name
+        );
+    }
+    // Both devices pin the same one (the newest noticed), so nobody opens a third.
+    let pinned = |d: &mut Device| match d
+        .store
+        .open_episode(&missing(&id, "2026-11-30T23:00:00Z"))
+        .unwrap_err()
+    {
+        grabpack_store::StoreError::EpisodeAlreadyOpen { episode_id } => episode_id,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(pinned(&mut a), on_b.id);
+    assert_eq!(pinned(&mut b), on_b.id);
+
+    // Closing one hands the child's row to the other; an episode from last month is not linked.
+    a.store
+        .close_episode(&on_b.id, at("2026-12-01T09:00:00Z"), &Closure::default())
+        .unwrap();
+    relay.sync(&mut a);
+    relay.sync(&mut b);
+    assert_eq!(pinned(&mut b), on_a.id);
+}
+
+#[test]
+fn the_same_entry_corrected_on_two_devices_at_once_shows_the_same_way_on_both() {
+    let (mut relay, mut a, mut b, id) = two_devices_with_a_child();
+    let ep = a
+        .store
+        .open_episode(&missing(&id, "2026-11-30T21:00:00Z"))
+        .unwrap();
+    a.store
+        .record_step(&ep.id, at("2026-11-30T21:05:00Z"), &step("first look"))
+        .unwrap();
+    relay.sync(&mut a);
+    relay.sync(&mut b);
+    // Each ticks the same step again, offline (B a moment later).
+    a.store
+        .record_step(
+            &ep.id,
+            at("2026-11-30T21:06:00Z"),
+            &step("looked again (A)"),
+        )
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    b.store
+        .record_step(
+            &ep.id,
+            at("2026-11-30T21:07:00Z"),
+            &step("looked again (B)"),
+        )
+        .unwrap();
+    relay.sync(&mut b);
+    relay.sync(&mut a);
+    relay.sync(&mut b);
+    let shown = |d: &Device| {
+        d.store.episode(&ep.id).unwrap().steps[0]
+            .value
+            .outcome
+            .clone()
+    };
+    assert_eq!(
+        shown(&a),
+        "looked again (B)",
+        "the later correction is shown"
+    );
+    assert_eq!(shown(&a), shown(&b));
+    assert_eq!(a.store.episode(&ep.id).unwrap().history.len(), 3);
+    assert_eq!(b.store.episode(&ep.id).unwrap().history.len(), 3);
+}
+
+#[test]
+fn an_episode_entry_that_cannot_be_read_is_set_aside_and_the_rest_arrive() {
+    let (mut relay, mut a, mut b, id) = two_devices_with_a_child();
+    let ep = a
+        .store
+        .open_episode(&missing(&id, "2026-11-30T21:00:00Z"))
+        .unwrap();
+    a.store
+        .record_step(&ep.id, at("2026-11-30T21:05:00Z"), &step("looked"))
+        .unwrap();
+    relay.push(&mut a);
+    // A record from a damaged or hostile device: an entry of a kind no version knows.
+    let mut bad = relay.records.last().unwrap().clone();
+    let mut body: serde_json::Value = serde_json::from_slice(&bad.record.body).unwrap();
+    body["kind"] = "rewrite_history".into();
+    body["global_id"] = "f00d".into();
+    bad.record.body = serde_json::to_vec(&body).unwrap();
+    bad.record.record_id = "f00d".into();
+    bad.envelope_id = "bad-envelope".into();
+    relay.records.push(bad);
+    let report = relay.pull(&mut b);
+    assert_eq!(report.refused, 1);
+    assert_eq!((report.episodes, report.episode_entries), (1, 1));
+    assert_eq!(b.store.episode(&ep.id).unwrap().history.len(), 1);
+}

@@ -623,6 +623,9 @@ fn pull_all(
         total.merges += report.merges;
         total.already_here += report.already_here;
         total.refused += report.refused;
+        total.episodes += report.episodes;
+        total.episode_entries += report.episode_entries;
+        total.linked_episodes += report.linked_episodes;
         total.waiting = report.waiting;
         for c in report.children_with_disagreements {
             if !total.children_with_disagreements.contains(&c) {

@@ -2051,6 +2051,12 @@ export interface Episode {
    */
   age_when_noticed?: number | null;
   /**
+   * The same absence recorded again on another of the home's devices (both pressed Missing
+   * while they could not reach the hub): the child's other episodes covering part of the same
+   * time. Both records are kept whole; staff tell police it is one absence.
+   */
+  also_recorded: AlsoRecorded[];
+  /**
    * Immediate danger, or a child at or under the national age line (the episode screen's
    * view applies the force's own line): call 999 now, before any checklist step.
    */
@@ -2108,6 +2114,19 @@ export interface Timed10 {
    * "accepted" or "not_accepted".
    */
   status?: string;
+}
+/**
+ * Another episode of the same child covering part of the same time.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "AlsoRecorded".
+ */
+export interface AlsoRecorded {
+  closed: boolean;
+  episode_id: string;
+  noticed_at: string;
+  opened_at: string;
+  opened_by_name: string;
 }
 /**
  * An entry as currently true, with when it happened.

@@ -78,6 +78,8 @@
       v.episode.child_id = o.child_id;
       v.child_name = o.child_name;
       v.episode.noticed_at = o.noticed_at;
+      // The same absence recorded on another device too (both pressed Missing offline).
+      v.episode.also_recorded = [{ episode_id: 'ep-other-device', noticed_at: iso(130 * 60000), opened_at: iso(129 * 60000), opened_by_name: 'Night worker (fictional)', closed: false }];
       episodes[o.episode_id] = v;
     }
     if (!has(fx.open_episodes)) openCards[0].deliveries = deliveriesFor(episodes['ep-open'], [], []);

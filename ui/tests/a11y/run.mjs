@@ -249,6 +249,9 @@ for (const size of Object.keys(sizes)) {
     const { page, context } = await open(size, 'missing-now');
     await page.getByTestId('open-episode').first().waitFor();
     await check(page, 'dashboard with a child missing now', size, 'dashboard-missing');
+    await page.getByTestId('open-episode-button').first().click();
+    await page.getByTestId('also-recorded').waitFor();
+    await check(page, 'episode also recorded on another device', size);
     await page.getByRole('button', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Police directory' }).waitFor();
     await page.getByTestId('test-smtp').click();

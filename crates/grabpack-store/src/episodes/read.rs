@@ -11,7 +11,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Deserialize;
 
 use super::{
-    ChildFlag, Episode, EpisodeSummary, EpisodeType, EventInfo, EventKind,
+    AlsoRecorded, ChildFlag, Episode, EpisodeSummary, EpisodeType, EventInfo, EventKind,
     RETURN_HOME_INTERVIEW_WITHIN, RhiDeadline, RhiOutcome, Timed, json_col, ts_col,
 };
 use crate::children::parse_form;
@@ -33,9 +33,13 @@ impl Store {
             header.ok_or_else(|| StoreError::EpisodeNotFound(episode_id.to_string()))?;
         let mut stmt = conn.prepare(
             "SELECT e.id, e.kind, e.item_key, e.at, e.recorded_at, e.recorded_by, e.recorded_by_name, e.body_json, e.supersedes, e.reason,
-                    (SELECT min(l.id) FROM episode_events l WHERE l.supersedes = e.id)
+                    (SELECT min(l.id) FROM episode_events l WHERE l.supersedes = e.id),
+                    e.global_id
              FROM episode_events e WHERE e.episode_id = ?1 ORDER BY e.id",
         )?;
+        // Which version of an entry is the newest: by when it was recorded, then by global id,
+        // so every device of the home shows the same one whatever order they arrived in.
+        let mut newest_key: BTreeMap<i64, (Timestamp, String)> = BTreeMap::new();
         let history: Vec<EventInfo> = stmt
             .query_map([episode_id], |r| {
                 Ok(EventInfo {
@@ -51,17 +55,34 @@ impl Store {
                     reason: r.get(9)?,
                     superseded_by: r.get(10)?,
                 })
+                .and_then(|info| {
+                    let recorded: Timestamp = info.recorded_at.parse().unwrap_or(info.at);
+                    let gid: Option<String> = r.get(11)?;
+                    Ok((info, (recorded, gid.unwrap_or_default())))
+                })
             })?
+            .map(|row| {
+                row.map(|(info, key)| {
+                    newest_key.insert(info.id, key);
+                    info
+                })
+            })
             .collect::<std::result::Result<_, _>>()?;
 
         // The newest version of each entry, in the order the entries were first made.
         let mut current: BTreeMap<String, &EventInfo> = BTreeMap::new();
         let mut first_seen: Vec<String> = Vec::new();
         for e in &history {
-            if !current.contains_key(&e.item_key) {
-                first_seen.push(e.item_key.clone());
+            match current.get(&e.item_key) {
+                None => {
+                    first_seen.push(e.item_key.clone());
+                    current.insert(e.item_key.clone(), e);
+                }
+                Some(shown) if newest_key.get(&e.id) >= newest_key.get(&shown.id) => {
+                    current.insert(e.item_key.clone(), e);
+                }
+                Some(_) => {}
             }
-            current.insert(e.item_key.clone(), e);
         }
         // An entry whose body this build cannot read is damage, never left out of the episode.
         fn timed<T: for<'de> Deserialize<'de>>(e: &EventInfo) -> Result<Option<Timed<T>>> {
@@ -105,6 +126,7 @@ impl Store {
             strategy_meetings: vec![],
             closed: None,
             history: vec![],
+            also_recorded: vec![],
         };
         for key in &first_seen {
             let Some(e) = current.get(key) else { continue };
@@ -142,6 +164,7 @@ impl Store {
             .call_999
             .must_call_999(ep.age_when_noticed, ep.immediate_danger);
         ep.history = history;
+        ep.also_recorded = also_recorded(conn, &ep)?;
         Ok(ep)
     }
 
@@ -283,4 +306,47 @@ fn rhi_deadline(ep: &Episode, now: Timestamp) -> Option<RhiDeadline> {
         refused,
         overdue: !carried_out && !refused && now > due_by,
     })
+}
+
+/// The child's other episodes that cover part of the same time as this one: one absence
+/// recorded on two devices that could not reach the hub when each pressed Missing.
+fn also_recorded(conn: &Connection, ep: &Episode) -> Result<Vec<AlsoRecorded>> {
+    let closed_at = |conn: &Connection, id: &EpisodeId| -> Result<Option<Timestamp>> {
+        let at: Option<String> = conn
+            .query_row(
+                "SELECT at FROM episode_events WHERE episode_id = ?1 AND kind = 'close'
+                 ORDER BY recorded_at DESC, global_id DESC LIMIT 1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(at.and_then(|a| a.parse().ok()))
+    };
+    let this_end = ep.closed.as_ref().map(|c| c.at);
+    let mut stmt = conn.prepare(
+        "SELECT id, noticed_at, opened_at, opened_by_name FROM episodes
+         WHERE child_id = ?1 AND id != ?2 ORDER BY noticed_ms, id",
+    )?;
+    let others: Vec<(EpisodeId, Timestamp, String, String)> = stmt
+        .query_map(params![ep.child_id, ep.id], |r| {
+            Ok((r.get(0)?, ts_col(r, 1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<std::result::Result<_, _>>()?;
+    let mut out = Vec::new();
+    for (id, noticed_at, opened_at, opened_by_name) in others {
+        let other_end = closed_at(conn, &id)?;
+        // Two spans [noticed, closed) overlap when each starts before the other ends.
+        let starts_before_other_ends = other_end.is_none_or(|end| ep.noticed_at < end);
+        let other_starts_before_this_ends = this_end.is_none_or(|end| noticed_at < end);
+        if starts_before_other_ends && other_starts_before_this_ends {
+            out.push(AlsoRecorded {
+                episode_id: id,
+                noticed_at,
+                opened_at,
+                opened_by_name,
+                closed: other_end.is_some(),
+            });
+        }
+    }
+    Ok(out)
 }

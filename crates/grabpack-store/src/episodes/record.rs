@@ -338,9 +338,9 @@ impl Store {
             return Err(StoreError::EpisodeClosed);
         }
         tx.execute(
-            "INSERT INTO episode_events (episode_id, kind, item_key, at, recorded_at, recorded_by, recorded_by_name, body_json, supersedes, reason)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![episode_id, kind, key, at.to_string(), recorded_at, actor.id(), actor.display_name(), body, supersedes, reason],
+            "INSERT INTO episode_events (episode_id, kind, item_key, at, recorded_at, recorded_by, recorded_by_name, body_json, supersedes, reason, global_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![episode_id, kind, key, at.to_string(), recorded_at, actor.id(), actor.display_name(), body, supersedes, reason, crate::sync::new_global_id()],
         )?;
         let event_id = tx.last_insert_rowid();
         audit::append(
@@ -359,7 +359,7 @@ impl Store {
     }
 }
 
-fn raise_flags_after_close(
+pub(crate) fn raise_flags_after_close(
     tx: &Connection,
     child: &ChildId,
     episode_id: &EpisodeId,
@@ -467,15 +467,20 @@ fn raise_flags_after_close(
     Ok(())
 }
 
-/// The child's newest episode with no close, if any (a store migrated with two open episodes for
-/// one child has more than one; the newest is the one a person is shown).
-fn newest_open_episode(conn: &Connection, child_id: &ChildId) -> Result<Option<EpisodeId>> {
+/// The child's newest episode with no close, if any. A child can have more than one: a store
+/// migrated with two, or one absence recorded on two devices while they could not reach the hub
+/// (`sync`: the two are shown linked). The newest is the one a person is shown; ties go by id,
+/// so every device of the home shows the same one.
+pub(crate) fn newest_open_episode(
+    conn: &Connection,
+    child_id: &ChildId,
+) -> Result<Option<EpisodeId>> {
     Ok(conn
         .query_row(
             "SELECT e.id FROM episodes e
              WHERE e.child_id = ?1
                AND NOT EXISTS (SELECT 1 FROM episode_events v WHERE v.episode_id = e.id AND v.kind = 'close')
-             ORDER BY e.noticed_ms DESC, e.rowid DESC LIMIT 1",
+             ORDER BY e.noticed_ms DESC, e.id DESC LIMIT 1",
             [child_id],
             |r| r.get(0),
         )
@@ -485,7 +490,11 @@ fn newest_open_episode(conn: &Connection, child_id: &ChildId) -> Result<Option<E
 /// A closed episode gives up the child's row in `open_episodes`; an older episode still open
 /// (only in a store migrated with duplicates) takes it over, so the row is there exactly while
 /// the child has an open episode.
-fn release_open_episode(tx: &Connection, child: &ChildId, episode_id: &EpisodeId) -> Result<()> {
+pub(crate) fn release_open_episode(
+    tx: &Connection,
+    child: &ChildId,
+    episode_id: &EpisodeId,
+) -> Result<()> {
     tx.execute(
         "DELETE FROM open_episodes WHERE episode_id = ?1",
         [episode_id],
@@ -531,9 +540,9 @@ pub(crate) fn insert_event<T: Serialize>(
         return Err(StoreError::EpisodeClosed);
     }
     tx.execute(
-        "INSERT INTO episode_events (episode_id, kind, item_key, at, recorded_at, recorded_by, recorded_by_name, body_json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![episode_id, kind, item_key, at.to_string(), recorded_at, actor.id(), actor.display_name(), body],
+        "INSERT INTO episode_events (episode_id, kind, item_key, at, recorded_at, recorded_by, recorded_by_name, body_json, global_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![episode_id, kind, item_key, at.to_string(), recorded_at, actor.id(), actor.display_name(), body, crate::sync::new_global_id()],
     )?;
     let event_id = tx.last_insert_rowid();
     audit::append(

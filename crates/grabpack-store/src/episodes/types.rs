@@ -442,6 +442,34 @@ pub struct Episode {
     pub strategy_meetings: Vec<Timed<StrategyMeeting>>,
     pub closed: Option<Timed<Closure>>,
     pub history: Vec<EventInfo>,
+    /// The same absence recorded again on another of the home's devices (both pressed Missing
+    /// while they could not reach the hub): the child's other episodes covering part of the same
+    /// time. Both records are kept whole; staff tell police it is one absence.
+    pub also_recorded: Vec<AlsoRecorded>,
+}
+
+/// Another episode of the same child covering part of the same time.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AlsoRecorded {
+    pub episode_id: EpisodeId,
+    pub noticed_at: Timestamp,
+    pub opened_at: String,
+    pub opened_by_name: String,
+    pub closed: bool,
+}
+
+impl AlsoRecorded {
+    /// What staff are told, in words, on every screen and print-out of the episode.
+    pub fn words(&self) -> String {
+        format!(
+            "The same absence was also recorded on another device: episode {} opened by {}, noticed {} ({}). Both records are kept; tell the police it is one absence, so two first packs are not taken for two children or two absences.",
+            self.episode_id.short(),
+            self.opened_by_name,
+            self.noticed_at,
+            if self.closed { "closed" } else { "open" }
+        )
+    }
 }
 
 impl Episode {
