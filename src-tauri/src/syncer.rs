@@ -106,7 +106,8 @@ fn run(handle: &AppHandle, wakes: &Receiver<()>) {
                     received: report.received.revisions
                         + report.received.photos
                         + report.received.episodes
-                        + report.received.episode_entries,
+                        + report.received.episode_entries
+                        + report.received.outbox,
                     sent: report.sent,
                     failed: false,
                 }

@@ -1024,6 +1024,66 @@ fn the_window_on_a_paired_device_shows_another_devices_edits_within_seconds() {
         assert_eq!(a_episodes.len(), 1, "B started no episode of its own");
         assert_eq!(a_episodes[0].id, episode_id);
 
+        // A sends the pack (its own outbox, to fictional recipients): B's pinned card shows
+        // where each copy has got to, live, and B's window offers no retry of A's delivery.
+        let (ep_a, child_a) = (episode_id.clone(), children[2].clone());
+        on_device(&a, move |s| {
+            use grabpack_store::outbox::{Channel, NewDelivery, NewMessage, Purpose};
+            let to = |id: &str, name: &str| NewDelivery {
+                recipient_id: id.into(),
+                recipient_name: name.into(),
+                recipient_role: id.into(),
+                channel: Channel::Email,
+                address: format!("{id}@example.invalid"),
+                payload: b"the pack (fictional)".to_vec(),
+                idempotency_key: format!("{id}-{}", grabpack_store::OutboxMessageId::new_random()),
+                email_message_id: None,
+                audience: None,
+                pdf: None,
+            };
+            let now = jiff::Timestamp::now();
+            let msg = s
+                .enqueue(
+                    &NewMessage {
+                        id: grabpack_store::OutboxMessageId::new_random(),
+                        episode_id: Some(ep_a),
+                        child_id: child_a,
+                        purpose: Purpose::Pack,
+                        pdf: None,
+                        readout: "Read-out (fictional)".into(),
+                        cover_note: String::new(),
+                        deliveries: vec![
+                            to("police", "Police intake (fictional)"),
+                            to("social_worker", "Jo Social Worker (fictional)"),
+                        ],
+                    },
+                    now,
+                )
+                .unwrap();
+            let police = &msg.deliveries[0].id;
+            let claimed = s.claim_delivery(police, now, 60_000).unwrap().unwrap();
+            s.mark_delivered(police, claimed.attempt, "250 OK (fictional)")
+                .unwrap();
+            let social = &msg.deliveries[1].id;
+            let claimed = s.claim_delivery(social, now, 60_000).unwrap().unwrap();
+            s.mark_failed(social, claimed.attempt, "send.auth_failed", "535 (fictional)")
+                .unwrap();
+            grabpack_sync::device::sync_now(s).unwrap();
+        })
+        .await;
+        wait_css(&c, "[data-testid=open-episode-delivery][data-state=delivered]").await;
+        wait_css(&c, "[data-testid=open-episode-delivery][data-state=failed]").await;
+        click(&c, "[data-testid=open-episode-button]").await;
+        wait_css(&c, "[data-testid=sent-elsewhere]").await;
+        let retry_buttons = c
+            .find_all(Locator::Css("[data-testid=retry]"))
+            .await
+            .unwrap()
+            .len();
+        assert_eq!(retry_buttons, 0, "B does not retry what A sends");
+        screenshot(&c, "sync-episode-from-another-device").await;
+        click_button(&c, "Back to the children").await;
+
         // C asks to join; B's manager approves it from the window, typing C's fingerprint
         // (a wrong one first: refused, nothing approved).
         let c_store: SharedStore = {

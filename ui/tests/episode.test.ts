@@ -40,7 +40,7 @@ function delivery(over: Partial<Delivery>): Delivery {
   return {
     id: 'd1', message_id: 'm1', child_id: 'c1', episode_id: 'e1', recipient_id: 'police:met-cw', recipient_name: 'Central West (fictional)',
     recipient_role: 'police', channel: 'email', address: 'cw@example.invalid', attempts: 0, idempotency_key: 'k', payload_sha256: 'x',
-    state: 'queued', ...over,
+    state: 'queued', sent_from_another_device: false, ...over,
   };
 }
 
@@ -257,7 +257,7 @@ describe('the episode screen', () => {
   it('says which version of the pack each recipient got', async () => {
     const v = view({}, {
       messages: [{
-        id: 'm1', child_id: 'c1', cover_note: '', created_at: T0, created_by: 's', purpose: 'pack',
+        id: 'm1', child_id: 'c1', cover_note: '', created_at: T0, created_by: 's', purpose: 'pack', sent_from_another_device: false,
         deliveries: [
           delivery({ id: 'd1', recipient_id: 'police:met-cw', audience: 'police' }),
           delivery({ id: 'd2', recipient_id: 'social_worker', recipient_name: 'Jo Patel (fictional)', recipient_role: 'social_worker', audience: 'social_care' }),
@@ -388,7 +388,7 @@ describe('the episode screen', () => {
     const next = new Date(2026, 10, 28, 21, 5).toISOString();
     const v = view({}, {
       messages: [{
-        id: 'm1', child_id: 'c1', cover_note: '', created_at: T0, created_by: 's', purpose: 'pack',
+        id: 'm1', child_id: 'c1', cover_note: '', created_at: T0, created_by: 's', purpose: 'pack', sent_from_another_device: false,
         deliveries: [
           delivery({ id: 'd1', state: 'delivered', recipient_id: 'police:met-cw', delivered_at: T0 }),
           delivery({ id: 'd2', state: 'queued', attempts: 2, next_attempt_at: next, recipient_id: 'social_worker', recipient_name: 'Jo Patel (fictional)', last_error_code: 'send.unreachable', last_error: 'connection refused' }),
@@ -412,9 +412,22 @@ describe('the episode screen', () => {
     await vi.waitFor(() => expect(callsOf('delivery_retry')).toEqual([{ delivery_id: 'd3' }]));
   });
 
+  it('shows a pack sent from another of the home\'s devices with its states, and offers no retry here', async () => {
+    const v = view({}, {
+      messages: [{ id: 'm1', child_id: 'c1', cover_note: '', created_at: T0, created_by: 's', purpose: 'pack', sent_from_another_device: true, deliveries: [delivery({ id: 'd3', state: 'failed', attempts: 1, sent_from_another_device: true }), delivery({ id: 'd4', state: 'delivered', sent_from_another_device: true })] }],
+    });
+    serve(v);
+    render(Episode, { id: 'e1' });
+    expect((await screen.findByTestId('sent-elsewhere')).textContent).toContain('another of the home');
+    const states = screen.getAllByTestId('delivery').map((r) => r.getAttribute('data-state'));
+    expect(states).toEqual(['failed', 'delivered']);
+    expect(screen.queryByTestId('retry')).toBeNull();
+    expect(screen.queryByTestId('give-up')).toBeNull();
+  });
+
   it('will not stop trying a delivery without a reason, and sends the reason when given', async () => {
     const v = view({}, {
-      messages: [{ id: 'm1', child_id: 'c1', cover_note: '', created_at: T0, created_by: 's', purpose: 'pack', deliveries: [delivery({ id: 'd3', state: 'failed', attempts: 1 })] }],
+      messages: [{ id: 'm1', child_id: 'c1', cover_note: '', created_at: T0, created_by: 's', purpose: 'pack', sent_from_another_device: false, deliveries: [delivery({ id: 'd3', state: 'failed', attempts: 1 })] }],
     });
     serve(v, { delivery_give_up: () => v.messages[0].deliveries[0] });
     render(Episode, { id: 'e1' });
@@ -466,7 +479,7 @@ describe('the episode screen', () => {
     expect(before.textContent).toContain('these people are told at once');
     expect(before.textContent).toContain('Jo Patel (fictional)');
     cleanup();
-    const notice = { id: 'm2', child_id: 'c1', episode_id: 'e1', purpose: 'returned_notice' as const, created_at: T0, created_by: 'Sam (fictional)', pdf_sha256: null, cover_note: '', deliveries: [delivery({ id: 'd2', message_id: 'm2', recipient_id: 'social_worker', recipient_name: 'Jo Patel (fictional)', state: 'delivered' })] };
+    const notice = { id: 'm2', child_id: 'c1', episode_id: 'e1', purpose: 'returned_notice' as const, created_at: T0, created_by: 'Sam (fictional)', pdf_sha256: null, cover_note: '', sent_from_another_device: false, deliveries: [delivery({ id: 'd2', message_id: 'm2', recipient_id: 'social_worker', recipient_name: 'Jo Patel (fictional)', state: 'delivered' })] };
     serve(view({ found: { event_id: 9, at: T0, recorded_by_name: 'Sam (fictional)', found_where: 'Bus station (fictional)', found_by: '', found_with: '', injuries: '', disclosures: '', new_risks: '' } }, { had_the_pack: had, messages: [notice] }));
     render(Episode, { id: 'e1' });
     await screen.findByTestId('returned-told');

@@ -372,6 +372,20 @@ CREATE TRIGGER episode_events_no_update BEFORE UPDATE ON episode_events
 BEGIN SELECT RAISE(ABORT, 'episode history is immutable'); END;
 CREATE UNIQUE INDEX episode_events_global_id ON episode_events (global_id);
 "#,
+    // 12: the outbox is seen on every device of the home. A message queued on another device is
+    // kept here as that device's (`sent_from_device`): shown with its recipients' states, and
+    // counted in who had the pack, but never claimed or sent from here (it has no bytes here).
+    // Each delivery counts its own changes of state (`state_version`, kept by the trigger for
+    // this device's own deliveries), so a device applies another's newest state and never an
+    // older one arriving late.
+    r#"
+ALTER TABLE outbox_messages ADD COLUMN sent_from_device TEXT;
+ALTER TABLE outbox_deliveries ADD COLUMN state_version INTEGER NOT NULL DEFAULT 0;
+CREATE TRIGGER outbox_delivery_state_version
+AFTER UPDATE OF state, attempts, last_error_code, receipt, delivered_at, given_up_at ON outbox_deliveries
+WHEN (SELECT sent_from_device FROM outbox_messages WHERE id = NEW.message_id) IS NULL
+BEGIN UPDATE outbox_deliveries SET state_version = state_version + 1 WHERE id = NEW.id; END;
+"#,
 ];
 
 /// The schema version this build writes.

@@ -124,6 +124,10 @@ pub enum StoreError {
     SyncRecordInvalid(String),
     #[error("No two edits of this child disagree on '{0}'.")]
     NoDisagreement(String),
+    #[error(
+        "Delivery '{0}' is being sent by another of the home's devices: retry it or stop it there. This device shows its state only."
+    )]
+    DeliveryOnAnotherDevice(String),
 }
 
 impl StoreError {
@@ -174,6 +178,7 @@ impl StoreError {
         "store.sync_already_joined",
         "store.sync_record_invalid",
         "store.no_disagreement",
+        "store.delivery_on_another_device",
     ];
 
     /// Stable across releases and languages: the UI and tests match on this, never on the message.
@@ -221,6 +226,7 @@ impl StoreError {
             Self::SyncAlreadyJoined { .. } => "store.sync_already_joined",
             Self::SyncRecordInvalid(_) => "store.sync_record_invalid",
             Self::NoDisagreement(_) => "store.no_disagreement",
+            Self::DeliveryOnAnotherDevice(_) => "store.delivery_on_another_device",
             Self::DeliveryNotFound(_) => "store.delivery_not_found",
             Self::DeliveryState { .. } => "store.delivery_state",
             Self::NoRecipients => "store.no_recipients",
@@ -314,6 +320,7 @@ mod codes_tests {
             StoreError::SyncAlreadyJoined { .. } => Some(44),
             StoreError::SyncRecordInvalid { .. } => Some(45),
             StoreError::NoDisagreement { .. } => Some(46),
+            StoreError::DeliveryOnAnotherDevice { .. } => Some(47),
         }
     }
 
@@ -381,6 +388,7 @@ mod codes_tests {
             },
             StoreError::SyncRecordInvalid("x".into()),
             StoreError::NoDisagreement("x".into()),
+            StoreError::DeliveryOnAnotherDevice("x".into()),
         ]
     }
 
@@ -391,7 +399,7 @@ mod codes_tests {
         seen.sort_unstable();
         seen.dedup();
         let wrapped: &[usize] = &[20, 21];
-        let own: Vec<usize> = (0..47).filter(|k| !wrapped.contains(k)).collect();
+        let own: Vec<usize> = (0..48).filter(|k| !wrapped.contains(k)).collect();
         assert_eq!(seen, own, "one sample of every own variant");
         let mut from_variants: Vec<&str> = samples.iter().map(StoreError::code).collect();
         from_variants.sort_unstable();

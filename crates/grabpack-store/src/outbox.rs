@@ -205,6 +205,8 @@ pub struct Delivery {
     pub delivered_at: Option<String>,
     pub given_up_by: Option<String>,
     pub given_up_reason: Option<String>,
+    /// Queued on another of the home's devices, which sends it: shown here, never sent from here.
+    pub sent_from_another_device: bool,
 }
 
 /// A delivery the worker has claimed, with the bytes to send.
@@ -229,13 +231,16 @@ pub struct OutboxMessage {
     pub pdf_sha256: Option<String>,
     pub cover_note: String,
     pub deliveries: Vec<Delivery>,
+    /// Queued on another of the home's devices, which sends it (its deliveries' states arrive
+    /// from there).
+    pub sent_from_another_device: bool,
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-const DELIVERY_COLUMNS: &str = "d.id, d.message_id, m.episode_id, m.child_id, d.recipient_id, d.recipient_name, d.recipient_role, d.channel, d.address, d.payload_sha256, COALESCE(d.pdf_sha256, m.pdf_sha256), d.idempotency_key, d.email_message_id, d.state, d.attempts, d.next_attempt_ms, d.last_error_code, d.last_error, d.receipt, d.delivered_at, d.given_up_by, d.given_up_reason, d.audience";
+const DELIVERY_COLUMNS: &str = "d.id, d.message_id, m.episode_id, m.child_id, d.recipient_id, d.recipient_name, d.recipient_role, d.channel, d.address, d.payload_sha256, COALESCE(d.pdf_sha256, m.pdf_sha256), d.idempotency_key, d.email_message_id, d.state, d.attempts, d.next_attempt_ms, d.last_error_code, d.last_error, d.receipt, d.delivered_at, d.given_up_by, d.given_up_reason, d.audience, m.sent_from_device IS NOT NULL";
 
 /// A stored audience word, read back through [`Audience::parse`]: an unknown word is
 /// `store.damaged`, never a default.
@@ -279,6 +284,7 @@ fn delivery_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Delivery> {
         given_up_by: r.get(20)?,
         given_up_reason: r.get(21)?,
         audience: audience_at(r, 22)?,
+        sent_from_another_device: r.get(23)?,
     })
 }
 
@@ -406,8 +412,9 @@ impl Store {
     pub fn due_deliveries(&self, now: Timestamp, lease_ms: i64) -> Result<Vec<Delivery>> {
         let mut stmt = self.conn().prepare(&format!(
             "SELECT {DELIVERY_COLUMNS} FROM outbox_deliveries d JOIN outbox_messages m ON m.id = d.message_id
-             WHERE (d.state = 'queued' AND coalesce(d.next_attempt_ms, 0) <= ?1)
-                OR (d.state = 'sending' AND coalesce(d.claimed_ms, 0) <= ?1 - ?2)
+             WHERE m.sent_from_device IS NULL
+               AND ((d.state = 'queued' AND coalesce(d.next_attempt_ms, 0) <= ?1)
+                OR (d.state = 'sending' AND coalesce(d.claimed_ms, 0) <= ?1 - ?2))
              ORDER BY coalesce(d.next_attempt_ms, 0), d.rowid"
         ))?;
         let rows = stmt.query_map(params![now.as_millisecond(), lease_ms], delivery_from_row)?;
@@ -418,7 +425,8 @@ impl Store {
     /// is above zero the app keeps its sender running, even behind the lock screen.
     pub fn undelivered_count(&self) -> Result<i64> {
         Ok(self.conn().query_row(
-            "SELECT count(*) FROM outbox_deliveries WHERE state IN ('queued', 'sending')",
+            "SELECT count(*) FROM outbox_deliveries d JOIN outbox_messages m ON m.id = d.message_id
+             WHERE d.state IN ('queued', 'sending') AND m.sent_from_device IS NULL",
             [],
             |r| r.get(0),
         )?)
@@ -437,7 +445,9 @@ impl Store {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let claims: Vec<(DeliveryId, Option<String>, Option<i64>)> = {
             let mut stmt = tx.prepare(
-                "SELECT id, claimed_by, claimed_ms FROM outbox_deliveries WHERE state = 'sending'",
+                "SELECT d.id, d.claimed_by, d.claimed_ms FROM outbox_deliveries d
+                 JOIN outbox_messages m ON m.id = d.message_id
+                 WHERE d.state = 'sending' AND m.sent_from_device IS NULL",
             )?;
             stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                 .collect::<std::result::Result<_, _>>()?
@@ -488,7 +498,8 @@ impl Store {
         let changed = tx.execute(
             "UPDATE outbox_deliveries SET state = 'sending', attempts = attempts + 1, claimed_ms = ?2, claimed_by = ?4
              WHERE id = ?1 AND ((state = 'queued' AND coalesce(next_attempt_ms, 0) <= ?2)
-                 OR (state = 'sending' AND coalesce(claimed_ms, 0) <= ?2 - ?3))",
+                 OR (state = 'sending' AND coalesce(claimed_ms, 0) <= ?2 - ?3))
+               AND message_id IN (SELECT id FROM outbox_messages WHERE sent_from_device IS NULL)",
             params![
                 id,
                 now.as_millisecond(),
@@ -681,6 +692,9 @@ impl Store {
         let actor = self.actor().clone();
         let tx = self.conn_mut().transaction()?;
         let current = load_delivery(&tx, id)?;
+        if current.sent_from_another_device {
+            return Err(StoreError::DeliveryOnAnotherDevice(id.to_string()));
+        }
         if !from.contains(&current.state) {
             return Err(StoreError::DeliveryState {
                 state: current.state.as_str().into(),
@@ -794,7 +808,7 @@ impl Store {
     ) -> Result<Vec<OutboxMessage>> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT id, episode_id, child_id, purpose, created_at, created_by, pdf_sha256, cover_note FROM outbox_messages
+            "SELECT id, episode_id, child_id, purpose, created_at, created_by, pdf_sha256, cover_note, sent_from_device IS NOT NULL FROM outbox_messages
              WHERE (?1 IS NULL OR id = ?1) AND (?2 IS NULL OR episode_id = ?2) ORDER BY rowid DESC",
         )?;
         let mut msgs: Vec<OutboxMessage> = stmt
@@ -809,6 +823,7 @@ impl Store {
                     pdf_sha256: r.get(6)?,
                     cover_note: r.get(7)?,
                     deliveries: vec![],
+                    sent_from_another_device: r.get(8)?,
                 })
             })?
             .collect::<std::result::Result<_, _>>()?;

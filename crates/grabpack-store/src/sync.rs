@@ -16,8 +16,10 @@
 //! revision until a person chooses (`settle_disagreement`) or edits that field.
 
 mod episodes;
+mod outbox;
 
 pub use episodes::{RECORD_EPISODE, RECORD_EPISODE_ENTRY};
+pub use outbox::{RECORD_DELIVERY_STATE, RECORD_OUTBOX_MESSAGE};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -168,6 +170,8 @@ pub struct ReceiveReport {
     pub episode_entries: usize,
     /// Episodes that arrived while this device had its own open episode for the same child.
     pub linked_episodes: usize,
+    /// Messages queued on another device, and changes of their deliveries' states.
+    pub outbox: usize,
 }
 
 /// A field two edits of one child set differently, as the child's record shows it now.
@@ -479,6 +483,7 @@ impl Store {
     /// How many of this device's records the hub does not hold yet.
     pub fn sync_waiting_to_send(&self) -> Result<i64> {
         Ok(episodes::unsent(&self.conn)?
+            + outbox::unsent(&self.conn)?
             + self.conn.query_row::<i64, _, _>(
             "SELECT (SELECT count(*) FROM revisions r WHERE r.merged_heads_json IS NULL
                        AND NOT EXISTS (SELECT 1 FROM sync_known k WHERE k.record_kind = 'revision' AND k.record_id = r.global_id))
@@ -590,6 +595,11 @@ impl Store {
         let left = limit - i64::try_from(out.len()).unwrap_or(0);
         if left > 0 {
             out.extend(episodes::outgoing(&self.conn, left)?);
+        }
+        // Messages after the episodes they belong to.
+        let left = limit - i64::try_from(out.len()).unwrap_or(0);
+        if left > 0 {
+            out.extend(outbox::outgoing(&self.conn, left)?);
         }
         Ok(out)
     }
@@ -705,6 +715,8 @@ impl Store {
                     RECORD_PHOTO => receive_photo(&sp, &body),
                     RECORD_EPISODE => episodes::receive_episode(&sp, &body, &device_id),
                     RECORD_EPISODE_ENTRY => episodes::receive_entry(&sp, &body),
+                    RECORD_OUTBOX_MESSAGE => outbox::receive_message(&sp, &body, &device_id),
+                    RECORD_DELIVERY_STATE => outbox::receive_state(&sp, &body),
                     // A kind from a newer version of Grab Pack: kept as known so it is not asked
                     // for again; a later version that knows it reads it from the hub again.
                     _ => Ok(Outcome::AlreadyHere),
@@ -753,6 +765,11 @@ impl Store {
                         touched.insert(child_id);
                         devices.insert(device_id.clone());
                     }
+                    Outcome::Outbox { child_id } => {
+                        report.outbox += 1;
+                        touched.insert(child_id);
+                        devices.insert(device_id.clone());
+                    }
                 }
                 progress = true;
                 tx.execute(
@@ -783,6 +800,7 @@ impl Store {
             + report.photos
             + report.episodes
             + report.episode_entries
+            + report.outbox
             + report.refused
             > 0
         {
@@ -793,12 +811,13 @@ impl Store {
                 AuditAction::SyncReceived.as_str(),
                 None,
                 &format!(
-                    "{} revisions, {} photos, {} episodes ({} linked with one open here) and {} episode entries for {} children from devices {}; {} merged views; {} with disagreements; {} waiting; {} refused as unreadable",
+                    "{} revisions, {} photos, {} episodes ({} linked with one open here), {} episode entries and {} sent messages or delivery states for {} children from devices {}; {} merged views; {} with disagreements; {} waiting; {} refused as unreadable",
                     report.revisions,
                     report.photos,
                     report.episodes,
                     report.linked_episodes,
                     report.episode_entries,
+                    report.outbox,
                     touched.len(),
                     devices.into_iter().collect::<Vec<_>>().join(", "),
                     report.merges,
@@ -885,6 +904,7 @@ enum Outcome {
     Photo { child_id: String },
     Episode { child_id: String, linked: bool },
     EpisodeEntry { child_id: String },
+    Outbox { child_id: String },
 }
 
 fn known_revision(conn: &Connection, global_id: &str) -> Result<bool> {

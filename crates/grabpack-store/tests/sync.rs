@@ -611,3 +611,145 @@ fn an_episode_entry_that_cannot_be_read_is_set_aside_and_the_rest_arrive() {
     assert_eq!((report.episodes, report.episode_entries), (1, 1));
     assert_eq!(b.store.episode(&ep.id).unwrap().history.len(), 1);
 }
+
+// ---- What was sent, on every device ----
+
+use grabpack_store::outbox::{Channel, DeliveryState, NewDelivery, NewMessage, Purpose};
+
+fn pack_to(episode: &grabpack_store::EpisodeId, child: &ChildId) -> NewMessage {
+    let delivery = |id: &str, name: &str, address: &str| NewDelivery {
+        recipient_id: id.into(),
+        recipient_name: name.into(),
+        recipient_role: id.into(),
+        channel: Channel::Email,
+        address: address.into(),
+        payload: b"From: home@example.invalid\r\n\r\nthe pack (fictional)".to_vec(),
+        idempotency_key: uuid::Uuid::new_v4().to_string(),
+        email_message_id: Some(format!("<{}@example.invalid>", uuid::Uuid::new_v4())),
+        audience: None,
+        pdf: None,
+    };
+    NewMessage {
+        id: grabpack_store::OutboxMessageId::new_random(),
+        episode_id: Some(episode.clone()),
+        child_id: child.clone(),
+        purpose: Purpose::Pack,
+        pdf: Some(b"%PDF-1.7 the pack (fictional)".to_vec()),
+        readout: "Read-out (fictional)".into(),
+        cover_note: "Missing from Maple House (fictional)".into(),
+        deliveries: vec![
+            delivery(
+                "police",
+                "Police intake (fictional)",
+                "missing@police.example.invalid",
+            ),
+            delivery(
+                "social_worker",
+                "Jo Social Worker (fictional)",
+                "jo@council.example.invalid",
+            ),
+        ],
+    }
+}
+
+#[test]
+fn a_pack_sent_from_one_device_shows_its_live_states_on_another_which_never_sends_it() {
+    let (mut relay, mut a, mut b, id) = two_devices_with_a_child();
+    let ep = a
+        .store
+        .open_episode(&missing(&id, "2026-11-30T21:00:00Z"))
+        .unwrap();
+    let now = jiff::Timestamp::now();
+    let msg = a.store.enqueue(&pack_to(&ep.id, &id), now).unwrap();
+    let (police, social) = (msg.deliveries[0].id.clone(), msg.deliveries[1].id.clone());
+    let claimed = a
+        .store
+        .claim_delivery(&police, now, 60_000)
+        .unwrap()
+        .unwrap();
+    a.store
+        .mark_delivered(&police, claimed.attempt, "250 OK (fictional)")
+        .unwrap();
+    let claimed = a
+        .store
+        .claim_delivery(&social, now, 60_000)
+        .unwrap()
+        .unwrap();
+    a.store
+        .mark_failed(
+            &social,
+            claimed.attempt,
+            "send.auth_failed",
+            "535 (fictional)",
+        )
+        .unwrap();
+    relay.sync(&mut a);
+    let report = relay.pull(&mut b);
+    assert!(
+        report.outbox >= 3,
+        "the message and each delivery's state: {report:?}"
+    );
+
+    let on_b = b.store.outbox(None, Some(&ep.id)).unwrap();
+    assert_eq!(on_b.len(), 1);
+    assert!(on_b[0].sent_from_another_device);
+    let states: Vec<_> = on_b[0].deliveries.iter().map(|d| d.state).collect();
+    assert_eq!(
+        states,
+        vec![DeliveryState::Delivered, DeliveryState::Failed]
+    );
+    assert_eq!(
+        on_b[0].deliveries[0].receipt.as_deref(),
+        Some("250 OK (fictional)")
+    );
+    // B never sends it, counts nothing of it as its own to send, and refuses to retry it.
+    assert!(b.store.due_deliveries(now, 0).unwrap().is_empty());
+    assert_eq!(b.store.undelivered_count().unwrap(), 0);
+    assert!(b.store.claim_delivery(&social, now, 0).unwrap().is_none());
+    let refused = b.store.retry_delivery(&social, now).unwrap_err();
+    assert_eq!(refused.code(), "store.delivery_on_another_device");
+    assert!(
+        b.store.delivery_payload(&social).unwrap().is_empty(),
+        "no bytes on B"
+    );
+
+    // A person on A fixes the password and retries; it goes. B follows, and a stale state
+    // arriving late changes nothing.
+    let stale = relay
+        .records
+        .iter()
+        .rev()
+        .find(|r| {
+            r.record.kind == "delivery_state" && r.record.record_id.starts_with(social.as_str())
+        })
+        .unwrap()
+        .clone();
+    a.store.retry_delivery(&social, now).unwrap();
+    let claimed = a
+        .store
+        .claim_delivery(&social, now, 60_000)
+        .unwrap()
+        .unwrap();
+    a.store
+        .mark_delivered(&social, claimed.attempt, "250 OK again (fictional)")
+        .unwrap();
+    relay.sync(&mut a);
+    relay.pull(&mut b);
+    let delivered = |d: &Device| d.store.delivery(&social).unwrap().state;
+    assert_eq!(delivered(&b), DeliveryState::Delivered);
+    let mut late = stale;
+    late.envelope_id = "late-copy".into();
+    late.record.record_id = format!("{social}@late");
+    let report = b
+        .store
+        .sync_receive(&[late], relay.records.len() as i64)
+        .unwrap();
+    assert_eq!(report.already_here, 1);
+    assert_eq!(
+        delivered(&b),
+        DeliveryState::Delivered,
+        "an older state never wins"
+    );
+    assert_eq!(relay.push(&mut b), 0, "B sends nothing of A's outbox back");
+    assert!(b.store.audit_verify().unwrap().intact());
+}

@@ -429,6 +429,7 @@ export type ErrorCode =
   | 'store.database'
   | 'store.delivery_claim_lost'
   | 'store.delivery_not_found'
+  | 'store.delivery_on_another_device'
   | 'store.delivery_state'
   | 'store.device_secret_missing'
   | 'store.engagement_ended'
@@ -1815,6 +1816,10 @@ export interface Delivery {
   recipient_id: string;
   recipient_name: string;
   recipient_role: string;
+  /**
+   * Queued on another of the home's devices, which sends it: shown here, never sent from here.
+   */
+  sent_from_another_device: boolean;
   state: DeliveryState;
 }
 /**
@@ -2546,6 +2551,11 @@ export interface OutboxMessage {
   id: string;
   pdf_sha256?: string | null;
   purpose: Purpose;
+  /**
+   * Queued on another of the home's devices, which sends it (its deliveries' states arrive
+   * from there).
+   */
+  sent_from_another_device: boolean;
 }
 /**
  * A force's practice, resolved: the national advice with the force's own parts laid over it.

@@ -104,6 +104,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   'interchange.malformed': 'That record file is damaged and could not be read.',
   'pack.font_missing_glyphs': 'Some characters in the name cannot be printed. Add a spelling in Latin letters too.',
   'pack.photo_unreadable': 'A photo could not be put in the pack. Add the photo again.',
+  'store.delivery_on_another_device': 'Another of the home\'s devices is sending this. Retry it or stop it on that device; this one shows its state only.',
   'sync.cannot_open': 'A record from the hub could not be opened with this home\'s key. Nothing was changed; tell your manager.',
   'sync.unknown_epoch': 'This device does not have the home\'s newest key yet. Press Sync now; if it keeps happening, pair this device again.',
   'sync.cannot_unwrap': 'The home\'s key sent to this device could not be opened. Ask a manager to approve this device again.',
