@@ -107,7 +107,8 @@ fn run(handle: &AppHandle, wakes: &Receiver<()>) {
                         + report.received.photos
                         + report.received.episodes
                         + report.received.episode_entries
-                        + report.received.outbox,
+                        + report.received.outbox
+                        + report.received.home,
                     sent: report.sent,
                     failed: false,
                 }

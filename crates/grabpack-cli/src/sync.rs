@@ -212,6 +212,18 @@ pub fn run(cli: &Cli, dir: &Path, command: &SyncCommand) -> Result<()> {
                             r.received.episodes, r.received.episode_entries
                         ));
                     }
+                    if r.received.outbox > 0 {
+                        s.push_str(&format!(
+                            ", {} sent messages or delivery states",
+                            r.received.outbox
+                        ));
+                    }
+                    if r.received.home > 0 {
+                        s.push_str(&format!(
+                            ", {} settings, police-directory edits or archived children",
+                            r.received.home
+                        ));
+                    }
                     if r.received.linked_episodes > 0 {
                         s.push_str(&format!(
                             "; {} children were reported missing on two devices at once: both records are kept, shown together (grabpack missing show)",

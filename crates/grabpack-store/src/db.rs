@@ -386,6 +386,18 @@ AFTER UPDATE OF state, attempts, last_error_code, receipt, delivered_at, given_u
 WHEN (SELECT sent_from_device FROM outbox_messages WHERE id = NEW.message_id) IS NULL
 BEGIN UPDATE outbox_deliveries SET state_version = state_version + 1 WHERE id = NEW.id; END;
 "#,
+    // 13: the home's police-directory edits travel between its devices: each edit gets a
+    // global id, and the edit shown for a unit is the newest by when it was saved (then by
+    // id), the same on every device (`settings::directory_overrides`). The immutability trigger
+    // is remade around the one-off fill, as in 10 and 11.
+    r#"
+ALTER TABLE directory_entries ADD COLUMN global_id TEXT;
+DROP TRIGGER directory_entries_no_update;
+UPDATE directory_entries SET global_id = lower(hex(randomblob(16)));
+CREATE TRIGGER directory_entries_no_update BEFORE UPDATE ON directory_entries
+BEGIN SELECT RAISE(ABORT, 'directory history is immutable'); END;
+CREATE UNIQUE INDEX directory_entries_global_id ON directory_entries (global_id);
+"#,
 ];
 
 /// The schema version this build writes.

@@ -7,6 +7,7 @@
 //! database may hold them.
 
 use grabpack_core::ReadinessSettings;
+use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
@@ -140,6 +141,8 @@ impl Store {
             "INSERT INTO meta (key, value) VALUES ('settings', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             [to_json(settings)?],
         )?;
+        // Which save this is, for the home's other devices (`sync`): the newest save wins there.
+        crate::sync::note_settings_saved(&tx, &self.actor.id())?;
         audit::append(
             &tx,
             &now(),
@@ -211,14 +214,33 @@ impl Store {
         Ok(())
     }
 
-    /// The home's edits to the police directory: the newest entry per unit.
+    /// The home's edits to the police directory: the newest entry per unit, by when it was
+    /// saved and then by its id, so every device of the home shows the same one whichever
+    /// device's edit arrived last.
     pub fn directory_overrides(&self) -> Result<Vec<(String, String)>> {
         let mut stmt = self.conn().prepare(
-            "SELECT unit_id, entry_json FROM directory_entries d
-             WHERE seq = (SELECT max(seq) FROM directory_entries x WHERE x.unit_id = d.unit_id) ORDER BY unit_id",
+            "SELECT unit_id, entry_json, saved_at, coalesce(global_id, ''), seq FROM directory_entries",
         )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
+        type Key = (Option<Timestamp>, String, i64);
+        let mut newest: std::collections::BTreeMap<String, (Key, String)> =
+            std::collections::BTreeMap::new();
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+            ))
+        })?;
+        for row in rows {
+            let (unit, json, saved_at, gid, seq) = row?;
+            let key: Key = (saved_at.parse().ok(), gid, seq);
+            if newest.get(&unit).is_none_or(|(k, _)| key > *k) {
+                newest.insert(unit, (key, json));
+            }
+        }
+        Ok(newest.into_iter().map(|(u, (_, j))| (u, j)).collect())
     }
 
     /// Save an edited directory entry (managers only); earlier versions are kept.
@@ -230,8 +252,8 @@ impl Store {
         let actor = self.actor().id();
         let tx = self.conn_mut().transaction()?;
         tx.execute(
-            "INSERT INTO directory_entries (unit_id, entry_json, saved_at, saved_by) VALUES (?1, ?2, ?3, ?4)",
-            params![unit_id, entry_json, at, actor],
+            "INSERT INTO directory_entries (unit_id, entry_json, saved_at, saved_by, global_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![unit_id, entry_json, at, actor, crate::sync::new_global_id()],
         )?;
         audit::append(
             &tx,

@@ -16,9 +16,12 @@
 //! revision until a person chooses (`settle_disagreement`) or edits that field.
 
 mod episodes;
+mod home;
 mod outbox;
 
 pub use episodes::{RECORD_EPISODE, RECORD_EPISODE_ENTRY};
+pub(crate) use home::note_settings_saved;
+pub use home::{RECORD_CHILD_ARCHIVED, RECORD_DIRECTORY_ENTRY, RECORD_HOME_SETTINGS};
 pub use outbox::{RECORD_DELIVERY_STATE, RECORD_OUTBOX_MESSAGE};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -172,6 +175,9 @@ pub struct ReceiveReport {
     pub linked_episodes: usize,
     /// Messages queued on another device, and changes of their deliveries' states.
     pub outbox: usize,
+    /// The home's settings, police-directory edits and archived children taken from another
+    /// device.
+    pub home: usize,
 }
 
 /// A field two edits of one child set differently, as the child's record shows it now.
@@ -368,6 +374,11 @@ impl Store {
                 join.pairing_code
             ],
         )?;
+        // A device joining a home that already shares its records takes the home's settings:
+        // what it was set to on its own is not offered to the others as a newer save.
+        if join.state == SyncState::WaitingForApproval {
+            home::forget_own_settings_save(&tx)?;
+        }
         audit::append(
             &tx,
             &at,
@@ -484,6 +495,7 @@ impl Store {
     pub fn sync_waiting_to_send(&self) -> Result<i64> {
         Ok(episodes::unsent(&self.conn)?
             + outbox::unsent(&self.conn)?
+            + home::unsent(&self.conn)?
             + self.conn.query_row::<i64, _, _>(
             "SELECT (SELECT count(*) FROM revisions r WHERE r.merged_heads_json IS NULL
                        AND NOT EXISTS (SELECT 1 FROM sync_known k WHERE k.record_kind = 'revision' AND k.record_id = r.global_id))
@@ -601,6 +613,11 @@ impl Store {
         if left > 0 {
             out.extend(outbox::outgoing(&self.conn, left)?);
         }
+        // The home's settings, directory edits and archives after the children they name.
+        let left = limit - i64::try_from(out.len()).unwrap_or(0);
+        if left > 0 {
+            out.extend(home::outgoing(&self.conn, left)?);
+        }
         Ok(out)
     }
 
@@ -717,6 +734,9 @@ impl Store {
                     RECORD_EPISODE_ENTRY => episodes::receive_entry(&sp, &body),
                     RECORD_OUTBOX_MESSAGE => outbox::receive_message(&sp, &body, &device_id),
                     RECORD_DELIVERY_STATE => outbox::receive_state(&sp, &body),
+                    RECORD_HOME_SETTINGS => home::receive_settings(&sp, &body),
+                    RECORD_DIRECTORY_ENTRY => home::receive_directory(&sp, &body),
+                    RECORD_CHILD_ARCHIVED => home::receive_archive(&sp, &body),
                     // A kind from a newer version of Grab Pack: kept as known so it is not asked
                     // for again; a later version that knows it reads it from the hub again.
                     _ => Ok(Outcome::AlreadyHere),
@@ -770,6 +790,15 @@ impl Store {
                         touched.insert(child_id);
                         devices.insert(device_id.clone());
                     }
+                    Outcome::Home => {
+                        report.home += 1;
+                        devices.insert(device_id.clone());
+                    }
+                    Outcome::Archived { child_id } => {
+                        report.home += 1;
+                        touched.insert(child_id);
+                        devices.insert(device_id.clone());
+                    }
                 }
                 progress = true;
                 tx.execute(
@@ -801,6 +830,7 @@ impl Store {
             + report.episodes
             + report.episode_entries
             + report.outbox
+            + report.home
             + report.refused
             > 0
         {
@@ -811,13 +841,14 @@ impl Store {
                 AuditAction::SyncReceived.as_str(),
                 None,
                 &format!(
-                    "{} revisions, {} photos, {} episodes ({} linked with one open here), {} episode entries and {} sent messages or delivery states for {} children from devices {}; {} merged views; {} with disagreements; {} waiting; {} refused as unreadable",
+                    "{} revisions, {} photos, {} episodes ({} linked with one open here), {} episode entries, {} sent messages or delivery states and {} settings, directory edits or archived children, for {} children from devices {}; {} merged views; {} with disagreements; {} waiting; {} refused as unreadable",
                     report.revisions,
                     report.photos,
                     report.episodes,
                     report.linked_episodes,
                     report.episode_entries,
                     report.outbox,
+                    report.home,
                     touched.len(),
                     devices.into_iter().collect::<Vec<_>>().join(", "),
                     report.merges,
@@ -900,11 +931,28 @@ enum Outcome {
     Wait,
     AlreadyHere,
     Refused,
-    Revision { child_id: String, merged: bool },
-    Photo { child_id: String },
-    Episode { child_id: String, linked: bool },
-    EpisodeEntry { child_id: String },
-    Outbox { child_id: String },
+    Revision {
+        child_id: String,
+        merged: bool,
+    },
+    Photo {
+        child_id: String,
+    },
+    Episode {
+        child_id: String,
+        linked: bool,
+    },
+    EpisodeEntry {
+        child_id: String,
+    },
+    Outbox {
+        child_id: String,
+    },
+    /// Settings or a police-directory edit.
+    Home,
+    Archived {
+        child_id: String,
+    },
 }
 
 fn known_revision(conn: &Connection, global_id: &str) -> Result<bool> {

@@ -753,3 +753,70 @@ fn a_pack_sent_from_one_device_shows_its_live_states_on_another_which_never_send
     assert_eq!(relay.push(&mut b), 0, "B sends nothing of A's outbox back");
     assert!(b.store.audit_verify().unwrap().intact());
 }
+
+// ---- The home's settings, police-directory edits and archive ----
+
+#[test]
+fn the_homes_settings_directory_edits_and_archive_reach_every_device_the_newest_save_winning() {
+    let (mut relay, mut a, mut b, id) = two_devices_with_a_child();
+    let mut settings = a.store.settings().unwrap();
+    settings.home_name = "Maple House, renamed on A (fictional)".into();
+    settings.auto_lock_minutes = 3;
+    a.store.set_settings(&settings).unwrap();
+    a.store
+        .save_directory_entry("met-south", r#"{"email":"south@police.example.invalid"}"#)
+        .unwrap();
+    relay.sync(&mut a);
+    let report = relay.pull(&mut b);
+    assert_eq!(report.home, 2);
+    assert_eq!(
+        b.store.settings().unwrap().home_name,
+        "Maple House, renamed on A (fictional)"
+    );
+    assert_eq!(b.store.settings().unwrap().auto_lock_minutes, 3);
+    assert_eq!(
+        b.store.directory_overrides().unwrap(),
+        vec![(
+            "met-south".to_string(),
+            r#"{"email":"south@police.example.invalid"}"#.to_string()
+        )]
+    );
+
+    // Two managers edit at once: the later save wins on both devices, settings and directory.
+    settings.home_name = "Renamed on A again (fictional)".into();
+    a.store.set_settings(&settings).unwrap();
+    a.store
+        .save_directory_entry("met-south", r#"{"email":"from-a@police.example.invalid"}"#)
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let mut on_b = b.store.settings().unwrap();
+    on_b.home_name = "Renamed on B, later (fictional)".into();
+    b.store.set_settings(&on_b).unwrap();
+    b.store
+        .save_directory_entry("met-south", r#"{"email":"from-b@police.example.invalid"}"#)
+        .unwrap();
+    relay.sync(&mut b);
+    relay.sync(&mut a);
+    relay.sync(&mut b);
+    for d in [&a, &b] {
+        assert_eq!(
+            d.store.settings().unwrap().home_name,
+            "Renamed on B, later (fictional)",
+            "{}",
+            d.name
+        );
+        assert_eq!(
+            d.store.directory_overrides().unwrap()[0].1,
+            r#"{"email":"from-b@police.example.invalid"}"#,
+            "{}",
+            d.name
+        );
+    }
+
+    // A child who left, archived on B: archived on A.
+    b.store.archive(&id).unwrap();
+    relay.sync(&mut b);
+    relay.pull(&mut a);
+    assert!(a.store.child(&id).unwrap().archived_at.is_some());
+    assert_eq!(relay.push(&mut a), 0, "nothing received goes back");
+}

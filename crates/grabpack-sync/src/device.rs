@@ -627,6 +627,7 @@ fn pull_all(
         total.episode_entries += report.episode_entries;
         total.linked_episodes += report.linked_episodes;
         total.outbox += report.outbox;
+        total.home += report.home;
         total.waiting = report.waiting;
         for c in report.children_with_disagreements {
             if !total.children_with_disagreements.contains(&c) {
