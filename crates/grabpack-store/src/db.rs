@@ -373,18 +373,29 @@ BEGIN SELECT RAISE(ABORT, 'episode history is immutable'); END;
 CREATE UNIQUE INDEX episode_events_global_id ON episode_events (global_id);
 "#,
     // 12: the outbox is seen on every device of the home. A message queued on another device is
-    // kept here as that device's (`sent_from_device`): shown with its recipients' states, and
+    // kept here as that device's (`outbox_elsewhere`): shown with its recipients' states, and
     // counted in who had the pack, but never claimed or sent from here (it has no bytes here).
-    // Each delivery counts its own changes of state (`state_version`, kept by the trigger for
-    // this device's own deliveries), so a device applies another's newest state and never an
-    // older one arriving late.
+    // Each of this device's deliveries counts its own changes of state (`delivery_versions`,
+    // kept by the trigger), so another device applies the newest state and never an older one
+    // arriving late. Both are small tables of their own, not columns: a message's and a
+    // delivery's rows carry the PDF and the whole email, and a column added after them is read
+    // only by walking past those bytes (the sender's queries would read every PDF on each pass).
     r#"
-ALTER TABLE outbox_messages ADD COLUMN sent_from_device TEXT;
-ALTER TABLE outbox_deliveries ADD COLUMN state_version INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE outbox_elsewhere (
+    message_id TEXT PRIMARY KEY REFERENCES outbox_messages(id),
+    device_id TEXT NOT NULL
+) STRICT;
+CREATE TABLE delivery_versions (
+    delivery_id TEXT PRIMARY KEY REFERENCES outbox_deliveries(id),
+    version INTEGER NOT NULL
+) STRICT;
 CREATE TRIGGER outbox_delivery_state_version
 AFTER UPDATE OF state, attempts, last_error_code, receipt, delivered_at, given_up_at ON outbox_deliveries
-WHEN (SELECT sent_from_device FROM outbox_messages WHERE id = NEW.message_id) IS NULL
-BEGIN UPDATE outbox_deliveries SET state_version = state_version + 1 WHERE id = NEW.id; END;
+WHEN NOT EXISTS (SELECT 1 FROM outbox_elsewhere e WHERE e.message_id = NEW.message_id)
+BEGIN
+  INSERT INTO delivery_versions (delivery_id, version) VALUES (NEW.id, 1)
+  ON CONFLICT (delivery_id) DO UPDATE SET version = version + 1;
+END;
 "#,
     // 13: the home's police-directory edits travel between its devices: each edit gets a
     // global id, and the edit shown for a unit is the newest by when it was saved (then by

@@ -240,7 +240,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-const DELIVERY_COLUMNS: &str = "d.id, d.message_id, m.episode_id, m.child_id, d.recipient_id, d.recipient_name, d.recipient_role, d.channel, d.address, d.payload_sha256, COALESCE(d.pdf_sha256, m.pdf_sha256), d.idempotency_key, d.email_message_id, d.state, d.attempts, d.next_attempt_ms, d.last_error_code, d.last_error, d.receipt, d.delivered_at, d.given_up_by, d.given_up_reason, d.audience, m.sent_from_device IS NOT NULL";
+const DELIVERY_COLUMNS: &str = "d.id, d.message_id, m.episode_id, m.child_id, d.recipient_id, d.recipient_name, d.recipient_role, d.channel, d.address, d.payload_sha256, COALESCE(d.pdf_sha256, m.pdf_sha256), d.idempotency_key, d.email_message_id, d.state, d.attempts, d.next_attempt_ms, d.last_error_code, d.last_error, d.receipt, d.delivered_at, d.given_up_by, d.given_up_reason, d.audience, EXISTS (SELECT 1 FROM outbox_elsewhere e WHERE e.message_id = d.message_id)";
 
 /// A stored audience word, read back through [`Audience::parse`]: an unknown word is
 /// `store.damaged`, never a default.
@@ -412,7 +412,7 @@ impl Store {
     pub fn due_deliveries(&self, now: Timestamp, lease_ms: i64) -> Result<Vec<Delivery>> {
         let mut stmt = self.conn().prepare(&format!(
             "SELECT {DELIVERY_COLUMNS} FROM outbox_deliveries d JOIN outbox_messages m ON m.id = d.message_id
-             WHERE m.sent_from_device IS NULL
+             WHERE NOT EXISTS (SELECT 1 FROM outbox_elsewhere e WHERE e.message_id = d.message_id)
                AND ((d.state = 'queued' AND coalesce(d.next_attempt_ms, 0) <= ?1)
                 OR (d.state = 'sending' AND coalesce(d.claimed_ms, 0) <= ?1 - ?2))
              ORDER BY coalesce(d.next_attempt_ms, 0), d.rowid"
@@ -425,8 +425,10 @@ impl Store {
     /// is above zero the app keeps its sender running, even behind the lock screen.
     pub fn undelivered_count(&self) -> Result<i64> {
         Ok(self.conn().query_row(
-            "SELECT count(*) FROM outbox_deliveries d JOIN outbox_messages m ON m.id = d.message_id
-             WHERE d.state IN ('queued', 'sending') AND m.sent_from_device IS NULL",
+            // Counted through the state index; another device's deliveries (small rows) taken off.
+            "SELECT (SELECT count(*) FROM outbox_deliveries WHERE state IN ('queued', 'sending'))
+                  - (SELECT count(*) FROM outbox_deliveries d JOIN outbox_elsewhere e ON e.message_id = d.message_id
+                     WHERE d.state IN ('queued', 'sending'))",
             [],
             |r| r.get(0),
         )?)
@@ -446,8 +448,8 @@ impl Store {
         let claims: Vec<(DeliveryId, Option<String>, Option<i64>)> = {
             let mut stmt = tx.prepare(
                 "SELECT d.id, d.claimed_by, d.claimed_ms FROM outbox_deliveries d
-                 JOIN outbox_messages m ON m.id = d.message_id
-                 WHERE d.state = 'sending' AND m.sent_from_device IS NULL",
+                 WHERE d.state = 'sending'
+                   AND NOT EXISTS (SELECT 1 FROM outbox_elsewhere e WHERE e.message_id = d.message_id)",
             )?;
             stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                 .collect::<std::result::Result<_, _>>()?
@@ -499,7 +501,7 @@ impl Store {
             "UPDATE outbox_deliveries SET state = 'sending', attempts = attempts + 1, claimed_ms = ?2, claimed_by = ?4
              WHERE id = ?1 AND ((state = 'queued' AND coalesce(next_attempt_ms, 0) <= ?2)
                  OR (state = 'sending' AND coalesce(claimed_ms, 0) <= ?2 - ?3))
-               AND message_id IN (SELECT id FROM outbox_messages WHERE sent_from_device IS NULL)",
+               AND NOT EXISTS (SELECT 1 FROM outbox_elsewhere e WHERE e.message_id = outbox_deliveries.message_id)",
             params![
                 id,
                 now.as_millisecond(),
@@ -808,7 +810,7 @@ impl Store {
     ) -> Result<Vec<OutboxMessage>> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT id, episode_id, child_id, purpose, created_at, created_by, pdf_sha256, cover_note, sent_from_device IS NOT NULL FROM outbox_messages
+            "SELECT id, episode_id, child_id, purpose, created_at, created_by, pdf_sha256, cover_note, EXISTS (SELECT 1 FROM outbox_elsewhere e WHERE e.message_id = outbox_messages.id) FROM outbox_messages
              WHERE (?1 IS NULL OR id = ?1) AND (?2 IS NULL OR episode_id = ?2) ORDER BY rowid DESC",
         )?;
         let mut msgs: Vec<OutboxMessage> = stmt

@@ -102,8 +102,8 @@ fn a_store_already_holding_two_open_episodes_for_one_child_still_opens_and_keeps
          CREATE TRIGGER directory_entries_no_update BEFORE UPDATE ON directory_entries
          BEGIN SELECT RAISE(ABORT, 'directory history is immutable'); END;
          DROP TRIGGER outbox_delivery_state_version;
-         ALTER TABLE outbox_deliveries DROP COLUMN state_version;
-         ALTER TABLE outbox_messages DROP COLUMN sent_from_device;
+         DROP TABLE delivery_versions;
+         DROP TABLE outbox_elsewhere;
          DROP INDEX episode_events_global_id;
          DROP TRIGGER episode_events_no_update;
          ALTER TABLE episode_events DROP COLUMN global_id;

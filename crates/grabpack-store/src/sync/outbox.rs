@@ -6,9 +6,10 @@
 //! (the signed email, the intake's manifest and PDF), and a second sender would mean a second
 //! copy at the police. So a message travels without them, as a record of who it went to; each
 //! change of a delivery's state (sending, delivered, failed, given up, retried) travels as a
-//! record of its own, numbered by the sending device (`state_version`), and a device keeps the
+//! record of its own, numbered by the sending device (`delivery_versions`), and a device keeps the
 //! highest number it has seen. A message kept here from another device is never claimed,
-//! retried or given up from here (`outbox`: `sent_from_device`).
+//! retried or given up from here (`outbox_elsewhere`; `delivery_versions` counts this device's
+//! own changes).
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -76,14 +77,14 @@ struct StateRecord {
 /// How many of this device's messages and delivery states the hub does not hold yet.
 pub(super) fn unsent(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row(
-        "SELECT (SELECT count(*) FROM outbox_messages m WHERE m.sent_from_device IS NULL
+        "SELECT (SELECT count(*) FROM outbox_messages m
+                   WHERE NOT EXISTS (SELECT 1 FROM outbox_elsewhere e WHERE e.message_id = m.id)
                    AND NOT EXISTS (SELECT 1 FROM sync_known k
                        WHERE k.record_kind = 'outbox_message' AND k.record_id = m.id))
-              + (SELECT count(*) FROM outbox_deliveries d JOIN outbox_messages m ON m.id = d.message_id
-                   WHERE m.sent_from_device IS NULL
-                   AND NOT EXISTS (SELECT 1 FROM sync_known k
+              + (SELECT count(*) FROM delivery_versions v
+                   WHERE NOT EXISTS (SELECT 1 FROM sync_known k
                        WHERE k.record_kind = 'delivery_state'
-                         AND k.record_id = d.id || '@' || d.state_version))",
+                         AND k.record_id = v.delivery_id || '@' || v.version))",
         [],
         |r| r.get(0),
     )?)
@@ -95,7 +96,8 @@ pub(super) fn outgoing(conn: &Connection, limit: i64) -> Result<Vec<SyncRecord>>
     let mut out = Vec::new();
     let ids: Vec<String> = {
         let mut stmt = conn.prepare(
-            "SELECT m.id FROM outbox_messages m WHERE m.sent_from_device IS NULL
+            "SELECT m.id FROM outbox_messages m
+             WHERE NOT EXISTS (SELECT 1 FROM outbox_elsewhere e WHERE e.message_id = m.id)
                AND NOT EXISTS (SELECT 1 FROM sync_known k
                    WHERE k.record_kind = 'outbox_message' AND k.record_id = m.id)
                AND NOT EXISTS (SELECT 1 FROM sync_sealed s
@@ -158,16 +160,18 @@ pub(super) fn outgoing(conn: &Connection, limit: i64) -> Result<Vec<SyncRecord>>
     if left <= 0 {
         return Ok(out);
     }
+    // Only deliveries whose state changed since it last went (the versions table is small; a
+    // delivery's row is read only when it has something to send). A delivery never changed is
+    // queued, which its message already says.
     let mut stmt = conn.prepare(
-        "SELECT d.id, d.state_version, d.state, d.attempts, d.last_error_code, d.last_error,
+        "SELECT d.id, v.version, d.state, d.attempts, d.last_error_code, d.last_error,
                 d.receipt, d.delivered_at, d.given_up_by, d.given_up_at, d.given_up_reason
-         FROM outbox_deliveries d JOIN outbox_messages m ON m.id = d.message_id
-         WHERE m.sent_from_device IS NULL
-           AND NOT EXISTS (SELECT 1 FROM sync_known k
-               WHERE k.record_kind = 'delivery_state' AND k.record_id = d.id || '@' || d.state_version)
+         FROM delivery_versions v JOIN outbox_deliveries d ON d.id = v.delivery_id
+         WHERE NOT EXISTS (SELECT 1 FROM sync_known k
+               WHERE k.record_kind = 'delivery_state' AND k.record_id = v.delivery_id || '@' || v.version)
            AND NOT EXISTS (SELECT 1 FROM sync_sealed s
-               WHERE s.record_kind = 'delivery_state' AND s.record_id = d.id || '@' || d.state_version)
-         ORDER BY m.rowid, d.rowid LIMIT ?1",
+               WHERE s.record_kind = 'delivery_state' AND s.record_id = v.delivery_id || '@' || v.version)
+         ORDER BY v.rowid LIMIT ?1",
     )?;
     let states: Vec<StateRecord> = stmt
         .query_map([left], |r| {
@@ -251,8 +255,8 @@ pub(super) fn receive_message(conn: &Connection, body: &[u8], device_id: &str) -
         return Ok(Outcome::Wait);
     }
     conn.execute(
-        "INSERT INTO outbox_messages (id, episode_id, child_id, purpose, created_at, created_by, pdf, pdf_sha256, readout, cover_note, sent_from_device)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, ?8, ?9, ?10)",
+        "INSERT INTO outbox_messages (id, episode_id, child_id, purpose, created_at, created_by, pdf, pdf_sha256, readout, cover_note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, ?8, ?9)",
         params![
             r.id,
             r.episode_id,
@@ -262,9 +266,12 @@ pub(super) fn receive_message(conn: &Connection, body: &[u8], device_id: &str) -
             r.created_by,
             r.pdf_sha256,
             r.readout,
-            r.cover_note,
-            device_id
+            r.cover_note
         ],
+    )?;
+    conn.execute(
+        "INSERT INTO outbox_elsewhere (message_id, device_id) VALUES (?1, ?2)",
+        params![r.id, device_id],
     )?;
     for d in &r.deliveries {
         // The bytes stay on the sending device: an empty payload here, never sent from here.
@@ -304,7 +311,9 @@ pub(super) fn receive_state(conn: &Connection, body: &[u8]) -> Result<Outcome> {
     }
     let here: Option<(i64, bool, String)> = conn
         .query_row(
-            "SELECT d.state_version, m.sent_from_device IS NULL, m.child_id
+            "SELECT coalesce((SELECT version FROM delivery_versions WHERE delivery_id = d.id), 0),
+                    NOT EXISTS (SELECT 1 FROM outbox_elsewhere e WHERE e.message_id = d.message_id),
+                    m.child_id
              FROM outbox_deliveries d JOIN outbox_messages m ON m.id = d.message_id WHERE d.id = ?1",
             [&r.delivery_id],
             |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
@@ -324,7 +333,7 @@ pub(super) fn receive_state(conn: &Connection, body: &[u8]) -> Result<Outcome> {
     conn.execute(
         "UPDATE outbox_deliveries SET state = ?2, attempts = ?3, last_error_code = ?4, last_error = ?5,
                 receipt = ?6, delivered_at = ?7, given_up_by = ?8, given_up_at = ?9,
-                given_up_reason = ?10, state_version = ?11, next_attempt_ms = NULL
+                given_up_reason = ?10, next_attempt_ms = NULL
          WHERE id = ?1",
         params![
             r.delivery_id,
@@ -336,9 +345,13 @@ pub(super) fn receive_state(conn: &Connection, body: &[u8]) -> Result<Outcome> {
             r.delivered_at,
             r.given_up_by,
             r.given_up_at,
-            r.given_up_reason,
-            r.version
+            r.given_up_reason
         ],
+    )?;
+    conn.execute(
+        "INSERT INTO delivery_versions (delivery_id, version) VALUES (?1, ?2)
+         ON CONFLICT (delivery_id) DO UPDATE SET version = excluded.version",
+        params![r.delivery_id, r.version],
     )?;
     Ok(Outcome::Outbox { child_id })
 }
