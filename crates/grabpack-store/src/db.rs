@@ -409,6 +409,12 @@ CREATE TRIGGER directory_entries_no_update BEFORE UPDATE ON directory_entries
 BEGIN SELECT RAISE(ABORT, 'directory history is immutable'); END;
 CREATE UNIQUE INDEX directory_entries_global_id ON directory_entries (global_id);
 "#,
+    // 14: this device's merged views (never sent) found without reading every revision's row:
+    // a revision's row carries its whole form, and `merged_heads_json` sits after it
+    // (`sync::sync_outgoing`, `sync_waiting_to_send`).
+    r#"
+CREATE INDEX revisions_merged ON revisions (id) WHERE merged_heads_json IS NOT NULL;
+"#,
 ];
 
 /// The schema version this build writes.

@@ -290,6 +290,20 @@ fn json_list(json: &str, what: &str) -> Result<Vec<String>> {
     serde_json::from_str(json).map_err(|e| crate::store::damaged(format!("{what}: {e}")))
 }
 
+/// Whether `table` has a row whose `column` is `value` (the table and column are this module's
+/// own names, never input): how a received record learns it is already here, or what it builds
+/// on is.
+fn exists(conn: &Connection, table: &str, column: &str, value: &str) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT 1 FROM {table} WHERE {column} = ?1"),
+            [value],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
 fn invalid(what: impl std::fmt::Display) -> StoreError {
     StoreError::SyncRecordInvalid(what.to_string())
 }
@@ -497,9 +511,13 @@ impl Store {
             + outbox::unsent(&self.conn)?
             + home::unsent(&self.conn)?
             + self.conn.query_row::<i64, _, _>(
-            "SELECT (SELECT count(*) FROM revisions r WHERE r.merged_heads_json IS NULL
-                       AND NOT EXISTS (SELECT 1 FROM sync_known k WHERE k.record_kind = 'revision' AND k.record_id = r.global_id))
-                  + (SELECT count(*) FROM photos p
+            // From the global-id index, less this device's merged views (found by their own
+            // small index), for the reason in `sync_outgoing`.
+            "SELECT (SELECT count(*) FROM revisions r INDEXED BY revisions_global_id
+                       WHERE NOT EXISTS (SELECT 1 FROM sync_known k WHERE k.record_kind = 'revision' AND k.record_id = r.global_id))
+                  - (SELECT count(*) FROM revisions r INDEXED BY revisions_merged
+                       WHERE r.merged_heads_json IS NOT NULL)
+                  + (SELECT count(*) FROM photos p INDEXED BY photos_dashboard
                        WHERE NOT EXISTS (SELECT 1 FROM sync_known k WHERE k.record_kind = 'photo' AND k.record_id = p.id))",
             [],
             |r| r.get(0),
@@ -526,20 +544,36 @@ impl Store {
     pub fn sync_outgoing(&self, limit: usize) -> Result<Vec<SyncRecord>> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let mut out = Vec::new();
+        // Which revisions have not gone, found from the global-id index alone: a revision's row
+        // carries its whole form, and `merged_heads_json` and `global_id` were added after it,
+        // so a scan that read them walked past every form on every pass of the background
+        // sync. Only the rows found (new saves, and this device's few merged views, which never
+        // go) are read.
+        let unsent: Vec<i64> = {
+            let mut stmt = self.conn.prepare(
+                "SELECT r.id FROM revisions r INDEXED BY revisions_global_id
+                 WHERE NOT EXISTS (SELECT 1 FROM sync_known k
+                                   WHERE k.record_kind = 'revision' AND k.record_id = r.global_id)
+                   AND NOT EXISTS (SELECT 1 FROM sync_sealed s
+                                   WHERE s.record_kind = 'revision' AND s.record_id = r.global_id)
+                 ORDER BY r.id",
+            )?;
+            stmt.query_map([], |r| r.get(0))?
+                .collect::<std::result::Result<_, _>>()?
+        };
         let mut stmt = self.conn.prepare(
             "SELECT r.global_id, r.child_id, c.created_at, r.parents_json, r.kind, r.saved_at,
                     r.saved_by, r.saved_by_name, r.form_json, r.changed_paths, r.note,
                     r.disagreements_json
              FROM revisions r JOIN children c ON c.id = r.child_id
-             WHERE r.merged_heads_json IS NULL
-               AND NOT EXISTS (SELECT 1 FROM sync_known k
-                               WHERE k.record_kind = 'revision' AND k.record_id = r.global_id)
-               AND NOT EXISTS (SELECT 1 FROM sync_sealed s
-                               WHERE s.record_kind = 'revision' AND s.record_id = r.global_id)
-             ORDER BY r.id LIMIT ?1",
+             WHERE r.id = ?1 AND r.merged_heads_json IS NULL",
         )?;
-        let mut rows = stmt.query([limit])?;
-        while let Some(r) = rows.next()? {
+        for id in unsent {
+            if i64::try_from(out.len()).unwrap_or(i64::MAX) >= limit {
+                break;
+            }
+            let mut rows = stmt.query([id])?;
+            let Some(r) = rows.next()? else { continue };
             let global_id: String = r.get(0)?;
             let record = RevisionRecord {
                 format: RECORD_FORMAT,
@@ -566,18 +600,28 @@ impl Store {
         if left <= 0 {
             return Ok(out);
         }
+        // The same for photos: the ids from the dashboard's photo index, then only the rows
+        // found (a photo's row is its JPEG).
+        let unsent: Vec<i64> = {
+            let mut stmt = self.conn.prepare(
+                "SELECT p.rowid FROM photos p INDEXED BY photos_dashboard
+                 WHERE NOT EXISTS (SELECT 1 FROM sync_known k
+                                   WHERE k.record_kind = 'photo' AND k.record_id = p.id)
+                   AND NOT EXISTS (SELECT 1 FROM sync_sealed s
+                                   WHERE s.record_kind = 'photo' AND s.record_id = p.id)
+                 ORDER BY p.rowid LIMIT ?1",
+            )?;
+            stmt.query_map([left], |r| r.get(0))?
+                .collect::<std::result::Result<_, _>>()?
+        };
         let mut stmt = self.conn.prepare(
             "SELECT id, child_id, kind, taken_on, added_at, added_by, width, height, sha256,
                     pipeline, jpeg
-             FROM photos p
-             WHERE NOT EXISTS (SELECT 1 FROM sync_known k
-                               WHERE k.record_kind = 'photo' AND k.record_id = p.id)
-               AND NOT EXISTS (SELECT 1 FROM sync_sealed s
-                               WHERE s.record_kind = 'photo' AND s.record_id = p.id)
-             ORDER BY rowid LIMIT ?1",
+             FROM photos WHERE rowid = ?1",
         )?;
-        let mut rows = stmt.query([left])?;
-        while let Some(r) = rows.next()? {
+        for rowid in unsent {
+            let mut rows = stmt.query([rowid])?;
+            let Some(r) = rows.next()? else { continue };
             let header = PhotoHeader {
                 format: RECORD_FORMAT,
                 id: r.get(0)?,
@@ -956,14 +1000,7 @@ enum Outcome {
 }
 
 fn known_revision(conn: &Connection, global_id: &str) -> Result<bool> {
-    Ok(conn
-        .query_row(
-            "SELECT 1 FROM revisions WHERE global_id = ?1",
-            [global_id],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some())
+    exists(conn, "revisions", "global_id", global_id)
 }
 
 fn receive_revision(conn: &Connection, body: &[u8], device_id: &str) -> Result<Outcome> {
@@ -1129,23 +1166,11 @@ fn receive_photo(conn: &Connection, body: &[u8]) -> Result<Outcome> {
     if grabpack_core::PhotoKind::parse(&header.kind).is_none() {
         return Err(invalid(format!("photo kind '{}'", header.kind)));
     }
-    let exists = conn
-        .query_row("SELECT 1 FROM photos WHERE id = ?1", [&header.id], |_| {
-            Ok(())
-        })
-        .optional()?
-        .is_some();
-    if exists {
+    let here = exists(conn, "photos", "id", &header.id)?;
+    if here {
         return Ok(Outcome::AlreadyHere);
     }
-    let child_known = conn
-        .query_row(
-            "SELECT 1 FROM children WHERE id = ?1",
-            [&header.child_id],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some();
+    let child_known = exists(conn, "children", "id", &header.child_id)?;
     if !child_known {
         return Ok(Outcome::Wait);
     }

@@ -94,9 +94,10 @@ fn a_store_already_holding_two_open_episodes_for_one_child_still_opens_and_keeps
         .unwrap();
     // Back to the schema before the rule, with a second open episode written as the old CLI did.
     let conn = store.connection_for_tests();
-    // Every migration after 3 (up to 13) is undone, so all of them run again on the next unlock.
+    // Every migration after 3 (up to 14) is undone, so all of them run again on the next unlock.
     conn.execute_batch(
-        "DROP INDEX directory_entries_global_id;
+        "DROP INDEX revisions_merged;
+         DROP INDEX directory_entries_global_id;
          DROP TRIGGER directory_entries_no_update;
          ALTER TABLE directory_entries DROP COLUMN global_id;
          CREATE TRIGGER directory_entries_no_update BEFORE UPDATE ON directory_entries

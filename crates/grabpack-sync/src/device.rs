@@ -192,6 +192,18 @@ fn me(access: &mut impl StoreAccess) -> Result<(SyncDevice, DeviceIdentity)> {
     })
 }
 
+/// A manager's act on the home's devices: this device, its identity and the home's keys, read
+/// under the store once the person is found to be a manager.
+fn as_manager(access: &mut impl StoreAccess) -> Result<(SyncDevice, DeviceIdentity, HomeKeys)> {
+    access.with_store(|store| {
+        store.sync_require_manager()?;
+        let device = joined_device(store)?;
+        let me = identity(store, &device)?;
+        let keys = home_keys(store, &device.home_id)?;
+        Ok((device, me, keys))
+    })
+}
+
 fn refuse_if_joined(store: &Store) -> Result<()> {
     store.sync_require_manager()?;
     if let Some(d) = store.sync_device()? {
@@ -314,13 +326,7 @@ pub fn approve(
     code: &str,
     fingerprint_shown: &str,
 ) -> Result<WaitingDevice> {
-    let (device, me, keys) = access.with_store(|store| {
-        store.sync_require_manager()?;
-        let device = joined_device(store)?;
-        let me = identity(store, &device)?;
-        let keys = home_keys(store, &device.home_id)?;
-        Ok((device, me, keys))
-    })?;
+    let (device, me, keys) = as_manager(access)?;
     let net = Net::to(&device)?;
     let hub = &net.hub;
     let approved = net.run(async {
@@ -378,13 +384,7 @@ pub fn devices(access: &mut impl StoreAccess) -> Result<Vec<HomeDevice>> {
 /// Revoke a device (a lost phone, an agency laptop handed back): the home key rotates and only
 /// the devices that remain receive the new one. A manager's act, audited. Returns the new epoch.
 pub fn revoke(access: &mut impl StoreAccess, device_id: &str) -> Result<u32> {
-    let (device, me, mut keys) = access.with_store(|store| {
-        store.sync_require_manager()?;
-        let device = joined_device(store)?;
-        let me = identity(store, &device)?;
-        let keys = home_keys(store, &device.home_id)?;
-        Ok((device, me, keys))
-    })?;
+    let (device, me, mut keys) = as_manager(access)?;
     if device.device_id == device_id {
         return Err(SyncError::Malformed(
             "a device cannot revoke itself: revoke it from another paired device".into(),

@@ -19,7 +19,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use super::{Outcome, RECORD_FORMAT, SyncRecord, invalid};
+use super::{Outcome, RECORD_FORMAT, SyncRecord, exists, invalid};
 use crate::audit;
 use crate::audit_action::AuditAction;
 use crate::episodes::EventKind;
@@ -182,18 +182,12 @@ pub(super) fn receive_episode(conn: &Connection, body: &[u8], device_id: &str) -
     if uuid::Uuid::parse_str(&r.id).is_err() {
         return Err(invalid(format!("episode id '{}'", r.id)));
     }
-    let here = conn
-        .query_row("SELECT 1 FROM episodes WHERE id = ?1", [&r.id], |_| Ok(()))
-        .optional()?
-        .is_some();
+    let here = exists(conn, "episodes", "id", &r.id)?;
     if here {
         return Ok(Outcome::AlreadyHere);
     }
     let child = ChildId::from(r.child_id.clone());
-    let child_known = conn
-        .query_row("SELECT 1 FROM children WHERE id = ?1", [&child], |_| Ok(()))
-        .optional()?
-        .is_some();
+    let child_known = exists(conn, "children", "id", child.as_str())?;
     if !child_known {
         return Ok(Outcome::Wait);
     }
@@ -254,14 +248,7 @@ pub(super) fn receive_entry(conn: &Connection, body: &[u8]) -> Result<Outcome> {
     timestamp(&r.recorded_at, "an episode entry's recording time")?;
     serde_json::from_str::<serde_json::Value>(&r.body_json)
         .map_err(|e| invalid(format!("an episode entry's body: {e}")))?;
-    let here = conn
-        .query_row(
-            "SELECT 1 FROM episode_events WHERE global_id = ?1",
-            [&r.global_id],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some();
+    let here = exists(conn, "episode_events", "global_id", &r.global_id)?;
     if here {
         return Ok(Outcome::AlreadyHere);
     }

@@ -12,7 +12,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use super::{Outcome, RECORD_FORMAT, SyncRecord, invalid};
+use super::{Outcome, RECORD_FORMAT, SyncRecord, exists, invalid};
 use crate::error::Result;
 use crate::settings::HomeSettings;
 use crate::store::to_json;
@@ -252,14 +252,7 @@ pub(super) fn receive_directory(conn: &Connection, body: &[u8]) -> Result<Outcom
     r.saved_at
         .parse::<jiff::Timestamp>()
         .map_err(|_| invalid("a directory edit saved at a time that does not parse"))?;
-    let here = conn
-        .query_row(
-            "SELECT 1 FROM directory_entries WHERE global_id = ?1",
-            [&r.global_id],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some();
+    let here = exists(conn, "directory_entries", "global_id", &r.global_id)?;
     if here {
         return Ok(Outcome::AlreadyHere);
     }

@@ -14,7 +14,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use super::{Outcome, RECORD_FORMAT, SyncRecord, invalid};
+use super::{Outcome, RECORD_FORMAT, SyncRecord, exists, invalid};
 use crate::error::Result;
 use crate::outbox::{Channel, DeliveryState, Purpose};
 use crate::store::to_json;
@@ -225,31 +225,14 @@ pub(super) fn receive_message(conn: &Connection, body: &[u8], device_id: &str) -
             return Err(invalid(format!("delivery audience '{a}'")));
         }
     }
-    let here = conn
-        .query_row(
-            "SELECT 1 FROM outbox_messages WHERE id = ?1",
-            [&r.id],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some();
+    let here = exists(conn, "outbox_messages", "id", &r.id)?;
     if here {
         return Ok(Outcome::AlreadyHere);
     }
-    let child_known = conn
-        .query_row(
-            "SELECT 1 FROM children WHERE id = ?1",
-            [&r.child_id],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some();
+    let child_known = exists(conn, "children", "id", &r.child_id)?;
     let episode_known = match &r.episode_id {
         None => true,
-        Some(e) => conn
-            .query_row("SELECT 1 FROM episodes WHERE id = ?1", [e], |_| Ok(()))
-            .optional()?
-            .is_some(),
+        Some(e) => exists(conn, "episodes", "id", e)?,
     };
     if !child_known || !episode_known {
         return Ok(Outcome::Wait);
