@@ -128,7 +128,6 @@ impl AppState {
         *self.slot() = Some(session);
         *self.keeper() = None;
         self.wake_sender();
-        self.wake_sync();
     }
 
     fn keeper(&self) -> MutexGuard<'_, Option<Store>> {
@@ -240,6 +239,20 @@ impl AppState {
         let session = slot.as_mut().ok_or_else(UiError::locked)?;
         session.last_activity = now;
         f(&mut session.store)
+    }
+
+    /// Run `f` on the unlocked store **without** counting it as activity: for what the window
+    /// reads on its own (the sync line redrawn after every background pass), which must never
+    /// keep an unattended app unlocked. Locked or idle too long: `app.locked`, as `with_store`.
+    pub fn with_store_passive<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, UiError>,
+    ) -> Result<T, UiError> {
+        let mut slot = self.slot();
+        match slot.as_mut() {
+            Some(session) if !session.idle_expired(Instant::now()) => f(&mut session.store),
+            _ => Err(UiError::locked()),
+        }
     }
 
     /// Lock when idle for too long; true when this call locked it.
@@ -372,6 +385,49 @@ mod tests {
         state.lock();
         assert!(!state.keeper_active());
         assert!(state.with_outbox_store(|_| ()).is_none());
+    }
+
+    #[test]
+    fn what_the_window_reads_on_its_own_never_keeps_the_app_unlocked() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::new(
+            dir.path().into(),
+            None,
+            Some(Duration::from_millis(300)),
+            false,
+        );
+        state.begin_session(Session::new(
+            home(dir.path(), false),
+            Some(Duration::from_millis(300)),
+        ));
+        // The sync line redrawn again and again: the idle time still runs out.
+        for _ in 0..4 {
+            assert!(state.with_store_passive(|_| Ok(())).is_ok());
+            std::thread::sleep(Duration::from_millis(60));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(state.lock_if_idle(), "passive reads are not activity");
+        assert_eq!(
+            state.with_store_passive(|_| Ok(())).unwrap_err().code,
+            "app.locked"
+        );
+        // A person's command is activity, as before.
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::new(
+            dir.path().into(),
+            None,
+            Some(Duration::from_millis(300)),
+            false,
+        );
+        state.begin_session(Session::new(
+            home(dir.path(), false),
+            Some(Duration::from_millis(300)),
+        ));
+        for _ in 0..5 {
+            assert!(state.with_store(|_| Ok(())).is_ok());
+            std::thread::sleep(Duration::from_millis(80));
+        }
+        assert!(!state.lock_if_idle());
     }
 
     #[test]

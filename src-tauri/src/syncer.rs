@@ -7,7 +7,9 @@
 //! another within seconds without polling the hub hard. A save here wakes it at once
 //! (`AppState::wake_sync`, which also cuts a waiting request short). The store is taken only
 //! between the hub's answers (`SyncAccess`), so the window never waits on the network; while the
-//! app is locked nothing syncs (the store is closed), and the next unlock wakes it. A hub that
+//! app is locked nothing syncs (the store is closed), and the first look after an unlock (within
+//! [`IDLE`]) starts again: not at the unlock itself, whose first screenful, and the Missing
+//! button on it, come first. A hub that
 //! cannot be reached is tried again after a growing pause, up to [`MAX_PAUSE`]; the dashboard says
 //! "offline: N changes waiting" meanwhile. After every pass the window hears [`SYNC_EVENT`].
 

@@ -79,9 +79,11 @@ fn optional(s: &Option<String>) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// Read by the dashboard's sync line after every background pass and every half minute: never
+/// counted as activity, or the idle lock would never come.
 #[tauri::command]
 pub async fn sync_status(state: State<'_, AppState>) -> Res<SyncStatusView> {
-    state.with_store(|store| status_view(store))
+    state.with_store_passive(|store| status_view(store))
 }
 
 /// Set this device up as the home's first with the provider's one-time token. A manager's act.
