@@ -290,6 +290,17 @@ fn json_list(json: &str, what: &str) -> Result<Vec<String>> {
     serde_json::from_str(json).map_err(|e| crate::store::damaged(format!("{what}: {e}")))
 }
 
+/// The SQL condition that a record is neither at the hub nor sealed for it yet: `kind` is one of
+/// this module's record kinds, `id` the SQL expression of the record's id in the query. One
+/// condition for every kind's outgoing query, so none forgets the sealed copies (a push repeated
+/// after a crash sends them as they are instead of sealing the record again).
+fn not_sent(kind: &str, id: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM sync_known k WHERE k.record_kind = '{kind}' AND k.record_id = {id})
+         AND NOT EXISTS (SELECT 1 FROM sync_sealed s WHERE s.record_kind = '{kind}' AND s.record_id = {id})"
+    )
+}
+
 /// Whether `table` has a row whose `column` is `value` (the table and column are this module's
 /// own names, never input): how a received record learns it is already here, or what it builds
 /// on is.
@@ -550,14 +561,12 @@ impl Store {
         // sync. Only the rows found (new saves, and this device's few merged views, which never
         // go) are read.
         let unsent: Vec<i64> = {
-            let mut stmt = self.conn.prepare(
+            let mut stmt = self.conn.prepare(&format!(
                 "SELECT r.id FROM revisions r INDEXED BY revisions_global_id
-                 WHERE NOT EXISTS (SELECT 1 FROM sync_known k
-                                   WHERE k.record_kind = 'revision' AND k.record_id = r.global_id)
-                   AND NOT EXISTS (SELECT 1 FROM sync_sealed s
-                                   WHERE s.record_kind = 'revision' AND s.record_id = r.global_id)
+                 WHERE {}
                  ORDER BY r.id",
-            )?;
+                not_sent(RECORD_REVISION, "r.global_id")
+            ))?;
             stmt.query_map([], |r| r.get(0))?
                 .collect::<std::result::Result<_, _>>()?
         };
@@ -603,14 +612,12 @@ impl Store {
         // The same for photos: the ids from the dashboard's photo index, then only the rows
         // found (a photo's row is its JPEG).
         let unsent: Vec<i64> = {
-            let mut stmt = self.conn.prepare(
+            let mut stmt = self.conn.prepare(&format!(
                 "SELECT p.rowid FROM photos p INDEXED BY photos_dashboard
-                 WHERE NOT EXISTS (SELECT 1 FROM sync_known k
-                                   WHERE k.record_kind = 'photo' AND k.record_id = p.id)
-                   AND NOT EXISTS (SELECT 1 FROM sync_sealed s
-                                   WHERE s.record_kind = 'photo' AND s.record_id = p.id)
+                 WHERE {}
                  ORDER BY p.rowid LIMIT ?1",
-            )?;
+                not_sent(RECORD_PHOTO, "p.id")
+            ))?;
             stmt.query_map([left], |r| r.get(0))?
                 .collect::<std::result::Result<_, _>>()?
         };

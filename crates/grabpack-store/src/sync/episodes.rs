@@ -19,7 +19,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use super::{Outcome, RECORD_FORMAT, SyncRecord, exists, invalid};
+use super::{Outcome, RECORD_FORMAT, SyncRecord, exists, invalid, not_sent};
 use crate::audit;
 use crate::audit_action::AuditAction;
 use crate::episodes::EventKind;
@@ -66,16 +66,6 @@ struct EntryRecord {
     reason: String,
 }
 
-const UNSENT_EPISODE: &str = "NOT EXISTS (SELECT 1 FROM sync_known k
-                   WHERE k.record_kind = 'episode' AND k.record_id = e.id)
-               AND NOT EXISTS (SELECT 1 FROM sync_sealed s
-                   WHERE s.record_kind = 'episode' AND s.record_id = e.id)";
-const UNSENT_ENTRY: &str = "v.global_id IS NOT NULL
-               AND NOT EXISTS (SELECT 1 FROM sync_known k
-                   WHERE k.record_kind = 'episode_entry' AND k.record_id = v.global_id)
-               AND NOT EXISTS (SELECT 1 FROM sync_sealed s
-                   WHERE s.record_kind = 'episode_entry' AND s.record_id = v.global_id)";
-
 /// How many episode headers and entries the hub does not hold yet.
 pub(super) fn unsent(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row(
@@ -95,10 +85,11 @@ pub(super) fn unsent(conn: &Connection) -> Result<i64> {
 pub(super) fn outgoing(conn: &Connection, limit: i64) -> Result<Vec<SyncRecord>> {
     // (episode's rowid, 0 for the header or 1 for an entry, entry id) orders them.
     let mut out: Vec<((i64, i64, i64), SyncRecord)> = Vec::new();
+    let unsent = not_sent(RECORD_EPISODE, "e.id");
     let mut stmt = conn.prepare(&format!(
         "SELECT e.rowid, e.id, e.child_id, e.noticed_at, e.noticed_ms, e.opened_at, e.opened_by,
                 e.opened_by_name, e.immediate_danger, e.missing_from_unit
-         FROM episodes e WHERE {UNSENT_EPISODE} ORDER BY e.rowid LIMIT ?1"
+         FROM episodes e WHERE {unsent} ORDER BY e.rowid LIMIT ?1"
     ))?;
     let mut rows = stmt.query([limit])?;
     while let Some(r) = rows.next()? {
@@ -123,12 +114,16 @@ pub(super) fn outgoing(conn: &Connection, limit: i64) -> Result<Vec<SyncRecord>>
             },
         ));
     }
+    let unsent = format!(
+        "v.global_id IS NOT NULL AND {}",
+        not_sent(RECORD_EPISODE_ENTRY, "v.global_id")
+    );
     let mut stmt = conn.prepare(&format!(
         "SELECT ep.rowid, v.id, v.global_id, v.episode_id, v.kind, v.item_key, v.at,
                 v.recorded_at, v.recorded_by, v.recorded_by_name, v.body_json,
                 (SELECT s.global_id FROM episode_events s WHERE s.id = v.supersedes), v.reason
          FROM episode_events v JOIN episodes ep ON ep.id = v.episode_id
-         WHERE {UNSENT_ENTRY} ORDER BY ep.rowid, v.id LIMIT ?1"
+         WHERE {unsent} ORDER BY ep.rowid, v.id LIMIT ?1"
     ))?;
     let mut rows = stmt.query([limit])?;
     while let Some(r) = rows.next()? {

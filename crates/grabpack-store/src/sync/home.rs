@@ -12,7 +12,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use super::{Outcome, RECORD_FORMAT, SyncRecord, exists, invalid};
+use super::{Outcome, RECORD_FORMAT, SyncRecord, exists, invalid, not_sent};
 use crate::error::Result;
 use crate::settings::HomeSettings;
 use crate::store::to_json;
@@ -106,12 +106,12 @@ fn newer(a: &SettingsVersion, b: &SettingsVersion) -> bool {
     (at(a), &a.id) > (at(b), &b.id)
 }
 
-const UNSENT: &str =
-    "NOT EXISTS (SELECT 1 FROM sync_known k WHERE k.record_kind = ?1 AND k.record_id = ?2)
-     AND NOT EXISTS (SELECT 1 FROM sync_sealed s WHERE s.record_kind = ?1 AND s.record_id = ?2)";
-
 fn unsent_one(conn: &Connection, kind: &str, id: &str) -> Result<bool> {
-    Ok(conn.query_row(&format!("SELECT {UNSENT}"), params![kind, id], |r| r.get(0))?)
+    Ok(
+        conn.query_row(&format!("SELECT {}", not_sent(kind, "?1")), [id], |r| {
+            r.get(0)
+        })?,
+    )
 }
 
 /// How many of these records the hub does not hold yet.
@@ -156,13 +156,13 @@ pub(super) fn outgoing(conn: &Connection, limit: i64) -> Result<Vec<SyncRecord>>
             body: to_json(&record)?.into_bytes(),
         });
     }
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare(&format!(
         "SELECT global_id, unit_id, entry_json, saved_at, saved_by FROM directory_entries d
          WHERE d.global_id IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM sync_known k WHERE k.record_kind = 'directory_entry' AND k.record_id = d.global_id)
-           AND NOT EXISTS (SELECT 1 FROM sync_sealed s WHERE s.record_kind = 'directory_entry' AND s.record_id = d.global_id)
+           AND {}
          ORDER BY seq LIMIT ?1",
-    )?;
+        not_sent(RECORD_DIRECTORY_ENTRY, "d.global_id")
+    ))?;
     let entries: Vec<DirectoryRecord> = stmt
         .query_map([limit], |r| {
             Ok(DirectoryRecord {
@@ -182,12 +182,12 @@ pub(super) fn outgoing(conn: &Connection, limit: i64) -> Result<Vec<SyncRecord>>
             body: to_json(&e)?.into_bytes(),
         });
     }
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare(&format!(
         "SELECT id, archived_at FROM children c WHERE c.archived_at IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM sync_known k WHERE k.record_kind = 'child_archived' AND k.record_id = c.id)
-           AND NOT EXISTS (SELECT 1 FROM sync_sealed s WHERE s.record_kind = 'child_archived' AND s.record_id = c.id)
+           AND {}
          ORDER BY rowid LIMIT ?1",
-    )?;
+        not_sent(RECORD_CHILD_ARCHIVED, "c.id")
+    ))?;
     let archived: Vec<ArchiveRecord> = stmt
         .query_map([limit], |r| {
             Ok(ArchiveRecord {

@@ -14,7 +14,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use super::{Outcome, RECORD_FORMAT, SyncRecord, exists, invalid};
+use super::{Outcome, RECORD_FORMAT, SyncRecord, exists, invalid, not_sent};
 use crate::error::Result;
 use crate::outbox::{Channel, DeliveryState, Purpose};
 use crate::store::to_json;
@@ -95,15 +95,13 @@ pub(super) fn unsent(conn: &Connection) -> Result<i64> {
 pub(super) fn outgoing(conn: &Connection, limit: i64) -> Result<Vec<SyncRecord>> {
     let mut out = Vec::new();
     let ids: Vec<String> = {
-        let mut stmt = conn.prepare(
+        let mut stmt = conn.prepare(&format!(
             "SELECT m.id FROM outbox_messages m
              WHERE NOT EXISTS (SELECT 1 FROM outbox_elsewhere e WHERE e.message_id = m.id)
-               AND NOT EXISTS (SELECT 1 FROM sync_known k
-                   WHERE k.record_kind = 'outbox_message' AND k.record_id = m.id)
-               AND NOT EXISTS (SELECT 1 FROM sync_sealed s
-                   WHERE s.record_kind = 'outbox_message' AND s.record_id = m.id)
+               AND {}
              ORDER BY m.rowid LIMIT ?1",
-        )?;
+            not_sent(RECORD_OUTBOX_MESSAGE, "m.id")
+        ))?;
         stmt.query_map([limit], |r| r.get(0))?
             .collect::<std::result::Result<_, _>>()?
     };
@@ -163,16 +161,14 @@ pub(super) fn outgoing(conn: &Connection, limit: i64) -> Result<Vec<SyncRecord>>
     // Only deliveries whose state changed since it last went (the versions table is small; a
     // delivery's row is read only when it has something to send). A delivery never changed is
     // queued, which its message already says.
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare(&format!(
         "SELECT d.id, v.version, d.state, d.attempts, d.last_error_code, d.last_error,
                 d.receipt, d.delivered_at, d.given_up_by, d.given_up_at, d.given_up_reason
          FROM delivery_versions v JOIN outbox_deliveries d ON d.id = v.delivery_id
-         WHERE NOT EXISTS (SELECT 1 FROM sync_known k
-               WHERE k.record_kind = 'delivery_state' AND k.record_id = v.delivery_id || '@' || v.version)
-           AND NOT EXISTS (SELECT 1 FROM sync_sealed s
-               WHERE s.record_kind = 'delivery_state' AND s.record_id = v.delivery_id || '@' || v.version)
+         WHERE {}
          ORDER BY v.rowid LIMIT ?1",
-    )?;
+        not_sent(RECORD_DELIVERY_STATE, "v.delivery_id || '@' || v.version")
+    ))?;
     let states: Vec<StateRecord> = stmt
         .query_map([left], |r| {
             Ok(StateRecord {
