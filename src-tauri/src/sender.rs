@@ -69,6 +69,8 @@ fn run(handle: &AppHandle, wakes: &Receiver<()>) {
         let state = handle.state::<AppState>();
         if pass(&state, &mut me) {
             let _ = handle.emit(OUTBOX_EVENT, ());
+            // A delivery's new state is what the home's other devices show: it leaves now.
+            state.wake_sync();
         }
         state.release_keeper_if_done();
     }

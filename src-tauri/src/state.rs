@@ -244,6 +244,18 @@ impl AppState {
     /// Run `f` on the unlocked store **without** counting it as activity: for what the window
     /// reads on its own (the sync line redrawn after every background pass), which must never
     /// keep an unattended app unlocked. Locked or idle too long: `app.locked`, as `with_store`.
+    /// [`Self::with_store`] for a command that changes what the home's other devices take in
+    /// (an episode, a pack queued, a staff member, the settings): the background sync is woken
+    /// once it succeeded, so the change leaves now rather than after the next long poll.
+    pub fn with_store_saving<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, UiError>,
+    ) -> Result<T, UiError> {
+        let out = self.with_store(f)?;
+        self.wake_sync();
+        Ok(out)
+    }
+
     pub fn with_store_passive<T>(
         &self,
         f: impl FnOnce(&mut Store) -> Result<T, UiError>,

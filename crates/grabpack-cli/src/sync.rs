@@ -224,6 +224,12 @@ pub fn run(cli: &Cli, dir: &Path, command: &SyncCommand) -> Result<()> {
                             r.received.home
                         ));
                     }
+                    if r.received.staff > 0 {
+                        s.push_str(&format!(
+                            ", {} changes of staff members (added, a new PIN, disabled)",
+                            r.received.staff
+                        ));
+                    }
                     if r.received.linked_episodes > 0 {
                         s.push_str(&format!(
                             "; {} children were reported missing on two devices at once: both records are kept, shown together (grabpack missing show)",

@@ -415,6 +415,36 @@ CREATE UNIQUE INDEX directory_entries_global_id ON directory_entries (global_id)
     r#"
 CREATE INDEX revisions_merged ON revisions (id) WHERE merged_heads_json IS NOT NULL;
 "#,
+    // 15: staff travel between the home's devices (`sync::staff`): each change of a member
+    // (added, PIN set, disabled) is a version with a global id and a time, the newest taken on
+    // every device, and a member's home slot (their PIN's slot, which opens on every device of
+    // the home) is kept here to travel with them. Names are no longer unique: two devices set
+    // up on their own may each have a member of one name before they join one home, and both
+    // are kept (the PIN decides who unlocks; `keys::pin_owners`). SQLite cannot drop a UNIQUE
+    // constraint, so the small table is made again (nothing refers to it by key).
+    r#"
+CREATE TABLE staff_new (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL COLLATE NOCASE,
+    role_json TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    disabled_at TEXT,
+    pin_salt BLOB,
+    pin_key BLOB,
+    member_key BLOB,
+    member_slot_json TEXT,
+    version_id TEXT NOT NULL DEFAULT (lower(hex(randomblob(16)))),
+    changed_at TEXT NOT NULL
+) STRICT;
+INSERT INTO staff_new (id, name, role_json, created_at, disabled_at, pin_salt, pin_key, member_key, changed_at)
+    SELECT id, name, role_json, created_at, disabled_at, pin_salt, pin_key, member_key,
+           coalesce(disabled_at, created_at)
+    FROM staff;
+DROP TABLE staff;
+ALTER TABLE staff_new RENAME TO staff;
+CREATE INDEX staff_name ON staff (name);
+CREATE UNIQUE INDEX staff_version ON staff (version_id);
+"#,
 ];
 
 /// The schema version this build writes.

@@ -94,7 +94,12 @@ fn check_passphrase(p: &str) -> Result<()> {
 /// the order they were added.
 pub fn staff_on_this_device(dir: &Path) -> Result<Vec<String>> {
     let file = SlotFile::read(dir)?;
-    let mut names: Vec<String> = file.members.iter().map(|m| m.staff_name.clone()).collect();
+    let mut names: Vec<String> = Vec::new();
+    for m in &file.members {
+        if !names.iter().any(|n| n.eq_ignore_ascii_case(&m.staff_name)) {
+            names.push(m.staff_name.clone());
+        }
+    }
     if let Some(generation) = file.generations.first() {
         for slot in &generation.slots {
             if slot.kind == SlotKind::DevicePin
@@ -137,27 +142,27 @@ fn load_device_secret(
     Ok(lockout::device_secret_of(entry))
 }
 
-/// Whose PIN a name selects, read before anything is unwrapped: its staff id, and the version 2
-/// member slot when there is one.
-fn pin_owner<'f>(file: &'f SlotFile, staff_name: &str) -> Option<(String, Option<&'f MemberSlot>)> {
-    if let Some(m) = file
+/// Whose PIN a name selects, read before anything is unwrapped: each staff id of that name, with
+/// its version 2 member slot when there is one. More than one only in a home whose devices each
+/// had a member of that name before they joined it (both are kept; the PIN decides who).
+fn pin_owners<'f>(file: &'f SlotFile, staff_name: &str) -> Vec<(String, Option<&'f MemberSlot>)> {
+    let named = |n: &str| n.eq_ignore_ascii_case(staff_name.trim());
+    let members: Vec<_> = file
         .members
         .iter()
-        .find(|m| m.staff_name.eq_ignore_ascii_case(staff_name.trim()))
-    {
-        return Some((m.staff_id.clone(), Some(m)));
+        .filter(|m| named(&m.staff_name))
+        .map(|m| (m.staff_id.clone(), Some(m)))
+        .collect();
+    if !members.is_empty() {
+        return members;
     }
     file.generations
         .iter()
         .flat_map(|g| g.slots.iter())
-        .find(|s| {
-            s.kind == SlotKind::DevicePin
-                && s.staff_name
-                    .as_deref()
-                    .is_some_and(|n| n.eq_ignore_ascii_case(staff_name.trim()))
-        })
+        .find(|s| s.kind == SlotKind::DevicePin && s.staff_name.as_deref().is_some_and(named))
         .and_then(|s| s.staff_id.clone())
-        .map(|id| (id, None))
+        .map(|id| vec![(id, None)])
+        .unwrap_or_default()
 }
 
 /// Refuses an agency member whose engagement has ended, from the date bound into their slot.
@@ -191,7 +196,6 @@ pub(crate) struct NewPin {
 }
 
 pub(crate) fn new_member_slot(
-    store_id: &str,
     staff_id: &str,
     staff_name: &str,
     role: &StaffRole,
@@ -205,7 +209,6 @@ pub(crate) fn new_member_slot(
     let pin_salt: [u8; 16] = random_bytes()?;
     let stretched = keyslots::stretch_pin(pin, &pin_salt, PIN_COST)?;
     let member = keyslots::make_member_slot(
-        store_id,
         staff_id,
         staff_name,
         ends_on_of(role).as_deref(),
@@ -297,14 +300,7 @@ impl Store {
         if let (Some(pin), Some(kc)) = (&setup.manager_pin, &keychain) {
             let device_secret = random_key()?;
             kc.save(&store_id, device_secret.expose())?;
-            let new = new_member_slot(
-                &store_id,
-                &manager_id,
-                &setup.manager_name,
-                &role,
-                None,
-                pin.expose(),
-            )?;
+            let new = new_member_slot(&manager_id, &setup.manager_name, &role, None, pin.expose())?;
             generation.slots.push(staff_slot(
                 &store_id,
                 db_key.expose(),
@@ -337,13 +333,15 @@ impl Store {
                 [to_json(&settings)?],
             )?;
             tx.execute(
-                "INSERT INTO staff (id, name, role_json, created_at, member_key) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO staff (id, name, role_json, created_at, member_key, member_slot_json, changed_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?4)",
                 params![
                     manager_id,
                     setup.manager_name,
                     to_json(&role)?,
                     at,
                     member_key.as_ref().map(|k| &k.expose()[..]),
+                    file.members.first().map(to_json).transpose()?,
                 ],
             )?;
             let actor = format!("staff:{manager_id}");
@@ -396,7 +394,9 @@ impl Store {
         let lockout = Lockout::new(dir, keychain.as_ref(), newest_account(&file));
         let (counted, staff_name) = match &credential {
             Credential::Pin { staff_name, .. } => (
-                pin_owner(&file, staff_name).map(|(id, _)| lockout::pin_key(&id)),
+                pin_owners(&file, staff_name)
+                    .first()
+                    .map(|(id, _)| lockout::pin_key(id)),
                 Some(staff_name.to_string()),
             ),
             Credential::Passphrase(_) => (Some(lockout::PASSPHRASE.to_string()), None),
@@ -409,12 +409,18 @@ impl Store {
             return Err(StoreError::TooManyAttempts { seconds });
         }
         match Self::try_unlock(dir, &file, &credential, keychain.clone()) {
-            Ok((mut store, winning_generation)) => {
+            Ok((mut store, winning_generation, home_slot)) => {
                 if let Some(what) = &counted {
                     lockout.clear(what);
                 }
                 let failures = read_failures(dir);
-                store.after_unlock(&file, winning_generation, credential.method(), failures)?;
+                store.after_unlock(
+                    &file,
+                    winning_generation,
+                    credential.method(),
+                    failures,
+                    home_slot,
+                )?;
                 Ok(store)
             }
             Err(e) => {
@@ -446,13 +452,15 @@ impl Store {
         file: &SlotFile,
         credential: &Credential<'_>,
         keychain: Option<Arc<dyn DeviceKeychain>>,
-    ) -> Result<(Store, usize)> {
+    ) -> Result<(Store, usize, Option<MemberSlot>)> {
         let store_id = file.store_id.as_str();
         let recovery;
         let device_secret;
         let member_key;
         let mut staff_id: Option<String> = None;
         let mut short_pin = false;
+        // A slot bound to this store, opened with its PIN: made again as a home slot.
+        let mut home_slot = None;
         let attempt = match credential {
             Credential::Passphrase(p) => {
                 if !file
@@ -469,24 +477,59 @@ impl Store {
                 Attempt::Secret(SlotSecret::Recovery(recovery.expose()))
             }
             Credential::Pin { staff_name, pin } => {
-                let (id, member) = pin_owner(file, staff_name)
-                    .ok_or_else(|| StoreError::NoPinSlot(staff_name.to_string()))?;
+                let owners = pin_owners(file, staff_name);
                 short_pin = pin.expose().len() < MIN_PIN_DIGITS;
-                staff_id = Some(id);
-                let id = staff_id.as_deref().unwrap_or("");
-                match member {
-                    Some(member) => {
-                        // Before any key is unwrapped: an ended engagement opens nothing.
-                        check_engagement(member)?;
+                match owners.as_slice() {
+                    [] => return Err(StoreError::NoPinSlot(staff_name.to_string())),
+                    [(_, Some(_)), ..] => {
                         // A lost keychain entry is its own error, whatever the PIN.
                         load_device_secret(keychain.as_ref(), &newest_account(file))?;
-                        member_key = keyslots::open_member_slot(store_id, member, pin.expose())?;
+                        let (mut ended, mut tried, mut opened) = (None, false, None);
+                        for (id, member) in &owners {
+                            let Some(member) = member else { continue };
+                            // Before any key is unwrapped: an ended engagement opens nothing.
+                            if let Err(e) = check_engagement(member) {
+                                ended.get_or_insert(e);
+                                continue;
+                            }
+                            match keyslots::open_member_slot(store_id, member, pin.expose()) {
+                                Ok(o) => {
+                                    opened = Some((id.clone(), *member, o));
+                                    break;
+                                }
+                                Err(StoreError::WrongSecret) => tried = true,
+                                Err(e) => return Err(e),
+                            }
+                        }
+                        let Some((id, member, o)) = opened else {
+                            // A PIN tried and wrong is "wrong PIN", whoever else of that name
+                            // has ended.
+                            return Err(match ended {
+                                Some(e) if !tried => e,
+                                _ => StoreError::WrongSecret,
+                            });
+                        };
+                        if !member.home {
+                            home_slot = Some(keyslots::make_member_slot(
+                                &id,
+                                &member.staff_name,
+                                member.ends_on.as_deref(),
+                                o.member_key.expose(),
+                                o.stretched.expose(),
+                                &keyslots::decode_b64(&member.pin_salt)?,
+                                member.cost,
+                            )?);
+                        }
+                        staff_id = Some(id);
+                        member_key = o.member_key;
                         Attempt::Member {
-                            staff_id: id,
+                            staff_id: staff_id.as_deref().unwrap_or(""),
                             member_key: member_key.expose(),
                         }
                     }
-                    None => {
+                    [(id, None), ..] => {
+                        staff_id = Some(id.clone());
+                        let id = staff_id.as_deref().unwrap_or("");
                         device_secret =
                             load_device_secret(keychain.as_ref(), &newest_account(file))?;
                         Attempt::Secret(SlotSecret::DevicePin {
@@ -553,7 +596,7 @@ impl Store {
                 }
             };
             match open_with(key, keychain.clone()) {
-                Ok(store) => return Ok((store, i)),
+                Ok(store) => return Ok((store, i, home_slot)),
                 Err(e @ StoreError::Damaged(_)) => last_err = e,
                 Err(e) => return Err(e),
             }
@@ -568,7 +611,7 @@ impl Store {
                 Ok(keys) => {
                     for key in keys.into_iter().rev() {
                         match open_with(key, keychain.clone()) {
-                            Ok(store) => return Ok((store, 0)),
+                            Ok(store) => return Ok((store, 0, home_slot)),
                             Err(e @ StoreError::Damaged(_)) => last_err = e,
                             Err(e) => return Err(e),
                         }
@@ -587,6 +630,7 @@ impl Store {
         winning: usize,
         method: &str,
         failures: Vec<FailedUnlock>,
+        home_slot: Option<MemberSlot>,
     ) -> Result<()> {
         let at = now();
         let actor = self.actor.id();
@@ -638,6 +682,12 @@ impl Store {
             file.write(&self.dir)?;
         }
         self.upgrade_pins(&mut file)?;
+        if let Some(slot) = home_slot {
+            // The PIN's slot as the home's, kept with the member so it travels; the file then
+            // follows the database.
+            crate::staff::keep_member_slot(&self.conn, &slot)?;
+        }
+        self.follow_staff_in_slots()?;
         self.rebuild_old_photos()?;
         Ok(())
     }
@@ -694,8 +744,7 @@ impl Store {
                     .any(|s| s.staff_id.as_deref() == Some(id.as_str()))
             }) || file.members.iter().any(|m| m.staff_id == id);
             if had_slot && !file.members.iter().any(|m| m.staff_id == id) {
-                file.members.push(keyslots::make_member_slot(
-                    &self.store_id,
+                let slot = keyslots::make_member_slot(
                     &id,
                     &name,
                     ends_on_of(&role).as_deref(),
@@ -703,7 +752,9 @@ impl Store {
                     stretched.expose(),
                     &pin_salt,
                     keyslots::LEGACY_PIN_COST,
-                )?);
+                )?;
+                crate::staff::keep_member_slot(&self.conn, &slot)?;
+                file.members.push(slot);
                 for g in &mut file.generations {
                     g.slots
                         .retain(|s| s.staff_id.as_deref() != Some(id.as_str()));
@@ -748,12 +799,20 @@ impl Store {
     /// The member key stays the same, so no other slot changes.
     pub fn set_pin(&mut self, staff_name: &str, pin: &Sensitive<String>) -> Result<()> {
         check_pin(pin.expose())?;
-        let member = self
+        let named: Vec<_> = self
             .staff()?
             .into_iter()
-            .find(|s| s.name.eq_ignore_ascii_case(staff_name.trim()) && s.disabled_at.is_none())
+            .filter(|s| s.name.eq_ignore_ascii_case(staff_name.trim()) && s.disabled_at.is_none())
+            .collect();
+        let is_actor = |m: &crate::staff::StaffMember| matches!(&self.actor, Actor::Staff { id, .. } if *id == m.id);
+        // Of two members of one name (kept from two devices), the one unlocked is "me".
+        let member = named
+            .iter()
+            .find(|m| is_actor(m))
+            .or(named.first())
+            .cloned()
             .ok_or_else(|| StoreError::NoSuchStaff(staff_name.to_string()))?;
-        let own = matches!(&self.actor, Actor::Staff { id, .. } if *id == member.id);
+        let own = is_actor(&member);
         if !own {
             self.require_admin()?;
         }
@@ -768,18 +827,19 @@ impl Store {
             _ => None,
         };
         let new = new_member_slot(
-            &self.store_id,
             &member.id,
             &member.name,
             &member.role,
             member_key,
             pin.expose(),
         )?;
-        // The member key in the database before any slot uses it.
+        // The member key in the database before any slot uses it, with the PIN's slot, which
+        // travels to the home's other devices as a new version of the member.
         self.conn.execute(
             "UPDATE staff SET member_key = ?1 WHERE id = ?2",
             params![&new.member_key.expose()[..], member.id],
         )?;
+        crate::staff::keep_member_slot(&self.conn, &new.member)?;
         let mut file = SlotFile::read(&self.dir)?;
         file.members.retain(|m| m.staff_id != member.id);
         file.members.push(new.member);

@@ -118,8 +118,18 @@ pub struct Slot {
 /// A staff member's member key, wrapped under Argon2id(their PIN). Not per generation: rotation
 /// never needs the PIN. `ends_on` (agency staff) is bound into the associated data, so it is read
 /// before any key is unwrapped and cannot be edited without breaking the slot.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+///
+/// A *home* slot (every slot made from now on) binds the staff member's id but not this store's
+/// id, so the same slot opens on each device of the home: it travels to the others sealed under
+/// the home key, inside the record of the staff member (`sync::staff`), and the PIN works
+/// everywhere without anyone typing it on each device. Moving it to another store gains nothing:
+/// it yields only the member key, and a store's staff slots also need that device's keychain
+/// secret. Slots made before (bound to their store) keep opening here and are made again as home
+/// slots the next time their member unlocks with the PIN.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberSlot {
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub home: bool,
     pub staff_id: String,
     pub staff_name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -276,18 +286,39 @@ pub fn stretch_pin(pin: &str, pin_salt: &[u8], cost: KdfCost) -> Result<Sensitiv
     argon2id(pin.as_bytes(), pin_salt, cost)
 }
 
-fn member_aad(store_id: &str, staff_id: &str, ends_on: Option<&str>) -> String {
-    format!(
-        "grabpack member slot v2|{store_id}|{staff_id}|{}",
-        ends_on.unwrap_or("")
-    )
+fn member_aad(store_id: &str, slot: &MemberSlot) -> String {
+    let ends_on = slot.ends_on.as_deref().unwrap_or("");
+    if slot.home {
+        format!("grabpack member slot v3|home|{}|{ends_on}", slot.staff_id)
+    } else {
+        format!(
+            "grabpack member slot v2|{store_id}|{}|{ends_on}",
+            slot.staff_id
+        )
+    }
 }
 
 /// Wrap `member_key` under a stretched PIN (fresh from [`stretch_pin`], or a version 1 store's
-/// stored Argon2id output during migration).
-#[allow(clippy::too_many_arguments)] // each is a distinct part of the slot and its binding
+/// stored Argon2id output during migration) as a home slot, which opens on every device of the
+/// home.
 pub fn make_member_slot(
-    store_id: &str,
+    staff_id: &str,
+    staff_name: &str,
+    ends_on: Option<&str>,
+    member_key: &[u8; 32],
+    stretched: &[u8; 32],
+    pin_salt: &[u8],
+    cost: KdfCost,
+) -> Result<MemberSlot> {
+    seal_member_slot(
+        None, staff_id, staff_name, ends_on, member_key, stretched, pin_salt, cost,
+    )
+}
+
+/// A member slot bound to `store` (as every slot was before home slots), or a home slot.
+#[allow(clippy::too_many_arguments)] // each is a distinct part of the slot and its binding
+fn seal_member_slot(
+    store: Option<&str>,
     staff_id: &str,
     staff_name: &str,
     ends_on: Option<&str>,
@@ -299,7 +330,18 @@ pub fn make_member_slot(
     let salt: [u8; 16] = random_bytes()?;
     let nonce: [u8; 24] = random_bytes()?;
     let wk = hkdf(stretched, &salt, b"grabpack member slot v2");
-    let aad = member_aad(store_id, staff_id, ends_on);
+    let mut slot = MemberSlot {
+        home: store.is_none(),
+        staff_id: staff_id.into(),
+        staff_name: staff_name.into(),
+        ends_on: ends_on.map(String::from),
+        pin_salt: B64.encode(pin_salt),
+        cost,
+        salt: B64.encode(salt),
+        nonce: B64.encode(nonce),
+        wrapped_key: String::new(),
+    };
+    let aad = member_aad(store.unwrap_or(""), &slot);
     let wrapped = XChaCha20Poly1305::new(wk.expose().into())
         .encrypt(
             XNonce::from_slice(&nonce),
@@ -309,24 +351,20 @@ pub fn make_member_slot(
             },
         )
         .map_err(|_| StoreError::KeySlotsDamaged("could not wrap the key".into()))?;
-    Ok(MemberSlot {
-        staff_id: staff_id.into(),
-        staff_name: staff_name.into(),
-        ends_on: ends_on.map(String::from),
-        pin_salt: B64.encode(pin_salt),
-        cost,
-        salt: B64.encode(salt),
-        nonce: B64.encode(nonce),
-        wrapped_key: B64.encode(wrapped),
-    })
+    slot.wrapped_key = B64.encode(wrapped);
+    Ok(slot)
+}
+
+/// A member slot opened with its PIN: the member key, and the stretched PIN that made it (so a
+/// slot bound to its store can be made again as a home slot without a second Argon2id).
+#[derive(Debug)]
+pub struct OpenedMember {
+    pub member_key: Sensitive<[u8; 32]>,
+    pub stretched: Sensitive<[u8; 32]>,
 }
 
 /// The member key, if `pin` is this member's PIN (`Err(WrongSecret)` otherwise).
-pub fn open_member_slot(
-    store_id: &str,
-    slot: &MemberSlot,
-    pin: &str,
-) -> Result<Sensitive<[u8; 32]>> {
+pub fn open_member_slot(store_id: &str, slot: &MemberSlot, pin: &str) -> Result<OpenedMember> {
     let stretched = stretch_pin(pin, &b64(&slot.pin_salt)?, slot.cost)?;
     let salt = b64(&slot.salt)?;
     let nonce = b64(&slot.nonce)?;
@@ -334,7 +372,7 @@ pub fn open_member_slot(
         return Err(StoreError::KeySlotsDamaged("bad nonce length".into()));
     }
     let wk = hkdf(stretched.expose(), &salt, b"grabpack member slot v2");
-    let aad = member_aad(store_id, &slot.staff_id, slot.ends_on.as_deref());
+    let aad = member_aad(store_id, slot);
     let mut key = XChaCha20Poly1305::new(wk.expose().into())
         .decrypt(
             XNonce::from_slice(&nonce),
@@ -349,7 +387,10 @@ pub fn open_member_slot(
         .try_into()
         .map_err(|_| StoreError::KeySlotsDamaged("wrapped key has the wrong length".into()))?;
     key.zeroize();
-    Ok(Sensitive::new(out))
+    Ok(OpenedMember {
+        member_key: Sensitive::new(out),
+        stretched,
+    })
 }
 
 /// A secret that can open (or make) one kind of slot.
@@ -634,4 +675,75 @@ pub fn open_superseded(
         }
     }
     Ok(keys)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // a test fails by panicking
+
+    use super::*;
+
+    const LOW: KdfCost = KdfCost {
+        m_kib: 64,
+        t: 1,
+        p: 1,
+    };
+
+    fn slot(store: Option<&str>) -> (MemberSlot, [u8; 32]) {
+        let (key, salt) = ([7u8; 32], [1u8; 16]);
+        let stretched = stretch_pin("135790", &salt, LOW).unwrap();
+        let slot = seal_member_slot(
+            store,
+            "staff-1",
+            "Night Worker (fictional)",
+            None,
+            &key,
+            stretched.expose(),
+            &salt,
+            LOW,
+        )
+        .unwrap();
+        (slot, key)
+    }
+
+    #[test]
+    fn a_home_slot_opens_in_every_store_of_the_home_and_a_store_slot_only_in_its_own() {
+        let (home, key) = slot(None);
+        for store in ["store-a", "store-b"] {
+            let opened = open_member_slot(store, &home, "135790").unwrap();
+            assert_eq!(opened.member_key.expose(), &key);
+        }
+        let (bound, _) = slot(Some("store-a"));
+        assert!(open_member_slot("store-a", &bound, "135790").is_ok());
+        assert!(matches!(
+            open_member_slot("store-b", &bound, "135790"),
+            Err(StoreError::WrongSecret)
+        ));
+        assert!(matches!(
+            open_member_slot("store-a", &home, "000000"),
+            Err(StoreError::WrongSecret)
+        ));
+    }
+
+    #[test]
+    fn a_slot_whose_kind_or_member_was_edited_opens_nowhere() {
+        let (mut flipped, _) = slot(Some("store-a"));
+        flipped.home = true;
+        assert!(matches!(
+            open_member_slot("store-a", &flipped, "135790"),
+            Err(StoreError::WrongSecret)
+        ));
+        let (mut moved, _) = slot(None);
+        moved.staff_id = "staff-2".into();
+        assert!(matches!(
+            open_member_slot("store-a", &moved, "135790"),
+            Err(StoreError::WrongSecret)
+        ));
+        let (mut extended, _) = slot(None);
+        extended.ends_on = Some("2099-01-01".into());
+        assert!(matches!(
+            open_member_slot("store-a", &extended, "135790"),
+            Err(StoreError::WrongSecret)
+        ));
+    }
 }

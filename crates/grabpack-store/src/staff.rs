@@ -14,7 +14,7 @@ use crate::audit;
 use crate::audit_action::AuditAction;
 use crate::error::{Result, StoreError};
 use crate::keys::{check_pin, new_member_slot, staff_slot};
-use crate::keyslots::SlotFile;
+use crate::keyslots::{MemberSlot, SlotFile};
 use crate::secret::Sensitive;
 use crate::store::{Actor, Store, damaged, now, to_json, today};
 
@@ -31,9 +31,15 @@ pub struct StaffMember {
 
 impl Store {
     pub fn staff(&self) -> Result<Vec<StaffMember>> {
+        // "Has a PIN" means one that unlocks this device: a member slot in this device's file
+        // (one received from another device is written there as it arrives), or a version 1
+        // PIN kept in the database until its upgrade.
+        let on_this_device: Vec<String> = SlotFile::read(&self.dir)
+            .map(|f| f.members.into_iter().map(|m| m.staff_id).collect())
+            .unwrap_or_default();
         let mut stmt = self
             .conn
-            .prepare("SELECT id, name, role_json, created_at, disabled_at, member_key IS NOT NULL OR pin_key IS NOT NULL FROM staff ORDER BY name")?;
+            .prepare("SELECT id, name, role_json, created_at, disabled_at, pin_key IS NOT NULL FROM staff ORDER BY name, created_at")?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, String>(2)?,
@@ -51,6 +57,7 @@ impl Store {
         for row in rows {
             let (role, mut member) = row?;
             member.role = parse_role(&member.name, &role)?;
+            member.has_pin |= on_this_device.contains(&member.id);
             out.push(member);
         }
         Ok(out)
@@ -77,19 +84,24 @@ impl Store {
         if let Some(pin) = pin {
             check_pin(pin.expose())?;
             let device_secret = self.device_secret()?;
-            let new = new_member_slot(&self.store_id, &id, name, &role, None, pin.expose())?;
+            let new = new_member_slot(&id, name, &role, None, pin.expose())?;
             material = Some((new, device_secret));
         }
         let at = now();
         let tx = self.conn.transaction()?;
         tx.execute(
-            "INSERT INTO staff (id, name, role_json, created_at, member_key) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO staff (id, name, role_json, created_at, member_key, member_slot_json, changed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?4)",
             params![
                 id,
                 name,
                 to_json(&role)?,
                 at,
                 material.as_ref().map(|(new, _)| &new.member_key.expose()[..]),
+                material
+                    .as_ref()
+                    .map(|(new, _)| to_json(&new.member))
+                    .transpose()?,
             ],
         )?;
         audit::append(
@@ -126,47 +138,149 @@ impl Store {
         })
     }
 
-    /// Disable a staff member: their PIN stops working at once; their history stays theirs.
+    /// Disable a staff member: their PIN stops working at once, on this device and, as the change
+    /// arrives, on every device of the home; their history stays theirs. A name kept twice (two
+    /// devices each had a member of that name before they joined one home) is one person: both
+    /// are disabled.
     pub fn disable_staff(&mut self, name: &str) -> Result<()> {
         self.require_admin()?;
         let all = self.staff()?;
-        let member = all
+        let named: Vec<&StaffMember> = all
             .iter()
-            .find(|s| s.name.eq_ignore_ascii_case(name.trim()) && s.disabled_at.is_none())
-            .ok_or_else(|| StoreError::NoSuchStaff(name.to_string()))?;
-        let active_managers = all
+            .filter(|s| s.name.eq_ignore_ascii_case(name.trim()) && s.disabled_at.is_none())
+            .collect();
+        let Some(first) = named.first() else {
+            return Err(StoreError::NoSuchStaff(name.to_string()));
+        };
+        let managers_left = all
             .iter()
             .filter(|s| s.disabled_at.is_none() && s.role == StaffRole::Manager)
+            .filter(|s| !named.iter().any(|n| n.id == s.id))
             .count();
-        if member.role == StaffRole::Manager && active_managers <= 1 {
-            return Err(StoreError::LastManager(member.name.clone()));
+        if named.iter().any(|s| s.role == StaffRole::Manager) && managers_left == 0 {
+            return Err(StoreError::LastManager(first.name.clone()));
         }
         // Slot first: a crash after this leaves a disabled-in-slots member who can no longer
         // unlock, which is the safe half of the change.
         let mut file = SlotFile::read(&self.dir)?;
+        let gone = |id: Option<&str>| named.iter().any(|n| Some(n.id.as_str()) == id);
         for g in &mut file.generations {
-            g.slots
-                .retain(|s| s.staff_id.as_deref() != Some(member.id.as_str()));
+            g.slots.retain(|s| !gone(s.staff_id.as_deref()));
         }
-        file.members.retain(|m| m.staff_id != member.id);
+        file.members.retain(|m| !gone(Some(&m.staff_id)));
         file.write(&self.dir)?;
         let at = now();
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "UPDATE staff SET disabled_at = ?1 WHERE id = ?2",
-            params![at, member.id],
-        )?;
+        for member in &named {
+            tx.execute(
+                "UPDATE staff SET disabled_at = ?1 WHERE id = ?2",
+                params![at, member.id],
+            )?;
+            new_version(&tx, &member.id, &at)?;
+        }
         audit::append(
             &tx,
             &at,
             &self.actor.id(),
             AuditAction::StaffDisabled.as_str(),
             None,
-            &member.name,
+            &first.name,
         )?;
         tx.commit()?;
         Ok(())
     }
+
+    /// Makes this device's key slots say what its staff records say (the records are what travel
+    /// between the home's devices; the slots are this device's): a disabled member's slots go; an
+    /// active member with a home slot gets it, and a staff slot for this device made from their
+    /// member key. Run after every unlock and every sync that took in staff, so a crash between
+    /// the database and the file is mended at the next. Without this device's keychain nothing
+    /// is added (a PIN needs it), and a rotation under way is left to finish first.
+    pub(crate) fn follow_staff_in_slots(&mut self) -> Result<()> {
+        let mut file = SlotFile::read(&self.dir)?;
+        if file.generations.len() != 1 {
+            return Ok(());
+        }
+        // id, disabled at, member key, PIN slot, name.
+        type Row = (
+            String,
+            Option<String>,
+            Option<Vec<u8>>,
+            Option<String>,
+            String,
+        );
+        let rows: Vec<Row> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT id, disabled_at, member_key, member_slot_json, name FROM staff")?;
+            stmt.query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?
+        };
+        let device_secret = self.device_secret().ok();
+        let mut changed = false;
+        for (id, disabled_at, key, slot_json, name) in rows {
+            let has = |f: &SlotFile| f.members.iter().find(|m| m.staff_id == id).cloned();
+            if disabled_at.is_some() {
+                let before = (file.members.len(), file.generations[0].slots.len());
+                file.members.retain(|m| m.staff_id != id);
+                file.generations[0]
+                    .slots
+                    .retain(|s| s.staff_id.as_deref() != Some(id.as_str()));
+                changed |= before != (file.members.len(), file.generations[0].slots.len());
+                continue;
+            }
+            let (Some(json), Some(secret)) = (slot_json, &device_secret) else {
+                continue;
+            };
+            let slot: MemberSlot = serde_json::from_str(&json)
+                .map_err(|e| damaged(format!("the PIN slot of {name}: {e}")))?;
+            if has(&file).as_ref() == Some(&slot) {
+                continue;
+            }
+            let Some(member_key) = key.as_deref().and_then(|k| <[u8; 32]>::try_from(k).ok()) else {
+                continue;
+            };
+            let member_key = Sensitive::new(member_key);
+            file.members.retain(|m| m.staff_id != id);
+            file.members.push(slot);
+            let g = &mut file.generations[0];
+            g.slots
+                .retain(|s| s.staff_id.as_deref() != Some(id.as_str()));
+            g.slots.push(staff_slot(
+                &self.store_id,
+                self.db_key.expose(),
+                &id,
+                secret.expose(),
+                member_key.expose(),
+            )?);
+            changed = true;
+        }
+        if changed {
+            file.write(&self.dir)?;
+        }
+        Ok(())
+    }
+}
+
+/// A staff member's PIN slot as the home's (it opens on every device), kept with them, as a new
+/// version of the member for the other devices.
+pub(crate) fn keep_member_slot(conn: &Connection, slot: &MemberSlot) -> Result<()> {
+    conn.execute(
+        "UPDATE staff SET member_slot_json = ?1 WHERE id = ?2",
+        params![to_json(slot)?, slot.staff_id],
+    )?;
+    new_version(conn, &slot.staff_id, &now())
+}
+
+/// A change of a staff member made here: a new version the home's other devices take.
+pub(crate) fn new_version(conn: &Connection, staff_id: &str, at: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE staff SET version_id = ?1, changed_at = ?2 WHERE id = ?3",
+        params![crate::sync::new_global_id(), at, staff_id],
+    )?;
+    Ok(())
 }
 
 pub(crate) fn load_staff_actor(conn: &Connection, id: &str) -> Result<Actor> {

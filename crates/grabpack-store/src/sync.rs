@@ -18,11 +18,13 @@
 mod episodes;
 mod home;
 mod outbox;
+mod staff;
 
 pub use episodes::{RECORD_EPISODE, RECORD_EPISODE_ENTRY};
 pub(crate) use home::note_settings_saved;
 pub use home::{RECORD_CHILD_ARCHIVED, RECORD_DIRECTORY_ENTRY, RECORD_HOME_SETTINGS};
 pub use outbox::{RECORD_DELIVERY_STATE, RECORD_OUTBOX_MESSAGE};
+pub use staff::RECORD_STAFF_MEMBER;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -178,6 +180,8 @@ pub struct ReceiveReport {
     /// The home's settings, police-directory edits and archived children taken from another
     /// device.
     pub home: usize,
+    /// Staff members added, given a PIN or disabled on another device.
+    pub staff: usize,
 }
 
 /// A field two edits of one child set differently, as the child's record shows it now.
@@ -519,6 +523,7 @@ impl Store {
     /// How many of this device's records the hub does not hold yet.
     pub fn sync_waiting_to_send(&self) -> Result<i64> {
         Ok(episodes::unsent(&self.conn)?
+            + staff::unsent(&self.conn)?
             + outbox::unsent(&self.conn)?
             + home::unsent(&self.conn)?
             + self.conn.query_row::<i64, _, _>(
@@ -554,7 +559,9 @@ impl Store {
     /// child's first revision has gone by then).
     pub fn sync_outgoing(&self, limit: usize) -> Result<Vec<SyncRecord>> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let mut out = Vec::new();
+        // Staff first: they are few, and a device that joins can be unlocked by the home's
+        // staff as soon as they arrive.
+        let mut out = staff::outgoing(&self.conn, limit)?;
         // Which revisions have not gone, found from the global-id index alone: a revision's row
         // carries its whole form, and `merged_heads_json` and `global_id` were added after it,
         // so a scan that read them walked past every form on every pass of the background
@@ -788,6 +795,7 @@ impl Store {
                     RECORD_HOME_SETTINGS => home::receive_settings(&sp, &body),
                     RECORD_DIRECTORY_ENTRY => home::receive_directory(&sp, &body),
                     RECORD_CHILD_ARCHIVED => home::receive_archive(&sp, &body),
+                    RECORD_STAFF_MEMBER => staff::receive(&sp, &body),
                     // A kind from a newer version of Grab Pack: kept as known so it is not asked
                     // for again; a later version that knows it reads it from the hub again.
                     _ => Ok(Outcome::AlreadyHere),
@@ -845,6 +853,10 @@ impl Store {
                         report.home += 1;
                         devices.insert(device_id.clone());
                     }
+                    Outcome::Staff => {
+                        report.staff += 1;
+                        devices.insert(device_id.clone());
+                    }
                     Outcome::Archived { child_id } => {
                         report.home += 1;
                         touched.insert(child_id);
@@ -882,6 +894,7 @@ impl Store {
             + report.episode_entries
             + report.outbox
             + report.home
+            + report.staff
             + report.refused
             > 0
         {
@@ -892,7 +905,7 @@ impl Store {
                 AuditAction::SyncReceived.as_str(),
                 None,
                 &format!(
-                    "{} revisions, {} photos, {} episodes ({} linked with one open here), {} episode entries, {} sent messages or delivery states and {} settings, directory edits or archived children, for {} children from devices {}; {} merged views; {} with disagreements; {} waiting; {} refused as unreadable",
+                    "{} revisions, {} photos, {} episodes ({} linked with one open here), {} episode entries, {} sent messages or delivery states, {} settings, directory edits or archived children and {} staff changes, for {} children from devices {}; {} merged views; {} with disagreements; {} waiting; {} refused as unreadable",
                     report.revisions,
                     report.photos,
                     report.episodes,
@@ -900,6 +913,7 @@ impl Store {
                     report.episode_entries,
                     report.outbox,
                     report.home,
+                    report.staff,
                     touched.len(),
                     devices.into_iter().collect::<Vec<_>>().join(", "),
                     report.merges,
@@ -910,6 +924,10 @@ impl Store {
             )?;
         }
         tx.commit()?;
+        if report.staff > 0 {
+            // PINs added here and disabled members' slots gone, now the records are in.
+            self.follow_staff_in_slots()?;
+        }
         Ok(report)
     }
 
@@ -1001,6 +1019,8 @@ enum Outcome {
     },
     /// Settings or a police-directory edit.
     Home,
+    /// A version of a staff member.
+    Staff,
     Archived {
         child_id: String,
     },

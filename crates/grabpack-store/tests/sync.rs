@@ -76,6 +76,16 @@ impl Relay {
     }
 }
 
+/// The records of one kind in the relay, in its order.
+fn of_kind(relay: &Relay, kind: &str) -> Vec<ReceivedRecord> {
+    relay
+        .records
+        .iter()
+        .filter(|r| r.record.kind == kind)
+        .cloned()
+        .collect()
+}
+
 fn form(d: &mut Device, id: &ChildId) -> grabpack_core::ChildForm {
     d.store.child(id).unwrap().form
 }
@@ -93,7 +103,11 @@ fn a_child_saved_on_one_device_appears_on_another_with_its_history_and_photos() 
         .store
         .add_photo(&id, &jpeg, PhotoKind::Face, Some(date(2026, 11, 2)))
         .unwrap();
-    assert_eq!(relay.push(&mut a), 3, "two revisions and a photo leave A");
+    assert_eq!(
+        relay.push(&mut a),
+        4,
+        "A's manager, two revisions and a photo leave A"
+    );
     assert_eq!(relay.push(&mut a), 0, "nothing leaves twice");
 
     let report = relay.pull(&mut b);
@@ -108,10 +122,14 @@ fn a_child_saved_on_one_device_appears_on_another_with_its_history_and_photos() 
         a.store.photo_jpeg(&photo.id).unwrap()
     );
     assert!(b.store.disagreements(&id).unwrap().is_empty());
-    // What B received is not sent back; the next pull of A skips A's own records.
-    assert_eq!(relay.push(&mut b), 0);
+    // What B received is not sent back (only B's own manager leaves); the next pull of A skips
+    // A's own records.
+    assert_eq!(relay.push(&mut b), 1);
     let again = relay.pull(&mut a);
-    assert_eq!((again.revisions, again.already_here), (0, 3));
+    assert_eq!(
+        (again.revisions, again.already_here, again.staff),
+        (0, 4, 1)
+    );
     assert!(b.store.audit_verify().unwrap().intact());
 }
 
@@ -233,10 +251,11 @@ fn a_record_whose_parent_has_not_arrived_waits_and_nothing_is_taken_in_twice() {
     edited.description.hair = "Grown out (fictional)".into();
     a.store.save_form(&id, &edited, "").unwrap();
     relay.push(&mut a);
+    let revisions = of_kind(&relay, "revision");
 
     // The second revision first: it waits for its parent.
-    let later = relay.records[1..].to_vec();
-    let first = relay.records[..1].to_vec();
+    let later = revisions[1..].to_vec();
+    let first = revisions[..1].to_vec();
     let report = b.store.sync_receive(&later, 0).unwrap();
     assert_eq!((report.revisions, report.waiting), (0, 1));
     assert!(b.store.find_child("Sync Child").is_err());
@@ -246,7 +265,7 @@ fn a_record_whose_parent_has_not_arrived_waits_and_nothing_is_taken_in_twice() {
 
     // The same records again change nothing.
     let before = b.store.history(&id).unwrap();
-    let report = b.store.sync_receive(&relay.records, 2).unwrap();
+    let report = b.store.sync_receive(&revisions, 2).unwrap();
     assert_eq!((report.revisions, report.already_here), (0, 2));
     assert_eq!(b.store.history(&id).unwrap(), before);
 }
@@ -257,7 +276,7 @@ fn a_record_that_cannot_be_read_is_set_aside_whole_and_the_others_are_still_take
     let (mut a, mut b) = (device("a"), device("b"));
     a.store.create_child(&sample(), "").unwrap();
     relay.push(&mut a);
-    let mut bad = relay.records[0].clone();
+    let mut bad = of_kind(&relay, "revision")[0].clone();
     bad.record.body = b"{\"format\":1}".to_vec();
     let report = b.store.sync_receive(&[bad], 1).unwrap();
     assert_eq!((report.refused, report.revisions), (1, 0));
@@ -286,7 +305,7 @@ fn a_record_that_cannot_be_read_is_set_aside_whole_and_the_others_are_still_take
     photo.record.body[n - 10] ^= 0xff;
     let report = b
         .store
-        .sync_receive(&[relay.records[0].clone(), photo], 2)
+        .sync_receive(&[of_kind(&relay, "revision")[0].clone(), photo], 2)
         .unwrap();
     assert_eq!((report.revisions, report.photos, report.refused), (1, 0, 1));
     assert!(b.store.photos(&id).unwrap().is_empty());
@@ -819,4 +838,195 @@ fn the_homes_settings_directory_edits_and_archive_reach_every_device_the_newest_
     relay.pull(&mut a);
     assert!(a.store.child(&id).unwrap().archived_at.is_some());
     assert_eq!(relay.push(&mut a), 0, "nothing received goes back");
+}
+
+/// Locks a device and unlocks it with a staff member's PIN, as the unlock screen does.
+fn unlock_as(d: &mut Device, name: &str, pin: &str) -> grabpack_store::Result<String> {
+    let store = d._home.unlock_pin(name, pin)?;
+    let id = match store.actor() {
+        grabpack_store::Actor::Staff { id, .. } => id.clone(),
+        other => panic!("unlocked as {other:?}"),
+    };
+    d.store = store;
+    Ok(id)
+}
+
+const NIGHT: &str = "Night Worker (fictional)";
+
+#[test]
+fn a_staff_member_set_up_on_one_device_unlocks_every_device_of_the_home_with_the_same_pin() {
+    let mut relay = Relay::default();
+    let (mut a, mut b) = (device("a"), device("b"));
+    a.store
+        .add_staff(
+            NIGHT,
+            grabpack_core::StaffRole::Keyworker,
+            Some(&"135790".into()),
+        )
+        .unwrap();
+    relay.sync(&mut a);
+    let report = relay.pull(&mut b);
+    assert_eq!(report.staff, 2, "A's manager and the night worker arrive");
+
+    // B's unlock screen offers the night worker, and their PIN from A opens B.
+    assert!(
+        grabpack_store::staff_on_this_device(b._home.path())
+            .unwrap()
+            .contains(&NIGHT.to_string())
+    );
+    let night_id = unlock_as(&mut b, NIGHT, "135790").unwrap();
+    let on_b = b.store.staff().unwrap();
+    let night = on_b.iter().find(|s| s.name == NIGHT).unwrap();
+    assert_eq!((night.id.clone(), night.has_pin), (night_id.clone(), true));
+    assert!(matches!(
+        unlock_as(&mut b, NIGHT, "999999"),
+        Err(grabpack_store::StoreError::WrongSecret)
+    ));
+
+    // A new PIN set on A is the PIN on B; the old one stops working there.
+    unlock_as(&mut a, MANAGER, MANAGER_PIN).unwrap();
+    a.store.set_pin(NIGHT, &"864200".into()).unwrap();
+    relay.sync(&mut a);
+    unlock_as(&mut b, MANAGER, MANAGER_PIN).unwrap();
+    assert_eq!(relay.pull(&mut b).staff, 1);
+    assert_eq!(unlock_as(&mut b, NIGHT, "864200").unwrap(), night_id);
+    assert!(unlock_as(&mut b, NIGHT, "135790").is_err());
+
+    // Disabled on A: refused on B as soon as B has synced, the record kept with its history.
+    unlock_as(&mut a, MANAGER, MANAGER_PIN).unwrap();
+    a.store.disable_staff(NIGHT).unwrap();
+    relay.sync(&mut a);
+    unlock_as(&mut b, MANAGER, MANAGER_PIN).unwrap();
+    relay.pull(&mut b);
+    assert!(unlock_as(&mut b, NIGHT, "864200").is_err());
+    assert!(
+        !grabpack_store::staff_on_this_device(b._home.path())
+            .unwrap()
+            .contains(&NIGHT.to_string())
+    );
+    let night = b
+        .store
+        .staff()
+        .unwrap()
+        .into_iter()
+        .find(|s| s.name == NIGHT)
+        .unwrap();
+    assert!(night.disabled_at.is_some() && !night.has_pin);
+    assert!(b.store.audit_verify().unwrap().intact());
+}
+
+#[test]
+fn two_devices_each_set_up_by_a_manager_of_one_name_keep_both_and_the_pin_decides_who_unlocks() {
+    let mut relay = Relay::default();
+    let (mut a, mut b) = (device("a"), device("b"));
+    a.store.set_pin(MANAGER, &"112233".into()).unwrap();
+    let a_manager = unlock_as(&mut a, MANAGER, "112233").unwrap();
+    let b_manager = unlock_as(&mut b, MANAGER, MANAGER_PIN).unwrap();
+    relay.sync(&mut a);
+    relay.sync(&mut b);
+    relay.pull(&mut a);
+    for d in [&mut a, &mut b] {
+        let managers: Vec<_> = d
+            .store
+            .staff()
+            .unwrap()
+            .into_iter()
+            .filter(|s| s.name == MANAGER)
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(managers.len(), 2, "both managers kept on {}", d.name);
+        assert_eq!(unlock_as(d, MANAGER, "112233").unwrap(), a_manager);
+        assert_eq!(unlock_as(d, MANAGER, MANAGER_PIN).unwrap(), b_manager);
+        let names = grabpack_store::staff_on_this_device(d._home.path()).unwrap();
+        assert_eq!(
+            names.iter().filter(|n| *n == MANAGER).count(),
+            1,
+            "the unlock screen offers the name once"
+        );
+    }
+}
+
+#[test]
+fn a_disable_is_final_whatever_a_later_change_from_another_device_says() {
+    let mut relay = Relay::default();
+    let (mut a, mut b) = (device("a"), device("b"));
+    a.store
+        .add_staff(
+            NIGHT,
+            grabpack_core::StaffRole::Keyworker,
+            Some(&"135790".into()),
+        )
+        .unwrap();
+    relay.sync(&mut a);
+    relay.pull(&mut b);
+    // A disables the member; B, not yet told, sets them a new PIN afterwards.
+    a.store.disable_staff(NIGHT).unwrap();
+    b.store.set_pin(NIGHT, &"246802".into()).unwrap();
+    relay.sync(&mut a);
+    relay.sync(&mut b);
+    relay.pull(&mut a);
+    for d in [&mut a, &mut b] {
+        assert!(
+            unlock_as(d, NIGHT, "246802").is_err() && unlock_as(d, NIGHT, "135790").is_err(),
+            "neither PIN opens {}",
+            d.name
+        );
+        unlock_as(d, MANAGER, MANAGER_PIN).unwrap();
+        let night = d
+            .store
+            .staff()
+            .unwrap()
+            .into_iter()
+            .find(|s| s.name == NIGHT)
+            .unwrap();
+        assert!(night.disabled_at.is_some(), "disabled on {}", d.name);
+    }
+}
+
+#[test]
+fn a_pin_from_before_member_keys_reaches_the_other_devices_once_its_member_has_unlocked() {
+    let mut relay = Relay::default();
+    let (mut a, mut b) = (device("a"), device("b"));
+    // A store of the version before member keys: the manager's 4-digit PIN kept as Argon2id.
+    make_version_1_manager_pin(&a._home, "2468");
+    let a_manager = unlock_as(&mut a, MANAGER, "2468").unwrap();
+    relay.sync(&mut a);
+    relay.pull(&mut b);
+    assert_eq!(unlock_as(&mut b, MANAGER, "2468").unwrap(), a_manager);
+}
+
+#[test]
+fn a_staff_record_whose_pin_slot_is_not_the_members_own_is_set_aside() {
+    let mut relay = Relay::default();
+    let (mut a, mut b) = (device("a"), device("b"));
+    a.store
+        .add_staff(
+            NIGHT,
+            grabpack_core::StaffRole::Keyworker,
+            Some(&"135790".into()),
+        )
+        .unwrap();
+    relay.push(&mut a);
+    // The night worker's record made to carry the manager's slot (another member's PIN).
+    let records = &mut relay.records;
+    let slot_of = |r: &ReceivedRecord| -> serde_json::Value {
+        serde_json::from_slice::<serde_json::Value>(&r.record.body).unwrap()["member_slot"].clone()
+    };
+    let name_of = |r: &ReceivedRecord| -> String {
+        serde_json::from_slice::<serde_json::Value>(&r.record.body).unwrap()["name"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let manager_slot = slot_of(records.iter().find(|r| name_of(r) == MANAGER).unwrap());
+    let night = records.iter_mut().find(|r| name_of(r) == NIGHT).unwrap();
+    let mut body: serde_json::Value = serde_json::from_slice(&night.record.body).unwrap();
+    body["member_slot"] = manager_slot;
+    night.record.body = serde_json::to_vec(&body).unwrap();
+    let report = relay.pull(&mut b);
+    assert_eq!((report.staff, report.refused), (1, 1));
+    assert!(matches!(
+        unlock_as(&mut b, NIGHT, MANAGER_PIN),
+        Err(grabpack_store::StoreError::NoPinSlot(_))
+    ));
 }

@@ -628,6 +628,7 @@ fn pull_all(
         total.linked_episodes += report.linked_episodes;
         total.outbox += report.outbox;
         total.home += report.home;
+        total.staff += report.staff;
         total.waiting = report.waiting;
         for c in report.children_with_disagreements {
             if !total.children_with_disagreements.contains(&c) {

@@ -18,10 +18,11 @@ pub async fn staff(state: State<'_, AppState>) -> Res<Vec<StaffMember>> {
 #[tauri::command]
 pub async fn add_staff(state: State<'_, AppState>, input: AddStaffInput) -> Res<StaffMember> {
     let pin = input.pin.filter(|p| !p.is_empty()).map(secret);
-    state.with_store(|store| Ok(store.add_staff(&input.name, input.role, pin.as_ref())?))
+    state.with_store_saving(|store| Ok(store.add_staff(&input.name, input.role, pin.as_ref())?))
 }
 
-/// The person unlocked chooses a new PIN for this device.
+/// The person unlocked chooses a new PIN: this device's at once, and every device's of the home
+/// as it syncs.
 #[tauri::command]
 pub async fn set_own_pin(state: State<'_, AppState>, input: NewPinInput) -> Res<SessionView> {
     let pin = secret(input.pin);
@@ -32,12 +33,16 @@ pub async fn set_own_pin(state: State<'_, AppState>, input: NewPinInput) -> Res<
         _ => return Err(grabpack_store::StoreError::NotPermitted.into()),
     };
     session.store.set_pin(&name, &pin)?;
-    Ok(session.view())
+    let view = session.view();
+    drop(slot);
+    // The new PIN is the member's on every device of the home once it has synced.
+    state.wake_sync();
+    Ok(view)
 }
 
 #[tauri::command]
 pub async fn disable_staff(state: State<'_, AppState>, input: StaffRef) -> Res<()> {
-    state.with_store(|store| Ok(store.disable_staff(&input.name)?))
+    state.with_store_saving(|store| Ok(store.disable_staff(&input.name)?))
 }
 
 #[tauri::command]
@@ -47,7 +52,7 @@ pub async fn settings(state: State<'_, AppState>) -> Res<HomeSettings> {
 
 #[tauri::command]
 pub async fn set_settings(state: State<'_, AppState>, input: HomeSettings) -> Res<SessionView> {
-    state.with_store(|store| Ok(store.set_settings(&input)?))?;
+    state.with_store_saving(|store| Ok(store.set_settings(&input)?))?;
     // The new auto-lock time and home name apply to this session at once.
     let mut slot = state.slot();
     let session = slot.as_mut().ok_or_else(UiError::locked)?;
@@ -62,7 +67,7 @@ pub async fn set_strategy_meeting_rule(
     state: State<'_, AppState>,
     input: grabpack_store::StrategyMeetingRule,
 ) -> Res<HomeSettings> {
-    state.with_store(|store| {
+    state.with_store_saving(|store| {
         store.set_strategy_meeting_rule(input)?;
         Ok(store.settings()?)
     })

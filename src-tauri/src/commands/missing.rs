@@ -78,13 +78,14 @@ pub fn episode_view(store: &Store, episode_id: &EpisodeId) -> Res<EpisodeView> {
     Ok(grabpack_send::episode::view(store, episode_id, today())?)
 }
 
-/// Run `f` on the store, then answer with the episode as it now stands.
+/// Run `f` on the store, then answer with the episode as it now stands (and wake the background
+/// sync: every use changes the episode).
 fn and_view(
     state: &AppState,
     episode_id: &EpisodeId,
     f: impl FnOnce(&mut Store) -> Res<()>,
 ) -> Res<EpisodeView> {
-    state.with_store(|store| {
+    state.with_store_saving(|store| {
         f(store)?;
         episode_view(store, episode_id)
     })
@@ -101,7 +102,7 @@ pub async fn missing_start(
     state: State<'_, AppState>,
     input: StartEpisodeInput,
 ) -> Res<EpisodeView> {
-    state.with_store(|store| {
+    state.with_store_saving(|store| {
         if let Some(unit) = &input.missing_from_unit {
             grabpack_send::Directory::load(store)?.unit(unit)?;
         }
@@ -208,8 +209,9 @@ pub async fn episode_send(state: State<'_, AppState>, input: SendPackInput) -> R
 /// Try one delivery again now (after the network is back, or a setting is mended).
 #[tauri::command]
 pub async fn delivery_retry(state: State<'_, AppState>, input: DeliveryRef) -> Res<Delivery> {
-    let d = state
-        .with_store(|store| Ok(store.retry_delivery(&input.delivery_id, Timestamp::now())?))?;
+    let d = state.with_store_saving(|store| {
+        Ok(store.retry_delivery(&input.delivery_id, Timestamp::now())?)
+    })?;
     state.wake_sender();
     Ok(d)
 }
@@ -223,7 +225,9 @@ pub async fn delivery_give_up(state: State<'_, AppState>, input: GiveUpInput) ->
             "Say why this recipient will not be tried again (for example: \"phoned them, they have it\").",
         ));
     }
-    state.with_store(|store| Ok(store.give_up_delivery(&input.delivery_id, input.reason.trim())?))
+    state.with_store_saving(|store| {
+        Ok(store.give_up_delivery(&input.delivery_id, input.reason.trim())?)
+    })
 }
 
 #[tauri::command]

@@ -177,7 +177,7 @@ pub async fn directory(state: State<'_, AppState>, input: DirectoryQuery) -> Res
 
 #[tauri::command]
 pub async fn directory_edit(state: State<'_, AppState>, input: DirectoryEditInput) -> Res<Unit> {
-    state.with_store(|store| {
+    state.with_store_saving(|store| {
         let edit = ContactsEdit {
             email: input.email.clone(),
             https_intake: input.https_intake.clone(),
