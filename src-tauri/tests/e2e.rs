@@ -12,6 +12,7 @@
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -419,18 +420,34 @@ async fn a_trigger_plan_filled_in_the_form_is_shown_on_the_missing_screen() {
 
 /// A store made outside the app (passphrase only), to start tests from the unlock screen.
 fn existing_store(dir: &Path) {
+    existing_store_with(dir, None);
+}
+
+/// A store made before the app opens it; with a keychain, its manager has a PIN too.
+fn existing_store_with(dir: &Path, keychain: Option<Arc<dyn grabpack_store::DeviceKeychain>>) {
     use grabpack_store::{Sensitive, Setup, Store};
     Store::create(
         dir,
         Setup {
             home_name: "Rowan House (fictional)".into(),
             manager_name: "Ana Manager (fictional)".into(),
-            manager_pin: None,
+            manager_pin: keychain
+                .as_ref()
+                .map(|_| Sensitive::from("135791".to_owned())),
             passphrase: Some(Sensitive::from(PASSPHRASE.to_owned())),
         },
-        None,
+        keychain,
     )
     .unwrap();
+}
+
+/// This machine's keychain, as the app finds it (`platform::keychain`): `None` where no Secret
+/// Service answers.
+fn test_keychain() -> Option<Arc<dyn grabpack_store::DeviceKeychain>> {
+    use grabpack_store::DeviceKeychain as _;
+    let k = grabpack_store::KeyringKeychain::platform().ok()?;
+    k.load("uk.grabpack.probe").ok()?;
+    Some(Arc::new(k))
 }
 
 async fn unlock_with_passphrase(c: &Client, passphrase: &str) {
@@ -887,13 +904,16 @@ fn the_window_on_a_paired_device_shows_another_devices_edits_within_seconds() {
         let root = tempfile::tempdir().unwrap();
 
         // A: the demo home, the home's first device, with everything sent.
+        // PINs need a keychain: where this machine has one (the test command's private Secret
+        // Service), A and B are set up with PINs and the home's staff are tried on B's window.
+        let keychain = test_keychain();
         let demo = grabpack_send::demo::create(
             &root.path().join("a"),
             grabpack_send::demo::DemoSecrets {
                 passphrase: grabpack_store::Sensitive::from(PASSPHRASE.to_owned()),
-                manager_pin: None,
+                manager_pin: keychain.as_ref().map(|_| "246810".to_owned().into()),
             },
-            None,
+            keychain.clone(),
             jiff::Zoned::now().date(),
         )
         .unwrap();
@@ -909,7 +929,7 @@ fn the_window_on_a_paired_device_shows_another_devices_edits_within_seconds() {
 
         // B: this window, a store of its own with no children, asks to join.
         let b_dir = root.path().join("b");
-        existing_store(&b_dir);
+        existing_store_with(&b_dir, keychain.clone());
         let driver = Driver::start(&b_dir, &[]);
         let c = driver.session().await;
         wait_text(&c, "h1", "Unlock Grab Pack").await;
@@ -975,6 +995,44 @@ fn the_window_on_a_paired_device_shows_another_devices_edits_within_seconds() {
         .await;
         eprintln!("figure: A saved and synced -> B's window showed it in {took:.2} s");
         screenshot(&c, "sync-dashboard").await;
+
+        // A manager sets up a night worker on A: B's unlock screen offers them and the PIN they
+        // chose on A opens B. Then B is unlocked with the passphrase again for the rest.
+        if keychain.is_some() {
+            const NIGHT: &str = "Night Worker (fictional)";
+            on_device(&a, move |s| {
+                s.add_staff(
+                    NIGHT,
+                    grabpack_core::StaffRole::Keyworker,
+                    Some(&"135790".to_owned().into()),
+                )
+                .unwrap();
+                grabpack_sync::device::sync_now(s).unwrap();
+            })
+            .await;
+            let deadline = Instant::now() + Duration::from_secs(15);
+            while !grabpack_store::staff_on_this_device(&b_dir)
+                .unwrap()
+                .contains(&NIGHT.to_string())
+            {
+                assert!(Instant::now() < deadline, "B never took in A's night worker");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            click(&c, "[data-testid=lock-now]").await;
+            wait_text(&c, "h1", "Unlock Grab Pack").await;
+            click(&c, "#m-pin").await;
+            click(&c, &format!("input[value='{NIGHT}']")).await;
+            fill(&c, "#unlock-pin", "135790").await;
+            click_button(&c, "Unlock").await;
+            wait_text(&c, ".header__who", NIGHT).await;
+            wait_text(&c, "h1", "Children").await;
+            click(&c, "[data-testid=lock-now]").await;
+            wait_text(&c, "h1", "Unlock Grab Pack").await;
+            unlock_with_passphrase(&c, PASSPHRASE).await;
+            wait_text(&c, "h1", "Children").await;
+        } else {
+            eprintln!("skipped the staff part: no keychain on this machine (PINs need one)");
+        }
 
         // A keyworker presses Missing on A: B's dashboard pins the episode within seconds, and
         // Missing on B opens that episode rather than starting a second record.
