@@ -111,7 +111,7 @@ fn write_ui_fixtures_from_a_demo_store() {
         "missing": missing,
         "settings": store.settings().unwrap(),
         "staff": store.staff().unwrap(),
-        "audit": store.audit_list(None, None, 40).unwrap(),
+        "audit": store.audit_list_home(None, None, 40).unwrap(),
     });
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/tests/fixtures/demo.json");

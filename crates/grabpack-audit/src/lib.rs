@@ -15,7 +15,7 @@
 mod error;
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use error::{AuditError, Result};
@@ -210,6 +210,69 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
     })
 }
 
+/// One row of a chain as it is stored, hashes included: how a chain is carried to another
+/// database that keeps a copy of it (a home's other devices) and checked there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainRow {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub child_id: Option<String>,
+    pub detail: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// Up to `limit` rows of this database's chain after entry `after`, oldest first.
+pub fn rows_after(conn: &Connection, after: i64, limit: i64) -> Result<Vec<ChainRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, at, actor, action, child_id, detail, prev_hash, hash FROM audit
+         WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![after, limit], |r| {
+        Ok(ChainRow {
+            seq: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            action: r.get(3)?,
+            child_id: r.get(4)?,
+            detail: r.get(5)?,
+            prev_hash: r.get(6)?,
+            hash: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+/// Whether `rows` carry on a chain whose last entry is `last` (number and hash; `None` for a
+/// chain not begun): each row numbered next, naming the hash before it, and hashing to its own.
+/// The first row that does not is returned. The same rule as [`verify`], for a copy of a chain
+/// kept elsewhere.
+pub fn continues(last: Option<(i64, &str)>, rows: &[ChainRow]) -> Option<i64> {
+    let (mut seq, mut prev) = match last {
+        Some((s, h)) => (s, h.to_string()),
+        None => (0, GENESIS.to_string()),
+    };
+    for r in rows {
+        let computed = row_hash(
+            &prev,
+            r.seq,
+            &r.at,
+            &r.actor,
+            &r.action,
+            r.child_id.as_deref(),
+            &r.detail,
+        );
+        if r.seq != seq + 1 || r.prev_hash != prev || r.hash != computed {
+            return Some(r.seq);
+        }
+        seq = r.seq;
+        prev = r.hash.clone();
+    }
+    None
+}
+
 /// Newest first, optionally for one subject (`child_id`) or one action.
 pub fn list(
     conn: &Connection,
@@ -234,4 +297,45 @@ pub fn list(
         })
     })?;
     Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+#[cfg(test)]
+mod chain_copy_tests {
+    #![allow(clippy::unwrap_used)] // a test fails by panicking
+
+    use super::*;
+
+    fn chain(n: usize) -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(SCHEMA_SQL).unwrap();
+        for i in 0..n {
+            append(
+                &conn,
+                "2026-12-02T10:00:00Z",
+                "staff:1",
+                "edited",
+                None,
+                &format!("entry {i}"),
+            )
+            .unwrap();
+        }
+        conn
+    }
+
+    #[test]
+    fn a_copy_of_a_chain_carries_on_only_from_where_it_stands_and_unaltered() {
+        let conn = chain(5);
+        let first = rows_after(&conn, 0, 3).unwrap();
+        let rest = rows_after(&conn, 3, 100).unwrap();
+        assert_eq!((first.len(), rest.len()), (3, 2));
+        assert_eq!(continues(None, &first), None);
+        let last = first.last().unwrap();
+        assert_eq!(continues(Some((last.seq, &last.hash)), &rest), None);
+        // Out of order, skipping a row, or altered: refused at that row.
+        assert_eq!(continues(None, &rest), Some(4));
+        assert_eq!(continues(Some((last.seq, &last.hash)), &rest[1..]), Some(5));
+        let mut altered = rest.clone();
+        altered[1].detail = "entry changed".into();
+        assert_eq!(continues(Some((last.seq, &last.hash)), &altered), Some(5));
+    }
 }

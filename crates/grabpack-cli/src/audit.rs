@@ -19,8 +19,13 @@ pub enum AuditCommand {
         action: Option<String>,
         #[arg(long, default_value_t = 50)]
         limit: i64,
+        /// Every device of the home, merged by time (each entry names its device), not only
+        /// this device's chain.
+        #[arg(long)]
+        home: bool,
     },
-    /// Prove the hash chain is intact from the first entry.
+    /// Prove the hash chain is intact from the first entry, and each other device's chain this
+    /// device holds (a device that syncs).
     Verify,
     /// Check a head of the chain that left this device with a pack (SEQ:HASH, as in an intake
     /// manifest's `audit_head` or an email's X-Grabpack-Audit-Head): does the log still hold it?
@@ -34,6 +39,35 @@ pub fn run(cli: &Cli, dir: &Path, c: &AuditCommand) -> Result<()> {
             child,
             action,
             limit,
+            home: true,
+        } => {
+            let store = unlock(cli, dir)?;
+            let child = child.as_deref().map(|c| store.find_child(c)).transpose()?;
+            let entries = store.audit_list_home(child.as_ref(), action.as_deref(), *limit)?;
+            print(json, &entries, |es| {
+                es.iter()
+                    .map(|e| {
+                        format!(
+                            "{:<14} {:>6}  {}  {:<22} {:<16} {}",
+                            e.device
+                                .as_deref()
+                                .map_or("this device".to_string(), short_device),
+                            e.seq,
+                            e.at,
+                            e.actor,
+                            e.action,
+                            e.detail
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        AuditCommand::List {
+            child,
+            action,
+            limit,
+            home: false,
         } => {
             let store = unlock(cli, dir)?;
             let child = child.as_deref().map(|c| store.find_child(c)).transpose()?;
@@ -53,13 +87,38 @@ pub fn run(cli: &Cli, dir: &Path, c: &AuditCommand) -> Result<()> {
         AuditCommand::Verify => {
             let store = unlock(cli, dir)?;
             let report = store.audit_verify()?;
-            print(json, &report, |r| match r.broken_at {
-                None => format!("Audit chain intact: {} entries verified.", r.entries),
-                Some(seq) => format!(
-                    "AUDIT CHAIN BROKEN at entry {seq}: the log was altered outside Grab Pack."
-                ),
+            let others: Vec<_> = store
+                .audit_verify_home()?
+                .into_iter()
+                .filter(|d| d.device.is_some())
+                .collect();
+            let shown = serde_json::json!({
+                "entries": report.entries,
+                "broken_at": report.broken_at,
+                "other_devices": others,
             });
-            if !report.intact() {
+            print(json, &shown, |_| {
+                let mut lines = vec![match report.broken_at {
+                    None => format!("Audit chain intact: {} entries verified.", report.entries),
+                    Some(seq) => format!(
+                        "AUDIT CHAIN BROKEN at entry {seq}: the log was altered outside Grab Pack."
+                    ),
+                }];
+                for d in &others {
+                    let name = short_device(d.device.as_deref().unwrap_or_default());
+                    lines.push(match d.broken_at {
+                        None => format!(
+                            "Device {name}'s chain intact: {} entries verified.",
+                            d.entries
+                        ),
+                        Some(seq) => format!(
+                            "DEVICE {name}'S CHAIN BROKEN at entry {seq}: its copy here was altered."
+                        ),
+                    });
+                }
+                lines.join("\n")
+            });
+            if !report.intact() || others.iter().any(|d| d.broken_at.is_some()) {
                 return Err(CliError::input(
                     "audit.chain_broken",
                     "The audit chain does not verify.",
@@ -99,4 +158,9 @@ pub fn run(cli: &Cli, dir: &Path, c: &AuditCommand) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A device's id as people read it: its first eight characters, as the Devices screen shows.
+fn short_device(id: &str) -> String {
+    id.chars().take(8).collect()
 }

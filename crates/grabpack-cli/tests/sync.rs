@@ -394,9 +394,32 @@ fn three_devices_of_one_home_share_each_child_through_the_hub_which_reads_nothin
     let sample = hex::encode(&jpeg[jpeg.len() / 2..jpeg.len() / 2 + 24]);
     assert!(!everything.contains(&sample), "the hub holds photo bytes");
 
-    for d in [&a, &b, &c] {
-        assert_eq!(ok(d, &["audit", "verify"])["broken_at"], Value::Null);
+    // Each device's audit chain reaches the others (sealed like every record: the marker scan
+    // above read the hub after they had gone), every copy verifies, and the home's audit view
+    // on B shows A's edits under A's device. (C, revoked, synced its chain before.)
+    for d in [&a, &b, &a, &b] {
+        ok(d, &["sync", "now"]);
     }
+    for d in [&a, &b, &c] {
+        let report = ok(d, &["audit", "verify"]);
+        assert_eq!(report["broken_at"], Value::Null);
+        let others = report["other_devices"].as_array().unwrap();
+        assert_eq!(others.len(), 2, "{report}");
+        for o in others {
+            assert_eq!(o["broken_at"], Value::Null, "{report}");
+            assert!(o["entries"].as_i64().unwrap() > 0, "{report}");
+        }
+    }
+    let a_device = a_me.device_id.clone();
+    let edits_on_b = ok(&b, &["audit", "list", "--home", "--action", "edited"]);
+    assert!(
+        edits_on_b
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["device"].as_str() == Some(a_device.as_str())),
+        "B's audit view shows A's edits: {edits_on_b}"
+    );
     rt.block_on(hub.stop());
 }
 
@@ -526,13 +549,17 @@ fn a_device_killed_fifty_times_mid_sync_loses_nothing_and_duplicates_nothing() {
             b_store.child_unaudited(&id).unwrap().form
         );
     }
-    // The demo home's settings are one record more (B, joining, took them and sent none), and
-    // each staff member of the home one more (A's and B's own, never changed here).
+    // The demo home's settings are one record more (B, joining, took them and sent none), each
+    // staff member of the home one more (A's and B's own, never changed here), and each chunk of
+    // A's and B's audit chains (B, last to sync, knows them all).
     let stored = rt.block_on(hub.count("SELECT count(*) FROM envelopes"));
-    let staff = b_store.staff().unwrap().len();
+    let staff = b_store.staff().unwrap().len() as i64;
+    let audit_chunks = b_store
+        .sync_known_count(grabpack_store::sync::RECORD_AUDIT_CHUNK)
+        .unwrap();
     assert_eq!(
         stored,
-        (a_records + 1 + staff) as i64,
+        a_records as i64 + 1 + staff + audit_chunks,
         "every record of A at the hub exactly once"
     );
     assert_eq!(b_store.sync_waiting_to_apply().unwrap(), 0);

@@ -445,6 +445,29 @@ ALTER TABLE staff_new RENAME TO staff;
 CREATE INDEX staff_name ON staff (name);
 CREATE UNIQUE INDEX staff_version ON staff (version_id);
 "#,
+    // 16: the audit chains of the home's other devices, each kept as that device wrote it
+    // (number, hashes and all) so it verifies here by the same rule as this device's own
+    // (`grabpack_audit::continues`), append-only like the chain itself (`sync::audit_chains`).
+    r#"
+CREATE TABLE sync_audit (
+    device_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    child_id TEXT,
+    detail TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    PRIMARY KEY (device_id, seq)
+) STRICT;
+CREATE INDEX sync_audit_at ON sync_audit (at);
+CREATE INDEX sync_audit_child ON sync_audit (child_id);
+CREATE TRIGGER sync_audit_no_update BEFORE UPDATE ON sync_audit
+BEGIN SELECT RAISE(ABORT, 'audit chains are append-only'); END;
+CREATE TRIGGER sync_audit_no_delete BEFORE DELETE ON sync_audit
+BEGIN SELECT RAISE(ABORT, 'audit chains are append-only'); END;
+"#,
 ];
 
 /// The schema version this build writes.

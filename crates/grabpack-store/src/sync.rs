@@ -15,11 +15,13 @@
 //! are kept in the history and listed on the view as disagreements, carried from revision to
 //! revision until a person chooses (`settle_disagreement`) or edits that field.
 
+mod audit_chains;
 mod episodes;
 mod home;
 mod outbox;
 mod staff;
 
+pub use audit_chains::{DeviceChainReport, HomeAuditEntry, RECORD_AUDIT_CHUNK};
 pub use episodes::{RECORD_EPISODE, RECORD_EPISODE_ENTRY};
 pub(crate) use home::note_settings_saved;
 pub use home::{RECORD_CHILD_ARCHIVED, RECORD_DIRECTORY_ENTRY, RECORD_HOME_SETTINGS};
@@ -182,6 +184,8 @@ pub struct ReceiveReport {
     pub home: usize,
     /// Staff members added, given a PIN or disabled on another device.
     pub staff: usize,
+    /// Runs of other devices' audit chains taken in (not themselves audited: see `sync::audit_chains`).
+    pub audit_chunks: usize,
 }
 
 /// A field two edits of one child set differently, as the child's record shows it now.
@@ -540,6 +544,16 @@ impl Store {
         )?)
     }
 
+    /// How many records of one kind this device knows the hub holds (its own, sent, and those
+    /// taken in from the others).
+    pub fn sync_known_count(&self, kind: &str) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM sync_known WHERE record_kind = ?1",
+            [kind],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Records from other devices set aside because they could not be read.
     pub fn sync_refused_count(&self) -> Result<i64> {
         Ok(self
@@ -676,6 +690,11 @@ impl Store {
         if left > 0 {
             out.extend(home::outgoing(&self.conn, left)?);
         }
+        // The audit chain last: it records what the records above did.
+        let left = limit - i64::try_from(out.len()).unwrap_or(0);
+        if left > 0 {
+            out.extend(audit_chains::outgoing(&self.conn, left)?);
+        }
         Ok(out)
     }
 
@@ -796,6 +815,7 @@ impl Store {
                     RECORD_DIRECTORY_ENTRY => home::receive_directory(&sp, &body),
                     RECORD_CHILD_ARCHIVED => home::receive_archive(&sp, &body),
                     RECORD_STAFF_MEMBER => staff::receive(&sp, &body),
+                    RECORD_AUDIT_CHUNK => audit_chains::receive(&sp, &body, &device_id),
                     // A kind from a newer version of Grab Pack: kept as known so it is not asked
                     // for again; a later version that knows it reads it from the hub again.
                     _ => Ok(Outcome::AlreadyHere),
@@ -857,6 +877,7 @@ impl Store {
                         report.staff += 1;
                         devices.insert(device_id.clone());
                     }
+                    Outcome::Audit => report.audit_chunks += 1,
                     Outcome::Archived { child_id } => {
                         report.home += 1;
                         touched.insert(child_id);
@@ -1021,6 +1042,8 @@ enum Outcome {
     Home,
     /// A version of a staff member.
     Staff,
+    /// A run of another device's audit chain.
+    Audit,
     Archived {
         child_id: String,
     },

@@ -94,9 +94,10 @@ fn a_store_already_holding_two_open_episodes_for_one_child_still_opens_and_keeps
         .unwrap();
     // Back to the schema before the rule, with a second open episode written as the old CLI did.
     let conn = store.connection_for_tests();
-    // Every migration after 3 (up to 15) is undone, so all of them run again on the next unlock.
+    // Every migration after 3 (up to 16) is undone, so all of them run again on the next unlock.
     conn.execute_batch(
-        "CREATE TABLE staff_old (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        "DROP TABLE sync_audit;
+         CREATE TABLE staff_old (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE,
              role_json TEXT NOT NULL, created_at TEXT NOT NULL, disabled_at TEXT, pin_salt BLOB,
              pin_key BLOB, member_key BLOB) STRICT;
          INSERT INTO staff_old SELECT id, name, role_json, created_at, disabled_at, pin_salt,

@@ -1,6 +1,6 @@
 //! The home: its staff, its settings (name, address, type, auto-lock) and the audit log.
 
-use grabpack_store::audit::{AuditEntry, ChainReport};
+use grabpack_store::sync::{DeviceChainReport, HomeAuditEntry};
 use grabpack_store::{HomeSettings, StaffMember};
 use tauri::State;
 
@@ -73,15 +73,18 @@ pub async fn set_strategy_meeting_rule(
     })
 }
 
+/// The home's audit view: this device's chain and, on a device that syncs, every other device's,
+/// merged by time.
 #[tauri::command]
-pub async fn audit_list(state: State<'_, AppState>, input: AuditQuery) -> Res<Vec<AuditEntry>> {
+pub async fn audit_list(state: State<'_, AppState>, input: AuditQuery) -> Res<Vec<HomeAuditEntry>> {
     let limit = input.limit.unwrap_or(200).clamp(1, 5000);
     let action = input.action.filter(|a| !a.is_empty());
     let child = input.child_id.filter(|c| !c.as_str().is_empty());
-    state.with_store(|store| Ok(store.audit_list(child.as_ref(), action.as_deref(), limit)?))
+    state.with_store(|store| Ok(store.audit_list_home(child.as_ref(), action.as_deref(), limit)?))
 }
 
+/// Every chain this device holds, each verified: its own first.
 #[tauri::command]
-pub async fn audit_verify(state: State<'_, AppState>) -> Res<ChainReport> {
-    state.with_store(|store| Ok(store.audit_verify()?))
+pub async fn audit_verify(state: State<'_, AppState>) -> Res<Vec<DeviceChainReport>> {
+    state.with_store(|store| Ok(store.audit_verify_home()?))
 }

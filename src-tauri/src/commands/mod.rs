@@ -16,8 +16,8 @@ mod session;
 mod sync;
 
 use grabpack_core::diff::FieldChange;
-use grabpack_store::audit::{AuditEntry, ChainReport};
 use grabpack_store::outbox::Delivery;
+use grabpack_store::sync::{DeviceChainReport, HomeAuditEntry};
 use grabpack_store::{
     ChildRecord, HomeSettings, PhotoInfo, RevisionInfo, StaffMember, StrategyMeetingRule,
 };
@@ -84,8 +84,8 @@ app_commands! {
     settings: () => HomeSettings,
     set_settings: HomeSettings => SessionView,
     set_strategy_meeting_rule: StrategyMeetingRule => HomeSettings,
-    audit_list: AuditQuery => Vec<AuditEntry>,
-    audit_verify: () => ChainReport,
+    audit_list: AuditQuery => Vec<HomeAuditEntry>,
+    audit_verify: () => Vec<DeviceChainReport>,
     missing_preview: ChildRef => MissingPreview,
     open_episodes: () => Vec<OpenEpisodeCard>,
     missing_start: StartEpisodeInput => EpisodeView,

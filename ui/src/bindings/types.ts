@@ -503,11 +503,11 @@ export interface Commands {
     args: {
       input: AuditQuery;
     };
-    result: AuditEntry[];
+    result: HomeAuditEntry[];
   };
   audit_verify: {
     args: null;
-    result: ChainReport;
+    result: DeviceChainReport[];
   };
   child: {
     args: {
@@ -967,31 +967,33 @@ export interface AuditQuery {
   limit?: number | null;
 }
 /**
- * One entry, as the audit screens show it.
+ * An entry of the home's audit view: this device's own (`device` is `None`) or another
+ * device's.
  *
  * This interface was referenced by `Bindings`'s JSON-Schema
- * via the `definition` "AuditEntry".
+ * via the `definition` "HomeAuditEntry".
  */
-export interface AuditEntry {
+export interface HomeAuditEntry {
   action: string;
   actor: string;
   at: string;
   child_id?: string | null;
   detail: string;
-  hash: string;
+  device?: string | null;
   seq: number;
 }
 /**
- * What [`verify`] found.
+ * One device's chain as verified here: this device's own first (`device` is `None`).
  *
  * This interface was referenced by `Bindings`'s JSON-Schema
- * via the `definition` "ChainReport".
+ * via the `definition` "DeviceChainReport".
  */
-export interface ChainReport {
+export interface DeviceChainReport {
   /**
-   * The first row whose hash does not follow from the rows before it.
+   * The first entry whose hash does not follow from the ones before it.
    */
   broken_at?: number | null;
+  device?: string | null;
   entries: number;
 }
 /**

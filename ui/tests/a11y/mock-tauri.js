@@ -162,7 +162,7 @@
     set_settings: () => session,
     add_staff: (i) => ({ id: 'new', name: i.name, role: i.role, created_at: '2026-01-01', disabled_at: null, has_pin: !!i.pin }),
     audit_list: () => fx.audit,
-    audit_verify: () => ({ entries: fx.audit.length, broken_at: null }),
+    audit_verify: () => [{ device: null, entries: fx.audit.length, broken_at: null }],
     missing_preview: (i) => ({ ...fx.missing[i.child_id], open_episode_id: (openCards.find((o) => o.child_id === i.child_id && !o.closed) || {}).episode_id ?? null }),
     open_episodes: () => clone(openCards),
     missing_start: (i) => {
