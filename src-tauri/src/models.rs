@@ -562,6 +562,10 @@ pub struct SyncStatusView {
     pub fingerprint: Option<String>,
     /// The code to read out to the manager while waiting for approval.
     pub pairing_code: Option<String>,
+    /// The device whose approval brought this one in, and its fingerprint as computed here from
+    /// the keys that wrapped this device's home key: the approving manager checks it is theirs.
+    pub approved_by: Option<String>,
+    pub approver_fingerprint: Option<String>,
     pub waiting_to_send: i64,
     /// Records from other devices set aside because they could not be read.
     pub refused: i64,

@@ -728,7 +728,7 @@ describe('the sending settings', () => {
     settings: { home_name: 'Home', protective_marking: 'OFFICIAL-SENSITIVE', auto_lock_minutes: 5, readiness: { review_interval_days: 30, photo_max_age_days: 90 } },
     staff: [], app_status: { keychain_available: true }, send_settings: sending, set_smtp: sending,
     directory: [{ id: 'u1', kind: 'bcu', name: 'South BCU (fictional)', last_verified: '2025-01-01', channels: { placeholder: true } }],
-    sync_status: { words: 'this device does not sync: its records are on this device only', state: 'none', hub_url: null, home_id: null, device_id: null, fingerprint: null, pairing_code: null, waiting_to_send: 0, refused: 0, last_error: null, children_with_disagreements: [] },
+    sync_status: { words: 'this device does not sync: its records are on this device only', state: 'none', hub_url: null, home_id: null, device_id: null, fingerprint: null, pairing_code: null, approved_by: null, approver_fingerprint: null, waiting_to_send: 0, refused: 0, last_error: null, children_with_disagreements: [] },
   };
 
   it('keeps the saved password when the password field is left empty, and warns about placeholder contacts', async () => {

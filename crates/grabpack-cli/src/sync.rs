@@ -277,6 +277,11 @@ pub fn run(cli: &Cli, dir: &Path, command: &SyncCommand) -> Result<()> {
                         d.device_id,
                         s.fingerprint.as_deref().unwrap_or("")
                     ));
+                    if let (Some(by), Some(fp)) = (&d.approved_by, &d.approver_fingerprint) {
+                        out.push_str(&format!(
+                            "\nApproved by device {by} (fingerprint {fp}): the manager who approved checks that their device shows this fingerprint"
+                        ));
+                    }
                     if let Some(e) = &d.last_error {
                         out.push_str(&format!("\nLast try: {e}"));
                     }

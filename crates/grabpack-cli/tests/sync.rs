@@ -265,6 +265,15 @@ fn three_devices_of_one_home_share_each_child_through_the_hub_which_reads_nothin
     let c_id = pair(&a, &c, &base, &ca, &home_id);
     sync(&c);
     assert_eq!(form(&c, "kwame"), form(&a, "kwame"));
+    // Each new device names the device that approved it, with the fingerprint it computed from
+    // the box its key came in: A's own, as A's manager reads it on A.
+    let on_a = ok(&a, &["sync", "status"]);
+    for d in [&b, &c] {
+        let joined = &ok(d, &["sync", "status"])["joined"];
+        assert_eq!(joined["approved_by"], on_a["joined"]["device_id"]);
+        assert_eq!(joined["approver_fingerprint"], on_a["fingerprint"]);
+    }
+    assert_eq!(on_a["joined"]["approver_fingerprint"], Value::Null);
 
     // A and B edit Maya at the same time, different fields: both edits reach every device.
     let mut on_a = form(&a, "maya");

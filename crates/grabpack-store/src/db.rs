@@ -468,6 +468,13 @@ BEGIN SELECT RAISE(ABORT, 'audit chains are append-only'); END;
 CREATE TRIGGER sync_audit_no_delete BEFORE DELETE ON sync_audit
 BEGIN SELECT RAISE(ABORT, 'audit chains are append-only'); END;
 "#,
+    // 17: which device approved this one, and its fingerprint as this device computed it from
+    // the box its home key came in (`Store::sync_keep_home_keys`): shown so the approving
+    // manager can check it is their own device's.
+    r#"
+ALTER TABLE sync_device ADD COLUMN approved_by TEXT;
+ALTER TABLE sync_device ADD COLUMN approver_fingerprint TEXT;
+"#,
 ];
 
 /// The schema version this build writes.

@@ -98,6 +98,11 @@ pub struct SyncDevice {
     pub last_sync_at: Option<String>,
     /// Why the last sync did not finish, in words (cleared by one that did).
     pub last_error: Option<String>,
+    /// The device whose approval brought this one in (`None` for the home's first device).
+    pub approved_by: Option<String>,
+    /// That device's fingerprint, computed here from the keys that wrapped this device's home
+    /// key: the approving manager checks it is the one their own device shows.
+    pub approver_fingerprint: Option<String>,
 }
 
 /// What joining a home records: where the hub is, who this device is there, and its secret keys
@@ -333,7 +338,8 @@ impl Store {
         self.conn
             .query_row(
                 "SELECT hub_url, hub_ca_pem, home_id, device_id, state, pairing_code, cursor,
-                        last_sync_at, last_error FROM sync_device WHERE id = 1",
+                        last_sync_at, last_error, approved_by, approver_fingerprint
+                 FROM sync_device WHERE id = 1",
                 [],
                 |r| {
                     Ok((
@@ -348,6 +354,8 @@ impl Store {
                             cursor: r.get(6)?,
                             last_sync_at: r.get(7)?,
                             last_error: r.get(8)?,
+                            approved_by: r.get(9)?,
+                            approver_fingerprint: r.get(10)?,
                         },
                     ))
                 },
@@ -455,8 +463,15 @@ impl Store {
     }
 
     /// Keep the home's keys (after approval, or after a rotation): every epoch held, and which is
-    /// current. The device counts as paired from here on. Audited when something changed.
-    pub fn sync_keep_home_keys(&mut self, current: u32, keys: &[(u32, &[u8; 32])]) -> Result<()> {
+    /// current. The device counts as paired from here on. Audited when something changed. The
+    /// first keys after asking to join name the device that wrapped them (`approver`: its id and
+    /// fingerprint), kept and audited so the approving manager can check it.
+    pub fn sync_keep_home_keys(
+        &mut self,
+        current: u32,
+        keys: &[(u32, &[u8; 32])],
+        approver: Option<(&str, &str)>,
+    ) -> Result<()> {
         let (before, held) = self.sync_home_keys()?;
         let device = self.sync_device()?.ok_or(StoreError::SyncNotJoined)?;
         let new_epochs: Vec<u32> = keys
@@ -481,6 +496,13 @@ impl Store {
             "UPDATE sync_device SET state = 'paired', pairing_code = NULL WHERE id = 1",
             [],
         )?;
+        let approver = approver.filter(|_| device.state == SyncState::WaitingForApproval);
+        if let Some((by, fingerprint)) = approver {
+            tx.execute(
+                "UPDATE sync_device SET approved_by = ?1, approver_fingerprint = ?2 WHERE id = 1",
+                params![by, fingerprint],
+            )?;
+        }
         if before != current || !new_epochs.is_empty() || device.state != SyncState::Paired {
             audit::append(
                 &tx,
@@ -488,7 +510,13 @@ impl Store {
                 &self.actor.id(),
                 AuditAction::SyncKeysReceived.as_str(),
                 None,
-                &format!("home {}: epoch {current} current", device.home_id),
+                &match approver {
+                    Some((by, fingerprint)) => format!(
+                        "home {}: epoch {current} current; approved by device {by}, fingerprint {fingerprint}",
+                        device.home_id
+                    ),
+                    None => format!("home {}: epoch {current} current", device.home_id),
+                },
             )?;
         }
         tx.commit()?;

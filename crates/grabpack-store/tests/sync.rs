@@ -1030,3 +1030,107 @@ fn a_staff_record_whose_pin_slot_is_not_the_members_own_is_set_aside() {
         Err(grabpack_store::StoreError::NoPinSlot(_))
     ));
 }
+
+/// Device `a`'s audit chain after entry `after`, as rows of a chunk (read below the API, the
+/// way the chunk is made).
+fn chain_rows(store: &Store, after: i64) -> Vec<serde_json::Value> {
+    let conn = store.connection_for_tests();
+    let mut stmt = conn
+        .prepare(
+            "SELECT seq, at, actor, action, child_id, detail, prev_hash, hash FROM audit
+             WHERE seq > ?1 ORDER BY seq",
+        )
+        .unwrap();
+    stmt.query_map([after], |r| {
+        Ok(serde_json::json!({
+            "seq": r.get::<_, i64>(0)?, "at": r.get::<_, String>(1)?,
+            "actor": r.get::<_, String>(2)?, "action": r.get::<_, String>(3)?,
+            "child_id": r.get::<_, Option<String>>(4)?, "detail": r.get::<_, String>(5)?,
+            "prev_hash": r.get::<_, String>(6)?, "hash": r.get::<_, String>(7)?,
+        }))
+    })
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+/// A chunk of `device`'s chain, as the hub hands it over from `sender`.
+fn audit_chunk(rows: &[serde_json::Value], device: &str, sender: &str) -> ReceivedRecord {
+    let last = rows.last().unwrap()["seq"].as_i64().unwrap();
+    ReceivedRecord {
+        envelope_id: format!("{sender}-audit-{device}-{last}"),
+        device_id: sender.into(),
+        record: grabpack_store::sync::SyncRecord {
+            kind: grabpack_store::sync::RECORD_AUDIT_CHUNK.into(),
+            record_id: format!("{device}:{last:020}"),
+            body: serde_json::to_vec(&serde_json::json!({
+                "format": 1, "device_id": device, "rows": rows,
+            }))
+            .unwrap(),
+        },
+    }
+}
+
+#[test]
+fn another_devices_audit_chain_is_kept_only_as_that_device_wrote_it() {
+    let (mut a, mut b) = (device("a"), device("b"));
+    let id = a.store.create_child(&sample(), "").unwrap();
+    let rows = chain_rows(&a.store, 0);
+    let (first, second) = rows.split_at(2);
+
+    // The later run first: it waits for the earlier one, then both are kept, not audited again.
+    let own_before = b.store.audit_verify().unwrap().entries;
+    let report = b
+        .store
+        .sync_receive(&[audit_chunk(second, "a", "a")], 1)
+        .unwrap();
+    assert_eq!((report.audit_chunks, report.waiting), (0, 1));
+    let report = b
+        .store
+        .sync_receive(&[audit_chunk(first, "a", "a")], 2)
+        .unwrap();
+    assert_eq!((report.audit_chunks, report.waiting), (2, 0));
+    assert_eq!(b.store.audit_verify().unwrap().entries, own_before);
+    let chains = b.store.audit_verify_home().unwrap();
+    assert_eq!(chains.len(), 2);
+    assert_eq!(chains[1].device.as_deref(), Some("a"));
+    assert_eq!(
+        (chains[1].entries, chains[1].broken_at),
+        (rows.len() as i64, None)
+    );
+    let created = b
+        .store
+        .audit_list_home(Some(&id), Some("child_created"), 10)
+        .unwrap();
+    assert_eq!(created.len(), 1, "{created:?}");
+    assert_eq!(created[0].device.as_deref(), Some("a"));
+
+    // An entry altered on its way, or a run of a's chain sent by another device: set aside.
+    let mut edited = sample();
+    edited.description.hair = "Shaved (fictional)".into();
+    a.store.save_form(&id, &edited, "").unwrap();
+    let mut more = chain_rows(&a.store, rows.len() as i64);
+    let honest = more.clone();
+    more[0]["detail"] = "nothing happened".into();
+    let report = b
+        .store
+        .sync_receive(
+            &[audit_chunk(&more, "a", "a"), audit_chunk(&honest, "a", "c")],
+            3,
+        )
+        .unwrap();
+    assert_eq!((report.audit_chunks, report.refused), (0, 2));
+    // The true run from a itself is kept.
+    let report = b
+        .store
+        .sync_receive(&[audit_chunk(&honest, "a", "a")], 4)
+        .unwrap();
+    assert_eq!(report.audit_chunks, 1);
+    assert!(
+        b.store
+            .audit_verify_home()
+            .unwrap()
+            .iter()
+            .all(|c| c.broken_at.is_none())
+    );
+}

@@ -255,24 +255,7 @@ impl HubClient {
     /// Fetch and open every home key wrapped to this device.
     pub async fn home_keys(&self, me: &DeviceIdentity) -> Result<HomeKeys> {
         let list = self.key_list(me).await?;
-        let mut opened: Vec<(u32, HomeKey)> = Vec::new();
-        for k in &list.keys {
-            let wrapper = k
-                .wrapped_by_box_key
-                .array::<32>()
-                .ok_or(SyncError::CannotUnwrap)?;
-            opened.push((
-                k.epoch,
-                me.keys.unwrap_home_key(
-                    &me.device_id,
-                    &wrapper,
-                    &list.home_id,
-                    k.epoch,
-                    &k.wrapped.0,
-                )?,
-            ));
-        }
-        Ok(HomeKeys::from_keys(&list.home_id, list.epoch, opened))
+        open_home_keys(me, &list)
     }
 
     pub async fn devices(&self, me: &DeviceIdentity) -> Result<DeviceList> {
@@ -426,6 +409,41 @@ pub fn certificates_in(text: &str) -> Result<Vec<String>> {
         ));
     }
     Ok(out)
+}
+
+/// Open every home key of a key list wrapped to this device. Each box opens only with the box
+/// key of the device that wrapped it, so a key a hub made up, or one it claims another device
+/// wrapped, does not open.
+pub fn open_home_keys(me: &DeviceIdentity, list: &KeyList) -> Result<HomeKeys> {
+    let mut opened: Vec<(u32, HomeKey)> = Vec::new();
+    for k in &list.keys {
+        let wrapper = k
+            .wrapped_by_box_key
+            .array::<32>()
+            .ok_or(SyncError::CannotUnwrap)?;
+        opened.push((
+            k.epoch,
+            me.keys.unwrap_home_key(
+                &me.device_id,
+                &wrapper,
+                &list.home_id,
+                k.epoch,
+                &k.wrapped.0,
+            )?,
+        ));
+    }
+    Ok(HomeKeys::from_keys(&list.home_id, list.epoch, opened))
+}
+
+/// Who wrapped this device's key of the home's current epoch: that device's id and the
+/// fingerprint of its keys. Read after [`open_home_keys`] opened the same list: the box opened
+/// with that box key, so only the device holding its secret made it. Right after approval this
+/// is the approving device, whose manager reads its fingerprint on their own screen.
+pub fn wrapper_of_current(list: &KeyList) -> Option<(String, String)> {
+    let k = list.keys.iter().find(|k| k.epoch == list.epoch)?;
+    let public =
+        DevicePublicKeys::from_slices(&k.wrapped_by_signing_key.0, &k.wrapped_by_box_key.0)?;
+    Some((k.wrapped_by.clone(), public.fingerprint()))
 }
 
 #[cfg(test)]

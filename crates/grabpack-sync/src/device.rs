@@ -139,11 +139,19 @@ fn home_keys(store: &Store, home_id: &str) -> Result<HomeKeys> {
     ))
 }
 
-fn keep_home_keys(store: &mut Store, keys: &HomeKeys) -> Result<()> {
+fn keep_home_keys(
+    store: &mut Store,
+    keys: &HomeKeys,
+    approver: Option<&(String, String)>,
+) -> Result<()> {
     let exposed: Vec<(u32, zeroize::Zeroizing<[u8; 32]>)> =
         keys.epochs().map(|(e, k)| (e, k.expose_bytes())).collect();
     let refs: Vec<(u32, &[u8; 32])> = exposed.iter().map(|(e, k)| (*e, &**k)).collect();
-    store.sync_keep_home_keys(keys.current, &refs)?;
+    store.sync_keep_home_keys(
+        keys.current,
+        &refs,
+        approver.map(|(by, fp)| (by.as_str(), fp.as_str())),
+    )?;
     Ok(())
 }
 
@@ -241,7 +249,7 @@ pub fn enrol(
             state: SyncState::Paired,
             pairing_code: None,
         })?;
-        keep_home_keys(store, &home)
+        keep_home_keys(store, &home, None)
     })?;
     Ok(Joined {
         home_id: enrolled.home_id,
@@ -393,7 +401,7 @@ pub fn revoke(access: &mut impl StoreAccess, device_id: &str) -> Result<u32> {
     let net = Net::to(&device)?;
     net.run(net.hub.revoke(&me, &mut keys, device_id))?;
     access.with_store(|store| {
-        keep_home_keys(store, &keys)?;
+        keep_home_keys(store, &keys, None)?;
         store.sync_audit_device(
             AuditAction::SyncDeviceRevoked,
             &format!(
@@ -481,8 +489,11 @@ fn sync_once(
         Err(e) => return Err(e),
     };
     if list.epoch != current || list.keys.len() != held {
-        let keys = net.run(net.hub.home_keys(&me))?;
-        access.with_store(|store| keep_home_keys(store, &keys))?;
+        // Opened from the very list just read, so the approver named is the one whose box
+        // opened.
+        let keys = crate::client::open_home_keys(&me, &list)?;
+        let approver = crate::client::wrapper_of_current(&list);
+        access.with_store(|store| keep_home_keys(store, &keys, approver.as_ref()))?;
     }
     let keys = access.with_store(|store| home_keys(store, &device.home_id))?;
     let sent = push_all(access, &net, &me, &keys)?;

@@ -35,6 +35,8 @@ pub fn status_view(store: &Store) -> Res<SyncStatusView> {
         device_id: joined.map(|d| d.device_id.clone()),
         fingerprint: status.fingerprint.clone(),
         pairing_code: joined.and_then(|d| d.pairing_code.clone()),
+        approved_by: joined.and_then(|d| d.approved_by.clone()),
+        approver_fingerprint: joined.and_then(|d| d.approver_fingerprint.clone()),
         waiting_to_send: status.waiting_to_send,
         refused: status.refused,
         last_error: joined.and_then(|d| d.last_error.clone()),

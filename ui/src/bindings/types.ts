@@ -3536,6 +3536,12 @@ export interface SyncEnrolInput {
  */
 export interface SyncStatusView {
   /**
+   * The device whose approval brought this one in, and its fingerprint as computed here from
+   * the keys that wrapped this device's home key: the approving manager checks it is theirs.
+   */
+  approved_by?: string | null;
+  approver_fingerprint?: string | null;
+  /**
    * Children with fields two edits set differently, and how many fields each.
    */
   children_with_disagreements: ChildDisagreements[];

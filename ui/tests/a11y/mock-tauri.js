@@ -131,8 +131,8 @@
     { device_id: '9c8d7e6f-aaaa-4bbb-8ccc-000000000003', status: 'revoked', fingerprint: '0F1E 2D3C 4B5A 6978 8796 A5B4 C3D2 E1F0', this_device: false, created_at: nowSecs - 86400 * 60, last_seen_at: nowSecs - 86400 * 9 },
   ];
   const syncStatus = () => paired
-    ? { words: 'up to date, just now', state: 'paired', hub_url: 'https://hub.example.invalid', home_id: '6f0c2a4e-1111-4222-8333-fictional0001', device_id: homeDevices[0].device_id, fingerprint: homeDevices[0].fingerprint, pairing_code: null, waiting_to_send: 0, refused: 0, last_error: null, children_with_disagreements: [{ child_id: firstChild.id, fields: 1 }] }
-    : { words: 'this device does not sync: its records are on this device only', state: 'none', hub_url: null, home_id: null, device_id: null, fingerprint: null, pairing_code: null, waiting_to_send: 0, refused: 0, last_error: null, children_with_disagreements: [] };
+    ? { words: 'up to date, just now', state: 'paired', hub_url: 'https://hub.example.invalid', home_id: '6f0c2a4e-1111-4222-8333-fictional0001', device_id: homeDevices[0].device_id, fingerprint: homeDevices[0].fingerprint, pairing_code: null, approved_by: homeDevices[1].device_id, approver_fingerprint: homeDevices[1].fingerprint, waiting_to_send: 0, refused: 0, last_error: null, children_with_disagreements: [{ child_id: firstChild.id, fields: 1 }] }
+    : { words: 'this device does not sync: its records are on this device only', state: 'none', hub_url: null, home_id: null, device_id: null, fingerprint: null, pairing_code: null, approved_by: null, approver_fingerprint: null, waiting_to_send: 0, refused: 0, last_error: null, children_with_disagreements: [] };
   let disagreementOpen = paired;
   const handlers = {
     sync_status: () => syncStatus(),
