@@ -197,6 +197,13 @@ pub fn record_acknowledgements(
         if delivery.channel != grabpack_store::outbox::Channel::Https || delivery.address != base {
             continue;
         }
+        // A pack another device of the home sent is that device's to follow: it reads the same
+        // feed, records the acknowledgement (and, for a refusal, queues the one notice), and the
+        // record reaches this device through sync. Recorded here too, the history would hold it
+        // twice and a refusal would tell the social worker twice.
+        if delivery.sent_from_another_device {
+            continue;
+        }
         let Some(episode) = delivery.episode_id.clone() else {
             continue;
         };

@@ -1246,3 +1246,91 @@ fn each_recipient_gets_their_audiences_version_and_the_outbox_records_which_with
         .collect();
     assert_eq!(hashes.len(), 3, "the update is rendered once per audience");
 }
+
+/// Every record `from` has not handed over yet, taken in by `to` as the hub would hand them over.
+fn hand_over(from: &mut grabpack_store::Store, to: &mut grabpack_store::Store, cursor: &mut i64) {
+    let out = from.sync_outgoing(1000).unwrap();
+    let mut marks = Vec::new();
+    let received: Vec<_> = out
+        .into_iter()
+        .map(|record| {
+            let envelope_id = format!("from-a-{}-{}", record.kind, record.record_id);
+            marks.push((
+                record.kind.clone(),
+                record.record_id.clone(),
+                envelope_id.clone(),
+            ));
+            grabpack_store::sync::ReceivedRecord {
+                envelope_id,
+                device_id: "device-a".into(),
+                record,
+            }
+        })
+        .collect();
+    from.sync_mark_sent(&marks).unwrap();
+    *cursor += received.len() as i64;
+    to.sync_receive(&received, *cursor).unwrap();
+}
+
+#[test]
+fn a_refusal_of_a_pack_another_device_sent_is_recorded_and_told_once_by_the_device_that_sent_it() {
+    let ca = TestCa::new();
+    let intake = Intake::start(&ca);
+    let (home, mut a) = TestHome::new();
+    let (_home_b, mut b) = TestHome::new();
+    let mut settings = smtp_settings(&ca, 1, SMTP_PASSWORD);
+    settings
+        .intake_tokens
+        .insert(intake.base_url(), TOKEN.into());
+    settings.save(&mut a).unwrap();
+    // B holds the same intake token (set up by hand on each device), so it reads the same feed.
+    settings.save(&mut b).unwrap();
+    let episode = open_episode(&mut a, &home);
+    let msg = queue(
+        &mut a,
+        &settings,
+        &outgoing(
+            &home,
+            Some(&episode),
+            fake_pdf(15, 10_000),
+            vec![intake_at(&intake.base_url())],
+        ),
+        None,
+        Timestamp::now(),
+    )
+    .unwrap();
+    let transports = Transports::from_settings(&settings).unwrap();
+    send_due(&mut a, &transports, Timestamp::now()).unwrap();
+    let mut cursor = 0;
+    hand_over(&mut a, &mut b, &mut cursor);
+    intake.acknowledge(
+        &msg.deliveries[0].idempotency_key,
+        "not_accepted",
+        "PC Test (fictional)",
+        "4321",
+        "",
+        "low",
+    );
+
+    // B reads the refusal first: it leaves it to A, which sent the pack.
+    grabpack_send::poll_acknowledgements(&mut b, &transports).unwrap();
+    let on_b = b.episode(&episode).unwrap();
+    assert!(on_b.acknowledgements.is_empty() && on_b.not_accepted.is_empty());
+    let notices = |s: &grabpack_store::Store| {
+        s.outbox(None, Some(&episode))
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.purpose == grabpack_store::outbox::Purpose::NotAcceptedNotice)
+            .count()
+    };
+    assert_eq!(notices(&b), 0, "B queues no notice of its own");
+
+    // A records it and queues the notice; both reach B once.
+    grabpack_send::poll_acknowledgements(&mut a, &transports).unwrap();
+    hand_over(&mut a, &mut b, &mut cursor);
+    let on_b = b.episode(&episode).unwrap();
+    assert_eq!(on_b.acknowledgements.len(), 1);
+    assert_eq!(on_b.not_accepted.len(), 1);
+    assert_eq!(notices(&b), 1, "one refusal, one notice, A's");
+    assert_eq!(notices(&a), 1);
+}
