@@ -65,6 +65,14 @@ pub enum PhotoError {
         source: Option<image::ImageError>,
     },
 
+    /// A photo from another device of the home that is not as Grab Pack stores a photo (larger
+    /// than the stored size, or carrying anything beyond the picture: metadata, a hidden second
+    /// image, bytes after the end): not kept.
+    #[error(
+        "A photo from another device of the home was not kept: it is not a photo as Grab Pack prepares them (too large, or carrying data beyond the picture). Add the photo again on that device or this one."
+    )]
+    NotAsStored,
+
     /// The photo was read but could not be written out again. Not the user's fault.
     #[error(
         "The photo could not be prepared for the grab pack. Try again; if it keeps failing, report it to your Grab Pack administrator."
@@ -87,6 +95,7 @@ impl PhotoError {
         "photo.unsupported_format",
         "photo.corrupt",
         "photo.encode_failed",
+        "photo.not_as_stored",
     ];
 
     /// Stable across releases and languages: the UI and tests match on this, never on the message.
@@ -99,6 +108,7 @@ impl PhotoError {
             Self::UnsupportedFormat => "photo.unsupported_format",
             Self::Corrupt { .. } => "photo.corrupt",
             Self::EncodeFailed { .. } => "photo.encode_failed",
+            Self::NotAsStored => "photo.not_as_stored",
         }
     }
 }
@@ -124,6 +134,7 @@ mod codes_tests {
             PhotoError::UnsupportedFormat => Some(4),
             PhotoError::Corrupt { .. } => Some(5),
             PhotoError::EncodeFailed { .. } => Some(6),
+            PhotoError::NotAsStored => Some(7),
         }
     }
 
@@ -140,6 +151,7 @@ mod codes_tests {
             PhotoError::HeicUnsupported,
             PhotoError::UnsupportedFormat,
             PhotoError::Corrupt { source: None },
+            PhotoError::NotAsStored,
             PhotoError::EncodeFailed {
                 source: image::ImageError::Limits(image::error::LimitError::from_kind(
                     image::error::LimitErrorKind::InsufficientMemory,
@@ -155,7 +167,7 @@ mod codes_tests {
         seen.sort_unstable();
         seen.dedup();
         let wrapped: &[usize] = &[];
-        let own: Vec<usize> = (0..7).filter(|k| !wrapped.contains(k)).collect();
+        let own: Vec<usize> = (0..8).filter(|k| !wrapped.contains(k)).collect();
         assert_eq!(seen, own, "one sample of every own variant");
         let mut from_variants: Vec<&str> = samples.iter().map(PhotoError::code).collect();
         from_variants.sort_unstable();

@@ -159,6 +159,35 @@ pub fn process(bytes: &[u8], limits: &PhotoLimits) -> Result<ProcessedPhoto, Pho
     })
 }
 
+/// A photo as another device of the home stored it, checked before this device keeps it: a
+/// complete JPEG holding nothing a decoder does not need (byte for byte what [`rebuild_jpeg`]
+/// keeps of it: no metadata, no second image, nothing after the end), within the pixel limit,
+/// its long edge no longer than `max_long_edge`. Returns its width and height from the header.
+///
+/// Why check and not re-encode: the sending device's pipeline ([`process`], then the rebuild or
+/// the clean re-encode) already made these bytes, and they are the record's on every device (its
+/// SHA-256 names it); a re-encode here would give each device a different photo. A paired device
+/// that sends anything else (a hostile or careless one) is refused.
+///
+/// # Errors
+/// [`PhotoError::NotAsStored`] whenever the bytes are not such a photo, whatever the reason.
+pub fn check_as_stored(bytes: &[u8], limits: &PhotoLimits) -> Result<(u32, u32), PhotoError> {
+    let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if bytes.is_empty() || size > limits.max_file_bytes {
+        return Err(PhotoError::NotAsStored);
+    }
+    let jpeg = matches!(detect_format(bytes), Ok((_, SourceFormat::Jpeg)));
+    if !jpeg || !sniff::jpeg_is_complete(bytes) || rebuild_jpeg(bytes).as_deref() != Some(bytes) {
+        return Err(PhotoError::NotAsStored);
+    }
+    let (width, height) =
+        header_dimensions(bytes, ImageFormat::Jpeg, limits).map_err(|_| PhotoError::NotAsStored)?;
+    if width.max(height) > limits.max_long_edge {
+        return Err(PhotoError::NotAsStored);
+    }
+    Ok((width, height))
+}
+
 fn detect_format(bytes: &[u8]) -> Result<(ImageFormat, SourceFormat), PhotoError> {
     let guessed = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()

@@ -119,3 +119,42 @@ fn a_clean_baseline_jpeg_comes_back_as_it_was_but_for_the_jfif_header() {
     assert_eq!(decode_rgb(&rebuilt), decode_rgb(&clean));
     assert!(rebuilt.len() <= clean.len());
 }
+
+/// What another device of the home sends is kept only if it is a photo as this pipeline leaves
+/// one: `process`'s output (and its rebuild) pass, anything carrying more, or larger, does not.
+#[test]
+fn a_photo_from_another_device_is_kept_only_as_the_pipeline_leaves_one() {
+    use grabpack_photo::{PhotoError, PhotoLimits, check_as_stored, process};
+    let limits = PhotoLimits::default();
+    let processed = process(&jpeg_of(&gradient(640, 480)), &limits).unwrap();
+    assert_eq!(
+        check_as_stored(&processed.jpeg, &limits).unwrap(),
+        (processed.width, processed.height)
+    );
+    let rebuilt = rebuild_jpeg(&processed.jpeg).unwrap();
+    assert!(check_as_stored(&rebuilt, &limits).is_ok());
+
+    let refused = |bytes: &[u8]| {
+        assert!(
+            matches!(
+                check_as_stored(bytes, &limits),
+                Err(PhotoError::NotAsStored)
+            ),
+            "kept what should be refused"
+        );
+    };
+    // A comment (or any other segment) after the header.
+    let mut commented = rebuilt[..2].to_vec();
+    commented.extend(segment(0xFE, SECRET));
+    commented.extend(&rebuilt[2..]);
+    refused(&commented);
+    // Bytes after the end.
+    let mut trailing = rebuilt.clone();
+    trailing.extend(SECRET);
+    refused(&trailing);
+    // Larger than a stored photo is, though clean.
+    refused(&jpeg_of(&gradient(2000, 1000)));
+    // Not a JPEG at all.
+    refused(b"not a photo");
+    refused(&[]);
+}

@@ -1244,6 +1244,18 @@ fn receive_photo(conn: &Connection, body: &[u8]) -> Result<Outcome> {
     if grabpack_core::PhotoKind::parse(&header.kind).is_none() {
         return Err(invalid(format!("photo kind '{}'", header.kind)));
     }
+    // Stored as the sending device's pipeline left it, never re-encoded here (its SHA-256 names
+    // it on every device); but only a photo as that pipeline leaves one, with the size it says.
+    match grabpack_photo::check_as_stored(jpeg, &grabpack_photo::PhotoLimits::default()) {
+        Ok((w, h)) if i64::from(w) == header.width && i64::from(h) == header.height => {}
+        Ok((w, h)) => {
+            return Err(invalid(format!(
+                "photo {}: {w} x {h} pixels, not the {} x {} it says",
+                header.id, header.width, header.height
+            )));
+        }
+        Err(e) => return Err(invalid(format!("photo {}: {e}", header.id))),
+    }
     let here = exists(conn, "photos", "id", &header.id)?;
     if here {
         return Ok(Outcome::AlreadyHere);

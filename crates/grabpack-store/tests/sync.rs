@@ -1134,3 +1134,38 @@ fn another_devices_audit_chain_is_kept_only_as_that_device_wrote_it() {
             .all(|c| c.broken_at.is_none())
     );
 }
+
+#[test]
+fn a_photo_carrying_more_than_the_picture_is_set_aside_even_with_its_hash_right() {
+    use sha2::Digest;
+    let mut relay = Relay::default();
+    let (mut a, mut b) = (device("a"), device("b"));
+    let id = a.store.create_child(&sample(), "").unwrap();
+    let jpeg = grabpack_photo::synthetic_portrait(3, 400, 500).unwrap();
+    a.store
+        .add_photo(&id, &jpeg, PhotoKind::Face, None)
+        .unwrap();
+    relay.push(&mut a);
+    // The photo record as a careless or hostile paired device might send it: a comment with a
+    // location slipped in after the header, and the hash made to match.
+    let mut photo = of_kind(&relay, "photo")[0].clone();
+    let body = photo.record.body.clone();
+    let len = u32::from_be_bytes(body[..4].try_into().unwrap()) as usize;
+    let mut header: serde_json::Value = serde_json::from_slice(&body[4..4 + len]).unwrap();
+    let stored = &body[4 + len..];
+    let mut tampered = stored[..2].to_vec();
+    tampered.extend([0xFF, 0xFE, 0x00, 0x12]);
+    tampered.extend(b"51.50 -0.12 (fict)");
+    tampered.extend(&stored[2..]);
+    header["sha256"] = hex::encode(sha2::Sha256::digest(&tampered)).into();
+    let head = serde_json::to_vec(&header).unwrap();
+    let mut forged = (head.len() as u32).to_be_bytes().to_vec();
+    forged.extend(head);
+    forged.extend(tampered);
+    photo.record.body = forged;
+    let mut records = of_kind(&relay, "revision");
+    records.push(photo);
+    let report = b.store.sync_receive(&records, 2).unwrap();
+    assert_eq!((report.revisions, report.photos, report.refused), (1, 0, 1));
+    assert!(b.store.photos(&id).unwrap().is_empty());
+}

@@ -386,6 +386,7 @@ export type ErrorCode =
   | 'photo.encode_failed'
   | 'photo.file_too_large'
   | 'photo.heic_unsupported'
+  | 'photo.not_as_stored'
   | 'photo.too_many_pixels'
   | 'photo.unsupported_format'
   | 'practice.invalid'

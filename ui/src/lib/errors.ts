@@ -98,6 +98,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   'photo.heic_unsupported': 'HEIC photos (from iPhones) cannot be read. Save or share it as JPEG, then add it again.',
   'photo.unsupported_format': 'That file is not a photo Grab Pack can read. Use a JPEG, PNG or WebP.',
   'photo.corrupt': 'That photo file is damaged. Choose another copy.',
+  'photo.not_as_stored': 'A photo from another device of the home was not kept: it is not a photo as Grab Pack prepares them. Add the photo again on that device or this one.',
   'photo.encode_failed': 'The photo could not be stored. Try another copy.',
   'interchange.unknown_format': 'That file is not a Grab Pack record.',
   'interchange.unknown_version': 'That record was written by a newer version of Grab Pack.',
