@@ -3,7 +3,9 @@
 //!
 //! Beyond "no panic": a photo that imports is within the size limits, carries no metadata
 //! segment and nothing after its end marker, and is the size it says; a rebuilt JPEG is clean
-//! and rebuilding it again changes nothing. The limits here are smaller than the app's (4 MP,
+//! and rebuilding it again changes nothing; a photo that imports is one another device of the home
+//! keeps as it is (`check_as_stored`), and whatever that check keeps is clean and within the
+//! long edge. The limits here are smaller than the app's (4 MP,
 //! 512 px) so the fuzzer spends its time on the parsers rather than on resizing: the guards are
 //! the same code either way.
 #![no_main]
@@ -11,7 +13,7 @@
 use std::io::Cursor;
 
 use grabpack_fuzz::jpeg_leak;
-use grabpack_photo::{PhotoLimits, process, rebuild_jpeg};
+use grabpack_photo::{PhotoLimits, check_as_stored, process, rebuild_jpeg};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -41,6 +43,17 @@ fuzz_target!(|data: &[u8]| {
             Some((photo.width, photo.height)),
             "the JPEG is not the size it says"
         );
+        assert_eq!(
+            check_as_stored(&photo.jpeg, &limits).ok(),
+            Some((photo.width, photo.height)),
+            "another device would refuse a photo this pipeline made"
+        );
+    }
+    if let Ok((width, height)) = check_as_stored(data, &limits) {
+        if let Some(leak) = jpeg_leak(data) {
+            panic!("a photo kept from another device is not clean: {leak}");
+        }
+        assert!(width.max(height) <= limits.max_long_edge && width > 0 && height > 0);
     }
     if let Some(rebuilt) = rebuild_jpeg(data) {
         if let Some(leak) = jpeg_leak(&rebuilt) {
