@@ -177,32 +177,21 @@ pub fn check_anchor(conn: &Connection, seq: i64, hash: &str) -> Result<AnchorFin
 
 /// Walk the whole chain from the start.
 pub fn verify(conn: &Connection) -> Result<ChainReport> {
-    let mut stmt = conn.prepare(
-        "SELECT seq, at, actor, action, child_id, detail, prev_hash, hash FROM audit ORDER BY seq",
-    )?;
+    let mut stmt = conn.prepare(&format!("{CHAIN_SELECT} ORDER BY seq"))?;
     let mut rows = stmt.query([])?;
-    let mut prev = GENESIS.to_string();
-    let mut expected_seq = 1;
+    let (mut last_seq, mut prev) = (0, GENESIS.to_string());
     let mut n = 0;
     while let Some(r) = rows.next()? {
-        let seq: i64 = r.get(0)?;
-        let at: String = r.get(1)?;
-        let actor: String = r.get(2)?;
-        let action: String = r.get(3)?;
-        let child: Option<String> = r.get(4)?;
-        let detail: String = r.get(5)?;
-        let prev_hash: String = r.get(6)?;
-        let hash: String = r.get(7)?;
+        let row = chain_row(r)?;
         n += 1;
-        let computed = row_hash(&prev, seq, &at, &actor, &action, child.as_deref(), &detail);
-        if seq != expected_seq || prev_hash != prev || hash != computed {
+        if !follows(last_seq, &prev, &row) {
             return Ok(ChainReport {
                 entries: n,
-                broken_at: Some(seq),
+                broken_at: Some(row.seq),
             });
         }
-        prev = hash;
-        expected_seq += 1;
+        last_seq = row.seq;
+        prev = row.hash;
     }
     Ok(ChainReport {
         entries: n,
@@ -224,25 +213,48 @@ pub struct ChainRow {
     pub hash: String,
 }
 
+/// The columns of a chain's row, in [`chain_row`]'s order.
+pub const CHAIN_COLUMNS: &str = "seq, at, actor, action, child_id, detail, prev_hash, hash";
+const CHAIN_SELECT: &str =
+    "SELECT seq, at, actor, action, child_id, detail, prev_hash, hash FROM audit";
+
+/// A row selected as [`CHAIN_COLUMNS`], read: one reading for this table and for a copy of
+/// another database's chain (a home's other devices, `sync_audit`).
+pub fn chain_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ChainRow> {
+    Ok(ChainRow {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        action: r.get(3)?,
+        child_id: r.get(4)?,
+        detail: r.get(5)?,
+        prev_hash: r.get(6)?,
+        hash: r.get(7)?,
+    })
+}
+
 /// Up to `limit` rows of this database's chain after entry `after`, oldest first.
 pub fn rows_after(conn: &Connection, after: i64, limit: i64) -> Result<Vec<ChainRow>> {
-    let mut stmt = conn.prepare(
-        "SELECT seq, at, actor, action, child_id, detail, prev_hash, hash FROM audit
-         WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-    )?;
-    let rows = stmt.query_map(params![after, limit], |r| {
-        Ok(ChainRow {
-            seq: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            action: r.get(3)?,
-            child_id: r.get(4)?,
-            detail: r.get(5)?,
-            prev_hash: r.get(6)?,
-            hash: r.get(7)?,
-        })
-    })?;
+    let mut stmt = conn.prepare(&format!(
+        "{CHAIN_SELECT} WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(params![after, limit], chain_row)?;
     Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+/// Whether `row` follows the entry numbered `last_seq` whose hash is `prev`: numbered next,
+/// naming that hash, and hashing to its own. The one rule of [`verify`] and [`continues`].
+fn follows(last_seq: i64, prev: &str, row: &ChainRow) -> bool {
+    let computed = row_hash(
+        prev,
+        row.seq,
+        &row.at,
+        &row.actor,
+        &row.action,
+        row.child_id.as_deref(),
+        &row.detail,
+    );
+    row.seq == last_seq + 1 && row.prev_hash == prev && row.hash == computed
 }
 
 /// Whether `rows` carry on a chain whose last entry is `last` (number and hash; `None` for a
@@ -255,16 +267,7 @@ pub fn continues(last: Option<(i64, &str)>, rows: &[ChainRow]) -> Option<i64> {
         None => (0, GENESIS.to_string()),
     };
     for r in rows {
-        let computed = row_hash(
-            &prev,
-            r.seq,
-            &r.at,
-            &r.actor,
-            &r.action,
-            r.child_id.as_deref(),
-            &r.detail,
-        );
-        if r.seq != seq + 1 || r.prev_hash != prev || r.hash != computed {
+        if !follows(seq, &prev, r) {
             return Some(r.seq);
         }
         seq = r.seq;

@@ -735,8 +735,7 @@ impl Store {
                     k
                 }
             };
-            let role: StaffRole = serde_json::from_str(&role_json)
-                .map_err(|e| crate::store::damaged(format!("the role of {name}: {e}")))?;
+            let role = crate::staff::parse_role(&name, &role_json)?;
             // A disabled member's slot was removed when they were disabled: none comes back.
             let had_slot = file.generations.iter().any(|g| {
                 g.slots
@@ -1078,8 +1077,7 @@ impl Store {
             let member_key = <[u8; 32]>::try_from(key.as_slice()).map(Sensitive::new);
             zeroize::Zeroize::zeroize(&mut key);
             let Ok(member_key) = member_key else { continue };
-            let role: StaffRole = serde_json::from_str(&role_json)
-                .map_err(|e| crate::store::damaged(format!("the role of {name}: {e}")))?;
+            let role = crate::staff::parse_role(&name, &role_json)?;
             if let StaffRole::Agency { ends_on } = role
                 && ends_on < today()
             {

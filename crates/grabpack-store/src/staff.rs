@@ -311,6 +311,6 @@ pub(crate) fn load_staff_actor(conn: &Connection, id: &str) -> Result<Actor> {
 }
 
 /// A role this build cannot read is damage: never quietly a keyworker (or anything else).
-fn parse_role(name: &str, json: &str) -> Result<StaffRole> {
+pub(crate) fn parse_role(name: &str, json: &str) -> Result<StaffRole> {
     serde_json::from_str(json).map_err(|e| damaged(format!("the role of {name}: {e}")))
 }

@@ -228,24 +228,13 @@ impl Store {
             stmt.query_map([], |r| r.get(0))?
                 .collect::<std::result::Result<_, _>>()?
         };
-        let mut stmt = self.conn.prepare(
-            "SELECT seq, at, actor, action, child_id, detail, prev_hash, hash FROM sync_audit
-             WHERE device_id = ?1 ORDER BY seq",
-        )?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {} FROM sync_audit WHERE device_id = ?1 ORDER BY seq",
+            grabpack_audit::CHAIN_COLUMNS
+        ))?;
         for device in devices {
             let rows: Vec<ChainRow> = stmt
-                .query_map([&device], |r| {
-                    Ok(ChainRow {
-                        seq: r.get(0)?,
-                        at: r.get(1)?,
-                        actor: r.get(2)?,
-                        action: r.get(3)?,
-                        child_id: r.get(4)?,
-                        detail: r.get(5)?,
-                        prev_hash: r.get(6)?,
-                        hash: r.get(7)?,
-                    })
-                })?
+                .query_map([&device], grabpack_audit::chain_row)?
                 .collect::<std::result::Result<_, _>>()?;
             out.push(DeviceChainReport {
                 device: Some(device),

@@ -95,8 +95,7 @@ pub(super) fn outgoing(conn: &Connection, limit: i64) -> Result<Vec<SyncRecord>>
     for (version_id, changed_at, staff_id, name, role_json, created_at, disabled_at, key, slot) in
         rows
     {
-        let role: StaffRole = serde_json::from_str(&role_json)
-            .map_err(|e| crate::store::damaged(format!("the role of {name}: {e}")))?;
+        let role = crate::staff::parse_role(&name, &role_json)?;
         let member_slot: Option<MemberSlot> = slot
             .map(|j| serde_json::from_str(&j))
             .transpose()
