@@ -218,9 +218,22 @@ fn dashboard(c: &mut Criterion) {
 
 /// What the app's background sync does under the store on every pass when nothing is new (every
 /// 25 s while it waits on the hub): look for records to send and count what is waiting, on a
-/// home of 1,000 children with 10 revisions and 3 photos each, all already at the hub.
+/// home of 1,000 children with 10 revisions and 3 photos each, all already at the hub, on a
+/// device that has joined its home (so its staff and its audit chain, tens of thousands of
+/// entries, are looked for too).
 fn idle_sync_pass(c: &mut Criterion) {
     let (_dir, mut store) = thousand_children();
+    store
+        .sync_join(&grabpack_store::sync::JoinHome {
+            hub_url: "https://hub.example.invalid",
+            hub_ca_pem: None,
+            home_id: "bench-home (fictional)",
+            device_id: "bench-device",
+            device_secret: &[7u8; 64],
+            state: grabpack_store::sync::SyncState::Paired,
+            pairing_code: None,
+        })
+        .unwrap();
     loop {
         let out = store.sync_outgoing(500).unwrap();
         if out.is_empty() {
