@@ -220,7 +220,15 @@ impl Store {
         };
         let device_secret = self.device_secret().ok();
         let mut changed = false;
-        for (id, disabled_at, key, slot_json, name) in rows {
+        for (id, disabled_at, mut key, slot_json, name) in rows {
+            // The member key as read, converted once and the read copy wiped (as `staff_slots`).
+            let member_key = key
+                .as_deref()
+                .and_then(|k| <[u8; 32]>::try_from(k).ok())
+                .map(Sensitive::new);
+            if let Some(k) = key.as_mut() {
+                zeroize::Zeroize::zeroize(k);
+            }
             let has = |f: &SlotFile| f.members.iter().find(|m| m.staff_id == id).cloned();
             if disabled_at.is_some() {
                 let before = (file.members.len(), file.generations[0].slots.len());
@@ -239,10 +247,9 @@ impl Store {
             if has(&file).as_ref() == Some(&slot) {
                 continue;
             }
-            let Some(member_key) = key.as_deref().and_then(|k| <[u8; 32]>::try_from(k).ok()) else {
+            let Some(member_key) = member_key else {
                 continue;
             };
-            let member_key = Sensitive::new(member_key);
             file.members.retain(|m| m.staff_id != id);
             file.members.push(slot);
             let g = &mut file.generations[0];
