@@ -241,9 +241,6 @@ impl AppState {
         f(&mut session.store)
     }
 
-    /// Run `f` on the unlocked store **without** counting it as activity: for what the window
-    /// reads on its own (the sync line redrawn after every background pass), which must never
-    /// keep an unattended app unlocked. Locked or idle too long: `app.locked`, as `with_store`.
     /// [`Self::with_store`] for a command that changes what the home's other devices take in
     /// (an episode, a pack queued, a staff member, the settings): the background sync is woken
     /// once it succeeded, so the change leaves now rather than after the next long poll.
@@ -256,14 +253,23 @@ impl AppState {
         Ok(out)
     }
 
+    /// Run `f` on the unlocked store **without** counting it as activity: for what the window
+    /// reads on its own (the sync line redrawn after every background pass), which must never
+    /// keep an unattended app unlocked. Locked or idle too long: `app.locked`, as `with_store`.
     pub fn with_store_passive<T>(
         &self,
         f: impl FnOnce(&mut Store) -> Result<T, UiError>,
     ) -> Result<T, UiError> {
+        self.unattended(f).unwrap_or_else(|| Err(UiError::locked()))
+    }
+
+    /// `f` on the store while unlocked and not idle too long, not counted as activity; `None`
+    /// otherwise. The one rule for the window's own reads and the background sync.
+    fn unattended<T>(&self, f: impl FnOnce(&mut Store) -> T) -> Option<T> {
         let mut slot = self.slot();
         match slot.as_mut() {
-            Some(session) if !session.idle_expired(Instant::now()) => f(&mut session.store),
-            _ => Err(UiError::locked()),
+            Some(session) if !session.idle_expired(Instant::now()) => Some(f(&mut session.store)),
+            _ => None,
         }
     }
 
@@ -299,11 +305,9 @@ impl grabpack_sync::StoreAccess for SyncAccess<'_> {
         &mut self,
         f: impl FnOnce(&mut Store) -> grabpack_sync::Result<T>,
     ) -> grabpack_sync::Result<T> {
-        let mut slot = self.0.slot();
-        match slot.as_mut() {
-            Some(session) if !session.idle_expired(Instant::now()) => f(&mut session.store),
-            _ => Err(grabpack_sync::SyncError::StoreLocked),
-        }
+        self.0
+            .unattended(f)
+            .unwrap_or(Err(grabpack_sync::SyncError::StoreLocked))
     }
 }
 
@@ -399,19 +403,17 @@ mod tests {
         assert!(state.with_outbox_store(|_| ()).is_none());
     }
 
+    /// An unlocked app that locks itself after `idle`.
+    fn unlocked_locking_after(idle: Duration) -> (tempfile::TempDir, AppState) {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::new(dir.path().into(), None, Some(idle), false);
+        state.begin_session(Session::new(home(dir.path(), false), Some(idle)));
+        (dir, state)
+    }
+
     #[test]
     fn what_the_window_reads_on_its_own_never_keeps_the_app_unlocked() {
-        let dir = tempfile::tempdir().unwrap();
-        let state = AppState::new(
-            dir.path().into(),
-            None,
-            Some(Duration::from_millis(300)),
-            false,
-        );
-        state.begin_session(Session::new(
-            home(dir.path(), false),
-            Some(Duration::from_millis(300)),
-        ));
+        let (_dir, state) = unlocked_locking_after(Duration::from_millis(300));
         // The sync line redrawn again and again: the idle time still runs out.
         for _ in 0..4 {
             assert!(state.with_store_passive(|_| Ok(())).is_ok());
@@ -424,17 +426,7 @@ mod tests {
             "app.locked"
         );
         // A person's command is activity, as before.
-        let dir = tempfile::tempdir().unwrap();
-        let state = AppState::new(
-            dir.path().into(),
-            None,
-            Some(Duration::from_millis(300)),
-            false,
-        );
-        state.begin_session(Session::new(
-            home(dir.path(), false),
-            Some(Duration::from_millis(300)),
-        ));
+        let (_dir, state) = unlocked_locking_after(Duration::from_millis(300));
         for _ in 0..5 {
             assert!(state.with_store(|_| Ok(())).is_ok());
             std::thread::sleep(Duration::from_millis(80));

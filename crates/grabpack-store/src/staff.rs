@@ -218,7 +218,9 @@ impl Store {
             })?
             .collect::<rusqlite::Result<_>>()?
         };
-        let device_secret = self.device_secret().ok();
+        // Asked of the keychain only when a slot is to be made: this runs at every unlock, where
+        // there is usually nothing to do.
+        let mut device_secret: Option<Option<Sensitive<Vec<u8>>>> = None;
         let mut changed = false;
         for (id, disabled_at, mut key, slot_json, name) in rows {
             // The member key as read, converted once and the read copy wiped (as `staff_slots`).
@@ -239,7 +241,7 @@ impl Store {
                 changed |= before != (file.members.len(), file.generations[0].slots.len());
                 continue;
             }
-            let (Some(json), Some(secret)) = (slot_json, &device_secret) else {
+            let Some(json) = slot_json else {
                 continue;
             };
             let slot: MemberSlot = serde_json::from_str(&json)
@@ -248,6 +250,12 @@ impl Store {
                 continue;
             }
             let Some(member_key) = member_key else {
+                continue;
+            };
+            let Some(secret) = device_secret
+                .get_or_insert_with(|| self.device_secret().ok())
+                .as_ref()
+            else {
                 continue;
             };
             file.members.retain(|m| m.staff_id != id);
