@@ -94,6 +94,9 @@ fn run(handle: &AppHandle, wakes: &Receiver<()>) {
             0
         };
         let outcome = device::sync_until(&mut access, wait, Some(&state.sync_wake));
+        if matches!(&outcome, Ok(r) if r.state == SyncState::Paired) {
+            take_over(&state, &mut access);
+        }
         let payload = match outcome {
             Ok(report) => {
                 failures = 0;
@@ -130,6 +133,20 @@ fn run(handle: &AppHandle, wakes: &Receiver<()>) {
             }
         };
         let _ = handle.emit(SYNC_EVENT, payload);
+    }
+}
+
+/// The deliveries of devices gone quiet that this device can send as queued: taken over, and
+/// the sender woken for them at once (and the sync, to tell the others). A failure here is the
+/// next pass's to retry; the sync's own outcome is what the line shows.
+fn take_over(state: &AppState, access: &mut SyncAccess<'_>) {
+    let taken = device::take_over_deliveries(access, |store, delivery| {
+        grabpack_send::SendSettings::load(store)
+            .is_ok_and(|settings| grabpack_send::can_send_as_queued(store, &settings, delivery))
+    });
+    if matches!(&taken, Ok(t) if !t.is_empty()) {
+        state.wake_sender();
+        state.wake_sync();
     }
 }
 

@@ -24,8 +24,8 @@ pub enum SyncCommand {
         /// The hub's address, https://...
         #[arg(long)]
         hub: String,
-        /// The enrolment token (or GRABPACK_HUB_TOKEN).
-        #[arg(long)]
+        /// The enrolment token (or GRABPACK_HUB_TOKEN). It may start with a dash.
+        #[arg(long, allow_hyphen_values = true)]
         token: Option<String>,
         /// A certificate authority to trust for the hub (PEM file), beside the system's.
         #[arg(long)]
@@ -196,73 +196,26 @@ pub fn run(cli: &Cli, dir: &Path, command: &SyncCommand) -> Result<()> {
         }
         SyncCommand::Now { wait } => {
             let report = device::sync_and_wait(&mut store, *wait).map_err(sync_error)?;
-            print(cli.json, &report, |r| match r.state {
-                grabpack_store::sync::SyncState::WaitingForApproval => {
-                    "Not approved yet: a manager on a paired device approves this device's code."
-                        .into()
+            // Then the deliveries of devices gone quiet that this device can send as queued.
+            let settings =
+                grabpack_send::SendSettings::load(&store).map_err(crate::error::send_error)?;
+            let taken = device::take_over_deliveries(&mut store, |s, d| {
+                grabpack_send::can_send_as_queued(s, &settings, d)
+            })
+            .map_err(sync_error)?;
+            let report = NowReport {
+                report,
+                taken_over: taken.iter().map(|d| d.id.to_string()).collect(),
+            };
+            print(cli.json, &report, |n| {
+                let mut words = now_words(&n.report);
+                if !n.taken_over.is_empty() {
+                    words.push_str(&format!(
+                        " Took over {} deliveries from a device that has stopped syncing: they go from this device now (grabpack outbox send).",
+                        n.taken_over.len()
+                    ));
                 }
-                grabpack_store::sync::SyncState::Paired => {
-                    let mut s = format!(
-                        "Synced: sent {}, received {} revisions and {} photos",
-                        r.sent, r.received.revisions, r.received.photos
-                    );
-                    if r.received.episodes + r.received.episode_entries > 0 {
-                        s.push_str(&format!(
-                            ", {} missing episodes and {} episode entries",
-                            r.received.episodes, r.received.episode_entries
-                        ));
-                    }
-                    if r.received.outbox > 0 {
-                        s.push_str(&format!(
-                            ", {} sent messages or delivery states",
-                            r.received.outbox
-                        ));
-                    }
-                    if r.received.home > 0 {
-                        s.push_str(&format!(
-                            ", {} settings, police-directory edits or archived children",
-                            r.received.home
-                        ));
-                    }
-                    if r.received.staff > 0 {
-                        s.push_str(&format!(
-                            ", {} changes of staff members (added, a new PIN, disabled)",
-                            r.received.staff
-                        ));
-                    }
-                    if r.received.linked_episodes > 0 {
-                        s.push_str(&format!(
-                            "; {} children were reported missing on two devices at once: both records are kept, shown together (grabpack missing show)",
-                            r.received.linked_episodes
-                        ));
-                    }
-                    if r.received.merges > 0 {
-                        s.push_str(&format!(
-                            "; {} edits made at the same time merged",
-                            r.received.merges
-                        ));
-                    }
-                    if !r.received.children_with_disagreements.is_empty() {
-                        s.push_str(&format!(
-                            "; {} children have two edits that disagree (grabpack sync disagreements)",
-                            r.received.children_with_disagreements.len()
-                        ));
-                    }
-                    if r.received.refused > 0 {
-                        s.push_str(&format!(
-                            "; {} records from other devices could not be read and were set aside (grabpack sync status)",
-                            r.received.refused
-                        ));
-                    }
-                    if r.received.waiting > 0 {
-                        s.push_str(&format!(
-                            "; {} records wait for what they build on",
-                            r.received.waiting
-                        ));
-                    }
-                    s.push('.');
-                    s
-                }
+                words
             });
         }
         SyncCommand::Status => {
@@ -348,4 +301,111 @@ pub fn run(cli: &Cli, dir: &Path, command: &SyncCommand) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// What `sync now` did, in words.
+fn now_words(r: &device::SyncReport) -> String {
+    match r.state {
+        grabpack_store::sync::SyncState::WaitingForApproval => {
+            "Not approved yet: a manager on a paired device approves this device's code.".into()
+        }
+        grabpack_store::sync::SyncState::Paired => {
+            let mut s = format!(
+                "Synced: sent {}, received {} revisions and {} photos",
+                r.sent, r.received.revisions, r.received.photos
+            );
+            if r.received.episodes + r.received.episode_entries > 0 {
+                s.push_str(&format!(
+                    ", {} missing episodes and {} episode entries",
+                    r.received.episodes, r.received.episode_entries
+                ));
+            }
+            if r.received.outbox > 0 {
+                s.push_str(&format!(
+                    ", {} sent messages or delivery states",
+                    r.received.outbox
+                ));
+            }
+            if r.received.home > 0 {
+                s.push_str(&format!(
+                    ", {} settings, police-directory edits or archived children",
+                    r.received.home
+                ));
+            }
+            if r.received.staff > 0 {
+                s.push_str(&format!(
+                    ", {} changes of staff members (added, a new PIN, disabled)",
+                    r.received.staff
+                ));
+            }
+            if r.received.linked_episodes > 0 {
+                s.push_str(&format!(
+                "; {} children were reported missing on two devices at once: both records are kept, shown together (grabpack missing show)",
+                r.received.linked_episodes
+            ));
+            }
+            if r.received.merges > 0 {
+                s.push_str(&format!(
+                    "; {} edits made at the same time merged",
+                    r.received.merges
+                ));
+            }
+            if !r.received.children_with_disagreements.is_empty() {
+                s.push_str(&format!(
+                    "; {} children have two edits that disagree (grabpack sync disagreements)",
+                    r.received.children_with_disagreements.len()
+                ));
+            }
+            if r.received.refused > 0 {
+                s.push_str(&format!(
+                "; {} records from other devices could not be read and were set aside (grabpack sync status)",
+                r.received.refused
+            ));
+            }
+            if r.received.waiting > 0 {
+                s.push_str(&format!(
+                    "; {} records wait for what they build on",
+                    r.received.waiting
+                ));
+            }
+            s.push('.');
+            s
+        }
+    }
+}
+
+/// `sync now`'s report: the sync's, and the deliveries taken over after it.
+#[derive(serde::Serialize)]
+struct NowReport {
+    #[serde(flatten)]
+    report: device::SyncReport,
+    /// Deliveries of devices gone quiet that this device sends now.
+    taken_over: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    #[test]
+    fn an_enrolment_token_that_starts_with_a_dash_is_taken_as_the_token() {
+        // The hub's tokens are URL-safe base64: one in 64 starts with '-'.
+        let cli = crate::Cli::try_parse_from([
+            "grabpack",
+            "sync",
+            "enrol",
+            "--hub",
+            "https://hub.example.invalid",
+            "--token",
+            "-H5eSpXNoE8L2whH9r_fictional",
+        ]);
+        let Ok(crate::Cli {
+            command: crate::Command::Sync(super::SyncCommand::Enrol { token, .. }),
+            ..
+        }) = cli
+        else {
+            panic!("not parsed as an enrolment: {cli:?}");
+        };
+        assert_eq!(token.as_deref(), Some("-H5eSpXNoE8L2whH9r_fictional"));
+    }
 }

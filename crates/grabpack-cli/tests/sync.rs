@@ -469,6 +469,116 @@ fn sync_killed_after(d: &Device, after_ms: u64) -> bool {
 }
 
 #[test]
+fn sync_now_takes_over_the_emails_of_a_device_gone_quiet_when_this_device_has_the_same_mailbox() {
+    let Home {
+        rt,
+        hub,
+        base,
+        root,
+        ca,
+        home_id,
+        a,
+    } = home_with_demo_device("Take-over home (fictional)");
+    sync(&a);
+    let b = device(root.path(), "b");
+    init(&b, "Oak Lodge (fictional)");
+    pair(&a, &b, &base, &ca, &home_id);
+    // A reports Maya missing and queues the pack (the demo's mail account goes nowhere), syncs,
+    // and is shut.
+    let episode = ok(&a, &["missing", "start", "maya"])["episode"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let queued = ok(&a, &["missing", "send", &episode, "--queue-only"]);
+    let emails: Vec<String> = queued["deliveries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["channel"] == "email")
+        .map(|d| d["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!emails.is_empty(), "{queued}");
+    sync(&a);
+    assert_eq!(
+        sync(&b)["taken_over"],
+        serde_json::json!([]),
+        "A's lease is live"
+    );
+
+    // B sends from the home's mailbox too (the demo's address).
+    let smtp = [
+        "outbox",
+        "smtp",
+        "--host",
+        "smtp.maple-house.invalid",
+        "--username",
+        "grabpack@maple-house.invalid",
+        "--from",
+        "grabpack@maple-house.invalid",
+    ];
+    let out = Command::new(env!("CARGO_BIN_EXE_grabpack"))
+        .arg("--data-dir")
+        .arg(&b.data)
+        .args(smtp)
+        .env("GRABPACK_PASSPHRASE", PASSPHRASE)
+        .env("GRABPACK_SMTP_PASSWORD", "demo password (fictional)")
+        .env_remove("GRABPACK_STAFF")
+        .env("TMPDIR", &b.tmp)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    // Two minutes without A.
+    rt.block_on(async {
+        hub.pool()
+            .get()
+            .await
+            .unwrap()
+            .batch_execute("UPDATE leases SET expires_at = now() - interval '1 second'")
+            .await
+            .unwrap();
+    });
+    let now = sync(&b);
+    let mut taken: Vec<String> = now["taken_over"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap().to_string())
+        .collect();
+    taken.sort();
+    let mut expected = emails.clone();
+    expected.sort();
+    assert_eq!(taken, expected, "every email of A's, and nothing else");
+    assert!(
+        String::from_utf8_lossy(&run(&b, &["sync", "now"]).stdout).contains("Synced"),
+        "the words still say what the sync did"
+    );
+    let on_b = ok(&b, &["outbox", "list"]);
+    let on_b = on_b.to_string();
+    for id in &emails {
+        assert!(on_b.contains(id.as_str()), "{on_b}");
+    }
+    // A comes back and learns B sends them now.
+    sync(&b);
+    sync(&a);
+    let listed = ok(&a, &["outbox", "list"]);
+    let deliveries: Vec<&Value> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|m| m["deliveries"].as_array().unwrap())
+        .filter(|d| emails.iter().any(|e| d["id"] == e.as_str()))
+        .collect();
+    assert_eq!(deliveries.len(), emails.len());
+    assert!(
+        deliveries
+            .iter()
+            .all(|d| d["sent_from_another_device"] == true),
+        "{deliveries:?}"
+    );
+    rt.block_on(hub.stop());
+}
+
+#[test]
 fn a_device_killed_fifty_times_mid_sync_loses_nothing_and_duplicates_nothing() {
     let Home {
         rt,

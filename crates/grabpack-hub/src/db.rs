@@ -84,6 +84,12 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (home_id, delivery_id)
     );
     "#,
+    // 2: a lease's term, raised each time the delivery passes to another device, so every device
+    // can tell the newer sender's word from the older's (a fencing token). A released lease is
+    // kept, expired, so its term is never counted again from 1.
+    r#"
+    ALTER TABLE leases ADD COLUMN term bigint NOT NULL DEFAULT 1;
+    "#,
 ];
 
 /// The schema version this hub writes.

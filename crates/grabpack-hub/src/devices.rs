@@ -469,9 +469,13 @@ pub async fn revoke(
         &[&caller.home_id, &epoch],
     )
     .await?;
-    // A revoked device holds no lease.
-    tx.execute("DELETE FROM leases WHERE holder = $1", &[&device_id])
-        .await?;
+    // A revoked device holds no lease: its deliveries can be taken over at once (the rows are
+    // kept, expired, so their terms carry on).
+    tx.execute(
+        "UPDATE leases SET expires_at = now() WHERE holder = $1 AND expires_at > now()",
+        &[&device_id],
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

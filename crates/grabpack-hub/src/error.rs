@@ -245,6 +245,7 @@ mod codes_tests {
                 delivery_id: "d".into(),
                 holder: "h".into(),
                 expires_at: 0,
+                term: 1,
             }),
             HubError::LeaseNotHeld,
             HubError::Config(String::new()),

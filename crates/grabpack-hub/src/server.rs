@@ -19,8 +19,9 @@ use axum::routing::{get, post};
 use axum_server::tls_rustls::{RustlsAcceptor, RustlsConfig};
 use deadpool_postgres::Pool;
 use grabpack_sync_protocol::{
-    ApproveRequest, DeviceList, EnrolRequest, Enrolled, KeyList, Lease, LeaseRequest, PairingList,
-    PairingRequest, PairingStarted, PullResponse, PushRequest, PushResponse, RevokeRequest,
+    ApproveRequest, DeviceList, EnrolRequest, Enrolled, HubLimits, KeyList, Lease, LeaseRequest,
+    PairingList, PairingRequest, PairingStarted, PullResponse, PushRequest, PushResponse,
+    RevokeRequest,
 };
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -138,6 +139,14 @@ async fn keys(State(s): State<AppState>, Signed { caller, .. }: Signed) -> Resul
     Ok(Json(devices::keys(&s.pool, &caller).await?))
 }
 
+async fn limits(State(s): State<AppState>, _: Signed) -> Json<HubLimits> {
+    Json(HubLimits {
+        max_envelope_bytes: s.config.max_envelope_bytes as u64,
+        max_request_bytes: s.config.max_request_bytes as u64,
+        max_envelopes_per_push: u32::try_from(s.config.max_envelopes_per_push).unwrap_or(u32::MAX),
+    })
+}
+
 async fn device_list(
     State(s): State<AppState>,
     Signed { caller, .. }: Signed,
@@ -238,6 +247,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/pairings", post(request_pairing).get(pairings))
         .route("/v1/pairings/{device_id}/approve", post(approve))
         .route("/v1/keys", get(keys))
+        .route("/v1/limits", get(limits))
         .route("/v1/devices", get(device_list))
         .route("/v1/devices/{device_id}/revoke", post(revoke))
         .route("/v1/envelopes", post(push).get(pull))

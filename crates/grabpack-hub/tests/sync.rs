@@ -372,6 +372,7 @@ async fn a_delivery_lease_has_one_holder_at_a_time() {
         match result {
             Ok(lease) => {
                 assert_eq!(lease.holder, who);
+                assert_eq!(lease.term, 1, "its first holder's renewals keep term 1");
                 holders.insert(who);
             }
             Err(e) => {
@@ -412,6 +413,12 @@ async fn a_delivery_lease_has_one_holder_at_a_time() {
         .await
         .unwrap();
     assert_eq!(taken.holder, others[0].identity.device_id);
+    assert_eq!(taken.term, 2, "passing to another device raises the term");
+    let renewed = client
+        .acquire_lease(&others[0].identity, "delivery-42", 60)
+        .await
+        .unwrap();
+    assert_eq!(renewed.term, 2, "a renewal keeps the term");
     let err = client
         .acquire_lease(&owner.identity, "delivery-42", 60)
         .await
@@ -422,10 +429,14 @@ async fn a_delivery_lease_has_one_holder_at_a_time() {
         .release_lease(&others[0].identity, "delivery-42")
         .await
         .unwrap();
-    client
+    let after_release = client
         .acquire_lease(&others[1].identity, "delivery-42", 60)
         .await
         .unwrap();
+    assert_eq!(
+        after_release.term, 3,
+        "a released lease keeps its term: the next holder's outranks every earlier one"
+    );
     assert_eq!(hub.count("SELECT count(*) FROM leases").await, 1);
     hub.stop().await;
 }

@@ -37,6 +37,6 @@ pub use recipients::{Choice, Proposal, Recipient, Role, audience_of, choose, pro
 pub use settings::{SecretText, SendSettings, SmtpSecurity, SmtpSettings, set_home_police_unit};
 pub use transport::{Outcome, Transports, check_intake_url};
 pub use worker::{
-    backoff, claim_due, deliver_all, poll_acknowledgements, record_acknowledgements,
-    record_outcomes, recover, send_due,
+    backoff, can_send_as_queued, claim_due, deliver_all, poll_acknowledgements,
+    record_acknowledgements, record_outcomes, recover, send_due,
 };

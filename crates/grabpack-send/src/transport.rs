@@ -154,14 +154,7 @@ impl Transports {
                 .map_err(|e: lettre::address::AddressError| {
                     SendError::BadAddress(d.address.clone(), e.to_string())
                 })?;
-        let from = header_value(&claimed.payload, "From")
-            .and_then(|f| {
-                let addr = f
-                    .rsplit_once('<')
-                    .map(|(_, a)| a.trim_end_matches('>'))
-                    .unwrap_or(&f);
-                addr.trim().parse::<lettre::Address>().ok()
-            })
+        let from = queued_from(&claimed.payload)
             .ok_or_else(|| SendError::Compose("the queued email has no From address".into()))?;
         let envelope =
             Envelope::new(Some(from), vec![to]).map_err(|e| SendError::Compose(e.to_string()))?;
@@ -320,6 +313,17 @@ fn error_code(body: &str) -> String {
     serde_json::from_str::<ErrorBody>(body)
         .map(|b| format!("{}: {}", b.error.code, b.error.message))
         .unwrap_or_default()
+}
+
+/// The From address of a queued email: its envelope sender, and the account it must go from.
+pub(crate) fn queued_from(payload: &[u8]) -> Option<lettre::Address> {
+    header_value(payload, "From").and_then(|f| {
+        let addr = f
+            .rsplit_once('<')
+            .map(|(_, a)| a.trim_end_matches('>'))
+            .unwrap_or(&f);
+        addr.trim().parse::<lettre::Address>().ok()
+    })
 }
 
 fn header_value(raw: &[u8], name: &str) -> Option<String> {

@@ -6,14 +6,19 @@
 //! intake sees the same idempotency key and answers with the first receipt, a mail server sees
 //! the same Message-ID. Attempts for different recipients run in parallel, so one slow or broken
 //! server never holds up the others.
+//!
+//! The same holds when another device of the home takes a delivery over from a device gone
+//! quiet: it sends the bytes that device queued, so this device takes over only what it can send
+//! exactly as queued ([`can_send_as_queued`]).
 
 use grabpack_protocol::{AckPage, AckStatus};
 use grabpack_store::Store;
-use grabpack_store::outbox::{Claimed, Delivery};
+use grabpack_store::outbox::{Channel, Claimed, Delivery};
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use crate::error::{Result, SendError};
+use crate::settings::SendSettings;
 use crate::transport::{Outcome, Transports};
 use crate::wire;
 
@@ -42,6 +47,28 @@ impl SendReport {
             .iter()
             .filter(|d| d.state == grabpack_store::outbox::DeliveryState::Delivered)
             .count()
+    }
+}
+
+/// Whether this device can send another device's delivery exactly as it was queued: an email
+/// from the same mailbox (its From is the account it must be sent from), or a manifest to an
+/// intake this device holds a token for. A delivery that fails this test is left for a device
+/// that can (or for its own device, when it comes back).
+pub fn can_send_as_queued(store: &Store, settings: &SendSettings, delivery: &Delivery) -> bool {
+    match delivery.channel {
+        Channel::Email => {
+            let Some(smtp) = &settings.smtp else {
+                return false;
+            };
+            let Ok(payload) = store.delivery_payload(&delivery.id) else {
+                return false;
+            };
+            crate::transport::queued_from(&payload)
+                .is_some_and(|from| from.to_string().eq_ignore_ascii_case(smtp.from.trim()))
+        }
+        Channel::Https => settings
+            .intake_tokens
+            .contains_key(delivery.address.as_str()),
     }
 }
 

@@ -475,6 +475,41 @@ BEGIN SELECT RAISE(ABORT, 'audit chains are append-only'); END;
 ALTER TABLE sync_device ADD COLUMN approved_by TEXT;
 ALTER TABLE sync_device ADD COLUMN approver_fingerprint TEXT;
 "#,
+    // 18: another device of the home can take a delivery over when the device that queued it has
+    // gone quiet (`sync::outbox`, docs/sync.md). `delivery_payloads` keeps the exact bytes another
+    // device queued (the email, or the intake's manifest and PDF), so a take-over sends what was
+    // queued and not a second, different pack. `delivery_senders` says which device sends a
+    // delivery now and in which of the hub's lease terms; with no row, the device that queued it
+    // does. Each state a device records carries the term it was recorded in
+    // (`delivery_versions.term`), so the newer sender's word outranks the older's. Small tables
+    // of their own, as in 12; the trigger is remade to count the changes of whatever this device
+    // sends now.
+    r#"
+CREATE TABLE delivery_payloads (
+    delivery_id TEXT PRIMARY KEY REFERENCES outbox_deliveries(id),
+    payload BLOB NOT NULL,
+    pdf BLOB
+) STRICT;
+CREATE TABLE delivery_senders (
+    delivery_id TEXT PRIMARY KEY REFERENCES outbox_deliveries(id),
+    device_id TEXT NOT NULL,
+    term INTEGER NOT NULL,
+    here INTEGER NOT NULL CHECK (here IN (0, 1)),
+    since TEXT NOT NULL
+) STRICT;
+ALTER TABLE delivery_versions ADD COLUMN term INTEGER NOT NULL DEFAULT 0;
+DROP TRIGGER outbox_delivery_state_version;
+CREATE TRIGGER outbox_delivery_state_version
+AFTER UPDATE OF state, attempts, last_error_code, receipt, delivered_at, given_up_at ON outbox_deliveries
+WHEN coalesce((SELECT s.here FROM delivery_senders s WHERE s.delivery_id = NEW.id),
+              NOT EXISTS (SELECT 1 FROM outbox_elsewhere e WHERE e.message_id = NEW.message_id))
+BEGIN
+  INSERT INTO delivery_versions (delivery_id, version, term)
+  VALUES (NEW.id, 1, coalesce((SELECT s.term FROM delivery_senders s WHERE s.delivery_id = NEW.id), 0))
+  ON CONFLICT (delivery_id) DO UPDATE SET version = version + 1,
+      term = coalesce((SELECT s.term FROM delivery_senders s WHERE s.delivery_id = NEW.id), term);
+END;
+"#,
 ];
 
 /// The schema version this build writes.

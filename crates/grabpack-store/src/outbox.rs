@@ -205,7 +205,8 @@ pub struct Delivery {
     pub delivered_at: Option<String>,
     pub given_up_by: Option<String>,
     pub given_up_reason: Option<String>,
-    /// Queued on another of the home's devices, which sends it: shown here, never sent from here.
+    /// Sent by another of the home's devices (the one that queued it, or the one that took it
+    /// over): shown here, never sent from here.
     pub sent_from_another_device: bool,
 }
 
@@ -240,7 +241,29 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-const DELIVERY_COLUMNS: &str = "d.id, d.message_id, m.episode_id, m.child_id, d.recipient_id, d.recipient_name, d.recipient_role, d.channel, d.address, d.payload_sha256, COALESCE(d.pdf_sha256, m.pdf_sha256), d.idempotency_key, d.email_message_id, d.state, d.attempts, d.next_attempt_ms, d.last_error_code, d.last_error, d.receipt, d.delivered_at, d.given_up_by, d.given_up_reason, d.audience, EXISTS (SELECT 1 FROM outbox_elsewhere e WHERE e.message_id = d.message_id)";
+/// Whether this device sends the delivery whose row is `$d` now: the device that took it over
+/// (`delivery_senders`), else the one that queued it (a message from another device is kept in
+/// `outbox_elsewhere`). The one rule for the sender's queries, the shown state and the trigger
+/// that numbers this device's changes (migration 18 spells the same out with `NEW`).
+macro_rules! sent_here {
+    ($d:literal) => {
+        concat!(
+            "coalesce((SELECT s.here FROM delivery_senders s WHERE s.delivery_id = ",
+            $d,
+            ".id), NOT EXISTS (SELECT 1 FROM outbox_elsewhere e WHERE e.message_id = ",
+            $d,
+            ".message_id))"
+        )
+    };
+}
+
+/// [`sent_here`] for a delivery row named `d`.
+pub(crate) const SENT_HERE: &str = sent_here!("d");
+
+pub(crate) const DELIVERY_COLUMNS: &str = concat!(
+    "d.id, d.message_id, m.episode_id, m.child_id, d.recipient_id, d.recipient_name, d.recipient_role, d.channel, d.address, d.payload_sha256, COALESCE(d.pdf_sha256, m.pdf_sha256), d.idempotency_key, d.email_message_id, d.state, d.attempts, d.next_attempt_ms, d.last_error_code, d.last_error, d.receipt, d.delivered_at, d.given_up_by, d.given_up_reason, d.audience, NOT ",
+    sent_here!("d")
+);
 
 /// A stored audience word, read back through [`Audience::parse`]: an unknown word is
 /// `store.damaged`, never a default.
@@ -258,7 +281,7 @@ fn audience_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<Audie
     .transpose()
 }
 
-fn delivery_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Delivery> {
+pub(crate) fn delivery_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Delivery> {
     let next: Option<i64> = r.get(15)?;
     Ok(Delivery {
         id: r.get(0)?,
@@ -288,7 +311,7 @@ fn delivery_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Delivery> {
     })
 }
 
-fn load_delivery(conn: &Connection, id: &DeliveryId) -> Result<Delivery> {
+pub(crate) fn load_delivery(conn: &Connection, id: &DeliveryId) -> Result<Delivery> {
     conn.query_row(
         &format!(
             "SELECT {DELIVERY_COLUMNS} FROM outbox_deliveries d JOIN outbox_messages m ON m.id = d.message_id WHERE d.id = ?1"
@@ -300,7 +323,7 @@ fn load_delivery(conn: &Connection, id: &DeliveryId) -> Result<Delivery> {
     .ok_or_else(|| StoreError::DeliveryNotFound(id.to_string()))
 }
 
-fn audit_delivery(
+pub(crate) fn audit_delivery(
     conn: &Connection,
     at: &str,
     actor: &str,
@@ -412,7 +435,7 @@ impl Store {
     pub fn due_deliveries(&self, now: Timestamp, lease_ms: i64) -> Result<Vec<Delivery>> {
         let mut stmt = self.conn().prepare(&format!(
             "SELECT {DELIVERY_COLUMNS} FROM outbox_deliveries d JOIN outbox_messages m ON m.id = d.message_id
-             WHERE NOT EXISTS (SELECT 1 FROM outbox_elsewhere e WHERE e.message_id = d.message_id)
+             WHERE {SENT_HERE}
                AND ((d.state = 'queued' AND coalesce(d.next_attempt_ms, 0) <= ?1)
                 OR (d.state = 'sending' AND coalesce(d.claimed_ms, 0) <= ?1 - ?2))
              ORDER BY coalesce(d.next_attempt_ms, 0), d.rowid"
@@ -425,10 +448,11 @@ impl Store {
     /// is above zero the app keeps its sender running, even behind the lock screen.
     pub fn undelivered_count(&self) -> Result<i64> {
         Ok(self.conn().query_row(
-            // Counted through the state index; another device's deliveries (small rows) taken off.
-            "SELECT (SELECT count(*) FROM outbox_deliveries WHERE state IN ('queued', 'sending'))
-                  - (SELECT count(*) FROM outbox_deliveries d JOIN outbox_elsewhere e ON e.message_id = d.message_id
-                     WHERE d.state IN ('queued', 'sending'))",
+            // Found through the state index; only those rows' first columns are read.
+            &format!(
+                "SELECT count(*) FROM outbox_deliveries d
+                 WHERE d.state IN ('queued', 'sending') AND {SENT_HERE}"
+            ),
             [],
             |r| r.get(0),
         )?)
@@ -446,11 +470,10 @@ impl Store {
             .conn_mut()
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let claims: Vec<(DeliveryId, Option<String>, Option<i64>)> = {
-            let mut stmt = tx.prepare(
+            let mut stmt = tx.prepare(&format!(
                 "SELECT d.id, d.claimed_by, d.claimed_ms FROM outbox_deliveries d
-                 WHERE d.state = 'sending'
-                   AND NOT EXISTS (SELECT 1 FROM outbox_elsewhere e WHERE e.message_id = d.message_id)",
-            )?;
+                 WHERE d.state = 'sending' AND {SENT_HERE}"
+            ))?;
             stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                 .collect::<std::result::Result<_, _>>()?
         };
@@ -498,10 +521,13 @@ impl Store {
             .conn_mut()
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let changed = tx.execute(
-            "UPDATE outbox_deliveries SET state = 'sending', attempts = attempts + 1, claimed_ms = ?2, claimed_by = ?4
-             WHERE id = ?1 AND ((state = 'queued' AND coalesce(next_attempt_ms, 0) <= ?2)
-                 OR (state = 'sending' AND coalesce(claimed_ms, 0) <= ?2 - ?3))
-               AND NOT EXISTS (SELECT 1 FROM outbox_elsewhere e WHERE e.message_id = outbox_deliveries.message_id)",
+            concat!(
+                "UPDATE outbox_deliveries SET state = 'sending', attempts = attempts + 1, claimed_ms = ?2, claimed_by = ?4
+                 WHERE id = ?1 AND ((state = 'queued' AND coalesce(next_attempt_ms, 0) <= ?2)
+                     OR (state = 'sending' AND coalesce(claimed_ms, 0) <= ?2 - ?3))
+                   AND ",
+                sent_here!("outbox_deliveries")
+            ),
             params![
                 id,
                 now.as_millisecond(),
@@ -525,8 +551,12 @@ impl Store {
             &d,
             &format!("state sending; attempt {}", d.attempts),
         )?;
+        // A delivery taken over from another device sends the bytes that device queued.
         let (payload, pdf): (Vec<u8>, Option<Vec<u8>>) = tx.query_row(
-            "SELECT d.payload, COALESCE(d.pdf, m.pdf) FROM outbox_deliveries d JOIN outbox_messages m ON m.id = d.message_id WHERE d.id = ?1",
+            "SELECT coalesce(p.payload, d.payload), COALESCE(d.pdf, p.pdf, m.pdf)
+             FROM outbox_deliveries d JOIN outbox_messages m ON m.id = d.message_id
+                  LEFT JOIN delivery_payloads p ON p.delivery_id = d.id
+             WHERE d.id = ?1",
             [id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
@@ -771,11 +801,13 @@ impl Store {
             .optional()?)
     }
 
-    /// The exact bytes queued for one delivery.
+    /// The exact bytes queued for one delivery, on whichever device of the home queued it (empty
+    /// when they have not arrived here).
     pub fn delivery_payload(&self, id: &DeliveryId) -> Result<Vec<u8>> {
         self.conn()
             .query_row(
-                "SELECT payload FROM outbox_deliveries WHERE id = ?1",
+                "SELECT coalesce(p.payload, d.payload) FROM outbox_deliveries d
+                 LEFT JOIN delivery_payloads p ON p.delivery_id = d.id WHERE d.id = ?1",
                 [id],
                 |r| r.get(0),
             )

@@ -25,7 +25,7 @@ pub use audit_chains::{DeviceChainReport, HomeAuditEntry, RECORD_AUDIT_CHUNK};
 pub use episodes::{RECORD_EPISODE, RECORD_EPISODE_ENTRY};
 pub(crate) use home::note_settings_saved;
 pub use home::{RECORD_CHILD_ARCHIVED, RECORD_DIRECTORY_ENTRY, RECORD_HOME_SETTINGS};
-pub use outbox::{RECORD_DELIVERY_STATE, RECORD_OUTBOX_MESSAGE};
+pub use outbox::{RECORD_DELIVERY_PAYLOAD, RECORD_DELIVERY_STATE, RECORD_OUTBOX_MESSAGE};
 pub use staff::RECORD_STAFF_MEMBER;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -838,7 +838,8 @@ impl Store {
                     RECORD_EPISODE => episodes::receive_episode(&sp, &body, &device_id),
                     RECORD_EPISODE_ENTRY => episodes::receive_entry(&sp, &body),
                     RECORD_OUTBOX_MESSAGE => outbox::receive_message(&sp, &body, &device_id),
-                    RECORD_DELIVERY_STATE => outbox::receive_state(&sp, &body),
+                    RECORD_DELIVERY_STATE => outbox::receive_state(&sp, &body, &device_id),
+                    RECORD_DELIVERY_PAYLOAD => outbox::receive_payload(&sp, &body),
                     RECORD_HOME_SETTINGS => home::receive_settings(&sp, &body),
                     RECORD_DIRECTORY_ENTRY => home::receive_directory(&sp, &body),
                     RECORD_CHILD_ARCHIVED => home::receive_archive(&sp, &body),

@@ -94,9 +94,12 @@ fn a_store_already_holding_two_open_episodes_for_one_child_still_opens_and_keeps
         .unwrap();
     // Back to the schema before the rule, with a second open episode written as the old CLI did.
     let conn = store.connection_for_tests();
-    // Every migration after 3 (up to 16) is undone, so all of them run again on the next unlock.
+    // Every migration after 3 (up to 18) is undone, so all of them run again on the next unlock.
     conn.execute_batch(
-        "DROP TABLE sync_audit;
+        "DROP TRIGGER outbox_delivery_state_version;
+         DROP TABLE delivery_payloads;
+         DROP TABLE delivery_senders;
+         DROP TABLE sync_audit;
          CREATE TABLE staff_old (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE,
              role_json TEXT NOT NULL, created_at TEXT NOT NULL, disabled_at TEXT, pin_salt BLOB,
              pin_key BLOB, member_key BLOB) STRICT;
@@ -110,7 +113,6 @@ fn a_store_already_holding_two_open_episodes_for_one_child_still_opens_and_keeps
          ALTER TABLE directory_entries DROP COLUMN global_id;
          CREATE TRIGGER directory_entries_no_update BEFORE UPDATE ON directory_entries
          BEGIN SELECT RAISE(ABORT, 'directory history is immutable'); END;
-         DROP TRIGGER outbox_delivery_state_version;
          DROP TABLE delivery_versions;
          DROP TABLE outbox_elsewhere;
          DROP INDEX episode_events_global_id;

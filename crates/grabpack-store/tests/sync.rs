@@ -727,9 +727,10 @@ fn a_pack_sent_from_one_device_shows_its_live_states_on_another_which_never_send
     assert!(b.store.claim_delivery(&social, now, 0).unwrap().is_none());
     let refused = b.store.retry_delivery(&social, now).unwrap_err();
     assert_eq!(refused.code(), "store.delivery_on_another_device");
-    assert!(
-        b.store.delivery_payload(&social).unwrap().is_empty(),
-        "no bytes on B"
+    assert_eq!(
+        b.store.delivery_payload(&social).unwrap(),
+        a.store.delivery_payload(&social).unwrap(),
+        "A's bytes are on B, kept for a take-over, but B does not send them while A is there"
     );
 
     // A person on A fixes the password and retries; it goes. B follows, and a stale state
@@ -771,6 +772,232 @@ fn a_pack_sent_from_one_device_shows_its_live_states_on_another_which_never_send
     );
     assert_eq!(relay.push(&mut b), 0, "B sends nothing of A's outbox back");
     assert!(b.store.audit_verify().unwrap().intact());
+}
+
+/// A device that has joined the home (as if paired): a take-over needs to know which device
+/// this is.
+fn joined(d: &mut Device) {
+    d.store
+        .sync_join(&grabpack_store::sync::JoinHome {
+            hub_url: "https://hub.example.invalid",
+            hub_ca_pem: None,
+            home_id: "home-fictional",
+            device_id: d.name,
+            device_secret: &[7u8; 64],
+            state: grabpack_store::sync::SyncState::Paired,
+            pairing_code: None,
+        })
+        .unwrap();
+}
+
+/// A: a pack queued, the hub's lease held on each delivery in term 1, the police delivery's
+/// first attempt failed (offline) and waiting to retry; all of it on B.
+fn a_pack_waiting_on_a() -> (Relay, Device, Device, grabpack_store::DeliveryId) {
+    let (mut relay, mut a, mut b, id) = two_devices_with_a_child();
+    joined(&mut a);
+    joined(&mut b);
+    let ep = a
+        .store
+        .open_episode(&missing(&id, "2026-11-30T21:00:00Z"))
+        .unwrap();
+    let now = jiff::Timestamp::now();
+    let msg = a.store.enqueue(&pack_to(&ep.id, &id), now).unwrap();
+    assert_eq!(a.store.sync_deliveries_to_hold().unwrap().len(), 2);
+    for d in &msg.deliveries {
+        a.store.sync_delivery_held(&d.id, 1).unwrap();
+    }
+    let police = msg.deliveries[0].id.clone();
+    let claimed = a
+        .store
+        .claim_delivery(&police, now, 60_000)
+        .unwrap()
+        .unwrap();
+    a.store
+        .mark_retry(
+            &police,
+            claimed.attempt,
+            "send.network",
+            "no network (fictional)",
+            now + jiff::SignedDuration::from_mins(10),
+        )
+        .unwrap();
+    relay.sync(&mut a);
+    relay.pull(&mut b);
+    (relay, a, b, police)
+}
+
+#[test]
+fn a_pack_whose_device_went_quiet_is_taken_over_by_another_device_which_sends_the_same_bytes() {
+    let (mut relay, mut a, mut b, police) = a_pack_waiting_on_a();
+    let now = jiff::Timestamp::now();
+    let queued_on_a = a.store.delivery_payload(&police).unwrap();
+    assert_eq!(b.store.delivery_payload(&police).unwrap(), queued_on_a);
+    assert_eq!(
+        b.store.sync_take_over_candidates().unwrap().len(),
+        2,
+        "both of A's deliveries still to go could be taken over from B"
+    );
+    assert!(
+        b.store.due_deliveries(now, 0).unwrap().is_empty(),
+        "B sends nothing while A holds the lease"
+    );
+
+    // A goes quiet and its lease runs out; the hub gives B the lease in term 2.
+    let taken = b.store.sync_take_over(&police, 2).unwrap().unwrap();
+    assert!(!taken.sent_from_another_device);
+    assert_eq!(taken.state, DeliveryState::Queued);
+    assert_eq!(b.store.undelivered_count().unwrap(), 1);
+    assert!(
+        b.store.sync_take_over(&police, 2).unwrap().is_none(),
+        "taken once"
+    );
+    let claimed = b
+        .store
+        .claim_delivery(&police, jiff::Timestamp::now(), 60_000)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        claimed.payload, queued_on_a,
+        "B sends the bytes A queued: the same Message-ID, the same pack"
+    );
+    b.store
+        .mark_delivered(&police, claimed.attempt, "250 OK via B (fictional)")
+        .unwrap();
+    assert_eq!(
+        b.store
+            .audit_list(None, Some("delivery_taken_over"), 10)
+            .unwrap()
+            .len(),
+        1
+    );
+    relay.sync(&mut b);
+
+    // A comes back: the hub tells it B holds the lease now, and B's states outrank A's.
+    a.store
+        .sync_delivery_taken_elsewhere(&police, "b", 2)
+        .unwrap();
+    relay.sync(&mut a);
+    let on_a = a.store.delivery(&police).unwrap();
+    assert_eq!(on_a.state, DeliveryState::Delivered);
+    assert_eq!(on_a.receipt.as_deref(), Some("250 OK via B (fictional)"));
+    assert!(on_a.sent_from_another_device, "A stops sending it");
+    let later = now + jiff::SignedDuration::from_hours(1);
+    assert!(
+        a.store
+            .due_deliveries(later, 0)
+            .unwrap()
+            .iter()
+            .all(|d| d.id != police)
+    );
+    assert_eq!(
+        a.store.retry_delivery(&police, later).unwrap_err().code(),
+        "store.delivery_on_another_device"
+    );
+    assert_eq!(
+        a.store
+            .audit_list(None, Some("delivery_taken_over_elsewhere"), 10)
+            .unwrap()
+            .len(),
+        1,
+        "A's log says who took it over"
+    );
+    assert!(a.store.audit_verify().unwrap().intact());
+    assert!(b.store.audit_verify().unwrap().intact());
+}
+
+#[test]
+fn the_device_sending_a_delivery_now_outranks_the_one_before_but_delivered_is_a_fact_from_either() {
+    let (mut relay, mut a, mut b, police) = a_pack_waiting_on_a();
+    let now = jiff::Timestamp::now();
+    // Out of touch with the hub, A retries and gets its pack through after all ...
+    let retry_due = now + jiff::SignedDuration::from_mins(11);
+    let claimed = a
+        .store
+        .claim_delivery(&police, retry_due, 0)
+        .unwrap()
+        .unwrap();
+    a.store
+        .mark_delivered(&police, claimed.attempt, "250 OK via A (fictional)")
+        .unwrap();
+    // ... while B, seeing A's lease run out, took it over and failed.
+    b.store.sync_take_over(&police, 2).unwrap().unwrap();
+    let claimed = b
+        .store
+        .claim_delivery(&police, jiff::Timestamp::now(), 60_000)
+        .unwrap()
+        .unwrap();
+    b.store
+        .mark_retry(
+            &police,
+            claimed.attempt,
+            "send.network",
+            "timed out (fictional)",
+            now + jiff::SignedDuration::from_mins(5),
+        )
+        .unwrap();
+    relay.sync(&mut b);
+    relay.pull(&mut a);
+    assert_eq!(
+        a.store.delivery(&police).unwrap().state,
+        DeliveryState::Delivered,
+        "B's later term does not undo what a server told A"
+    );
+    relay.sync(&mut a);
+    relay.sync(&mut b);
+    let on_b = b.store.delivery(&police).unwrap();
+    assert_eq!(on_b.state, DeliveryState::Delivered);
+    assert_eq!(on_b.receipt.as_deref(), Some("250 OK via A (fictional)"));
+    assert_eq!(
+        b.store.undelivered_count().unwrap(),
+        0,
+        "nothing left for B to send (the other delivery is still A's)"
+    );
+    // B, the sender now, passes the fact on in its own term, so every device ends the same.
+    relay.sync(&mut b);
+    assert!(
+        of_kind(&relay, "delivery_state").iter().any(|r| {
+            r.device_id == "b"
+                && r.record.record_id.starts_with(&format!("{police}@2."))
+                && String::from_utf8_lossy(&r.record.body).contains("\"state\":\"delivered\"")
+        }),
+        "B's own record of the delivery in term 2"
+    );
+    let mut c = device("c");
+    relay.pull(&mut c);
+    assert_eq!(
+        c.store.delivery(&police).unwrap().state,
+        DeliveryState::Delivered
+    );
+    assert_eq!(
+        a.store.delivery(&police).unwrap().state,
+        DeliveryState::Delivered
+    );
+}
+
+#[test]
+fn bytes_that_are_not_what_the_message_queued_are_never_kept_for_a_take_over() {
+    let (relay, _a, _b, police) = a_pack_waiting_on_a();
+    let mut c = device("c");
+    let mut records = relay.records.clone();
+    let payload = records
+        .iter_mut()
+        .find(|r| r.record.kind == "delivery_payload" && r.record.record_id == police.as_str())
+        .unwrap();
+    let last = payload.record.body.len() - 1;
+    payload.record.body[last] ^= 1;
+    let report = c
+        .store
+        .sync_receive(&records, records.len() as i64)
+        .unwrap();
+    assert_eq!(report.refused, 1, "{report:?}");
+    assert!(c.store.delivery_payload(&police).unwrap().is_empty());
+    assert!(
+        c.store
+            .sync_take_over_candidates()
+            .unwrap()
+            .iter()
+            .all(|d| d.id != police)
+    );
 }
 
 // ---- The home's settings, police-directory edits and archive ----

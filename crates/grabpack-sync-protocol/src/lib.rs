@@ -227,6 +227,17 @@ pub struct WrappedKey {
     pub wrapped: B64,
 }
 
+/// What the hub takes in one push. A device keeps its pushes inside these, and keeps to itself a
+/// record that could never fit (a large pack's bytes) rather than push it and be refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HubLimits {
+    /// The largest ciphertext of one envelope.
+    pub max_envelope_bytes: u64,
+    /// The largest request body (a push's JSON, its ciphertexts in base64).
+    pub max_request_bytes: u64,
+    pub max_envelopes_per_push: u32,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyList {
     pub home_id: String,
@@ -348,6 +359,8 @@ pub struct Lease {
     pub delivery_id: String,
     pub holder: String,
     pub expires_at: i64,
+    /// Rises by one each time the delivery passes to another device (1 for its first holder).
+    pub term: i64,
 }
 
 #[cfg(test)]

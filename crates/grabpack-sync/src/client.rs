@@ -12,9 +12,9 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use grabpack_sync_protocol::{
     ApproveRequest, B64, DeviceList, DeviceWrappedKey, EnrolRequest, Enrolled, Envelope, ErrorBody,
-    HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIME, KeyList, Lease, LeaseRequest,
-    PairingList, PairingRequest, PairingStarted, PendingPairing, PullResponse, PushRequest,
-    PushResponse, RevokeRequest, WrappedKeyUpload, signing_input,
+    HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIME, HubLimits, KeyList, Lease,
+    LeaseRequest, PairingList, PairingRequest, PairingStarted, PendingPairing, PullResponse,
+    PushRequest, PushResponse, RevokeRequest, WrappedKeyUpload, signing_input,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -64,6 +64,15 @@ pub fn now_secs() -> i64 {
         .unwrap_or(0)
 }
 
+/// What asking for a delivery's lease came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LeaseAnswer {
+    /// This device holds it (taken, or renewed).
+    Ours(Lease),
+    /// Another device holds it, until its `expires_at`.
+    Theirs(Lease),
+}
+
 /// A client of one hub.
 #[derive(Debug, Clone)]
 pub struct HubClient {
@@ -106,15 +115,19 @@ impl HubClient {
             return serde_json::from_slice(&bytes)
                 .map_err(|e| SyncError::Malformed(format!("the hub's answer: {e}")));
         }
-        let body: ErrorBody = serde_json::from_slice(&bytes).unwrap_or(ErrorBody {
+        Err(Self::refusal(status.as_u16(), &bytes))
+    }
+
+    fn refusal(status: u16, bytes: &[u8]) -> SyncError {
+        let body: ErrorBody = serde_json::from_slice(bytes).unwrap_or(ErrorBody {
             code: "hub.unknown".into(),
-            message: String::from_utf8_lossy(&bytes).into_owned(),
+            message: String::from_utf8_lossy(bytes).into_owned(),
         });
-        Err(SyncError::Refused {
-            status: status.as_u16(),
+        SyncError::Refused {
+            status,
             code: body.code,
             message: body.message,
-        })
+        }
     }
 
     async fn unsigned<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T> {
@@ -328,6 +341,12 @@ impl HubClient {
         .await
     }
 
+    /// What this hub takes in one push.
+    pub async fn limits(&self, me: &DeviceIdentity) -> Result<HubLimits> {
+        self.signed(me, reqwest::Method::GET, "/v1/limits", None::<&()>, None)
+            .await
+    }
+
     /// The home's envelopes after `after`; with `wait_secs` > 0 the hub holds an empty answer
     /// until something arrives (long-polling).
     pub async fn pull(
@@ -359,6 +378,41 @@ impl HubClient {
             None,
         )
         .await
+    }
+
+    /// Take or renew the lease on one delivery, and when another device holds it, say who and
+    /// in which term (the hub's refusal carries the lease) rather than fail.
+    pub async fn take_lease(
+        &self,
+        me: &DeviceIdentity,
+        delivery_id: &str,
+        ttl_secs: u32,
+    ) -> Result<LeaseAnswer> {
+        #[derive(serde::Deserialize)]
+        struct Held {
+            code: String,
+            lease: Option<Lease>,
+        }
+        let body = serde_json::to_vec(&LeaseRequest { ttl_secs })
+            .map_err(|e| SyncError::Malformed(e.to_string()))?;
+        let path = format!("/v1/leases/{delivery_id}");
+        let response = self
+            .signed_raw(me, reqwest::Method::POST, &path, body, None)
+            .await?;
+        if response.status() != reqwest::StatusCode::CONFLICT {
+            return Self::answer(response).await.map(LeaseAnswer::Ours);
+        }
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| SyncError::Network(e.to_string()))?;
+        match serde_json::from_slice::<Held>(&bytes) {
+            Ok(Held {
+                code,
+                lease: Some(lease),
+            }) if code == "hub.lease_held" => Ok(LeaseAnswer::Theirs(lease)),
+            _ => Err(Self::refusal(409, &bytes)),
+        }
     }
 
     /// Give a delivery's lease back (only its holder can).

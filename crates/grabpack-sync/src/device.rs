@@ -8,26 +8,42 @@
 //! (which records leave, how they are taken in and merged) is `grabpack_store::sync`; the keys
 //! are kept inside the store, never in a file of their own. The app and the command line offer
 //! these same operations and nothing else.
+//!
+//! Who sends a delivery: the device that queued it holds the hub's lease on each of its
+//! deliveries still to go, renewed at every sync ([`DELIVERY_LEASE_SECS`]). A device that has not
+//! synced for that long is taken to be gone (a laptop shut with a pack in its outbox, a phone gone
+//! flat), and another device of the home that can send the delivery as it was queued takes its
+//! lease and sends it ([`take_over_deliveries`]); the device that comes back finds its lease
+//! taken and stops.
 
+use grabpack_store::outbox::Delivery;
 use grabpack_store::sync::{
-    JoinHome, ReceiveReport, ReceivedRecord, SealedRecord, SyncDevice, SyncRecord, SyncState,
+    JoinHome, RECORD_DELIVERY_PAYLOAD, ReceiveReport, ReceivedRecord, SealedRecord, SyncDevice,
+    SyncRecord, SyncState,
 };
 use grabpack_store::{AuditAction, ChildId, Store};
-use grabpack_sync_protocol::{B64, DeviceStatus, Envelope};
+use grabpack_sync_protocol::{B64, DeviceStatus, Envelope, HubLimits};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::client::{DeviceIdentity, HubClient};
+use crate::client::{DeviceIdentity, HubClient, LeaseAnswer};
 use crate::envelope::{HomeKeys, Record};
 use crate::error::{Result, SyncError};
 use crate::keys::{DeviceKeys, DevicePublicKeys, HomeKey};
 
-/// Records in one push, and their sealed bytes at most (the hub's defaults allow far more; a
-/// smaller push is retried sooner after a dropped connection).
+/// Records in one push, and their bytes at most (the hub's defaults allow far more; a smaller
+/// push is retried sooner after a dropped connection), each further held to what the hub says
+/// it takes (`GET /v1/limits`).
 const PUSH_RECORDS: usize = 100;
 const PUSH_BYTES: usize = 4 * 1024 * 1024;
 /// Envelopes asked for per pull.
 const PULL_LIMIT: u32 = 200;
+/// How long a delivery's lease lasts unless renewed. Every sync renews it, and the app syncs at
+/// least every 25 s while the hub answers, so a device that has not renewed for two minutes has
+/// stopped syncing: shut, flat, or out of reach of the hub. Its undelivered packs are then
+/// another device's to send. Short, because a missing child's pack must not wait long for a
+/// laptop that was closed; long enough that a living device renews it several times.
+pub const DELIVERY_LEASE_SECS: u32 = 120;
 
 /// This device after it joined a home: what its screen shows.
 #[derive(Debug, Clone, Serialize)]
@@ -496,6 +512,8 @@ fn sync_once(
         access.with_store(|store| keep_home_keys(store, &keys, approver.as_ref()))?;
     }
     let keys = access.with_store(|store| home_keys(store, &device.home_id))?;
+    // Before the records go, so another device never sees a delivery its sender holds no lease on.
+    hold_leases(access, &net, &me)?;
     let sent = push_all(access, &net, &me, &keys)?;
     let received = pull_all(access, &net, &me, &keys, wait_secs, wake)?;
     Ok(SyncReport {
@@ -504,6 +522,71 @@ fn sync_once(
         received,
         epoch: keys.current,
     })
+}
+
+/// Renew the lease on each of this device's deliveries still to go; one another device took
+/// while this device was quiet is that device's from now on.
+fn hold_leases(access: &mut impl StoreAccess, net: &Net, me: &DeviceIdentity) -> Result<()> {
+    let held = access.with_store(|store| Ok(store.sync_deliveries_to_hold()?))?;
+    for id in held {
+        match net.run(net.hub.take_lease(me, id.as_str(), DELIVERY_LEASE_SECS)) {
+            Ok(LeaseAnswer::Ours(lease)) => {
+                access.with_store(|store| Ok(store.sync_delivery_held(&id, lease.term)?))?;
+            }
+            Ok(LeaseAnswer::Theirs(lease)) => access.with_store(|store| {
+                Ok(store.sync_delivery_taken_elsewhere(&id, &lease.holder, lease.term)?)
+            })?,
+            // Released by another between the hub's two statements: asked again next time.
+            Err(e) if e.hub_code() == Some("hub.lease_not_held") => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Take over the deliveries of devices that have gone quiet: each one another device queued
+/// (or took over) that is still to go, whose bytes are here, that `can_send` says this device
+/// can send exactly as queued (the sender's rule: the same mail account, a token for that
+/// intake), and whose lease the hub gives this device because its holder stopped renewing it.
+/// Returns the deliveries taken, due at once: the caller wakes its sender.
+pub fn take_over_deliveries(
+    access: &mut impl StoreAccess,
+    can_send: impl Fn(&Store, &Delivery) -> bool,
+) -> Result<Vec<Delivery>> {
+    let (device, me) = me(access)?;
+    if device.state != SyncState::Paired {
+        return Ok(Vec::new());
+    }
+    let candidates = access.with_store(|store| {
+        Ok(store
+            .sync_take_over_candidates()?
+            .into_iter()
+            .filter(|d| can_send(store, d))
+            .collect::<Vec<_>>())
+    })?;
+    if candidates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let net = Net::to(&device)?;
+    let mut taken = Vec::new();
+    for d in candidates {
+        match net.run(net.hub.take_lease(&me, d.id.as_str(), DELIVERY_LEASE_SECS)) {
+            Ok(LeaseAnswer::Ours(lease)) => {
+                match access.with_store(|store| Ok(store.sync_take_over(&d.id, lease.term)?))? {
+                    Some(now_here) => taken.push(now_here),
+                    // It went meanwhile: the lease goes back (it runs out anyway if this fails).
+                    None => {
+                        let _ = net.run(net.hub.release_lease(&me, d.id.as_str()));
+                    }
+                }
+            }
+            // Its sender is alive (or another device took it first).
+            Ok(LeaseAnswer::Theirs(_)) => {}
+            Err(e) if e.hub_code() == Some("hub.lease_not_held") => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(taken)
 }
 
 /// The next envelopes to push, sealing and keeping the next records first when none are
@@ -546,6 +629,12 @@ fn next_sealed(
     Ok(store.sync_sealed(PUSH_RECORDS)?)
 }
 
+/// A sealed record's share of a push's JSON: its ciphertext in base64, and its id, epoch and
+/// nonce.
+fn pushed_bytes(ciphertext_len: usize) -> usize {
+    ciphertext_len.div_ceil(3) * 4 + 200
+}
+
 fn push_all(
     access: &mut impl StoreAccess,
     net: &Net,
@@ -555,19 +644,50 @@ fn push_all(
     let mut sent = 0;
     // Envelopes sealed under a key the hub no longer takes are sealed again under the current one.
     access.with_store(|store| Ok(store.sync_drop_sealed_before(keys.current)?))?;
+    let mut limits: Option<HubLimits> = None;
     loop {
         let sealed = access.with_store(|store| next_sealed(store, me, keys))?;
         if sealed.is_empty() {
             return Ok(sent);
         }
+        // Asked once a pass, and only when there is something to push.
+        let limits = match &limits {
+            Some(l) => l.clone(),
+            None => limits.insert(net.run(net.hub.limits(me))?).clone(),
+        };
+        let budget = usize::try_from(limits.max_request_bytes)
+            .unwrap_or(usize::MAX)
+            .saturating_sub(1024)
+            .min(PUSH_BYTES);
+        let per_push = usize::try_from(limits.max_envelopes_per_push)
+            .unwrap_or(usize::MAX)
+            .min(PUSH_RECORDS);
+        // A pack's bytes that this hub could never take stay on their device, which alone can
+        // then send the pack; pushed, they would be refused, and everything behind them with
+        // them. Any other record too large is refused by the hub as before: a record the other
+        // devices need is never dropped.
+        let too_large: Vec<String> = sealed
+            .iter()
+            .filter(|s| {
+                s.kind == RECORD_DELIVERY_PAYLOAD
+                    && (s.ciphertext.len() as u64 > limits.max_envelope_bytes
+                        || pushed_bytes(s.ciphertext.len()) > budget)
+            })
+            .map(|s| s.record_id.clone())
+            .collect();
+        if !too_large.is_empty() {
+            access.with_store(|store| Ok(store.sync_keep_payloads_here(&too_large)?))?;
+            continue;
+        }
         let mut envelopes: Vec<Envelope> = Vec::new();
         let mut marks = Vec::new();
         let mut bytes = 0;
         for s in sealed {
-            if !envelopes.is_empty() && bytes + s.ciphertext.len() > PUSH_BYTES {
+            let size = pushed_bytes(s.ciphertext.len());
+            if !envelopes.is_empty() && (bytes + size > budget || envelopes.len() >= per_push) {
                 break;
             }
-            bytes += s.ciphertext.len();
+            bytes += size;
             marks.push((s.kind, s.record_id, s.envelope_id.clone()));
             envelopes.push(Envelope {
                 id: s.envelope_id,

@@ -1820,7 +1820,8 @@ export interface Delivery {
   recipient_name: string;
   recipient_role: string;
   /**
-   * Queued on another of the home's devices, which sends it: shown here, never sent from here.
+   * Sent by another of the home's devices (the one that queued it, or the one that took it
+   * over): shown here, never sent from here.
    */
   sent_from_another_device: boolean;
   state: DeliveryState;
