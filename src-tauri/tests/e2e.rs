@@ -945,6 +945,21 @@ fn the_window_on_a_paired_device_shows_another_devices_edits_within_seconds() {
         // B: this window, a store of its own with no children, asks to join.
         let b_dir = root.path().join("b");
         existing_store_with(&b_dir, keychain.clone());
+        // B sends from the home's mailbox (the demo's address), to a loopback mail server.
+        let mail_ca = common::TestCa::new();
+        let b_smtp_port = common::free_port();
+        {
+            let mut b_store = grabpack_store::Store::unlock(
+                &b_dir,
+                grabpack_store::Credential::Passphrase(&PASSPHRASE.into()),
+                None,
+            )
+            .unwrap();
+            let mut settings =
+                common::smtp_settings(&mail_ca, b_smtp_port, common::SMTP_PASSWORD);
+            settings.smtp.as_mut().unwrap().from = "grabpack@maple-house.invalid".into();
+            settings.save(&mut b_store).unwrap();
+        }
         let driver = Driver::start(&b_dir, &[]);
         let c = driver.session().await;
         wait_text(&c, "h1", "Unlock Grab Pack").await;
@@ -1162,6 +1177,103 @@ fn the_window_on_a_paired_device_shows_another_devices_edits_within_seconds() {
         assert_eq!(retry_buttons, 0, "B does not retry what A sends");
         screenshot(&c, "sync-episode-from-another-device").await;
         click_button(&c, "Back to the children").await;
+
+        // A queues one more copy and is shut before sending it. Once A's lease has run out
+        // (moved to the past at the hub: two minutes without A), B's window takes the delivery
+        // over in the background and sends A's bytes, from the home's mailbox, to the real mail
+        // server; A, back, shows it delivered by B.
+        let smtp = common::SmtpServer::start_on(&mail_ca, b_smtp_port);
+        let queued: Vec<u8> = b"From: Maple House (fictional demo) <grabpack@maple-house.invalid>\r\n\
+To: edt@council.example\r\n\
+Subject: [OFFICIAL-SENSITIVE] UPDATE, MISSING CHILD (fictional)\r\n\
+Message-ID: <take-over-e2e@maple-house.invalid>\r\n\
+\r\n\
+The pack (fictional).\r\n"
+            .to_vec();
+        let (ep_t, child_t, bytes) = (episode_id.clone(), children[2].clone(), queued.clone());
+        let left = on_device(&a, move |s| {
+            use grabpack_store::outbox::{Channel, NewDelivery, NewMessage, Purpose};
+            let msg = s
+                .enqueue(
+                    &NewMessage {
+                        id: grabpack_store::OutboxMessageId::new_random(),
+                        episode_id: Some(ep_t),
+                        child_id: child_t,
+                        purpose: Purpose::Update,
+                        pdf: None,
+                        readout: "Read-out (fictional)".into(),
+                        cover_note: String::new(),
+                        deliveries: vec![NewDelivery {
+                            recipient_id: "out_of_hours".into(),
+                            recipient_name: "EDT (fictional)".into(),
+                            recipient_role: "out_of_hours".into(),
+                            channel: Channel::Email,
+                            address: "edt@council.example".into(),
+                            payload: bytes,
+                            idempotency_key: "take-over-e2e".into(),
+                            email_message_id: Some("<take-over-e2e@maple-house.invalid>".into()),
+                            audience: None,
+                            pdf: None,
+                        }],
+                    },
+                    jiff::Timestamp::now(),
+                )
+                .unwrap();
+            grabpack_sync::device::sync_now(s).unwrap();
+            msg.deliveries[0].id.clone()
+        })
+        .await;
+        // A's push wakes B's waiting sync at once: B has the copy, and leaves it to A while
+        // A's lease is live.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        assert!(smtp.received().is_empty(), "B sends nothing while A's lease is live");
+        hub.pool()
+            .get()
+            .await
+            .unwrap()
+            .batch_execute("UPDATE leases SET expires_at = now() - interval '1 second'")
+            .await
+            .unwrap();
+        let ran_out = Instant::now();
+        while smtp.received().is_empty() {
+            assert!(
+                ran_out.elapsed() < Duration::from_secs(90),
+                "B's window never sent the pack A left"
+            );
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        eprintln!(
+            "figure: A's lease ran out -> B's window had sent A's pack in {:.2} s",
+            ran_out.elapsed().as_secs_f64()
+        );
+        let received = smtp.received();
+        assert_eq!(received.len(), 1);
+        assert_eq!(
+            received[0].message_id,
+            "<take-over-e2e@maple-house.invalid>"
+        );
+        let mut with_crlf = queued;
+        with_crlf.extend_from_slice(b"\r\n");
+        assert_eq!(
+            received[0].raw_sha256,
+            common::sha256_hex(&with_crlf),
+            "byte for byte what A queued"
+        );
+        let on_a = on_device(&a, move |s| {
+            let deadline = Instant::now() + Duration::from_secs(60);
+            loop {
+                grabpack_sync::device::sync_now(s).unwrap();
+                let d = s.delivery(&left).unwrap();
+                if d.state == grabpack_store::outbox::DeliveryState::Delivered {
+                    return d;
+                }
+                assert!(Instant::now() < deadline, "A never learnt B sent it: {d:?}");
+                std::thread::sleep(Duration::from_millis(300));
+            }
+        })
+        .await;
+        assert!(on_a.sent_from_another_device, "A stops sending it");
+        assert_eq!(smtp.received().len(), 1, "one copy");
 
         // C asks to join; B's manager approves it from the window, typing C's fingerprint
         // (a wrong one first: refused, nothing approved).
