@@ -1,7 +1,8 @@
 //! The hub's configuration file (TOML).
 //!
-//! Where it listens, its certificate and key, how to reach PostgreSQL, and the limits. Relative
-//! paths are resolved against the config file's folder. The database connection string may carry
+//! Where it listens, its certificate and key, how to reach PostgreSQL (and, over TCP, which
+//! certificate authority vouches for it), and the limits. Relative paths are resolved against the
+//! config file's folder. The database connection string may carry
 //! a password, so `GRABPACK_HUB_DATABASE` (when set) replaces the file's `database`, and the
 //! string is never printed.
 
@@ -24,6 +25,11 @@ pub struct RawConfig {
     /// A libpq-style connection string (`host=/run/postgresql dbname=grabpack_hub user=hub`).
     #[serde(default)]
     pub database: Option<String>,
+    /// A certificate authority (PEM) that PostgreSQL's server certificate is checked against,
+    /// beside the system's: for a database reached over the network (`sslmode=require` in
+    /// `database` refuses a connection without TLS).
+    #[serde(default)]
+    pub database_ca: Option<PathBuf>,
     #[serde(default = "default_max_envelope_bytes")]
     pub max_envelope_bytes: usize,
     #[serde(default = "default_max_request_bytes")]
@@ -69,6 +75,8 @@ pub struct Config {
     pub tls_cert: PathBuf,
     pub tls_key: PathBuf,
     pub database: String,
+    /// The PEM text of `database_ca`, read when the configuration is loaded.
+    pub database_ca_pem: Option<String>,
     /// The largest sealed record (ciphertext bytes) one envelope may carry.
     pub max_envelope_bytes: usize,
     /// The largest request body.
@@ -130,11 +138,21 @@ impl Config {
                 "max_envelope_bytes, max_envelopes_per_push, request_window_secs, max_lease_secs and pool_size must be positive, and max_request_bytes at least max_envelope_bytes".into(),
             ));
         }
+        let database_ca_pem = match &raw.database_ca {
+            None => None,
+            Some(p) => {
+                let path = resolve(p);
+                Some(std::fs::read_to_string(&path).map_err(|e| {
+                    HubError::Config(format!("cannot read database_ca {}: {e}", path.display()))
+                })?)
+            }
+        };
         Ok(Self {
             listen: raw.listen,
             tls_cert: resolve(&raw.tls_cert),
             tls_key: resolve(&raw.tls_key),
             database,
+            database_ca_pem,
             max_envelope_bytes: raw.max_envelope_bytes,
             max_request_bytes: raw.max_request_bytes,
             max_envelopes_per_push: raw.max_envelopes_per_push,

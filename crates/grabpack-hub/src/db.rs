@@ -6,7 +6,7 @@
 //! both apply one), numbered in `hub_schema`. Never edit a published migration: append one.
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
-use tokio_postgres::NoTls;
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::config::Config;
 use crate::error::{HubError, Result};
@@ -97,16 +97,61 @@ pub fn latest_version() -> i32 {
     MIGRATIONS.len() as i32
 }
 
+/// How the hub reaches PostgreSQL over TCP: TLS (rustls), the server's certificate checked
+/// against the system's authorities and the configuration's `database_ca`. `sslmode` in the
+/// connection string decides whether TLS is required (`require`) or tried first (`prefer`, the
+/// default). `None` when every host is a unix socket, the usual set-up on one machine: there is no
+/// TLS on a socket (and no server name to check).
+pub fn tls(config: &Config) -> Result<Option<MakeRustlsConnect>> {
+    let pg = config.postgres()?;
+    if pg
+        .get_hosts()
+        .iter()
+        .all(|h| matches!(h, tokio_postgres::config::Host::Unix(_)))
+    {
+        return Ok(None);
+    }
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    // A system certificate that cannot be read is skipped, as every TLS client does.
+    for cert in rustls_native_certs::load_native_certs().certs {
+        let _ = roots.add(cert);
+    }
+    if let Some(pem) = &config.database_ca_pem {
+        let mut added = 0;
+        for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
+            let cert = cert.map_err(|e| HubError::Config(format!("database_ca: {e}")))?;
+            roots
+                .add(cert)
+                .map_err(|e| HubError::Config(format!("database_ca: {e}")))?;
+            added += 1;
+        }
+        if added == 0 {
+            return Err(HubError::Config(
+                "database_ca holds no PEM certificate".into(),
+            ));
+        }
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| HubError::Config(format!("TLS to the database: {e}")))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(Some(MakeRustlsConnect::new(tls)))
+}
+
 /// A pool of connections to the hub's database.
 pub fn pool(config: &Config) -> Result<Pool> {
     let pg = config.postgres()?;
-    let manager = Manager::from_config(
-        pg,
-        NoTls,
-        ManagerConfig {
-            recycling_method: RecyclingMethod::Fast,
-        },
-    );
+    let recycling = ManagerConfig {
+        recycling_method: RecyclingMethod::Fast,
+    };
+    let manager = match tls(config)? {
+        None => Manager::from_config(pg, tokio_postgres::NoTls, recycling),
+        Some(tls) => Manager::from_config(pg, tls, recycling),
+    };
     Pool::builder(manager)
         .max_size(config.pool_size)
         .build()

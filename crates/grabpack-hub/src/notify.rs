@@ -13,7 +13,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::Notify;
-use tokio_postgres::{AsyncMessage, NoTls};
+use tokio_postgres::AsyncMessage;
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 /// The channel pushes notify on.
 pub const CHANNEL: &str = "grabpack_hub_envelopes";
@@ -81,9 +82,13 @@ impl Notifier {
 
 /// Listen for pushes on every instance until the task is aborted, reconnecting after a second
 /// when the connection drops.
-pub async fn listen(pg: tokio_postgres::Config, notifier: Arc<Notifier>) {
+pub async fn listen(
+    pg: tokio_postgres::Config,
+    tls: Option<MakeRustlsConnect>,
+    notifier: Arc<Notifier>,
+) {
     loop {
-        if let Err(e) = listen_once(&pg, &notifier).await {
+        if let Err(e) = listen_once(&pg, &tls, &notifier).await {
             eprintln!("grabpack-hub: push notifications interrupted ({e}); reconnecting");
         }
         notifier.wake_all();
@@ -93,9 +98,30 @@ pub async fn listen(pg: tokio_postgres::Config, notifier: Arc<Notifier>) {
 
 async fn listen_once(
     pg: &tokio_postgres::Config,
+    tls: &Option<MakeRustlsConnect>,
     notifier: &Notifier,
 ) -> Result<(), tokio_postgres::Error> {
-    let (client, mut connection) = pg.connect(NoTls).await?;
+    match tls {
+        None => {
+            let (client, connection) = pg.connect(tokio_postgres::NoTls).await?;
+            pump(client, connection, notifier).await
+        }
+        Some(tls) => {
+            let (client, connection) = pg.connect(tls.clone()).await?;
+            pump(client, connection, notifier).await
+        }
+    }
+}
+
+async fn pump<S, T>(
+    client: tokio_postgres::Client,
+    mut connection: tokio_postgres::Connection<S, T>,
+    notifier: &Notifier,
+) -> Result<(), tokio_postgres::Error>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
     // The connection must be polled for the LISTEN to complete and for notifications to come.
     let pump = tokio::spawn(async move {

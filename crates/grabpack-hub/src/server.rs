@@ -327,7 +327,11 @@ pub async fn start(config: Config) -> Result<Running> {
         .local_addr()
         .map_err(|e| HubError::Config(format!("listener: {e}")))?;
     let notifier = Arc::new(Notifier::default());
-    let listen = tokio::spawn(notify::listen(config.postgres()?, notifier.clone()));
+    let listen = tokio::spawn(notify::listen(
+        config.postgres()?,
+        db::tls(&config)?,
+        notifier.clone(),
+    ));
     let sweep = {
         let pool = pool.clone();
         let window = config.request_window_secs;

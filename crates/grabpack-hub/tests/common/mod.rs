@@ -94,6 +94,7 @@ impl TestHub {
             tls_cert: PathBuf::from("cert.pem"),
             tls_key: PathBuf::from("key.pem"),
             database: Some(pg.conninfo()),
+            database_ca: None,
             max_envelope_bytes: opts.max_envelope_bytes,
             max_request_bytes: 4 * opts.max_envelope_bytes,
             max_envelopes_per_push: 100,

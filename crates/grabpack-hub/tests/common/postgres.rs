@@ -36,6 +36,59 @@ fn is_root() -> bool {
 
 impl TestPostgres {
     pub fn start() -> Self {
+        let pg = Self::init();
+        pg.launch(&format!(
+            "-k {} -c listen_addresses='' -c fsync=off -c max_connections=200 -c shared_buffers=16MB",
+            pg.dir.path().display()
+        ));
+        pg
+    }
+
+    /// Also listening on 127.0.0.1 (the port returned), over TLS only: this certificate and
+    /// key, and any TCP connection without TLS refused (`hostnossl ... reject`).
+    pub fn start_tls(cert_pem: &str, key_pem: &str) -> (Self, u16) {
+        let pg = Self::init();
+        let (cert, key) = (
+            pg.dir.path().join("server.crt"),
+            pg.dir.path().join("server.key"),
+        );
+        std::fs::write(&cert, cert_pem).unwrap();
+        std::fs::write(&key, key_pem).unwrap();
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        if pg.as_postgres {
+            let out = Command::new("chown")
+                .args(["postgres:postgres"])
+                .arg(&cert)
+                .arg(&key)
+                .output()
+                .unwrap();
+            assert!(out.status.success());
+        }
+        let hba = pg.data().join("pg_hba.conf");
+        let rules = std::fs::read_to_string(&hba).unwrap();
+        std::fs::write(
+            &hba,
+            format!("hostnossl all all 127.0.0.1/32 reject\n{rules}"),
+        )
+        .unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        pg.launch(&format!(
+            "-k {} -c listen_addresses='127.0.0.1' -p {port} -c ssl=on -c ssl_cert_file={} -c ssl_key_file={} -c fsync=off -c max_connections=200 -c shared_buffers=16MB",
+            pg.dir.path().display(),
+            cert.display(),
+            key.display()
+        ));
+        (pg, port)
+    }
+
+    fn init() -> Self {
         let bin = pg_bin();
         let dir = tempfile::Builder::new()
             .prefix("grabpack-hub-pg-")
@@ -74,25 +127,25 @@ impl TestPostgres {
                 "UTF8",
             ],
         );
-        let opts = format!(
-            "-k {} -c listen_addresses='' -c fsync=off -c max_connections=200 -c shared_buffers=16MB",
-            pg.dir.path().display()
-        );
-        let log = pg.dir.path().join("log");
-        pg.run(
+        pg
+    }
+
+    fn launch(&self, opts: &str) {
+        let data = self.data();
+        let log = self.dir.path().join("log");
+        self.run(
             "pg_ctl",
             &[
                 "-D",
                 data.to_str().unwrap(),
                 "-o",
-                &opts,
+                opts,
                 "-l",
                 log.to_str().unwrap(),
                 "-w",
                 "start",
             ],
         );
-        pg
     }
 
     fn data(&self) -> PathBuf {
