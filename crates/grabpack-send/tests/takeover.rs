@@ -158,9 +158,12 @@ fn a_pack_left_on_a_device_that_went_quiet_is_sent_once_by_another_device_of_the
     assert_eq!(stored[0].pdf_sha256, sha256_hex(&pdf));
     device::sync_now(&mut b).unwrap();
 
-    // A opens again: the hub says B holds the leases now; A shows both delivered (B's
-    // receipts) and sends nothing, even with its mail server back.
+    // A opens again, long after (B's leases have run out too, so the hub gives A the leases
+    // back in a later term): A leaves them to B's states, shows both delivered (B's receipts),
+    // takes nothing back and sends nothing, even with its mail server back.
+    leases_run_out(&rt, &hub);
     device::sync_now(&mut a).unwrap();
+    assert_eq!(take_over(&mut a, &on_a), 0);
     for d in [email, police] {
         let here = a.delivery(&d.id).unwrap();
         assert_eq!(here.state, DeliveryState::Delivered, "{here:?}");

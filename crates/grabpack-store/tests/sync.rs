@@ -803,8 +803,9 @@ fn a_pack_waiting_on_a() -> (Relay, Device, Device, grabpack_store::DeliveryId) 
     let now = jiff::Timestamp::now();
     let msg = a.store.enqueue(&pack_to(&ep.id, &id), now).unwrap();
     assert_eq!(a.store.sync_deliveries_to_hold().unwrap().len(), 2);
-    for d in &msg.deliveries {
-        a.store.sync_delivery_held(&d.id, 1).unwrap();
+    for (d, known) in a.store.sync_deliveries_to_hold().unwrap() {
+        assert_eq!(known, 0, "never held before");
+        a.store.sync_delivery_held(&d, 1).unwrap();
     }
     let police = msg.deliveries[0].id.clone();
     let claimed = a
@@ -874,7 +875,7 @@ fn a_pack_whose_device_went_quiet_is_taken_over_by_another_device_which_sends_th
 
     // A comes back: the hub tells it B holds the lease now, and B's states outrank A's.
     a.store
-        .sync_delivery_taken_elsewhere(&police, "b", 2)
+        .sync_delivery_taken_elsewhere(&police, Some("b"), 2)
         .unwrap();
     relay.sync(&mut a);
     let on_a = a.store.delivery(&police).unwrap();

@@ -525,16 +525,23 @@ fn sync_once(
 }
 
 /// Renew the lease on each of this device's deliveries still to go; one another device took
-/// while this device was quiet is that device's from now on.
+/// while this device was quiet is that device's from now on. A lease that comes back in a later
+/// term than this device last held it was another device's in between (which took it over,
+/// and may have sent it, while this device was quiet): the delivery is left to the states that
+/// device sent, which this sync's pull brings, and taken back after it only if it is still to
+/// go ([`take_over_deliveries`]).
 fn hold_leases(access: &mut impl StoreAccess, net: &Net, me: &DeviceIdentity) -> Result<()> {
     let held = access.with_store(|store| Ok(store.sync_deliveries_to_hold()?))?;
-    for id in held {
+    for (id, known_term) in held {
         match net.run(net.hub.take_lease(me, id.as_str(), DELIVERY_LEASE_SECS)) {
-            Ok(LeaseAnswer::Ours(lease)) => {
+            Ok(LeaseAnswer::Ours(lease)) if lease.term == known_term.max(1) => {
                 access.with_store(|store| Ok(store.sync_delivery_held(&id, lease.term)?))?;
             }
+            Ok(LeaseAnswer::Ours(lease)) => access.with_store(|store| {
+                Ok(store.sync_delivery_taken_elsewhere(&id, None, lease.term - 1)?)
+            })?,
             Ok(LeaseAnswer::Theirs(lease)) => access.with_store(|store| {
-                Ok(store.sync_delivery_taken_elsewhere(&id, &lease.holder, lease.term)?)
+                Ok(store.sync_delivery_taken_elsewhere(&id, Some(&lease.holder), lease.term)?)
             })?,
             // Released by another between the hub's two statements: asked again next time.
             Err(e) if e.hub_code() == Some("hub.lease_not_held") => {}
@@ -760,6 +767,7 @@ fn pull_all(
         total.outbox += report.outbox;
         total.home += report.home;
         total.staff += report.staff;
+        total.audit_chunks += report.audit_chunks;
         total.waiting = report.waiting;
         for c in report.children_with_disagreements {
             if !total.children_with_disagreements.contains(&c) {

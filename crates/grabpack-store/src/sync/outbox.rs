@@ -561,6 +561,11 @@ fn split_payload(body: &[u8]) -> Result<(PayloadHeader, &[u8])> {
     Ok((header, rest))
 }
 
+/// Whether delivery `d`'s bytes are on this device: it queued it, or they came for a take-over.
+const BYTES_HERE: &str =
+    "(NOT EXISTS (SELECT 1 FROM outbox_elsewhere e WHERE e.message_id = d.message_id)
+     OR EXISTS (SELECT 1 FROM delivery_payloads p WHERE p.delivery_id = d.id))";
+
 /// This device's id at the hub, when it has joined a home.
 fn my_device(conn: &Connection) -> Result<Option<String>> {
     Ok(conn
@@ -606,13 +611,15 @@ fn previous_sender(conn: &Connection, delivery_id: &str) -> Result<String> {
 impl Store {
     /// This device's deliveries still to go (queued, or being sent): while it syncs, it holds
     /// the hub's lease on each, so no other device takes them over.
-    pub fn sync_deliveries_to_hold(&self) -> Result<Vec<DeliveryId>> {
+    /// Each with the lease term this device last held it in (0: never yet).
+    pub fn sync_deliveries_to_hold(&self) -> Result<Vec<(DeliveryId, i64)>> {
         let mut stmt = self.conn().prepare(&format!(
-            "SELECT d.id FROM outbox_deliveries d
+            "SELECT d.id, coalesce((SELECT s.term FROM delivery_senders s WHERE s.delivery_id = d.id), 0)
+             FROM outbox_deliveries d
              WHERE d.state IN ('queued', 'sending') AND {SENT_HERE} ORDER BY d.rowid"
         ))?;
         Ok(stmt
-            .query_map([], |r| r.get(0))?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<std::result::Result<_, _>>()?)
     }
 
@@ -656,18 +663,22 @@ impl Store {
         Ok(())
     }
 
-    /// The hub says another device holds the lease on `id`, in a later term: it took the
-    /// delivery over while this device was quiet, and sends it now; this device stops.
+    /// The hub says another device held the lease on `id` in `term`, later than this device's:
+    /// it took the delivery over while this device was quiet; this device stops sending it, and
+    /// shows that device's states. `holder` is `None` when the hub gave the lease back to this
+    /// device in a later term still (the other device let it go): which device it was, and
+    /// whether it sent it, its states say.
     pub fn sync_delivery_taken_elsewhere(
         &mut self,
         id: &DeliveryId,
-        holder: &str,
+        holder: Option<&str>,
         term: i64,
     ) -> Result<()> {
         let at = now();
         let actor = self.actor().id();
         let tx = self.conn_mut().transaction()?;
-        if set_sender(&tx, id.as_str(), holder, term, false)? {
+        let who = holder.unwrap_or("another device");
+        if set_sender(&tx, id.as_str(), who, term, false)? {
             let d = load_delivery(&tx, id)?;
             audit_delivery(
                 &tx,
@@ -676,7 +687,7 @@ impl Store {
                 "delivery_taken_over_elsewhere",
                 &d,
                 &format!(
-                    "device {holder} took this delivery over (lease term {term}) while this device was not syncing; it sends it now, and its states will show here"
+                    "{who} took this delivery over (lease term {term}) while this device was not syncing; its states show here, and this device sends it only if it takes it back"
                 ),
             )?;
         }
@@ -684,14 +695,13 @@ impl Store {
         Ok(())
     }
 
-    /// Deliveries another device queued or took over that are still to go and whose bytes are
-    /// here: what this device could take over if their sender's lease has run out (the hub
-    /// decides that). Whether this device can send each as queued is the sender's rule.
+    /// Deliveries another device sends (it queued them, or took them over, from here too) that
+    /// are still to go and whose bytes are here: what this device could take over if their
+    /// sender's lease has run out (the hub decides that). Whether this device can send each as queued is the sender's rule.
     pub fn sync_take_over_candidates(&self) -> Result<Vec<Delivery>> {
         let mut stmt = self.conn().prepare(&format!(
             "SELECT {DELIVERY_COLUMNS} FROM outbox_deliveries d JOIN outbox_messages m ON m.id = d.message_id
-             WHERE d.state IN ('queued', 'sending') AND NOT {SENT_HERE}
-               AND EXISTS (SELECT 1 FROM delivery_payloads p WHERE p.delivery_id = d.id)
+             WHERE d.state IN ('queued', 'sending') AND NOT {SENT_HERE} AND {BYTES_HERE}
              ORDER BY d.rowid"
         ))?;
         Ok(stmt
@@ -712,8 +722,7 @@ impl Store {
         };
         let still: bool = tx.query_row(
             &format!(
-                "SELECT d.state IN ('queued', 'sending') AND NOT {SENT_HERE}
-                        AND EXISTS (SELECT 1 FROM delivery_payloads p WHERE p.delivery_id = d.id)
+                "SELECT d.state IN ('queued', 'sending') AND NOT {SENT_HERE} AND {BYTES_HERE}
                  FROM outbox_deliveries d WHERE d.id = ?1"
             ),
             [id],
