@@ -1227,13 +1227,7 @@ The pack (fictional).\r\n"
         // A's lease is live.
         tokio::time::sleep(Duration::from_secs(3)).await;
         assert!(smtp.received().is_empty(), "B sends nothing while A's lease is live");
-        hub.pool()
-            .get()
-            .await
-            .unwrap()
-            .batch_execute("UPDATE leases SET expires_at = now() - interval '1 second'")
-            .await
-            .unwrap();
+        hub.expire_leases().await;
         let ran_out = Instant::now();
         while smtp.received().is_empty() {
             assert!(

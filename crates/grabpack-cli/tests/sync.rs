@@ -528,15 +528,7 @@ fn sync_now_takes_over_the_emails_of_a_device_gone_quiet_when_this_device_has_th
         .unwrap();
     assert!(out.status.success(), "{out:?}");
     // Two minutes without A.
-    rt.block_on(async {
-        hub.pool()
-            .get()
-            .await
-            .unwrap()
-            .batch_execute("UPDATE leases SET expires_at = now() - interval '1 second'")
-            .await
-            .unwrap();
-    });
+    rt.block_on(hub.expire_leases());
     let now = sync(&b);
     let mut taken: Vec<String> = now["taken_over"]
         .as_array()

@@ -401,13 +401,7 @@ async fn a_delivery_lease_has_one_holder_at_a_time() {
         .unwrap_err();
     assert_eq!(err.hub_code(), Some("hub.lease_not_held"));
     // The holder goes offline: its lease runs out (moved to the past here), another takes over.
-    hub.pool()
-        .get()
-        .await
-        .unwrap()
-        .batch_execute("UPDATE leases SET expires_at = now() - interval '1 second'")
-        .await
-        .unwrap();
+    hub.expire_leases().await;
     let taken = client
         .acquire_lease(&others[0].identity, "delivery-42", 60)
         .await

@@ -10,7 +10,6 @@ use common::*;
 use grabpack_inbox::acks::NewAck;
 use grabpack_protocol::{AckStatus, RiskGrading as WireGrading};
 use grabpack_send::{Transports, poll_acknowledgements, queue, send_due};
-use grabpack_store::episodes::NewEpisode;
 use grabpack_store::outbox::DeliveryState;
 use jiff::Timestamp;
 
@@ -23,15 +22,7 @@ fn the_police_intake_service_stores_the_pack_once_and_its_acknowledgement_reache
     settings
         .intake_tokens
         .insert(inbox.base.clone(), HOME_TOKEN.into());
-    let episode = store
-        .open_episode(&NewEpisode {
-            child_id: home.child_id.clone(),
-            noticed_at: Timestamp::now(),
-            immediate_danger: false,
-            missing_from_unit: None,
-        })
-        .unwrap()
-        .id;
+    let episode = open_episode(&mut store, &home);
     let pdf = fake_pdf(42, 150_000);
     let mut out = outgoing(&home, Some(&episode), pdf, vec![intake_at(&inbox.base)]);
     out.home_id = "maple-house".into();
@@ -94,15 +85,7 @@ fn the_intake_gets_the_update_and_the_returned_notice_marked_and_threaded_to_the
         .intake_tokens
         .insert(inbox.base.clone(), HOME_TOKEN.into());
     settings.save(&mut store).unwrap();
-    let episode = store
-        .open_episode(&NewEpisode {
-            child_id: home.child_id.clone(),
-            noticed_at: Timestamp::now(),
-            immediate_danger: false,
-            missing_from_unit: None,
-        })
-        .unwrap()
-        .id;
+    let episode = open_episode(&mut store, &home);
     let mut out = outgoing(
         &home,
         Some(&episode),

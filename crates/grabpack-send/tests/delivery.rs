@@ -8,21 +8,8 @@ mod common;
 use common::*;
 use grabpack_send::recipients::Role;
 use grabpack_send::{Transports, queue, recover, send_due};
-use grabpack_store::episodes::NewEpisode;
 use grabpack_store::outbox::DeliveryState;
 use jiff::Timestamp;
-
-fn open_episode(store: &mut grabpack_store::Store, home: &TestHome) -> grabpack_store::EpisodeId {
-    store
-        .open_episode(&NewEpisode {
-            child_id: home.child_id.clone(),
-            noticed_at: Timestamp::now(),
-            immediate_danger: false,
-            missing_from_unit: None,
-        })
-        .unwrap()
-        .id
-}
 
 #[test]
 fn every_email_recipient_gets_the_pack_intact_over_starttls_with_auth() {

@@ -13,22 +13,9 @@ use common::*;
 use grabpack_send::recipients::Role;
 use grabpack_send::{SendSettings, Transports, can_send_as_queued, queue, send_due};
 use grabpack_store::Store;
-use grabpack_store::episodes::NewEpisode;
 use grabpack_store::outbox::DeliveryState;
 use grabpack_sync::device;
 use jiff::Timestamp;
-
-fn missing(store: &mut Store, home: &TestHome) -> grabpack_store::EpisodeId {
-    store
-        .open_episode(&NewEpisode {
-            child_id: home.child_id.clone(),
-            noticed_at: Timestamp::now(),
-            immediate_danger: false,
-            missing_from_unit: None,
-        })
-        .unwrap()
-        .id
-}
 
 /// Devices A and B of one home at a real hub: A enrolled first, B paired and approved by A.
 fn one_home(
@@ -61,19 +48,6 @@ fn take_over(store: &mut Store, settings: &SendSettings) -> usize {
         .len()
 }
 
-/// The hub's clock moves on past every lease (as if two minutes passed with A shut).
-fn leases_run_out(rt: &tokio::runtime::Runtime, hub: &hub::TestHub) {
-    rt.block_on(async {
-        hub.pool()
-            .get()
-            .await
-            .unwrap()
-            .batch_execute("UPDATE leases SET expires_at = now() - interval '1 second'")
-            .await
-            .unwrap();
-    });
-}
-
 #[test]
 fn a_pack_left_on_a_device_that_went_quiet_is_sent_once_by_another_device_of_the_home() {
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -90,7 +64,7 @@ fn a_pack_left_on_a_device_that_went_quiet_is_sent_once_by_another_device_of_the
     // a byte, its lid is shut.
     let mut on_a = smtp_settings(&ca, free_port(), SMTP_PASSWORD);
     on_a.intake_tokens.insert(intake.base_url(), TOKEN.into());
-    let episode = missing(&mut a, &home_a);
+    let episode = open_episode(&mut a, &home_a);
     let pdf = fake_pdf(7, 250_000);
     let msg = queue(
         &mut a,
@@ -123,7 +97,7 @@ fn a_pack_left_on_a_device_that_went_quiet_is_sent_once_by_another_device_of_the
 
     // Two minutes on, A has not renewed. A device that could not send as queued (another
     // mailbox, no token for that intake) leaves it ...
-    leases_run_out(&rt, &hub);
+    rt.block_on(hub.expire_leases());
     let mut other_mailbox = on_b.clone();
     other_mailbox.smtp.as_mut().unwrap().from = "someone.else@elsewhere.example".into();
     other_mailbox.intake_tokens.clear();
@@ -161,7 +135,7 @@ fn a_pack_left_on_a_device_that_went_quiet_is_sent_once_by_another_device_of_the
     // A opens again, long after (B's leases have run out too, so the hub gives A the leases
     // back in a later term): A leaves them to B's states, shows both delivered (B's receipts),
     // takes nothing back and sends nothing, even with its mail server back.
-    leases_run_out(&rt, &hub);
+    rt.block_on(hub.expire_leases());
     device::sync_now(&mut a).unwrap();
     assert_eq!(take_over(&mut a, &on_a), 0);
     for d in [email, police] {
@@ -201,7 +175,7 @@ fn a_pack_larger_than_the_hub_takes_stays_on_its_device_and_sync_carries_on() {
     let ((home_a, mut a), (_home_b, mut b)) = one_home(&rt, &hub);
     let ca = TestCa::new();
     let settings = smtp_settings(&ca, free_port(), SMTP_PASSWORD);
-    let episode = missing(&mut a, &home_a);
+    let episode = open_episode(&mut a, &home_a);
     let msg = queue(
         &mut a,
         &settings,
@@ -235,7 +209,7 @@ fn a_pack_larger_than_the_hub_takes_stays_on_its_device_and_sync_carries_on() {
     let on_b = b.delivery(&delivery.id).unwrap();
     assert!(on_b.sent_from_another_device, "B shows A's delivery");
     assert!(b.delivery_payload(&delivery.id).unwrap().is_empty());
-    leases_run_out(&rt, &hub);
+    rt.block_on(hub.expire_leases());
     assert_eq!(
         take_over(&mut b, &smtp_settings(&ca, free_port(), SMTP_PASSWORD)),
         0,

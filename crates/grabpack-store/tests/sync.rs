@@ -790,6 +790,25 @@ fn joined(d: &mut Device) {
         .unwrap();
 }
 
+/// One attempt at `id` from `d`, at `at`, that found no network: due again `retry_in_mins` later.
+fn attempt_fails(
+    d: &mut Device,
+    id: &grabpack_store::DeliveryId,
+    at: jiff::Timestamp,
+    retry_in_mins: i64,
+) {
+    let claimed = d.store.claim_delivery(id, at, 60_000).unwrap().unwrap();
+    d.store
+        .mark_retry(
+            id,
+            claimed.attempt,
+            "send.network",
+            "no network (fictional)",
+            at + jiff::SignedDuration::from_mins(retry_in_mins),
+        )
+        .unwrap();
+}
+
 /// A: a pack queued, the hub's lease held on each delivery in term 1, the police delivery's
 /// first attempt failed (offline) and waiting to retry; all of it on B.
 fn a_pack_waiting_on_a() -> (Relay, Device, Device, grabpack_store::DeliveryId) {
@@ -808,20 +827,7 @@ fn a_pack_waiting_on_a() -> (Relay, Device, Device, grabpack_store::DeliveryId) 
         a.store.sync_delivery_held(&d, 1).unwrap();
     }
     let police = msg.deliveries[0].id.clone();
-    let claimed = a
-        .store
-        .claim_delivery(&police, now, 60_000)
-        .unwrap()
-        .unwrap();
-    a.store
-        .mark_retry(
-            &police,
-            claimed.attempt,
-            "send.network",
-            "no network (fictional)",
-            now + jiff::SignedDuration::from_mins(10),
-        )
-        .unwrap();
+    attempt_fails(&mut a, &police, now, 10);
     relay.sync(&mut a);
     relay.pull(&mut b);
     (relay, a, b, police)
@@ -922,20 +928,7 @@ fn the_device_sending_a_delivery_now_outranks_the_one_before_but_delivered_is_a_
         .unwrap();
     // ... while B, seeing A's lease run out, took it over and failed.
     b.store.sync_take_over(&police, 2).unwrap().unwrap();
-    let claimed = b
-        .store
-        .claim_delivery(&police, jiff::Timestamp::now(), 60_000)
-        .unwrap()
-        .unwrap();
-    b.store
-        .mark_retry(
-            &police,
-            claimed.attempt,
-            "send.network",
-            "timed out (fictional)",
-            now + jiff::SignedDuration::from_mins(5),
-        )
-        .unwrap();
+    attempt_fails(&mut b, &police, jiff::Timestamp::now(), 5);
     relay.sync(&mut b);
     relay.pull(&mut a);
     assert_eq!(

@@ -202,6 +202,18 @@ impl TestHub {
     }
 
     /// One integer from the hub's database.
+    /// Every delivery lease runs out now: the hub's clock moved past them (as if their holders
+    /// had not renewed them for two minutes).
+    pub async fn expire_leases(&self) {
+        self.pool()
+            .get()
+            .await
+            .unwrap()
+            .batch_execute("UPDATE leases SET expires_at = now() - interval '1 second'")
+            .await
+            .unwrap();
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         let client = self.pool().get().await.unwrap();
         client.query_one(sql, &[]).await.unwrap().get::<_, i64>(0)

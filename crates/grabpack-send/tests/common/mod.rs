@@ -545,6 +545,22 @@ impl TestHome {
     }
 }
 
+/// A missing episode opened now for the home's one child.
+pub fn open_episode(
+    store: &mut grabpack_store::Store,
+    home: &TestHome,
+) -> grabpack_store::EpisodeId {
+    store
+        .open_episode(&grabpack_store::episodes::NewEpisode {
+            child_id: home.child_id.clone(),
+            noticed_at: jiff::Timestamp::now(),
+            immediate_danger: false,
+            missing_from_unit: None,
+        })
+        .unwrap()
+        .id
+}
+
 pub fn smtp_settings(ca: &TestCa, port: u16, password: &str) -> SendSettings {
     SendSettings {
         home_police_unit: Some("kent".into()),
