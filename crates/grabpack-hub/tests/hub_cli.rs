@@ -249,3 +249,117 @@ async fn a_hub_killed_fifty_times_mid_push_stores_every_envelope_once_in_order()
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hub_instances_under_load_one_killed_store_every_envelope_once_in_order() {
+    let (_pg, _dir, ca, config) = sample_config();
+    assert!(hub(&["init-db"], &config).0);
+    let (ok, out, err) = hub(&["add-home", "--label", "Fictional ref 3"], &config);
+    assert!(ok, "{err}");
+    let token = out
+        .lines()
+        .find_map(|l| l.strip_prefix("enrolment token (give to the home's first device, once):"))
+        .unwrap()
+        .trim()
+        .to_string();
+    let client_at = |port: &str| {
+        HubClient::new(
+            &format!("https://localhost:{port}"),
+            std::slice::from_ref(&ca.ca_pem),
+        )
+        .unwrap()
+    };
+    // Two instances of the hub on one database.
+    let (mut doomed, doomed_port) = serve(&config);
+    let (mut survivor, survivor_port) = serve(&config);
+    let keys = DeviceKeys::generate().unwrap();
+    let enrolled = client_at(&survivor_port)
+        .enrol(&token, &keys)
+        .await
+        .unwrap();
+    let me = grabpack_sync::DeviceIdentity {
+        device_id: enrolled.device_id,
+        keys,
+    };
+    let home = grabpack_sync::HomeKeys::first(&enrolled.home_id).unwrap();
+    // Two streams of thirty pushes of forty sealed records, sealed once: a retry sends the same
+    // bytes. One stream goes to each instance at the same time.
+    let stream = |name: &str| -> Vec<Vec<grabpack_sync_protocol::Envelope>> {
+        (0..30)
+            .map(|round| {
+                (0..40)
+                    .map(|i| {
+                        home.seal(
+                            &me.device_id,
+                            &grabpack_sync::Record {
+                                kind: "revision".into(),
+                                record_id: format!("{name}{round}-{i}"),
+                                body: vec![b'x'; 2048],
+                            },
+                        )
+                        .unwrap()
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let (to_doomed, to_survivor) = (stream("d"), stream("s"));
+    let run = |port: String, rounds: Vec<Vec<grabpack_sync_protocol::Envelope>>| {
+        let (client, me) = (client_at(&port), me.clone());
+        tokio::spawn(async move {
+            let mut pushed = 0;
+            for envelopes in rounds {
+                if client.push(&me, envelopes).await.is_err() {
+                    break;
+                }
+                pushed += 1;
+            }
+            pushed
+        })
+    };
+    let doomed_load = run(doomed_port, to_doomed.clone());
+    let survivor_load = run(survivor_port.clone(), to_survivor.clone());
+    // One instance killed (SIGKILL) while both are busy.
+    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    doomed.kill().unwrap();
+    doomed.wait().unwrap();
+    let reached_doomed = doomed_load.await.unwrap();
+    assert_eq!(
+        survivor_load.await.unwrap(),
+        30,
+        "the other instance carries on"
+    );
+    println!("pushes the killed instance answered: {reached_doomed} of 30");
+    assert!(reached_doomed < 30, "the kill must land under load");
+
+    // The device's next sync pushes everything again, to the instance that is up.
+    let client = client_at(&survivor_port);
+    for envelopes in to_doomed.iter().chain(to_survivor.iter()) {
+        let answer = client.push(&me, envelopes.clone()).await.unwrap();
+        assert_eq!(answer.results.len(), envelopes.len());
+    }
+    let (mut seqs, mut ids) = (Vec::new(), std::collections::BTreeSet::new());
+    let mut cursor = 0;
+    loop {
+        let page = client.pull(&me, cursor, 500, 0).await.unwrap();
+        for e in &page.envelopes {
+            seqs.push(e.seq);
+            assert!(
+                ids.insert(home.open(e).unwrap().record.record_id),
+                "a record stored twice"
+            );
+        }
+        cursor = page.cursor;
+        if !page.more {
+            break;
+        }
+    }
+    assert_eq!(ids.len(), 2 * 30 * 40, "every record stored, once");
+    assert_eq!(
+        seqs,
+        (1..=(2 * 30 * 40) as i64).collect::<Vec<_>>(),
+        "in one gap-free order"
+    );
+    survivor.kill().unwrap();
+    survivor.wait().unwrap();
+}
