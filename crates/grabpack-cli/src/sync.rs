@@ -305,73 +305,63 @@ pub fn run(cli: &Cli, dir: &Path, command: &SyncCommand) -> Result<()> {
 
 /// What `sync now` did, in words.
 fn now_words(r: &device::SyncReport) -> String {
-    match r.state {
-        grabpack_store::sync::SyncState::WaitingForApproval => {
-            "Not approved yet: a manager on a paired device approves this device's code.".into()
-        }
-        grabpack_store::sync::SyncState::Paired => {
-            let mut s = format!(
-                "Synced: sent {}, received {} revisions and {} photos",
-                r.sent, r.received.revisions, r.received.photos
-            );
-            if r.received.episodes + r.received.episode_entries > 0 {
-                s.push_str(&format!(
-                    ", {} missing episodes and {} episode entries",
-                    r.received.episodes, r.received.episode_entries
-                ));
-            }
-            if r.received.outbox > 0 {
-                s.push_str(&format!(
-                    ", {} sent messages or delivery states",
-                    r.received.outbox
-                ));
-            }
-            if r.received.home > 0 {
-                s.push_str(&format!(
-                    ", {} settings, police-directory edits or archived children",
-                    r.received.home
-                ));
-            }
-            if r.received.staff > 0 {
-                s.push_str(&format!(
-                    ", {} changes of staff members (added, a new PIN, disabled)",
-                    r.received.staff
-                ));
-            }
-            if r.received.linked_episodes > 0 {
-                s.push_str(&format!(
-                "; {} children were reported missing on two devices at once: both records are kept, shown together (grabpack missing show)",
-                r.received.linked_episodes
-            ));
-            }
-            if r.received.merges > 0 {
-                s.push_str(&format!(
-                    "; {} edits made at the same time merged",
-                    r.received.merges
-                ));
-            }
-            if !r.received.children_with_disagreements.is_empty() {
-                s.push_str(&format!(
-                    "; {} children have two edits that disagree (grabpack sync disagreements)",
-                    r.received.children_with_disagreements.len()
-                ));
-            }
-            if r.received.refused > 0 {
-                s.push_str(&format!(
-                "; {} records from other devices could not be read and were set aside (grabpack sync status)",
-                r.received.refused
-            ));
-            }
-            if r.received.waiting > 0 {
-                s.push_str(&format!(
-                    "; {} records wait for what they build on",
-                    r.received.waiting
-                ));
-            }
-            s.push('.');
-            s
+    if r.state == grabpack_store::sync::SyncState::WaitingForApproval {
+        return "Not approved yet: a manager on a paired device approves this device's code."
+            .into();
+    }
+    let got = &r.received;
+    let mut s = format!(
+        "Synced: sent {}, received {} revisions and {} photos",
+        r.sent, got.revisions, got.photos
+    );
+    if got.episodes + got.episode_entries > 0 {
+        s.push_str(&format!(
+            ", {} missing episodes and {} episode entries",
+            got.episodes, got.episode_entries
+        ));
+    }
+    // Each figure said only when there is something to say, after its separator.
+    let more: [(usize, &str, &str); 8] = [
+        (
+            got.outbox,
+            ",",
+            "sent messages, their bytes or delivery states",
+        ),
+        (
+            got.home,
+            ",",
+            "settings, police-directory edits or archived children",
+        ),
+        (
+            got.staff,
+            ",",
+            "changes of staff members (added, a new PIN, disabled)",
+        ),
+        (
+            got.linked_episodes,
+            ";",
+            "children were reported missing on two devices at once: both records are kept, shown together (grabpack missing show)",
+        ),
+        (got.merges, ";", "edits made at the same time merged"),
+        (
+            got.children_with_disagreements.len(),
+            ";",
+            "children have two edits that disagree (grabpack sync disagreements)",
+        ),
+        (
+            got.refused,
+            ";",
+            "records from other devices could not be read and were set aside (grabpack sync status)",
+        ),
+        (got.waiting, ";", "records wait for what they build on"),
+    ];
+    for (n, sep, words) in more {
+        if n > 0 {
+            s.push_str(&format!("{sep} {n} {words}"));
         }
     }
+    s.push('.');
+    s
 }
 
 /// `sync now`'s report: the sync's, and the deliveries taken over after it.
@@ -386,6 +376,29 @@ struct NowReport {
 #[cfg(test)]
 mod tests {
     use clap::Parser;
+
+    #[test]
+    fn sync_now_says_each_figure_only_when_there_is_one() {
+        let mut report = super::device::SyncReport {
+            state: grabpack_store::sync::SyncState::Paired,
+            sent: 3,
+            received: Default::default(),
+            epoch: 1,
+        };
+        assert_eq!(
+            super::now_words(&report),
+            "Synced: sent 3, received 0 revisions and 0 photos."
+        );
+        report.received.outbox = 2;
+        report.received.merges = 1;
+        report.received.waiting = 4;
+        assert_eq!(
+            super::now_words(&report),
+            "Synced: sent 3, received 0 revisions and 0 photos, 2 sent messages, their bytes or delivery states; 1 edits made at the same time merged; 4 records wait for what they build on."
+        );
+        report.state = grabpack_store::sync::SyncState::WaitingForApproval;
+        assert!(super::now_words(&report).starts_with("Not approved yet"));
+    }
 
     #[test]
     fn an_enrolment_token_that_starts_with_a_dash_is_taken_as_the_token() {

@@ -135,6 +135,25 @@ async fn the_operator_initialises_the_database_adds_a_home_and_serves_it() {
     assert!(status.success(), "serve stops cleanly on SIGTERM: {status}");
 }
 
+/// The one-time token `add-home` printed.
+fn enrolment_token(add_home_output: &str) -> String {
+    add_home_output
+        .lines()
+        .find_map(|l| l.strip_prefix("enrolment token (give to the home's first device, once):"))
+        .unwrap()
+        .trim()
+        .to_string()
+}
+
+/// A device's client of the instance listening on `port`, trusting the test CA.
+fn client_at(ca: &common::TestCa, port: &str) -> HubClient {
+    HubClient::new(
+        &format!("https://localhost:{port}"),
+        std::slice::from_ref(&ca.ca_pem),
+    )
+    .unwrap()
+}
+
 /// `grabpack-hub serve` on `config`, and the port it listens on.
 fn serve(config: &std::path::Path) -> (std::process::Child, String) {
     let mut serve = Command::new(BIN)
@@ -157,19 +176,8 @@ async fn a_hub_killed_fifty_times_mid_push_stores_every_envelope_once_in_order()
     assert!(hub(&["init-db"], &config).0);
     let (ok, out, err) = hub(&["add-home", "--label", "Fictional ref 2"], &config);
     assert!(ok, "{err}");
-    let token = out
-        .lines()
-        .find_map(|l| l.strip_prefix("enrolment token (give to the home's first device, once):"))
-        .unwrap()
-        .trim()
-        .to_string();
-    let client_at = |port: &str| {
-        HubClient::new(
-            &format!("https://localhost:{port}"),
-            std::slice::from_ref(&ca.ca_pem),
-        )
-        .unwrap()
-    };
+    let token = enrolment_token(&out);
+    let client_at = |port: &str| client_at(&ca, port);
 
     let (mut first, port) = serve(&config);
     let keys = DeviceKeys::generate().unwrap();
@@ -256,19 +264,8 @@ async fn two_hub_instances_under_load_one_killed_store_every_envelope_once_in_or
     assert!(hub(&["init-db"], &config).0);
     let (ok, out, err) = hub(&["add-home", "--label", "Fictional ref 3"], &config);
     assert!(ok, "{err}");
-    let token = out
-        .lines()
-        .find_map(|l| l.strip_prefix("enrolment token (give to the home's first device, once):"))
-        .unwrap()
-        .trim()
-        .to_string();
-    let client_at = |port: &str| {
-        HubClient::new(
-            &format!("https://localhost:{port}"),
-            std::slice::from_ref(&ca.ca_pem),
-        )
-        .unwrap()
-    };
+    let token = enrolment_token(&out);
+    let client_at = |port: &str| client_at(&ca, port);
     // Two instances of the hub on one database.
     let (mut doomed, doomed_port) = serve(&config);
     let (mut survivor, survivor_port) = serve(&config);
