@@ -154,6 +154,33 @@ fn client_at(ca: &common::TestCa, port: &str) -> HubClient {
     .unwrap()
 }
 
+/// `pushes` pushes of forty records of 2 KiB each (ids `{name}{push}-{i}`), sealed once: a push
+/// sent again carries the same bytes.
+fn sealed_pushes(
+    home: &grabpack_sync::HomeKeys,
+    me: &grabpack_sync::DeviceIdentity,
+    name: &str,
+    pushes: usize,
+) -> Vec<Vec<grabpack_sync_protocol::Envelope>> {
+    (0..pushes)
+        .map(|push| {
+            (0..40)
+                .map(|i| {
+                    home.seal(
+                        &me.device_id,
+                        &grabpack_sync::Record {
+                            kind: "revision".into(),
+                            record_id: format!("{name}{push}-{i}"),
+                            body: vec![b'x'; 2048],
+                        },
+                    )
+                    .unwrap()
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// `grabpack-hub serve` on `config`, and the port it listens on.
 fn serve(config: &std::path::Path) -> (std::process::Child, String) {
     let mut serve = Command::new(BIN)
@@ -190,23 +217,7 @@ async fn a_hub_killed_fifty_times_mid_push_stores_every_envelope_once_in_order()
     };
     let home = grabpack_sync::HomeKeys::first(&enrolled.home_id).unwrap();
     // Fifty pushes of forty sealed records each, sealed once: a retry sends the same bytes.
-    let rounds: Vec<Vec<grabpack_sync_protocol::Envelope>> = (0..50)
-        .map(|round| {
-            (0..40)
-                .map(|i| {
-                    home.seal(
-                        &me.device_id,
-                        &grabpack_sync::Record {
-                            kind: "revision".into(),
-                            record_id: format!("r{round}-{i}"),
-                            body: vec![b'x'; 2048],
-                        },
-                    )
-                    .unwrap()
-                })
-                .collect()
-        })
-        .collect();
+    let rounds = sealed_pushes(&home, &me, "r", 50);
 
     let mut interrupted = 0;
     for (round, envelopes) in rounds.iter().enumerate() {
@@ -281,26 +292,10 @@ async fn two_hub_instances_under_load_one_killed_store_every_envelope_once_in_or
     let home = grabpack_sync::HomeKeys::first(&enrolled.home_id).unwrap();
     // Two streams of thirty pushes of forty sealed records, sealed once: a retry sends the same
     // bytes. One stream goes to each instance at the same time.
-    let stream = |name: &str| -> Vec<Vec<grabpack_sync_protocol::Envelope>> {
-        (0..30)
-            .map(|round| {
-                (0..40)
-                    .map(|i| {
-                        home.seal(
-                            &me.device_id,
-                            &grabpack_sync::Record {
-                                kind: "revision".into(),
-                                record_id: format!("{name}{round}-{i}"),
-                                body: vec![b'x'; 2048],
-                            },
-                        )
-                        .unwrap()
-                    })
-                    .collect()
-            })
-            .collect()
-    };
-    let (to_doomed, to_survivor) = (stream("d"), stream("s"));
+    let (to_doomed, to_survivor) = (
+        sealed_pushes(&home, &me, "d", 30),
+        sealed_pushes(&home, &me, "s", 30),
+    );
     let run = |port: String, rounds: Vec<Vec<grabpack_sync_protocol::Envelope>>| {
         let (client, me) = (client_at(&port), me.clone());
         tokio::spawn(async move {
