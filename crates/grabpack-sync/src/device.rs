@@ -513,8 +513,8 @@ fn sync_once(
     }
     let keys = access.with_store(|store| home_keys(store, &device.home_id))?;
     // Before the records go, so another device never sees a delivery its sender holds no lease on.
-    hold_leases(access, &net, &me)?;
-    let sent = push_all(access, &net, &me, &keys)?;
+    let limits = hold_leases(access, &net, &me)?;
+    let sent = push_all(access, &net, &me, &keys, limits)?;
     let received = pull_all(access, &net, &me, &keys, wait_secs, wake)?;
     Ok(SyncReport {
         state: SyncState::Paired,
@@ -530,10 +530,37 @@ fn sync_once(
 /// and may have sent it, while this device was quiet): the delivery is left to the states that
 /// device sent, which this sync's pull brings, and taken back after it only if it is still to
 /// go ([`take_over_deliveries`]).
-fn hold_leases(access: &mut impl StoreAccess, net: &Net, me: &DeviceIdentity) -> Result<()> {
+///
+/// A pack just queued is on its way to the others' screens behind these requests, so they go all
+/// at once, with the hub's limits for the push that follows (returned; `None` when there was no
+/// delivery to hold and so nothing was asked).
+fn hold_leases(
+    access: &mut impl StoreAccess,
+    net: &Net,
+    me: &DeviceIdentity,
+) -> Result<Option<HubLimits>> {
     let held = access.with_store(|store| Ok(store.sync_deliveries_to_hold()?))?;
-    for (id, known_term) in held {
-        match net.run(net.hub.take_lease(me, id.as_str(), DELIVERY_LEASE_SECS)) {
+    if held.is_empty() {
+        return Ok(None);
+    }
+    let (answers, limits) = net.run(async {
+        let mut asked = tokio::task::JoinSet::new();
+        for (id, known_term) in held {
+            let (hub, me) = (net.hub.clone(), me.clone());
+            asked.spawn(async move {
+                let answer = hub.take_lease(&me, id.as_str(), DELIVERY_LEASE_SECS).await;
+                (id, known_term, answer)
+            });
+        }
+        let limits = net.hub.limits(me).await;
+        let mut answers = Vec::new();
+        while let Some(done) = asked.join_next().await {
+            answers.push(done.map_err(|e| SyncError::Network(format!("a lease request: {e}")))?);
+        }
+        Ok((answers, limits))
+    })?;
+    for (id, known_term, answer) in answers {
+        match answer {
             Ok(LeaseAnswer::Ours(lease)) if lease.term == known_term.max(1) => {
                 access.with_store(|store| Ok(store.sync_delivery_held(&id, lease.term)?))?;
             }
@@ -548,7 +575,7 @@ fn hold_leases(access: &mut impl StoreAccess, net: &Net, me: &DeviceIdentity) ->
             Err(e) => return Err(e),
         }
     }
-    Ok(())
+    Ok(Some(limits?))
 }
 
 /// Take over the deliveries of devices that have gone quiet: each one another device queued
@@ -647,17 +674,18 @@ fn push_all(
     net: &Net,
     me: &DeviceIdentity,
     keys: &HomeKeys,
+    mut limits: Option<HubLimits>,
 ) -> Result<usize> {
     let mut sent = 0;
     // Envelopes sealed under a key the hub no longer takes are sealed again under the current one.
     access.with_store(|store| Ok(store.sync_drop_sealed_before(keys.current)?))?;
-    let mut limits: Option<HubLimits> = None;
     loop {
         let sealed = access.with_store(|store| next_sealed(store, me, keys))?;
         if sealed.is_empty() {
             return Ok(sent);
         }
-        // Asked once a pass, and only when there is something to push.
+        // Asked once a pass (with the leases, when there were any), and only when there is
+        // something to push.
         let limits = match &limits {
             Some(l) => l.clone(),
             None => limits.insert(net.run(net.hub.limits(me))?).clone(),

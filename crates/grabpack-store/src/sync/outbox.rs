@@ -63,7 +63,7 @@ const STATE_RECORD_ID: &str = "v.delivery_id || '@' || CASE WHEN v.term = 0 THEN
 fn payloads_unsent_where() -> String {
     format!(
         "d.state IN ('queued', 'sending', 'failed', 'given_up')
-         AND NOT EXISTS (SELECT 1 FROM outbox_elsewhere e WHERE e.message_id = d.message_id)
+         AND NOT {QUEUED_ELSEWHERE}
          AND {}
          AND length(d.payload) + CASE WHEN d.channel = 'https'
              THEN coalesce(length(d.pdf), (SELECT length(m.pdf) FROM outbox_messages m WHERE m.id = d.message_id), 0)
@@ -477,11 +477,12 @@ pub(super) fn receive_payload(conn: &Connection, body: &[u8]) -> Result<Outcome>
     let (header, rest) = split_payload(body)?;
     let found: Option<(String, Option<String>, String, bool, String)> = conn
         .query_row(
-            "SELECT d.payload_sha256, COALESCE(d.pdf_sha256, m.pdf_sha256), d.channel,
-                    EXISTS (SELECT 1 FROM outbox_elsewhere e WHERE e.message_id = d.message_id),
-                    m.child_id
-             FROM outbox_deliveries d JOIN outbox_messages m ON m.id = d.message_id
-             WHERE d.id = ?1",
+            &format!(
+                "SELECT d.payload_sha256, COALESCE(d.pdf_sha256, m.pdf_sha256), d.channel,
+                        {QUEUED_ELSEWHERE}, m.child_id
+                 FROM outbox_deliveries d JOIN outbox_messages m ON m.id = d.message_id
+                 WHERE d.id = ?1"
+            ),
             [&header.delivery_id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )
@@ -561,10 +562,20 @@ fn split_payload(body: &[u8]) -> Result<(PayloadHeader, &[u8])> {
     Ok((header, rest))
 }
 
+/// Whether delivery `d` was queued on another device (its message kept as that device's).
+macro_rules! queued_elsewhere {
+    () => {
+        "EXISTS (SELECT 1 FROM outbox_elsewhere e WHERE e.message_id = d.message_id)"
+    };
+}
+const QUEUED_ELSEWHERE: &str = queued_elsewhere!();
+
 /// Whether delivery `d`'s bytes are on this device: it queued it, or they came for a take-over.
-const BYTES_HERE: &str =
-    "(NOT EXISTS (SELECT 1 FROM outbox_elsewhere e WHERE e.message_id = d.message_id)
-     OR EXISTS (SELECT 1 FROM delivery_payloads p WHERE p.delivery_id = d.id))";
+const BYTES_HERE: &str = concat!(
+    "(NOT ",
+    queued_elsewhere!(),
+    " OR EXISTS (SELECT 1 FROM delivery_payloads p WHERE p.delivery_id = d.id))"
+);
 
 /// This device's id at the hub, when it has joined a home.
 fn my_device(conn: &Connection) -> Result<Option<String>> {
