@@ -170,6 +170,10 @@ pub fn wrap(text: &str, style: &TextStyle, max_width: f32) -> Vec<Line> {
     };
     for paragraph in cleaned.split('\n') {
         let rtl = shape::paragraph_is_rtl(paragraph);
+        if let Some(line) = whole_line(paragraph, style, max_width, rtl) {
+            lines.push(line);
+            continue;
+        }
         let mut pieces: Vec<String> = Vec::new();
         let mut current = String::new();
         let mut current_width = 0.0_f32;
@@ -219,6 +223,26 @@ pub fn wrap(text: &str, style: &TextStyle, max_width: f32) -> Vec<Line> {
         }
     }
     lines
+}
+
+/// The paragraph as one line, when it fits: most values in a pack (a name, a date, a phone number)
+/// do, and shaping the whole paragraph once is half the work of measuring its words and then shaping
+/// the line. The width checked is the shaped line's own, so the line never overflows. A paragraph
+/// whose characters could not fit even at the narrowest advance (a fifth of an em) is not shaped
+/// whole: it is going to wrap, and its words are measured instead.
+fn whole_line(paragraph: &str, style: &TextStyle, max_width: f32, rtl: bool) -> Option<Line> {
+    let text = paragraph.trim_end();
+    if text.chars().count() as f32 * style.size * 0.2 > max_width {
+        return None;
+    }
+    let runs = shape::shape_line(text, style.weight, rtl);
+    let width = shape::line_width(&runs, style.size);
+    (width <= max_width).then(|| Line {
+        text: text.to_owned(),
+        runs,
+        width,
+        rtl,
+    })
 }
 
 fn measure(text: &str, style: &TextStyle, rtl: bool) -> f32 {
