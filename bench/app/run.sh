@@ -6,10 +6,11 @@
 # Needs what the app's end-to-end tests need: xvfb, webkit2gtk-driver, tauri-driver 2.1.0.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# --workspace, never -p: the same feature set as the test command, so nothing is built twice.
 profile=()
 [[ "${BENCH_RELEASE:-0}" == 1 ]] && profile=(--release)
 [[ -d ui/node_modules ]] || npm --prefix ui ci
 npm --prefix ui run build
 xvfb-run -a -s "-screen 0 1366x768x24" \
-  cargo test -p grabpack-app "${profile[@]}" --test bench -- --ignored --nocapture --test-threads=1 2>&1 \
+  cargo test --workspace --locked "${profile[@]}" --test bench -- --ignored --nocapture --test-threads=1 2>&1 \
   | grep -E '^\||seeded'

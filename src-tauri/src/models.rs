@@ -95,6 +95,22 @@ pub struct DashboardCard {
     pub damaged: bool,
 }
 
+/// Which of the dashboard's cards to send: the first few (the window's first screenful) or all.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+pub struct DashboardQuery {
+    /// At most this many cards, the first in the store's order; none: every card.
+    #[serde(default)]
+    pub first: Option<u32>,
+}
+
+/// Cards of the dashboard, in the store's order (what needs attention first; the window keeps
+/// it), with how many children there are in all.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct DashboardPage {
+    pub cards: Vec<DashboardCard>,
+    pub total: usize,
+}
+
 /// One row of the field table, for the form screens.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct FieldView {

@@ -21,7 +21,7 @@ function entry(over: Partial<HomeAuditEntry>): HomeAuditEntry {
 
 function answering(entries: HomeAuditEntry[], chains: DeviceChainReport[]) {
   invoke.mockImplementation(async (cmd: string) => {
-    if (cmd === 'dashboard') return [];
+    if (cmd === 'dashboard') return { cards: [], total: 0 };
     if (cmd === 'audit_list') return entries;
     if (cmd === 'audit_verify') return chains;
     return null;

@@ -642,6 +642,11 @@ describe('the Missing screen', () => {
 });
 
 describe('the dashboard', () => {
+  // The app's answer to `dashboard`: the first cards asked for, or all, with the count of all.
+  const cardsPage = (cards: unknown[], args: unknown) => {
+    const first = (args as { input?: { first?: number | null } } | undefined)?.input?.first;
+    return { cards: first == null ? cards : cards.slice(0, first), total: cards.length };
+  };
   const card = { id: 'c1', legal_name: 'Maya Thompson (fictional)', known_as: [], reasons: [], critical_missing: 0, state: 'ready' as const, age: 15 };
   const open: OpenEpisodeCard = {
     episode_id: 'e9', child_id: 'c1', child_name: 'Maya Thompson (fictional)', call_999_now: false, noticed_at: new Date(Date.now() - 74 * 60000).toISOString(), found_at: null,
@@ -649,7 +654,7 @@ describe('the dashboard', () => {
   };
 
   it('pins a child missing now above the children, with each delivery state, and its Missing button opens the episode', async () => {
-    invoke.mockImplementation(async (cmd: string) => (cmd === 'dashboard' ? [card] : cmd === 'open_episodes' ? [open] : null));
+    invoke.mockImplementation(async (cmd: string, args?: unknown) => (cmd === 'dashboard' ? cardsPage([card], args) : cmd === 'open_episodes' ? [open] : null));
     render(Dashboard);
     const pinned = await screen.findByTestId('open-episode');
     expect(pinned.textContent).toContain('for 1 h 14 min');
@@ -661,7 +666,7 @@ describe('the dashboard', () => {
 
   it('says a child\'s record cannot be read instead of showing an empty name, and keeps the other children', async () => {
     const damaged = { ...card, id: 'c2', legal_name: '', state: 'not_ready' as const, damaged: true, age: null };
-    invoke.mockImplementation(async (cmd: string) => (cmd === 'dashboard' ? [damaged, card] : cmd === 'open_episodes' ? [] : null));
+    invoke.mockImplementation(async (cmd: string, args?: unknown) => (cmd === 'dashboard' ? cardsPage([damaged, card], args) : cmd === 'open_episodes' ? [] : null));
     render(Dashboard);
     expect((await screen.findByTestId('damaged-record')).textContent).toContain('cannot be read');
     expect(screen.getAllByTestId('child-card')).toHaveLength(2);
@@ -689,10 +694,17 @@ describe('the dashboard', () => {
     vi.stubGlobal('IntersectionObserver', WatchedByTheTest);
     try {
       const many = Array.from({ length: 200 }, (_, i) => ({ ...card, id: `c${i}`, legal_name: `Child ${i} (fictional)` }));
-      invoke.mockImplementation(async (cmd: string) => (cmd === 'dashboard' ? many : cmd === 'open_episodes' ? [] : null));
+      invoke.mockImplementation(async (cmd: string, args?: unknown) => (cmd === 'dashboard' ? cardsPage(many, args) : cmd === 'open_episodes' ? [] : null));
       render(Dashboard);
       await screen.findAllByTestId('child-card');
       expect(screen.getAllByTestId('child-card')).toHaveLength(24);
+      // The first screenful's cards were asked for on their own, then every card.
+      await vi.waitFor(() =>
+        expect(invoke.mock.calls.filter(([cmd]) => cmd === 'dashboard').map(([, args]) => args)).toEqual([
+          { input: { first: 24 } },
+          { input: {} },
+        ]),
+      );
       const nearing = () => {
         const end = screen.getByTestId('more-children');
         const watching = observers.filter((o) => o.target === end && !o.gone);
@@ -711,7 +723,7 @@ describe('the dashboard', () => {
   });
 
   it('shows no Missing now section when nobody is missing', async () => {
-    invoke.mockImplementation(async (cmd: string) => (cmd === 'dashboard' ? [card] : cmd === 'open_episodes' ? [] : null));
+    invoke.mockImplementation(async (cmd: string, args?: unknown) => (cmd === 'dashboard' ? cardsPage([card], args) : cmd === 'open_episodes' ? [] : null));
     render(Dashboard);
     await screen.findByTestId('child-card');
     expect(screen.queryByText('Missing now')).toBeNull();

@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { choiceLabel, emptyOf, getPath, groupFields, humanise, priorityFor, resolve, setPath, sortByNeed, widgetFor, type Schema } from '../src/lib/form';
+import { choiceLabel, emptyOf, getPath, groupFields, humanise, priorityFor, resolve, setPath, widgetFor, type Schema } from '../src/lib/form';
 import schemaJson from '../src/bindings/schema.json';
-import type { DashboardCard, FieldView } from '../src/bindings/types';
+import type { FieldView } from '../src/bindings/types';
 
 const defs = (schemaJson as unknown as { definitions: Record<string, Schema> }).definitions;
 const form = resolve({ $ref: '#/definitions/ChildForm' }, defs);
 const at = (path: string) => path.split('.').reduce<Schema>((s, p) => resolve(s.properties?.[p] ?? {}, defs), form);
-
-const card = (id: string, state: DashboardCard['state'], critical = 0, reasons = 0): DashboardCard => ({
-  id,
-  legal_name: id,
-  known_as: [],
-  age: 14,
-  state,
-  critical_missing: critical,
-  reasons: Array.from({ length: reasons }, () => ({ code: 'x', message: 'x', blocks_ready: false })),
-  face_photo_id: null,
-  damaged: false,
-});
 
 describe('paths into the form', () => {
   it('reads and writes nested paths and list items without changing the original', () => {
@@ -27,13 +15,6 @@ describe('paths into the form', () => {
     expect(getPath(g, 'people.family[0].name')).toBe('B');
     expect(getPath(f, 'people.family[0].name')).toBe('A');
     expect(getPath(setPath({}, 'identity.legal_name', 'C'), 'identity.legal_name')).toBe('C');
-  });
-});
-
-describe('sorting the dashboard by need', () => {
-  it('puts not-ready first, then attention, then ready; more critical gaps first', () => {
-    const sorted = sortByNeed([card('r', 'ready'), card('a', 'attention', 0, 1), card('n1', 'not_ready', 1), card('n3', 'not_ready', 3)]);
-    expect(sorted.map((c) => c.id)).toEqual(['n3', 'n1', 'a', 'r']);
   });
 });
 

@@ -123,8 +123,26 @@ pub(crate) fn fill_cards(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
+/// What needs attention first, the one order every screen and the command line show: a card
+/// that could not be read, then not ready, needs attention, ready; within each, more critical
+/// fields empty first, then more reasons; then by name, as a person reads a list (letter case
+/// aside, so "de Souza" sits among the Ds).
+fn sort_by_need(rows: &mut [DashboardRow]) {
+    rows.sort_by_cached_key(|row| {
+        (
+            std::cmp::Reverse(row.damaged),
+            row.readiness.state,
+            std::cmp::Reverse(row.readiness.critical_missing()),
+            std::cmp::Reverse(row.readiness.reasons.len()),
+            row.legal_name.to_lowercase(),
+            row.legal_name.clone(),
+        )
+    });
+}
+
 impl Store {
-    /// Every child not archived, with readiness, sorted so what needs attention comes first.
+    /// Every child not archived, with readiness, sorted so what needs attention comes first
+    /// (`sort_by_need`).
     pub fn dashboard(&self, today: Date) -> Result<Vec<DashboardRow>> {
         let settings = self.settings()?.readiness;
         let mut photo_facts: HashMap<ChildId, ChildPhotoFacts> = HashMap::new();
@@ -230,13 +248,7 @@ impl Store {
                 id,
             });
         }
-        out.sort_by(|a, b| {
-            b.damaged
-                .cmp(&a.damaged)
-                .then_with(|| a.readiness.state.cmp(&b.readiness.state))
-                .then_with(|| b.readiness.reasons.len().cmp(&a.readiness.reasons.len()))
-                .then_with(|| a.legal_name.cmp(&b.legal_name))
-        });
+        sort_by_need(&mut out);
         Ok(out)
     }
 
@@ -325,4 +337,76 @@ fn latest_form_json(conn: &Connection, child_id: &ChildId) -> Result<Option<Stri
 /// import is not a review by anyone here).
 fn last_reviewed(local_save: Option<&str>, completed_on: Option<Date>) -> Option<Date> {
     local_save.and_then(date_of).max(completed_on)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use grabpack_core::ReadinessReason;
+
+    fn row(name: &str, state: ReadinessState, reasons: Vec<ReadinessReason>) -> DashboardRow {
+        DashboardRow {
+            id: ChildId::from(name),
+            legal_name: name.to_owned(),
+            known_as: Vec::new(),
+            age: None,
+            readiness: Readiness { state, reasons },
+            face_photo_id: None,
+            damaged: false,
+        }
+    }
+
+    fn critical(label: &'static str) -> ReadinessReason {
+        ReadinessReason::MissingCritical { path: label, label }
+    }
+
+    /// The screens show the cards in the order the store gives (the window draws its first
+    /// screenful before the rest arrives), so the whole rule is here.
+    #[test]
+    fn the_child_with_more_critical_gaps_comes_first_and_names_read_regardless_of_case() {
+        let mut rows = vec![
+            row("Ready Child", ReadinessState::Ready, vec![]),
+            row(
+                "Attention Child",
+                ReadinessState::Attention,
+                vec![ReadinessReason::NeverReviewed],
+            ),
+            // Three reasons, one critical gap; then two reasons, both critical: gaps come first.
+            row(
+                "One Gap",
+                ReadinessState::NotReady,
+                vec![
+                    critical("Date of birth"),
+                    ReadinessReason::NoFacePhoto,
+                    ReadinessReason::NeverReviewed,
+                ],
+            ),
+            row(
+                "Two Gaps",
+                ReadinessState::NotReady,
+                vec![critical("Date of birth"), critical("Mobile numbers")],
+            ),
+            row("zed Ready", ReadinessState::Ready, vec![]),
+            row("de Souza", ReadinessState::Ready, vec![]),
+            row("Ellis", ReadinessState::Ready, vec![]),
+        ];
+        let mut damaged = row("", ReadinessState::NotReady, vec![]);
+        damaged.damaged = true;
+        rows.push(damaged);
+        sort_by_need(&mut rows);
+        let names: Vec<&str> = rows.iter().map(|r| r.legal_name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "",
+                "Two Gaps",
+                "One Gap",
+                "Attention Child",
+                "de Souza",
+                "Ellis",
+                "Ready Child",
+                "zed Ready"
+            ]
+        );
+    }
 }

@@ -50,27 +50,41 @@ fn reason_view(r: &ReadinessReason) -> ReasonView {
 }
 
 #[tauri::command]
-pub async fn dashboard(state: State<'_, AppState>) -> Res<Vec<DashboardCard>> {
-    state.with_store(|store| dashboard_cards(store))
+pub async fn dashboard(state: State<'_, AppState>, input: DashboardQuery) -> Res<DashboardPage> {
+    state.with_store(|store| dashboard_page(store, input.first))
+}
+
+/// The first `first` cards in the store's order (what needs attention first), or every card, with
+/// how many there are. Why a first page: the window draws its first screenful from a few cards
+/// and asks for the rest after; 1,000 children's cards are ~300 KB of JSON, most of the time
+/// from unlock to the dashboard (docs/benchmarks.md).
+pub fn dashboard_page(store: &Store, first: Option<u32>) -> Res<DashboardPage> {
+    let rows = store.dashboard(today())?;
+    let total = rows.len();
+    let take = first.map_or(total, |n| usize::try_from(n).unwrap_or(usize::MAX));
+    Ok(DashboardPage {
+        cards: rows.into_iter().take(take).map(dashboard_card).collect(),
+        total,
+    })
 }
 
 /// Every child's card, in the store's order (what needs attention first).
 pub fn dashboard_cards(store: &Store) -> Res<Vec<DashboardCard>> {
-    Ok(store
-        .dashboard(today())?
-        .into_iter()
-        .map(|row| DashboardCard {
-            critical_missing: row.readiness.critical_missing(),
-            reasons: row.readiness.reasons.iter().map(reason_view).collect(),
-            state: row.readiness.state,
-            id: row.id,
-            legal_name: row.legal_name,
-            known_as: row.known_as,
-            age: row.age,
-            face_photo_id: row.face_photo_id,
-            damaged: row.damaged,
-        })
-        .collect())
+    Ok(dashboard_page(store, None)?.cards)
+}
+
+fn dashboard_card(row: grabpack_store::DashboardRow) -> DashboardCard {
+    DashboardCard {
+        critical_missing: row.readiness.critical_missing(),
+        reasons: row.readiness.reasons.iter().map(reason_view).collect(),
+        state: row.readiness.state,
+        id: row.id,
+        legal_name: row.legal_name,
+        known_as: row.known_as,
+        age: row.age,
+        face_photo_id: row.face_photo_id,
+        damaged: row.damaged,
+    }
 }
 
 #[tauri::command]

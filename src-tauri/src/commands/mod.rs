@@ -67,7 +67,7 @@ app_commands! {
     lock: () => (),
     still_here: () => (),
     fields: () => Vec<FieldView>,
-    dashboard: () => Vec<DashboardCard>,
+    dashboard: DashboardQuery => DashboardPage,
     readiness: ChildRef => Vec<ReasonView>,
     child: ChildRef => ChildRecord,
     create_child: CreateChildInput => String,

@@ -529,8 +529,10 @@ export interface Commands {
     result: string;
   };
   dashboard: {
-    args: null;
-    result: DashboardCard[];
+    args: {
+      input: DashboardQuery;
+    };
+    result: DashboardPage;
   };
   delivery_give_up: {
     args: {
@@ -1736,6 +1738,29 @@ export interface ChooseInput {
 export interface CreateChildInput {
   form: ChildForm;
   note: string;
+}
+/**
+ * Which of the dashboard's cards to send: the first few (the window's first screenful) or all.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "DashboardQuery".
+ */
+export interface DashboardQuery {
+  /**
+   * At most this many cards, the first in the store's order; none: every card.
+   */
+  first?: number | null;
+}
+/**
+ * Cards of the dashboard, in the store's order (what needs attention first; the window keeps
+ * it), with how many children there are in all.
+ *
+ * This interface was referenced by `Bindings`'s JSON-Schema
+ * via the `definition` "DashboardPage".
+ */
+export interface DashboardPage {
+  cards: DashboardCard[];
+  total: number;
 }
 /**
  * A child's card on the dashboard.

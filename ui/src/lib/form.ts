@@ -1,7 +1,7 @@
 // Pure helpers for the form screens: reading and writing a field by its path, grouping the field
 // table, and turning the JSON Schema of the form into the widgets to draw. Kept free of Svelte so
 // they are tested on their own.
-import type { DashboardCard, FieldView, ReadinessState } from '../bindings/types';
+import type { FieldView, ReadinessState } from '../bindings/types';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type JsonObject = { [k: string]: Json };
@@ -83,19 +83,6 @@ export const STATE_LABEL: Record<ReadinessState, string> = {
   attention: 'Needs attention',
   not_ready: 'Not ready',
 };
-
-const STATE_RANK: Record<ReadinessState, number> = { not_ready: 0, attention: 1, ready: 2 };
-
-/** What needs attention first: not ready, then attention, then ready; more reasons first; then name. */
-export function sortByNeed(cards: DashboardCard[]): DashboardCard[] {
-  return [...cards].sort(
-    (a, b) =>
-      STATE_RANK[a.state] - STATE_RANK[b.state] ||
-      b.critical_missing - a.critical_missing ||
-      b.reasons.length - a.reasons.length ||
-      a.legal_name.localeCompare(b.legal_name),
-  );
-}
 
 /** Ages as carers say them. */
 export function ageText(age: number | null | undefined): string {

@@ -151,7 +151,7 @@
     lock: () => { unlocked = false; return null; },
     still_here: () => null,
     fields: () => fx.fields,
-    dashboard: () => fx.dashboard,
+    dashboard: (i) => ({ cards: i.first == null ? fx.dashboard : fx.dashboard.slice(0, i.first), total: fx.dashboard.length }),
     readiness: (i) => fx.readiness[i.child_id] || [],
     child: (i) => fx.children[i.child_id],
     history: (i) => fx.history[i.child_id] || [],
