@@ -28,8 +28,9 @@
 
 use std::io::Write as _;
 use std::path::Path;
+use std::sync::Mutex;
 
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -268,13 +269,76 @@ fn aad(store_id: &str, kind: SlotKind, staff_id: Option<&str>) -> String {
     )
 }
 
+/// Memory for the next Argon2id run, made ready before it is needed. Why: the first touch of a
+/// fresh 64 MiB buffer is a page fault for each 4 KiB page, ~25 ms of the ~95 ms an unlock
+/// spends in Argon2id on a two-core machine, and the app can pay it while its unlock screen
+/// waits for a person to type ([`prepare_kdf_memory`]). The same cost and the same work per guess:
+/// only where the memory comes from changes. One run takes it and frees it after, as the crate's
+/// own buffer is; it holds nothing but zeros until then.
+static READY_KDF_MEMORY: Mutex<Option<Vec<Block>>> = Mutex::new(None);
+
+/// Makes the memory for one Argon2id run at [`PASSPHRASE_COST`] ready (allocated and every page
+/// touched), unless it already is. Blocks the caller for the ~25 ms it takes: call it from a
+/// thread of its own. An unlock that starts meanwhile waits for it rather than touching a second
+/// 64 MiB of its own.
+pub fn prepare_kdf_memory() {
+    let Ok(blocks) = Params::new(
+        PASSPHRASE_COST.m_kib,
+        PASSPHRASE_COST.t,
+        PASSPHRASE_COST.p,
+        None,
+    )
+    .map(|p| p.block_count()) else {
+        return;
+    };
+    let mut ready = READY_KDF_MEMORY
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if ready.as_ref().is_none_or(|memory| memory.len() != blocks) {
+        let mut memory = vec![Block::new(); blocks];
+        // A write to every 4 KiB page that the optimiser cannot turn into a lazily zeroed
+        // allocation (which would leave the page faults to the unlock after all).
+        for block in memory.iter_mut().step_by(4) {
+            *block = std::hint::black_box(Block::new());
+        }
+        *ready = Some(memory);
+    }
+}
+
+/// The memory [`prepare_kdf_memory`] made ready, when it has `blocks` blocks.
+fn ready_kdf_memory(blocks: usize) -> Option<Vec<Block>> {
+    let mut ready = READY_KDF_MEMORY
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if ready.as_ref().is_some_and(|memory| memory.len() == blocks) {
+        ready.take()
+    } else {
+        None
+    }
+}
+
 fn argon2id(secret: &[u8], salt: &[u8], cost: KdfCost) -> Result<Sensitive<[u8; 32]>> {
     let params = Params::new(cost.m_kib, cost.t, cost.p, Some(32))
         .map_err(|e| StoreError::KeySlotsDamaged(format!("bad key derivation cost: {e}")))?;
+    let memory = ready_kdf_memory(params.block_count());
+    argon2id_in(secret, salt, params, memory)
+}
+
+/// Argon2id in `memory` when it is given (any content: every block is written before it is read),
+/// else in memory of its own.
+fn argon2id_in(
+    secret: &[u8],
+    salt: &[u8],
+    params: Params,
+    memory: Option<Vec<Block>>,
+) -> Result<Sensitive<[u8; 32]>> {
     let mut out = [0u8; 32];
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-        .hash_password_into(secret, salt, &mut out)
-        .map_err(|e| StoreError::KeySlotsDamaged(format!("key derivation failed: {e}")))?;
+    let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+    match memory {
+        Some(memory) => argon2.hash_password_into_with_memory(secret, salt, &mut out, memory),
+        None => argon2.hash_password_into(secret, salt, &mut out),
+    }
+    .map_err(|e| StoreError::KeySlotsDamaged(format!("key derivation failed: {e}")))?;
     let s = Sensitive::new(out);
     out.zeroize();
     Ok(s)
@@ -722,6 +786,52 @@ mod tests {
             legacy_pin.ok().as_deref(),
             Some("5d0bd82290fcc3bf83a5e2da53ab424dfa23f860ea7c4892abcac3d585515cc7")
         );
+    }
+
+    /// Memory made ready before the unlock gives the same key as memory of its own, whatever
+    /// was in it (here the bytes of an earlier run, not zeros).
+    #[test]
+    fn argon2id_in_memory_made_ready_gives_the_same_answer() {
+        let passphrase = b"correct horse battery staple (fictional)";
+        let salt = b"grabpack-test-salt-16";
+        let params = |cost: KdfCost| Params::new(cost.m_kib, cost.t, cost.p, Some(32)).unwrap();
+        let mut memory = vec![Block::new(); params(PASSPHRASE_COST).block_count()];
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, params(PASSPHRASE_COST))
+            .fill_memory(b"an earlier run (fictional)", salt, &mut memory)
+            .unwrap();
+        assert!(
+            memory
+                .iter()
+                .any(|block| block.as_ref().iter().any(|w| *w != 0))
+        );
+        let key = argon2id_in(passphrase, salt, params(PASSPHRASE_COST), Some(memory))
+            .map(|k| hex::encode(k.expose()));
+        assert_eq!(
+            key.ok().as_deref(),
+            Some("d8a77ec9c8dda85f174f06b3ca6b72a66a2dab3a9b9f04a0ab79511e8339980c")
+        );
+    }
+
+    /// What `prepare_kdf_memory` makes ready is exactly one passphrase unlock's memory, and an
+    /// Argon2id run of another size leaves it for the run it is for.
+    #[test]
+    fn the_memory_made_ready_is_the_size_of_a_passphrase_unlock_and_kept_for_one() {
+        prepare_kdf_memory();
+        let blocks = Params::new(
+            PASSPHRASE_COST.m_kib,
+            PASSPHRASE_COST.t,
+            PASSPHRASE_COST.p,
+            None,
+        )
+        .unwrap()
+        .block_count();
+        assert!(ready_kdf_memory(LOW.m_kib as usize).is_none());
+        // Another test's unlock (same process) may take it first; prepared again, it is there.
+        let taken = (0..10).find_map(|_| {
+            prepare_kdf_memory();
+            ready_kdf_memory(blocks)
+        });
+        assert_eq!(taken.map(|memory| memory.len()), Some(blocks));
     }
 
     const LOW: KdfCost = KdfCost {

@@ -36,6 +36,7 @@ pub use error::{Result, StoreError};
 pub use ids::{ChildId, DeliveryId, EpisodeId, OutboxMessageId, PhotoId};
 pub use keychain::{DeviceKeychain, KeyringKeychain};
 pub use keys::{Credential, FREE_ATTEMPTS, Setup, staff_on_this_device};
+pub use keyslots::prepare_kdf_memory;
 pub use photos::{PackMaterial, PackMaterialPhoto, PhotoInfo};
 pub use secret::Sensitive;
 pub use settings::{HomeSettings, HomeType, StrategyMeetingRule};

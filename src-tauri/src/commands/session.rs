@@ -21,6 +21,13 @@ fn staff_on_device(state: &AppState) -> Vec<String> {
 pub async fn app_status(state: State<'_, AppState>) -> Res<AppStatus> {
     state.lock_if_idle();
     let session = state.slot().as_ref().map(Session::view);
+    if session.is_none() {
+        // The unlock (or set-up) screen is about to wait for a person: make the key
+        // derivation's memory ready meanwhile, so the unlock does not fault in 64 MiB itself.
+        let _ = std::thread::Builder::new()
+            .name("kdf-memory".into())
+            .spawn(grabpack_store::prepare_kdf_memory);
+    }
     Ok(AppStatus {
         store_exists: grabpack_store::exists(&state.data_dir),
         session,
