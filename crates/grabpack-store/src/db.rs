@@ -510,6 +510,14 @@ BEGIN
       term = coalesce((SELECT s.term FROM delivery_senders s WHERE s.delivery_id = NEW.id), term);
 END;
 "#,
+    // 19: the revisions that carry fields two edits set differently, in an index of their own
+    // (as 15's merged views): `disagreements_json` was added after the form, so finding the
+    // children with disagreements read every child's latest form to reach it, and the window's
+    // sync line asks at every unlock, before the dashboard's first cards (docs/benchmarks.md).
+    r#"
+CREATE INDEX revisions_disagreements ON revisions (child_id, seq)
+WHERE disagreements_json IS NOT NULL AND disagreements_json != '[]';
+"#,
 ];
 
 /// The schema version this build writes.

@@ -990,8 +990,8 @@ impl Store {
     pub fn children_with_disagreements(&self) -> Result<Vec<(ChildId, usize)>> {
         let ids: Vec<String> = {
             let mut stmt = self.conn.prepare(
-                "SELECT c.id FROM children c JOIN revisions r
-                   ON r.child_id = c.id AND r.seq = c.latest_seq
+                "SELECT c.id FROM revisions r INDEXED BY revisions_disagreements
+                   JOIN children c ON c.id = r.child_id AND c.latest_seq = r.seq
                  WHERE r.disagreements_json IS NOT NULL AND r.disagreements_json != '[]'
                  ORDER BY c.id",
             )?;

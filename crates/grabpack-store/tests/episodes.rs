@@ -94,9 +94,10 @@ fn a_store_already_holding_two_open_episodes_for_one_child_still_opens_and_keeps
         .unwrap();
     // Back to the schema before the rule, with a second open episode written as the old CLI did.
     let conn = store.connection_for_tests();
-    // Every migration after 3 (up to 18) is undone, so all of them run again on the next unlock.
+    // Every migration after 3 (up to 19) is undone, so all of them run again on the next unlock.
     conn.execute_batch(
-        "DROP TRIGGER outbox_delivery_state_version;
+        "DROP INDEX revisions_disagreements;
+         DROP TRIGGER outbox_delivery_state_version;
          DROP TABLE delivery_payloads;
          DROP TABLE delivery_senders;
          DROP TABLE sync_audit;
