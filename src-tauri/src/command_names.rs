@@ -5,6 +5,7 @@ pub const COMMANDS: &[&str] = &[
     "app_status",
     "setup_store",
     "unlock",
+    "prepare_unlock",
     "lock",
     "still_here",
     "fields",

@@ -21,7 +21,26 @@ afterEach(() => {
   invoke.mockReset();
 });
 
+// The app refuses the unlock with `error`; getting the key derivation's memory ready succeeds.
+function refusing(error: unknown) {
+  invoke.mockImplementation(async (cmd: string) => {
+    if (cmd === 'prepare_unlock') return null;
+    throw error;
+  });
+}
+
 describe('the unlock screen', () => {
+  it('has the key derivation made ready once, as soon as a person starts to unlock', async () => {
+    refusing({ code: 'store.wrong_secret', message: 'raw', fields: [], retry_after_seconds: null });
+    render(Unlock, { status, onUnlocked: () => {} });
+    expect(invoke).not.toHaveBeenCalled();
+    await fireEvent.click(screen.getByLabelText('Sam Jones (fictional)'));
+    await fireEvent.input(screen.getByLabelText('PIN'), { target: { value: '1' } });
+    await fireEvent.input(screen.getByLabelText('PIN'), { target: { value: '11' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Unlock' }));
+    await vi.waitFor(() => expect(invoke.mock.calls.map(([cmd]) => cmd)).toEqual(['prepare_unlock', 'unlock']));
+  });
+
   it('says the pack is still being sent while the app is locked', () => {
     render(Unlock, { status: { ...status, sending_while_locked: 2 }, onUnlocked: () => {} });
     expect(screen.getByTestId('sending-while-locked').textContent).toContain('2 recipients to go');
@@ -47,7 +66,7 @@ describe('the unlock screen', () => {
   });
 
   it('says a wrong PIN is wrong, in its own words', async () => {
-    invoke.mockRejectedValueOnce({ code: 'store.wrong_secret', message: 'raw', fields: [], retry_after_seconds: null });
+    refusing({ code: 'store.wrong_secret', message: 'raw', fields: [], retry_after_seconds: null });
     render(Unlock, { status, onUnlocked: () => {} });
     await fireEvent.click(screen.getByLabelText('Sam Jones (fictional)'));
     await fireEvent.input(screen.getByLabelText('PIN'), { target: { value: '1111' } });
@@ -57,7 +76,7 @@ describe('the unlock screen', () => {
   });
 
   it('shows the wait after too many wrong attempts and blocks the button', async () => {
-    invoke.mockRejectedValueOnce({ code: 'store.too_many_attempts', message: 'x', fields: [], retry_after_seconds: 30 });
+    refusing({ code: 'store.too_many_attempts', message: 'x', fields: [], retry_after_seconds: 30 });
     render(Unlock, { status, onUnlocked: () => {} });
     await fireEvent.click(screen.getByLabelText('Sam Jones (fictional)'));
     await fireEvent.input(screen.getByLabelText('PIN'), { target: { value: '1111' } });

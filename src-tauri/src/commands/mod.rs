@@ -64,6 +64,7 @@ app_commands! {
     app_status: () => AppStatus,
     setup_store: SetupInput => SetupResult,
     unlock: UnlockInput => SessionView,
+    prepare_unlock: () => (),
     lock: () => (),
     still_here: () => (),
     fields: () => Vec<FieldView>,

@@ -21,13 +21,6 @@ fn staff_on_device(state: &AppState) -> Vec<String> {
 pub async fn app_status(state: State<'_, AppState>) -> Res<AppStatus> {
     state.lock_if_idle();
     let session = state.slot().as_ref().map(Session::view);
-    if session.is_none() {
-        // The unlock (or set-up) screen is about to wait for a person: make the key
-        // derivation's memory ready meanwhile, so the unlock does not fault in 64 MiB itself.
-        let _ = std::thread::Builder::new()
-            .name("kdf-memory".into())
-            .spawn(grabpack_store::prepare_kdf_memory);
-    }
     Ok(AppStatus {
         store_exists: grabpack_store::exists(&state.data_dir),
         session,
@@ -99,6 +92,20 @@ pub async fn unlock(state: State<'_, AppState>, input: UnlockInput) -> Res<Sessi
     let view = session.view();
     state.begin_session(session);
     Ok(view)
+}
+
+/// A person has started to unlock (or set up): the key derivation's 64 MiB is made ready while
+/// they type, on a thread of its own, so the unlock does not fault it in page by page itself
+/// (`grabpack_store::prepare_kdf_memory`). Asked for by the unlock screen at the first focus or
+/// input rather than as it appears, so the app's start never shares its two cores with it. Never
+/// fails: without it the unlock faults its memory in itself, as it did before.
+#[tauri::command]
+pub async fn prepare_unlock() -> Res<()> {
+    // No thread to be had: the unlock then makes its own memory ready, as before.
+    let _ = std::thread::Builder::new()
+        .name("kdf-memory".into())
+        .spawn(grabpack_store::prepare_kdf_memory);
+    Ok(())
 }
 
 #[tauri::command]

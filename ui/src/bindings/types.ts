@@ -696,6 +696,10 @@ export interface Commands {
     };
     result: string;
   };
+  prepare_unlock: {
+    args: null;
+    result: null;
+  };
   readiness: {
     args: {
       input: ChildRef;

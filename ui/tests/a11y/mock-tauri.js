@@ -148,6 +148,7 @@
     app_status: () => ({ store_exists: scenario !== 'setup', session: unlocked ? session : null, staff_on_device: ['Demo Manager (fictional)', 'Sam Okafor (fictional)'], keychain_available: true, demo: scenario !== 'setup', sending_while_locked: scenario === 'unlock-sending' ? 3 : 0 }),
     setup_store: () => { unlocked = true; return { recovery_key: 'ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789-ABCD-EFGH-JKLM-NPQR-STUV', session }; },
     unlock: (i) => { if (i.pin === '0000') throw err('store.wrong_secret', 'x'); if (i.pin === '9999') throw err('store.too_many_attempts', 'x', { retry_after_seconds: 300 }); unlocked = true; return session; },
+    prepare_unlock: () => null,
     lock: () => { unlocked = false; return null; },
     still_here: () => null,
     fields: () => fx.fields,
