@@ -282,18 +282,26 @@ static READY_KDF_MEMORY: Mutex<Option<Vec<Block>>> = Mutex::new(None);
 /// thread of its own. An unlock that starts meanwhile waits for it rather than touching a second
 /// 64 MiB of its own.
 pub fn prepare_kdf_memory() {
-    let Ok(blocks) = Params::new(
+    make_ready(&READY_KDF_MEMORY, passphrase_blocks());
+}
+
+/// The blocks of one Argon2id run at [`PASSPHRASE_COST`] (and [`PIN_COST`]).
+fn passphrase_blocks() -> usize {
+    Params::new(
         PASSPHRASE_COST.m_kib,
         PASSPHRASE_COST.t,
         PASSPHRASE_COST.p,
         None,
     )
-    .map(|p| p.block_count()) else {
+    .map_or(0, |p| p.block_count())
+}
+
+/// Puts `blocks` blocks, every page touched, in `slot` unless memory of that size is there.
+fn make_ready(slot: &Mutex<Option<Vec<Block>>>, blocks: usize) {
+    if blocks == 0 {
         return;
-    };
-    let mut ready = READY_KDF_MEMORY
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    }
+    let mut ready = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     if ready.as_ref().is_none_or(|memory| memory.len() != blocks) {
         let mut memory = vec![Block::new(); blocks];
         // A write to every 4 KiB page that the optimiser cannot turn into a lazily zeroed
@@ -305,11 +313,9 @@ pub fn prepare_kdf_memory() {
     }
 }
 
-/// The memory [`prepare_kdf_memory`] made ready, when it has `blocks` blocks.
-fn ready_kdf_memory(blocks: usize) -> Option<Vec<Block>> {
-    let mut ready = READY_KDF_MEMORY
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+/// The memory in `slot`, taken, when it has `blocks` blocks; memory of another size stays.
+fn take_ready(slot: &Mutex<Option<Vec<Block>>>, blocks: usize) -> Option<Vec<Block>> {
+    let mut ready = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     if ready.as_ref().is_some_and(|memory| memory.len() == blocks) {
         ready.take()
     } else {
@@ -320,7 +326,7 @@ fn ready_kdf_memory(blocks: usize) -> Option<Vec<Block>> {
 fn argon2id(secret: &[u8], salt: &[u8], cost: KdfCost) -> Result<Sensitive<[u8; 32]>> {
     let params = Params::new(cost.m_kib, cost.t, cost.p, Some(32))
         .map_err(|e| StoreError::KeySlotsDamaged(format!("bad key derivation cost: {e}")))?;
-    let memory = ready_kdf_memory(params.block_count());
+    let memory = take_ready(&READY_KDF_MEMORY, params.block_count());
     argon2id_in(secret, salt, params, memory)
 }
 
@@ -812,26 +818,21 @@ mod tests {
         );
     }
 
-    /// What `prepare_kdf_memory` makes ready is exactly one passphrase unlock's memory, and an
-    /// Argon2id run of another size leaves it for the run it is for.
+    /// What is made ready is exactly one passphrase unlock's memory, every page written; a run
+    /// of another size leaves it for the run it is for, and the run it is for takes it once.
     #[test]
-    fn the_memory_made_ready_is_the_size_of_a_passphrase_unlock_and_kept_for_one() {
-        prepare_kdf_memory();
-        let blocks = Params::new(
-            PASSPHRASE_COST.m_kib,
-            PASSPHRASE_COST.t,
-            PASSPHRASE_COST.p,
-            None,
-        )
-        .unwrap()
-        .block_count();
-        assert!(ready_kdf_memory(LOW.m_kib as usize).is_none());
-        // Another test's unlock (same process) may take it first; prepared again, it is there.
-        let taken = (0..10).find_map(|_| {
-            prepare_kdf_memory();
-            ready_kdf_memory(blocks)
-        });
-        assert_eq!(taken.map(|memory| memory.len()), Some(blocks));
+    fn the_memory_made_ready_is_one_passphrase_unlocks_and_taken_once_by_it() {
+        let slot = Mutex::new(None);
+        let blocks = passphrase_blocks();
+        assert_eq!(blocks, 65_536);
+        make_ready(&slot, blocks);
+        assert!(take_ready(&slot, LOW.m_kib as usize).is_none());
+        let memory = take_ready(&slot, blocks);
+        assert_eq!(memory.as_ref().map(Vec::len), Some(blocks));
+        assert!(take_ready(&slot, blocks).is_none(), "taken once");
+        // Made ready again, it is there again; the process's own slot is another.
+        make_ready(&slot, blocks);
+        assert!(take_ready(&slot, blocks).is_some());
     }
 
     const LOW: KdfCost = KdfCost {
