@@ -94,7 +94,7 @@ pub async fn unlock(state: State<'_, AppState>, input: UnlockInput) -> Res<Sessi
     Ok(view)
 }
 
-/// A person has started to unlock (or set up): the key derivation's 64 MiB is made ready while
+/// A person has started to unlock: the key derivation's 64 MiB is made ready while
 /// they type, on a thread of its own, so the unlock does not fault it in page by page itself
 /// (`grabpack_store::prepare_kdf_memory`). Asked for by the unlock screen at the first focus or
 /// input rather than as it appears, so the app's start never shares its two cores with it. Never
