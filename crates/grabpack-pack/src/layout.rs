@@ -210,19 +210,21 @@ pub fn wrap(text: &str, style: &TextStyle, max_width: f32) -> Vec<Line> {
             current_width += space_width;
         }
         pieces.push(current);
-        for piece in pieces {
-            let text = piece.trim_end().to_owned();
-            let runs = shape::shape_line(&text, style.weight, rtl);
-            let width = shape::line_width(&runs, style.size);
-            lines.push(Line {
-                text,
-                runs,
-                width,
-                rtl,
-            });
-        }
+        lines.extend(pieces.iter().map(|piece| shaped_line(piece, style, rtl)));
     }
     lines
+}
+
+/// `text` (its trailing spaces dropped) shaped as one line.
+fn shaped_line(text: &str, style: &TextStyle, rtl: bool) -> Line {
+    let text = text.trim_end();
+    let runs = shape::shape_line(text, style.weight, rtl);
+    Line {
+        width: shape::line_width(&runs, style.size),
+        text: text.to_owned(),
+        runs,
+        rtl,
+    }
 }
 
 /// The paragraph as one line, when it fits: most values in a pack (a name, a date, a phone number)
@@ -231,18 +233,10 @@ pub fn wrap(text: &str, style: &TextStyle, max_width: f32) -> Vec<Line> {
 /// whose characters could not fit even at the narrowest advance (a fifth of an em) is not shaped
 /// whole: it is going to wrap, and its words are measured instead.
 fn whole_line(paragraph: &str, style: &TextStyle, max_width: f32, rtl: bool) -> Option<Line> {
-    let text = paragraph.trim_end();
-    if text.chars().count() as f32 * style.size * 0.2 > max_width {
+    if paragraph.trim_end().chars().count() as f32 * style.size * 0.2 > max_width {
         return None;
     }
-    let runs = shape::shape_line(text, style.weight, rtl);
-    let width = shape::line_width(&runs, style.size);
-    (width <= max_width).then(|| Line {
-        text: text.to_owned(),
-        runs,
-        width,
-        rtl,
-    })
+    Some(shaped_line(paragraph, style, rtl)).filter(|line| line.width <= max_width)
 }
 
 fn measure(text: &str, style: &TextStyle, rtl: bool) -> f32 {

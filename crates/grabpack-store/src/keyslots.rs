@@ -287,13 +287,13 @@ pub fn prepare_kdf_memory() {
 
 /// The blocks of one Argon2id run at [`PASSPHRASE_COST`] (and [`PIN_COST`]).
 fn passphrase_blocks() -> usize {
-    Params::new(
-        PASSPHRASE_COST.m_kib,
-        PASSPHRASE_COST.t,
-        PASSPHRASE_COST.p,
-        None,
-    )
-    .map_or(0, |p| p.block_count())
+    params(PASSPHRASE_COST).map_or(0, |p| p.block_count())
+}
+
+/// Argon2id's parameters for `cost`, with our 32-byte output.
+fn params(cost: KdfCost) -> Result<Params> {
+    Params::new(cost.m_kib, cost.t, cost.p, Some(32))
+        .map_err(|e| StoreError::KeySlotsDamaged(format!("bad key derivation cost: {e}")))
 }
 
 /// Puts `blocks` blocks, every page touched, in `slot` unless memory of that size is there.
@@ -324,8 +324,7 @@ fn take_ready(slot: &Mutex<Option<Vec<Block>>>, blocks: usize) -> Option<Vec<Blo
 }
 
 fn argon2id(secret: &[u8], salt: &[u8], cost: KdfCost) -> Result<Sensitive<[u8; 32]>> {
-    let params = Params::new(cost.m_kib, cost.t, cost.p, Some(32))
-        .map_err(|e| StoreError::KeySlotsDamaged(format!("bad key derivation cost: {e}")))?;
+    let params = params(cost)?;
     let memory = take_ready(&READY_KDF_MEMORY, params.block_count());
     argon2id_in(secret, salt, params, memory)
 }
@@ -800,9 +799,9 @@ mod tests {
     fn argon2id_in_memory_made_ready_gives_the_same_answer() {
         let passphrase = b"correct horse battery staple (fictional)";
         let salt = b"grabpack-test-salt-16";
-        let params = |cost: KdfCost| Params::new(cost.m_kib, cost.t, cost.p, Some(32)).unwrap();
-        let mut memory = vec![Block::new(); params(PASSPHRASE_COST).block_count()];
-        Argon2::new(Algorithm::Argon2id, Version::V0x13, params(PASSPHRASE_COST))
+        let two_lanes = || params(PASSPHRASE_COST).unwrap();
+        let mut memory = vec![Block::new(); two_lanes().block_count()];
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, two_lanes())
             .fill_memory(b"an earlier run (fictional)", salt, &mut memory)
             .unwrap();
         assert!(
@@ -810,7 +809,7 @@ mod tests {
                 .iter()
                 .any(|block| block.as_ref().iter().any(|w| *w != 0))
         );
-        let key = argon2id_in(passphrase, salt, params(PASSPHRASE_COST), Some(memory))
+        let key = argon2id_in(passphrase, salt, two_lanes(), Some(memory))
             .map(|k| hex::encode(k.expose()));
         assert_eq!(
             key.ok().as_deref(),
